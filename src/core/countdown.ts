@@ -1,0 +1,50 @@
+import { DateTime } from 'luxon';
+import type { SummitEvent } from '../incident/model';
+
+/**
+ * Where `now` stands relative to the event, in the event's own calendar: "in 12 days" counts midnights in the
+ * event's zone, so it is right across daylight-saving changes.
+ */
+export type Countdown =
+  | { phase: 'upcoming'; days: number; minutes: number }
+  | { phase: 'today'; minutes: number }
+  | { phase: 'live' }
+  | { phase: 'past'; days: number };
+
+export function countdown(event: SummitEvent, now: Date): Countdown {
+  const zone = event.timezone;
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const startDay = DateTime.fromJSDate(event.start, { zone }).startOf('day');
+  // For an all-day event `end` is the next midnight, which belongs to the next day.
+  const endDay = DateTime.fromJSDate(new Date(event.end.getTime() - (event.allDay ? 1 : 0)), { zone }).startOf('day');
+  const minutes = Math.ceil((event.start.getTime() - now.getTime()) / 60_000);
+
+  if (now < event.start) {
+    const days = Math.round(startDay.diff(today, 'days').days);
+    return days === 0 ? { phase: 'today', minutes } : { phase: 'upcoming', days, minutes };
+  }
+  if (now < event.end) return { phase: 'live' };
+  return { phase: 'past', days: Math.round(today.diff(endDay, 'days').days) };
+}
+
+/** "in 12 days", "tomorrow", "today", "in 3 hours", "taking place now", "took place 810 days ago". */
+export function describeCountdown(c: Countdown, allDay: boolean): string {
+  switch (c.phase) {
+    case 'upcoming':
+      return c.days === 1 ? 'tomorrow' : `in ${c.days} days`;
+    case 'today':
+      if (allDay) return 'today';
+      return `today, ${inMinutes(c.minutes)}`;
+    case 'live':
+      return allDay ? 'today' : 'taking place now';
+    case 'past':
+      return c.days === 0 ? 'took place earlier today' : c.days === 1 ? 'took place yesterday' : `took place ${c.days} days ago`;
+  }
+}
+
+function inMinutes(minutes: number): string {
+  if (minutes <= 1) return 'starting now';
+  if (minutes < 60) return `in ${minutes} minutes`;
+  const hours = Math.floor(minutes / 60);
+  return `in ${hours} hour${hours === 1 ? '' : 's'}${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+}

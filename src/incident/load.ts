@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../lib/errors';
+import { datasetSchema, type Dataset } from './schema';
+import type { Incident, Source, When } from './model';
+
+/** Reads, validates and resolves a data set file. Throws a ConfigError (exit 2) naming file, field and fix. */
+export function loadIncident(path: string): Incident {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(e)})`;
+    throw new ConfigError('dataset_missing', `Data set ${path}: ${why}. Set SUMMIT_CONFIG to a YAML data set (default config/summit.yaml).`, { cause: e });
+  }
+  return parseIncident(text, path);
+}
+
+/** Validates a data set given as YAML text; `name` is how errors refer to it. */
+export function parseIncident(text: string, name: string): Incident {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const lines = doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return `  - line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`;
+    });
+    throw new ConfigError('dataset_invalid', `Data set ${name} is not valid YAML:\n${lines.join('\n')}`);
+  }
+  const result = datasetSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) {
+    throw new ConfigError('dataset_invalid', `Data set ${name} is invalid:\n${describeIssues(result.error.issues, doc, lineCounter).join('\n')}`);
+  }
+  return resolve(result.data);
+}
+
+function describeIssues(issues: z.core.$ZodIssue[], doc: Document, lines: LineCounter): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const field = path.length === 0 ? '(top level)' : formatPath(path);
+    const line = lineOf(doc, lines, path);
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && message.includes('received undefined')) message = `is required (${issue.expected})`;
+    if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling`;
+    return `  - ${field}${line ? ` (line ${line})` : ''}: ${message}`;
+  });
+}
+
+/** incident.sources[2].url */
+export function formatPath(path: (string | number)[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
+  // The deepest node that exists on the path: a missing field is reported at its parent.
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+function resolve(d: Dataset): Incident {
+  const zone = d.event.timezone;
+  const sources = new Map<string, Source>(d.incident.sources.map((s) => [s.id, { ...s }]));
+  // The schema has checked every reference, so a miss here is a bug, not bad input.
+  const src = (sid: string): Source => {
+    const s = sources.get(sid);
+    if (!s) throw new Error(`unresolved source ${sid}`);
+    return s;
+  };
+  const when = (text: string): When => ({ at: toInstant(text, zone), dateOnly: /^\d{4}-\d{2}-\d{2}$/.test(text) });
+
+  const e = d.event;
+  const start = e.date !== undefined ? toInstant(e.date, zone) : toInstant(e.start as string, zone);
+  const end =
+    e.date !== undefined
+      ? DateTime.fromISO(e.date, { zone }).plus({ days: 1 }).toJSDate()
+      : e.end !== undefined
+        ? toInstant(e.end, zone)
+        : start;
+
+  return {
+    title: d.incident.title,
+    summary: d.incident.summary,
+    sources: [...sources.values()],
+    facts: d.incident.facts.map((f) => ({
+      topic: f.topic,
+      text: f.text,
+      source: src(f.source),
+      since: toInstant(f.since ?? src(f.source).date, zone),
+    })),
+    timeline: d.incident.timeline
+      .map((t) => ({ when: when(t.at), text: t.text, source: src(t.source) }))
+      .sort((a, b) => a.when.at.getTime() - b.when.at.getTime()),
+    event: {
+      name: e.name,
+      timezone: zone,
+      allDay: e.date !== undefined,
+      start,
+      end,
+      location: e.location,
+      hosts: e.hosts,
+      audience: e.audience,
+      topics: e.topics,
+      source: src(e.source),
+    },
+    expectedUpdates: d.expectedUpdates.map((u) => ({
+      id: u.id,
+      text: u.text,
+      expectedDate: u.expected,
+      expected: toInstant(u.expected, zone),
+      dueBy: DateTime.fromISO(u.expected, { zone }).plus({ days: 1 }).toJSDate(),
+      source: src(u.source),
+      received: u.received && { when: when(u.received.at), source: src(u.received.source), note: u.received.note },
+    })),
+    questions: d.questions.map((q) => ({
+      id: q.id,
+      text: q.text,
+      history: q.history.map((h) => ({
+        status: h.status,
+        when: when(h.at),
+        answer: h.answer,
+        note: h.note,
+        source: h.source === undefined ? undefined : src(h.source),
+      })),
+    })),
+  };
+}
+
+/** A date is the start of that day in `zone`; a date-time with no offset is read in `zone`. */
+export function toInstant(text: string, zone: string): Date {
+  return DateTime.fromISO(text, { zone }).toJSDate();
+}

@@ -1,0 +1,158 @@
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/**
+ * The data set's schema: what a person writes in config/*.yaml. Cross-references (source ids, unique ids, order
+ * of history) are checked here too, so one validation pass reports every problem with its field path.
+ */
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be letters, digits, "-", "_" or "." (at most 64), like cs-pir');
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+/** A calendar date, YYYY-MM-DD. */
+export const isoDate = z
+  .string()
+  .regex(DATE_RE, 'must be a date written YYYY-MM-DD')
+  .refine((s) => DateTime.fromISO(s).isValid, 'is not a real calendar date');
+/** A date (YYYY-MM-DD) or a date and time (2024-07-19T04:09:00Z); with no offset it is read in the event's zone. */
+export const dateOrInstant = z
+  .string()
+  .refine((s) => DateTime.fromISO(s, { setZone: true }).isValid, 'must be a date (YYYY-MM-DD) or an ISO-8601 date and time (2024-07-19T04:09:00Z)');
+const httpUrl = z
+  .string()
+  .refine((s) => {
+    if (!URL.canParse(s)) return false;
+    const p = new URL(s).protocol;
+    return p === 'http:' || p === 'https:';
+  }, 'must be an http:// or https:// URL');
+
+const sourceSchema = z.strictObject({
+  id,
+  title: text(300),
+  publisher: text(200),
+  author: text(200).optional(),
+  date: isoDate,
+  url: httpUrl,
+});
+
+const factSchema = z.strictObject({
+  topic: id,
+  text: text(1500),
+  source: id,
+  /** When the fact became known; default: its source's date. Facts are hidden before then. */
+  since: dateOrInstant.optional(),
+});
+
+const timelineSchema = z.strictObject({ at: dateOrInstant, text: text(1000), source: id });
+
+const eventSchema = z
+  .strictObject({
+    name: text(150),
+    date: isoDate.optional(),
+    start: dateOrInstant.optional(),
+    end: dateOrInstant.optional(),
+    timezone: z.string().refine((z) => IANAZone.isValidZone(z), 'must be an IANA time zone such as America/Los_Angeles'),
+    location: text(300),
+    hosts: z.array(text(150)).min(1, 'must name at least one host'),
+    audience: text(500).optional(),
+    topics: z.array(text(300)).default([]),
+    source: id,
+  })
+  .superRefine((e, ctx) => {
+    if ((e.date === undefined) === (e.start === undefined))
+      ctx.addIssue({ code: 'custom', path: ['date'], message: 'give either date: (an all-day event) or start: (a timed event), not both or neither' });
+    if (e.end !== undefined && e.start === undefined)
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'end: needs start: (an all-day event has date: alone)' });
+  });
+
+const receivedSchema = z.strictObject({ at: dateOrInstant, source: id, note: text(1000).optional() });
+
+const expectedUpdateSchema = z.strictObject({
+  id,
+  text: text(500),
+  expected: isoDate,
+  source: id,
+  received: receivedSchema.optional(),
+});
+
+const statusSchema = z.enum(['open', 'partial', 'answered']);
+const historySchema = z
+  .strictObject({
+    status: statusSchema,
+    at: dateOrInstant,
+    answer: text(2000).optional(),
+    note: text(1000).optional(),
+    source: id.optional(),
+  })
+  .superRefine((h, ctx) => {
+    if (h.status !== 'open' && h.answer === undefined)
+      ctx.addIssue({ code: 'custom', path: ['answer'], message: `a ${h.status} entry needs answer: (what is known)` });
+    if (h.status !== 'open' && h.source === undefined)
+      ctx.addIssue({ code: 'custom', path: ['source'], message: `a ${h.status} entry needs source: (the id of the source that says so)` });
+  });
+
+const questionSchema = z.strictObject({
+  id: z.string().regex(/^Q[1-9]\d{0,3}$/, 'must be Q followed by a number, like Q1'),
+  text: text(500),
+  history: z.array(historySchema).default([]),
+});
+
+export const datasetSchema = z
+  .strictObject({
+    incident: z.strictObject({
+      title: text(150),
+      summary: text(2000),
+      sources: z.array(sourceSchema).min(1, 'must list at least one source'),
+      facts: z.array(factSchema).default([]),
+      timeline: z.array(timelineSchema).default([]),
+    }),
+    event: eventSchema,
+    expectedUpdates: z.array(expectedUpdateSchema).default([]),
+    questions: z.array(questionSchema).default([]),
+  })
+  .superRefine((d, ctx) => {
+    const sourceIds = new Set<string>();
+    d.incident.sources.forEach((s, i) => {
+      if (sourceIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['incident', 'sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      sourceIds.add(s.id);
+    });
+    const known = [...sourceIds].join(', ');
+    const ref = (path: (string | number)[], sid: string | undefined) => {
+      if (sid !== undefined && !sourceIds.has(sid))
+        ctx.addIssue({ code: 'custom', path, message: `unknown source "${sid}"; add it under incident.sources or use one of: ${known}` });
+    };
+    d.incident.facts.forEach((f, i) => ref(['incident', 'facts', i, 'source'], f.source));
+    d.incident.timeline.forEach((t, i) => ref(['incident', 'timeline', i, 'source'], t.source));
+    ref(['event', 'source'], d.event.source);
+    const updateIds = new Set<string>();
+    d.expectedUpdates.forEach((u, i) => {
+      if (updateIds.has(u.id)) ctx.addIssue({ code: 'custom', path: ['expectedUpdates', i, 'id'], message: `duplicate expected-update id "${u.id}"` });
+      updateIds.add(u.id);
+      ref(['expectedUpdates', i, 'source'], u.source);
+      ref(['expectedUpdates', i, 'received', 'source'], u.received?.source);
+    });
+    const questionIds = new Set<string>();
+    d.questions.forEach((q, i) => {
+      if (questionIds.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
+      questionIds.add(q.id);
+      let previous = -Infinity;
+      q.history.forEach((h, j) => {
+        ref(['questions', i, 'history', j, 'source'], h.source);
+        const at = DateTime.fromISO(h.at, { zone: d.event.timezone }).toMillis();
+        if (at < previous)
+          ctx.addIssue({ code: 'custom', path: ['questions', i, 'history', j, 'at'], message: 'history must be oldest first: this entry is older than the one before it' });
+        previous = at;
+      });
+    });
+    if (d.event.start !== undefined && d.event.end !== undefined) {
+      const s = DateTime.fromISO(d.event.start, { zone: d.event.timezone });
+      const e = DateTime.fromISO(d.event.end, { zone: d.event.timezone });
+      if (e <= s) ctx.addIssue({ code: 'custom', path: ['event', 'end'], message: 'must be after start' });
+    }
+  });
+
+export type DatasetInput = z.input<typeof datasetSchema>;
+export type Dataset = z.output<typeof datasetSchema>;

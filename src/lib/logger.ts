@@ -1,0 +1,86 @@
+import pino, { type Logger } from 'pino';
+import { Logger as SlackLogger, LogLevel } from '@slack/bolt';
+
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+
+/** Paths that may hold a secret in anything we log; pino replaces their values. */
+const REDACT = [
+  'token',
+  'botToken',
+  'appToken',
+  'signingSecret',
+  'authorization',
+  '*.token',
+  '*.botToken',
+  '*.appToken',
+  '*.signingSecret',
+  '*.authorization',
+  'headers.authorization',
+  'headers["x-slack-signature"]',
+  'req.headers.authorization',
+];
+
+const SECRET_PATTERN = /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)/g;
+
+/** Removes anything shaped like a Slack token from a string (errors from libraries may quote them). */
+export function scrubSecrets(text: string): string {
+  return text.replace(SECRET_PATTERN, (m) => `${m.slice(0, m.indexOf('-') + 1)}[redacted]`);
+}
+
+/**
+ * The process logger: structured JSON (pino), secrets redacted. In console mode it writes to stderr so that
+ * standard output carries only the bot's replies.
+ */
+export function createLogger(level: LogLevelName, destination: 1 | 2 = 1): Logger {
+  return pino(
+    {
+      level,
+      base: { app: 'summit-bot' },
+      redact: { paths: REDACT, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as Parameters<typeof method>,
+          );
+        },
+      },
+    },
+    pino.destination({ fd: destination, sync: destination === 2 }),
+  );
+}
+
+const BOLT_LEVELS: Record<LogLevelName, LogLevel> = {
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+  error: LogLevel.ERROR,
+};
+
+/** Bolt's logger interface backed by our pino logger, so Bolt's own lines are structured and scrubbed too. */
+export function boltLogger(log: Logger): SlackLogger {
+  const child = log.child({ component: 'bolt' });
+  let level = BOLT_LEVELS[(log.level as LogLevelName) in BOLT_LEVELS ? (log.level as LogLevelName) : 'info'];
+  const fmt = (msg: unknown[]) => scrubSecrets(msg.map((m) => (typeof m === 'string' ? m : safeJson(m))).join(' '));
+  return {
+    debug: (...m) => child.debug(fmt(m)),
+    info: (...m) => child.info(fmt(m)),
+    warn: (...m) => child.warn(fmt(m)),
+    error: (...m) => child.error(fmt(m)),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+function safeJson(v: unknown): string {
+  if (v instanceof Error) return v.message;
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}

@@ -1,0 +1,102 @@
+import { config as loadDotenv } from 'dotenv';
+import type { Logger } from 'pino';
+import { runConsole, CONSOLE_BANNER } from './console/console';
+import { loadIncident } from './incident/load';
+import { clockStartingAt, systemClock, type Clock } from './lib/clock';
+import { ConfigError, isAppError } from './lib/errors';
+import { createLogger, scrubSecrets } from './lib/logger';
+import { parseInstant, readSettings } from './settings';
+import { buildSlackApp, startSlackApp, verifyBotToken } from './slack/app';
+
+/**
+ * The only file with side effects: reads settings and the data set, then starts one front end (Slack over HTTP,
+ * Socket Mode, or the console) and stops it cleanly on SIGTERM/SIGINT.
+ */
+
+interface Args {
+  at?: string;
+  help: boolean;
+}
+
+const USAGE = `Usage: npm start [-- --at <ISO date or instant>]
+  --at 2024-09-03   answer as of that moment (same as SUMMIT_NOW); the clock runs on from there
+Settings come from the environment or .env: see .env.example.`;
+
+export function parseArgs(argv: string[]): Args {
+  const args: Args = { help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--help' || a === '-h') args.help = true;
+    else if (a === '--at') args.at = argv[++i] ?? '';
+    else if (a.startsWith('--at=')) args.at = a.slice('--at='.length);
+    else throw new ConfigError('settings_invalid', `Unknown argument "${a}".\n${USAGE}`);
+  }
+  return args;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  loadDotenv({ quiet: true });
+  const env = { ...process.env };
+  if (args.at !== undefined) {
+    if (parseInstant(args.at) === undefined)
+      throw new ConfigError('settings_invalid', `--at: must be an ISO-8601 date or instant such as 2024-09-03, not "${args.at}".`);
+    env.SUMMIT_NOW = args.at;
+  }
+  const settings = readSettings(env);
+  const log = createLogger(settings.logLevel, settings.mode === 'console' ? 2 : 1);
+  const incident = loadIncident(settings.configPath);
+  const start = settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
+  const clock: Clock = start ? clockStartingAt(start) : systemClock;
+  log.debug({ mode: settings.mode, dataset: settings.configPath, now: clock.now().toISOString() }, 'starting');
+
+  if (settings.mode === 'console') {
+    process.stderr.write(`${CONSOLE_BANNER}\n`);
+    await runConsole({ incident, clock, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+    return;
+  }
+
+  const identity = await verifyBotToken(settings, log);
+  const app = buildSlackApp({ settings, incident, clock, log }, identity);
+  const running = await startSlackApp(app, settings);
+  log.info(
+    settings.mode === 'http'
+      ? { mode: 'http', port: running.port, team: identity.team, events: '/slack/events', health: '/healthz' }
+      : { mode: 'socket', team: identity.team },
+    'summit-bot is running',
+  );
+  await waitForSignal(log);
+  await running.stop();
+  log.info('stopped');
+}
+
+function waitForSignal(log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'stopping');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+function fail(error: unknown): never {
+  if (isAppError(error)) {
+    process.stderr.write(`summit-bot: ${scrubSecrets(error.message)}\n`);
+    process.exit(error.exitCode);
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`summit-bot: unexpected error: ${scrubSecrets(message)}\n`);
+  process.exit(1);
+}
+
+process.on('unhandledRejection', fail);
+main().then(
+  () => process.exit(0),
+  (error) => fail(error),
+);

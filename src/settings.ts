@@ -1,0 +1,113 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { ConfigError } from './lib/errors';
+import type { LogLevelName } from './lib/logger';
+
+export type Mode = 'http' | 'socket' | 'console';
+
+/** The bot's settings, read once at start from the environment (and .env). */
+export interface Settings {
+  mode: Mode;
+  slack?: {
+    botToken: string;
+    /** Required in HTTP mode; optional in Socket Mode. */
+    signingSecret?: string;
+    /** Socket Mode only. */
+    appToken?: string;
+  };
+  port: number;
+  /** Interface the HTTP server binds to; all interfaces by default. */
+  host?: string;
+  /** Base URL of the Slack Web API, always ending in a slash. */
+  slackApiUrl: string;
+  configPath: string;
+  /** SUMMIT_NOW as given: resolved against the data set's time zone once the data set is loaded. */
+  summitNow?: string;
+  logLevel: LogLevelName;
+}
+
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+export const DEFAULT_CONFIG_PATH = 'config/summit.yaml';
+
+/** Treat an empty variable (`FOO=` copied from .env.example) as unset. */
+const optional = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: optional,
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_APP_TOKEN: optional,
+  PORT: optional,
+  HOST: optional,
+  SLACK_API_URL: optional,
+  SUMMIT_CONFIG: optional,
+  SUMMIT_NOW: optional,
+  LOG_LEVEL: optional,
+});
+
+/** Parses an instant or a date (ISO-8601). A string with no offset is read in `zone`. */
+export function parseInstant(text: string, zone = 'UTC'): Date | undefined {
+  const dt = DateTime.fromISO(text.trim(), { zone, setZone: true });
+  return dt.isValid ? dt.toJSDate() : undefined;
+}
+
+/**
+ * Reads the settings from an environment (process.env by default). Every problem is collected and reported in
+ * one ConfigError that names each bad variable and what to set, so the operator fixes them all in one go.
+ */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const raw = envSchema.parse(env);
+  const problems: string[] = [];
+  const bad = (name: string, why: string) => problems.push(`${name}: ${why}`);
+
+  const { SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: secret, SLACK_APP_TOKEN: appToken } = raw;
+  if (bot !== undefined && !bot.startsWith('xoxb-'))
+    bad('SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb- (OAuth & Permissions > Bot User OAuth Token)');
+  if (appToken !== undefined && !appToken.startsWith('xapp-'))
+    bad('SLACK_APP_TOKEN', 'must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)');
+  if (appToken !== undefined && bot === undefined)
+    bad('SLACK_BOT_TOKEN', 'is required with SLACK_APP_TOKEN: Socket Mode needs the bot token (xoxb-...) too');
+  if (appToken === undefined && bot !== undefined && secret === undefined)
+    bad('SLACK_SIGNING_SECRET', 'is required with SLACK_BOT_TOKEN for HTTP mode (Basic Information > Signing Secret); or set SLACK_APP_TOKEN for Socket Mode');
+  if (appToken === undefined && bot === undefined && secret !== undefined)
+    bad('SLACK_BOT_TOKEN', 'is required with SLACK_SIGNING_SECRET (a bot token starting with xoxb-); unset both for console mode');
+
+  let port = 3000;
+  if (raw.PORT !== undefined) {
+    port = Number(raw.PORT);
+    if (!/^\d+$/.test(raw.PORT) || port < 1 || port > 65535) bad('PORT', `must be a whole number from 1 to 65535, not "${raw.PORT}"`);
+  }
+
+  let slackApiUrl = DEFAULT_SLACK_API_URL;
+  if (raw.SLACK_API_URL !== undefined) {
+    const url = URL.canParse(raw.SLACK_API_URL) ? new URL(raw.SLACK_API_URL) : undefined;
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+      bad('SLACK_API_URL', `must be an http(s) URL such as ${DEFAULT_SLACK_API_URL}, not "${raw.SLACK_API_URL}"`);
+    else slackApiUrl = url.href.endsWith('/') ? url.href : `${url.href}/`;
+  }
+
+  if (raw.SUMMIT_NOW !== undefined && parseInstant(raw.SUMMIT_NOW) === undefined)
+    bad('SUMMIT_NOW', `must be an ISO-8601 date or instant such as 2024-09-03 or 2024-09-10T16:00:00Z, not "${raw.SUMMIT_NOW}"`);
+
+  const levels: LogLevelName[] = ['debug', 'info', 'warn', 'error'];
+  const logLevel = (raw.LOG_LEVEL ?? 'info').toLowerCase() as LogLevelName;
+  if (!levels.includes(logLevel)) bad('LOG_LEVEL', `must be one of ${levels.join(', ')}, not "${raw.LOG_LEVEL}"`);
+
+  if (problems.length > 0) {
+    throw new ConfigError(
+      'settings_invalid',
+      `Invalid settings (environment or .env):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`,
+    );
+  }
+
+  const mode: Mode = bot === undefined ? 'console' : appToken !== undefined ? 'socket' : 'http';
+  return {
+    mode,
+    slack: bot === undefined ? undefined : { botToken: bot, signingSecret: secret, appToken },
+    port,
+    host: raw.HOST,
+    slackApiUrl,
+    configPath: raw.SUMMIT_CONFIG ?? DEFAULT_CONFIG_PATH,
+    summitNow: raw.SUMMIT_NOW,
+    logLevel,
+  };
+}

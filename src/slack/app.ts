@@ -1,0 +1,126 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App, webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Incident } from '../incident/model';
+import type { Clock } from '../lib/clock';
+import { AppError } from '../lib/errors';
+import { boltLogger } from '../lib/logger';
+import type { Settings } from '../settings';
+import { registerCommands } from './listeners/commands';
+import { SummitHTTPReceiver } from './receiver';
+
+export interface SlackDeps {
+  settings: Settings;
+  incident: Incident;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface BotIdentity {
+  botId?: string;
+  botUserId?: string;
+  team?: string;
+}
+
+export interface RunningSlackApp {
+  app: App;
+  /** The HTTP port actually bound (HTTP mode). */
+  port?: number;
+  stop(): Promise<void>;
+}
+
+const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
+
+/**
+ * Checks the bot token with auth.test before anything starts, so a wrong token ends the process with a clear
+ * message (exit code 1) instead of an unhandled rejection deep inside Bolt.
+ */
+export async function verifyBotToken(settings: Settings, log: Logger): Promise<BotIdentity> {
+  if (!settings.slack) throw new Error('verifyBotToken needs Slack settings');
+  const client = new webApi.WebClient(settings.slack.botToken, {
+    slackApiUrl: settings.slackApiUrl,
+    logger: boltLogger(log),
+    retryConfig: { retries: 2, factor: 1.5, minTimeout: 250, maxTimeout: 1000 },
+  });
+  try {
+    const r = await client.auth.test();
+    return { botId: r.bot_id, botUserId: r.user_id, team: r.team };
+  } catch (e) {
+    const err = e as webApi.WebAPIPlatformError | Error;
+    if ('code' in err && err.code === webApi.ErrorCode.PlatformError) {
+      const slackError = (err as webApi.WebAPIPlatformError).data.error;
+      if (AUTH_ERRORS.has(slackError))
+        throw new AppError(
+          'slack_auth_failed',
+          `Slack rejected SLACK_BOT_TOKEN (${slackError}). Copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page, reinstall the app if it was revoked, and start again.`,
+          1,
+          { cause: e },
+        );
+      throw new AppError('slack_auth_failed', `Slack answered auth.test with "${slackError}". Check SLACK_BOT_TOKEN.`, 1, { cause: e });
+    }
+    throw new AppError(
+      'slack_unreachable',
+      `Could not reach the Slack Web API at ${settings.slackApiUrl} (${err.message}). Check the network and SLACK_API_URL.`,
+      1,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * Builds the Bolt app for HTTP or Socket Mode, with its listeners. Does not start it.
+ */
+export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realNow?: () => number): App {
+  const { settings, incident, log } = deps;
+  const slack = settings.slack;
+  if (!slack) throw new Error('buildSlackApp needs Slack settings');
+  const logger = boltLogger(log);
+  const common = {
+    token: slack.botToken,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    tokenVerificationEnabled: false,
+    clientOptions: { slackApiUrl: settings.slackApiUrl },
+    logger,
+  };
+
+  let app: App;
+  if (settings.mode === 'socket') {
+    app = new App({ ...common, appToken: slack.appToken, socketMode: true });
+  } else {
+    const receiver = new SummitHTTPReceiver({
+      signingSecret: slack.signingSecret ?? '',
+      logger,
+      realNow,
+      customRoutes: [
+        {
+          path: '/healthz',
+          method: ['GET'],
+          handler: (_req, res) => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ status: 'ok', dataset: incident.title }));
+          },
+        },
+      ],
+    });
+    app = new App({ ...common, receiver });
+  }
+
+  registerCommands(app, deps);
+  app.error(async (error) => {
+    log.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+  return app;
+}
+
+/** Starts the app (HTTP on settings.port, or Socket Mode) and returns how to stop it. */
+export async function startSlackApp(app: App, settings: Settings): Promise<RunningSlackApp> {
+  if (settings.mode === 'socket') {
+    await app.start();
+    return { app, stop: () => app.stop().then(() => undefined) };
+  }
+  const server = (await app.start(settings.host ? { port: settings.port, host: settings.host } : settings.port)) as Server;
+  const port = (server.address() as AddressInfo).port;
+  return { app, port, stop: () => app.stop().then(() => undefined) };
+}

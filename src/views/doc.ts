@@ -1,0 +1,39 @@
+/**
+ * A reply as a small document, written once and rendered per medium: Block Kit for Slack (render-slack.ts) and
+ * plain text for the console (render-text.ts). Text in a document is raw, as typed; renderers escape it exactly
+ * once, so nothing a user or a data set wrote can ping a channel or disguise a link.
+ */
+
+export type Inline =
+  | string
+  | { bold: string }
+  | { code: string }
+  | { link: string; label: string }
+  /** An instant shown in each reader's own zone in Slack; `zone` gives the fallback and the console's rendering. */
+  | { date: Date; zone: string; withTime: boolean };
+
+export type Line = Inline[];
+
+export type DocBlock =
+  | { type: 'header'; text: string }
+  | { type: 'paragraph'; line: Line }
+  | { type: 'list'; items: Line[] }
+  /** Secondary text (sources, hints): a context block in Slack. */
+  | { type: 'note'; line: Line }
+  | { type: 'divider' };
+
+export interface Reply {
+  /** One plain line: the notification and screen-reader fallback. */
+  summary: string;
+  blocks: DocBlock[];
+}
+
+export const bold = (text: string): Inline => ({ bold: text });
+export const code = (text: string): Inline => ({ code: text });
+export const link = (url: string, label: string): Inline => ({ link: url, label });
+export const date = (at: Date, zone: string, withTime = false): Inline => ({ date: at, zone, withTime });
+export const header = (text: string): DocBlock => ({ type: 'header', text });
+export const paragraph = (...line: Inline[]): DocBlock => ({ type: 'paragraph', line });
+export const note = (...line: Inline[]): DocBlock => ({ type: 'note', line });
+export const list = (items: Line[]): DocBlock => ({ type: 'list', items });
+export const divider: DocBlock = { type: 'divider' };

@@ -1,0 +1,42 @@
+import { DateTime } from 'luxon';
+
+/** Slack mrkdwn escaping: exactly &, < and >, nothing else. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Command text may arrive entity-escaped (Slack escapes &, < and > in what a user types). Decoding once gives the
+ * text as typed, which is what we keep; rendering escapes it once again. One pass, so "&amp;lt;" becomes "&lt;".
+ */
+export function decodeSlackEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt);/g, (_m, e: string) => (e === 'amp' ? '&' : e === 'lt' ? '<' : '>'));
+}
+
+/** Cuts text to at most `max` characters, ending in an ellipsis when cut, never inside a surrogate pair. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut)}…`;
+}
+
+/** "Tuesday, September 10, 2024" or "Tuesday, September 10, 2024, 9:00 AM PDT", in `zone`. */
+export function formatInZone(at: Date, zone: string, withTime: boolean): string {
+  const dt = DateTime.fromJSDate(at, { zone });
+  return withTime
+    ? dt.toFormat("cccc, LLLL d, yyyy, h:mm a ZZZZ", { locale: 'en-US' })
+    : dt.toFormat('cccc, LLLL d, yyyy', { locale: 'en-US' });
+}
+
+/** "Sep 10, 2024" in `zone`. */
+export function shortDate(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat('LLL d, yyyy', { locale: 'en-US' });
+}
+
+/** Removes control characters (other than tab and newline) that would garble a reply. */
+export function stripControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}

@@ -1,0 +1,161 @@
+import { describeCountdown, type Countdown } from '../core/countdown';
+import type { OutstandingUpdate } from '../core/incident';
+import type { QuestionCounts, QuestionState } from '../core/questions';
+import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
+import type { CommandSpec } from '../commands/grammar';
+import { bold, code, date, divider, header, link, list, note, paragraph, type Inline, type Line, type Reply } from './doc';
+import { shortDate } from './format';
+
+/**
+ * Pure builders: core results in, a Reply document out. Wording lives here once for Slack and the console.
+ */
+
+const sourceLink = (s: Source): Inline => link(s.url, `${s.publisher}, ${shortDate(new Date(`${s.date}T12:00:00Z`), 'UTC')}`);
+const sourceLine = (s: Source): Line => ['Source: ', link(s.url, s.title), ` (${s.publisher}, ${shortDate(new Date(`${s.date}T12:00:00Z`), 'UTC')})`];
+
+/** The event's date: in each reader's zone in Slack, with the event's zone as fallback and label. */
+export function eventDate(event: SummitEvent): Line {
+  if (event.allDay) return [date(event.start, event.timezone), ` (all day, ${event.timezone})`];
+  return [date(event.start, event.timezone, true)];
+}
+
+function countsText(c: QuestionCounts): string {
+  const parts = [`${c.open} open`];
+  if (c.partial > 0) parts.push(`${c.partial} partly answered`);
+  parts.push(`${c.answered} answered`);
+  return parts.join(', ');
+}
+
+function nextUpdateLine(outstanding: OutstandingUpdate[], zone: string): Line {
+  const next = outstanding[0];
+  if (!next) return ['No expected update is outstanding.'];
+  const line: Line = [bold('Next expected update: '), next.update.text, ' — expected ', date(next.update.expected, zone)];
+  if (next.overdue) line.push(' (overdue)');
+  if (outstanding.length > 1) line.push(` (+${outstanding.length - 1} more outstanding)`);
+  return line;
+}
+
+export interface StatusData {
+  incident: Incident;
+  countdown: Countdown;
+  counts: QuestionCounts;
+  outstanding: OutstandingUpdate[];
+}
+
+export function statusReply({ incident, countdown, counts, outstanding }: StatusData): Reply {
+  const e = incident.event;
+  const when = describeCountdown(countdown, e.allDay);
+  const notAnswered = counts.open + counts.partial;
+  return {
+    summary: `${e.name}: ${when}. ${notAnswered} question${notAnswered === 1 ? '' : 's'} not fully answered.`,
+    blocks: [
+      header(e.name),
+      paragraph(...eventDate(e), ` · ${e.location} · `, bold(when)),
+      paragraph(bold('Questions: '), countsText(counts), '. ', code('/summit questions'), ' lists them.'),
+      paragraph(...nextUpdateLine(outstanding, e.timezone)),
+      note(incident.title, ' · ', sourceLink(e.source), ' · ', code('/summit help'), ' for more'),
+    ],
+  };
+}
+
+export function whenReply(incident: Incident, countdown: Countdown): Reply {
+  const e = incident.event;
+  const when = describeCountdown(countdown, e.allDay);
+  const blocks = [
+    header(e.name),
+    paragraph(bold('Date: '), ...eventDate(e)),
+    paragraph(bold('Time zone: '), e.timezone),
+    paragraph(bold('Place: '), e.location),
+    paragraph(bold('Hosts: '), e.hosts.join(', ')),
+  ];
+  if (e.audience) blocks.push(paragraph(bold('Audience: '), e.audience));
+  if (e.topics.length > 0) blocks.push(paragraph(bold('Topics: '), e.topics.join('; ')));
+  blocks.push(paragraph(bold('Countdown: '), when), note(...sourceLine(e.source)));
+  return { summary: `${e.name}: ${when}, ${e.location}.`, blocks };
+}
+
+export function factsReply(incident: Incident, facts: Fact[], topic: string | undefined, allTopics: string[]): Reply {
+  const title = topic ? `Facts: ${topic}` : `Facts: ${incident.title}`;
+  if (facts.length === 0) {
+    const known = allTopics.length > 0 ? allTopics.join(', ') : 'none';
+    const why = topic && !allTopics.includes(topic) ? `There is no topic "${topic}".` : 'Nothing is known yet on this.';
+    return {
+      summary: `${why} Topics: ${known}.`,
+      blocks: [paragraph(why, ' Topics: ', known, '. Try ', code(`/summit facts ${allTopics[0] ?? ''}`.trim()), '.')],
+    };
+  }
+  return {
+    summary: `${facts.length} fact${facts.length === 1 ? '' : 's'}${topic ? ` on ${topic}` : ''} about ${incident.title}.`,
+    blocks: [
+      header(title),
+      list(facts.map((f) => [...(topic ? [] : [bold(`${f.topic}: `)]), f.text, ' — ', sourceLink(f.source)])),
+      note('Topics: ', allTopics.join(', '), '. ', code('/summit facts <topic>'), ' shows one.'),
+    ],
+  };
+}
+
+const STATUS_LABEL = { open: 'open', partial: 'partly answered', answered: 'answered' } as const;
+
+function questionItem(s: QuestionState): Line {
+  const line: Line = [bold(`${s.question.id}`), ` (${STATUS_LABEL[s.status]}) `, s.question.text];
+  for (const a of s.answers) {
+    line.push('\n    ↳ ', a.answer ?? '');
+    if (a.source) line.push(' — ', sourceLink(a.source));
+  }
+  if (s.note) {
+    line.push('\n    ↳ ', s.note.note ?? '');
+    if (s.note.source) line.push(' — ', sourceLink(s.note.source));
+  }
+  return line;
+}
+
+export function questionsReply(states: QuestionState[], filter: 'open' | 'answered' | 'all', asOf: Date, zone: string): Reply {
+  const title = filter === 'open' ? 'Questions not fully answered' : filter === 'answered' ? 'Answered questions' : 'All questions';
+  const asOfNote = note('As of ', date(asOf, zone, true), '. ', code('/summit questions all'), ' shows every question.');
+  if (states.length === 0) {
+    const none = filter === 'answered' ? 'No question is answered yet.' : filter === 'open' ? 'Every question is answered.' : 'The data set has no questions.';
+    return { summary: none, blocks: [paragraph(none), asOfNote] };
+  }
+  return {
+    summary: `${title}: ${states.map((s) => `${s.question.id} (${STATUS_LABEL[s.status]})`).join(', ')}.`,
+    blocks: [header(title), list(states.map(questionItem)), asOfNote],
+  };
+}
+
+export function timelineReply(incident: Incident, entries: TimelineEntry[]): Reply {
+  const zone = incident.event.timezone;
+  if (entries.length === 0) return { summary: 'Nothing on the timeline yet.', blocks: [paragraph('Nothing on the timeline yet.')] };
+  return {
+    summary: `Timeline of ${incident.title}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}.`,
+    blocks: [
+      header(`Timeline: ${incident.title}`),
+      list(entries.map((e) => [date(e.when.at, e.when.dateOnly ? zone : 'UTC', !e.when.dateOnly), ' — ', e.text, ' — ', sourceLink(e.source)])),
+    ],
+  };
+}
+
+export function helpReply(commands: readonly CommandSpec[]): Reply {
+  return {
+    summary: `/summit commands: ${commands.map((c) => c.name).join(', ')}.`,
+    blocks: [
+      header('summit-bot commands'),
+      list(commands.map((c) => [code(`/summit ${c.usage}`), ` — ${c.summary}`])),
+      note('Replies are visible only to you. Dates show in your own time zone.'),
+    ],
+  };
+}
+
+export function unknownReply(word: string, suggestion: string | undefined): Reply {
+  const did = suggestion ? [' Did you mean ', code(suggestion), '?'] : [];
+  return {
+    summary: `Unknown command "${word}".${suggestion ? ` Did you mean ${suggestion}?` : ''} Try /summit help.`,
+    blocks: [paragraph('I don’t know ', code(word), '.', ...did, ' ', code('/summit help'), ' lists every command.')],
+  };
+}
+
+export function usageReply(spec: CommandSpec, problem: string): Reply {
+  return {
+    summary: `${problem}. Usage: /summit ${spec.usage}`,
+    blocks: [paragraph(problem, '. Usage: ', code(`/summit ${spec.usage}`), ' — ', spec.summary, '.'), divider, note(code('/summit help'), ' lists every command.')],
+  };
+}

@@ -1,0 +1,101 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Web API call as the fake Slack received it. */
+export interface RecordedCall {
+  method: string;
+  body: Record<string, unknown>;
+  authorization?: string;
+}
+
+export interface FakeResponse {
+  http: true;
+  status: number;
+  headers?: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+/** An answer with its own HTTP status and headers (429 with Retry-After, a 500). */
+export function httpReply(status: number, body: Record<string, unknown>, headers?: Record<string, string>): FakeResponse {
+  return { http: true, status, headers, body };
+}
+
+type Handler = (call: RecordedCall) => FakeResponse | Record<string, unknown>;
+
+const DEFAULTS: Record<string, Handler> = {
+  'auth.test': () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test Team', team_id: 'T0TEST', user: 'summit-bot', user_id: 'UBOT', bot_id: 'BBOT' }),
+  'chat.postMessage': (c) => ({ ok: true, channel: c.body.channel, ts: `${Date.now() / 1000}`, message: { text: c.body.text } }),
+  'chat.postEphemeral': () => ({ ok: true, message_ts: `${Date.now() / 1000}` }),
+  'views.publish': () => ({ ok: true, view: { id: 'V1' } }),
+  'views.open': () => ({ ok: true, view: { id: 'V2' } }),
+};
+
+/**
+ * A small stand-in for Slack's Web API on 127.0.0.1: records every call (JSON or form-encoded) and answers
+ * like Slack does, with per-method overrides for errors and rate limits.
+ */
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  private readonly handlers = new Map<string, Handler>(Object.entries(DEFAULTS));
+  private server?: Server;
+  url = '';
+
+  on(method: string, handler: Handler): this {
+    this.handlers.set(method, handler);
+    return this;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void readBody(req).then((raw) => {
+        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+        const call: RecordedCall = { method, body: parseBody(raw, req.headers['content-type']), authorization: req.headers.authorization };
+        this.calls.push(call);
+        const handler = this.handlers.get(method);
+        const out = handler ? handler(call) : { ok: false, error: 'unknown_method' };
+        const response: FakeResponse = out.http === true ? (out as FakeResponse) : httpReply(200, out as Record<string, unknown>);
+        res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+        res.end(JSON.stringify(response.body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (data += c));
+    req.on('end', () => resolve(data));
+  });
+}
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    // The Web API client form-encodes objects and arrays as JSON strings.
+    out[k] = /^[[{]/.test(v) ? safeJson(v) : v;
+  }
+  return out;
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}

@@ -1,0 +1,49 @@
+import { createHmac } from 'node:crypto';
+
+/** Slack's request signature: v0= + hex HMAC-SHA256(secret, "v0:{timestamp}:{raw body}"). */
+export function slackSignature(secret: string, timestamp: number | string, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SignedOptions {
+  /** Seconds since the epoch; default now. */
+  timestamp?: number;
+  /** Override the signature (to send a bad one). */
+  signature?: string;
+  secret: string;
+}
+
+/** The fields Slack posts for a slash command, form-encoded in Slack's order. */
+export function slashCommandBody(text: string, overrides: Record<string, string> = {}): string {
+  const fields: Record<string, string> = {
+    token: 'deprecated-verification-token',
+    team_id: 'T0TEST',
+    team_domain: 'test',
+    channel_id: 'C0GENERAL',
+    channel_name: 'general',
+    user_id: 'U0ALICE',
+    user_name: 'alice',
+    command: '/summit',
+    text,
+    api_app_id: 'A0SUMMIT',
+    is_enterprise_install: 'false',
+    response_url: 'https://hooks.slack.com/commands/T0TEST/1/abc',
+    trigger_id: '1.2.abc',
+    ...overrides,
+  };
+  return new URLSearchParams(fields).toString();
+}
+
+/** POSTs a form body to the bot as Slack would: signed, with Slack's headers. */
+export async function postSigned(url: string, body: string, opts: SignedOptions, contentType = 'application/x-www-form-urlencoded'): Promise<Response> {
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': opts.signature ?? slackSignature(opts.secret, timestamp, body),
+    },
+    body,
+  });
+}

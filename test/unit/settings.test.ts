@@ -1,0 +1,97 @@
+import { ConfigError } from '../../src/lib/errors';
+import { DEFAULT_SLACK_API_URL, readSettings } from '../../src/settings';
+
+const BOT = 'xoxb-1-2-abc';
+const SECRET = 'signing-secret-123';
+const APP = 'xapp-1-A1-2-def';
+
+function settingsError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    readSettings(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('readSettings', () => {
+  test('no Slack variables: console mode with defaults', () => {
+    const s = readSettings({});
+    expect(s.mode).toBe('console');
+    expect(s.slack).toBeUndefined();
+    expect(s.port).toBe(3000);
+    expect(s.slackApiUrl).toBe(DEFAULT_SLACK_API_URL);
+    expect(s.configPath).toBe('config/summit.yaml');
+    expect(s.logLevel).toBe('info');
+    expect(s.summitNow).toBeUndefined();
+  });
+
+  test('bot token and signing secret: HTTP mode on PORT', () => {
+    const s = readSettings({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, PORT: '8080' });
+    expect(s.mode).toBe('http');
+    expect(s.port).toBe(8080);
+    expect(s.slack).toEqual({ botToken: BOT, signingSecret: SECRET, appToken: undefined });
+  });
+
+  test('an app token as well: Socket Mode', () => {
+    expect(readSettings({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: APP }).mode).toBe('socket');
+    expect(readSettings({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP }).mode).toBe('socket');
+  });
+
+  test('empty variables count as unset', () => {
+    expect(readSettings({ SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: ' ', PORT: '' }).mode).toBe('console');
+  });
+
+  test('a bot token without the signing secret names SLACK_SIGNING_SECRET', () => {
+    const e = settingsError({ SLACK_BOT_TOKEN: BOT });
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/SLACK_SIGNING_SECRET: is required/);
+  });
+
+  test('a signing secret without a bot token names SLACK_BOT_TOKEN', () => {
+    expect(settingsError({ SLACK_SIGNING_SECRET: SECRET }).message).toMatch(/SLACK_BOT_TOKEN: is required with SLACK_SIGNING_SECRET/);
+  });
+
+  test('an app token without a bot token names SLACK_BOT_TOKEN', () => {
+    expect(settingsError({ SLACK_APP_TOKEN: APP }).message).toMatch(/SLACK_BOT_TOKEN: is required with SLACK_APP_TOKEN/);
+  });
+
+  test('tokens of the wrong kind are named without echoing them', () => {
+    const e = settingsError({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: 'xoxb-wrong-secret' });
+    expect(e.message).toMatch(/SLACK_BOT_TOKEN: must be a bot token starting with xoxb-/);
+    expect(e.message).toMatch(/SLACK_APP_TOKEN: must be an app-level token starting with xapp-/);
+    expect(e.message).not.toMatch(/user-token-secret|wrong-secret/);
+  });
+
+  test('a bad SLACK_API_URL', () => {
+    expect(settingsError({ SLACK_API_URL: 'ftp://example.com/api' }).message).toMatch(/SLACK_API_URL: must be an http\(s\) URL/);
+    expect(settingsError({ SLACK_API_URL: 'not a url' }).message).toMatch(/SLACK_API_URL/);
+  });
+
+  test('SLACK_API_URL gets a trailing slash', () => {
+    expect(readSettings({ SLACK_API_URL: 'http://127.0.0.1:9999/api' }).slackApiUrl).toBe('http://127.0.0.1:9999/api/');
+  });
+
+  test('a bad SUMMIT_NOW', () => {
+    expect(settingsError({ SUMMIT_NOW: 'next tuesday' }).message).toMatch(/SUMMIT_NOW: must be an ISO-8601 date or instant/);
+    expect(settingsError({ SUMMIT_NOW: '2024-02-30' }).message).toMatch(/SUMMIT_NOW/);
+  });
+
+  test('SUMMIT_NOW accepts a date or an instant', () => {
+    expect(readSettings({ SUMMIT_NOW: '2024-09-03' }).summitNow).toBe('2024-09-03');
+    expect(readSettings({ SUMMIT_NOW: '2024-09-10T16:00:00Z' }).summitNow).toBe('2024-09-10T16:00:00Z');
+  });
+
+  test('a bad PORT and a bad LOG_LEVEL', () => {
+    expect(settingsError({ PORT: '70000' }).message).toMatch(/PORT: must be a whole number from 1 to 65535/);
+    expect(settingsError({ PORT: '80a' }).message).toMatch(/PORT/);
+    expect(settingsError({ LOG_LEVEL: 'loud' }).message).toMatch(/LOG_LEVEL: must be one of debug, info, warn, error/);
+  });
+
+  test('every bad variable is named in one message', () => {
+    const e = settingsError({ SLACK_BOT_TOKEN: BOT, PORT: '0', SUMMIT_NOW: 'soon', LOG_LEVEL: 'x', SLACK_API_URL: 'x' });
+    for (const name of ['SLACK_SIGNING_SECRET', 'PORT', 'SUMMIT_NOW', 'LOG_LEVEL', 'SLACK_API_URL']) expect(e.message).toContain(`${name}:`);
+    expect(e.code).toBe('settings_invalid');
+  });
+});
