@@ -87,7 +87,8 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
 
   let app: App;
   if (settings.mode === 'socket') {
-    app = new App({ ...common, appToken: slack.appToken, socketMode: true });
+    // The Socket Mode client makes its own Web API calls (apps.connections.open): point them at SLACK_API_URL too.
+    app = new App({ ...common, appToken: slack.appToken, socketMode: true, installerOptions: { clientOptions: { slackApiUrl: settings.slackApiUrl } } });
   } else {
     const receiver = new SummitHTTPReceiver({
       signingSecret: slack.signingSecret ?? '',

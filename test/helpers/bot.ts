@@ -1,0 +1,47 @@
+import pino from 'pino';
+import type { Incident } from '../../src/incident/model';
+import type { Clock } from '../../src/lib/clock';
+import type { Settings } from '../../src/settings';
+import { buildSlackApp, startSlackApp, type RunningSlackApp } from '../../src/slack/app';
+import { FakeSlack } from './fake-slack';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const BOT_TOKEN = 'xoxb-test-0000-secret';
+
+export interface TestBot {
+  running: RunningSlackApp;
+  fake: FakeSlack;
+  /** http://127.0.0.1:PORT */
+  base: string;
+  events: string;
+  stop(): Promise<void>;
+}
+
+/** The real Bolt app in HTTP mode on a free loopback port, its Web API pointed at a fake Slack. */
+export async function startTestBot(incident: Incident, clock: Clock, options: { realNow?: () => number } = {}): Promise<TestBot> {
+  const fake = new FakeSlack();
+  const slackApiUrl = await fake.start();
+  const settings: Settings = {
+    mode: 'http',
+    slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET },
+    port: 0,
+    host: '127.0.0.1',
+    slackApiUrl,
+    configPath: 'config/summit.yaml',
+    logLevel: 'error',
+  };
+  const log = pino({ level: 'silent' });
+  const app = buildSlackApp({ settings, incident, clock, log }, { botId: 'BBOT', botUserId: 'UBOT' }, options.realNow);
+  const running = await startSlackApp(app, settings);
+  const base = `http://127.0.0.1:${running.port}`;
+  return {
+    running,
+    fake,
+    base,
+    events: `${base}/slack/events`,
+    stop: async () => {
+      await running.stop();
+      await fake.stop();
+    },
+  };
+}

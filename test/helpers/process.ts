@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from './incident';
+
+export const MAIN = path.join(ROOT, 'dist', 'main.js');
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment with no Slack settings leaking in from the developer's shell. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' };
+  return { ...env, ...extra };
+}
+
+/** Runs the built bot (dist/main.js, as `npm start` does) with piped input; resolves when it exits. */
+export function runBot(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd ?? ROOT, env: options.env ?? cleanEnv(), stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bot did not exit within ${options.timeoutMs ?? 15000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 15000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Starts the bot and waits until a line of its output matches `ready`. */
+export function startBotProcess(env: NodeJS.ProcessEnv, ready: RegExp) {
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: 'pipe' });
+  let out = '';
+  const readyPromise = new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve(out);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${out}`)));
+  });
+  const exited = new Promise<{ code: number | null; output: () => string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, output: () => out })),
+  );
+  return { child, ready: readyPromise, exited, output: () => out };
+}

@@ -1,0 +1,135 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeSlack } from '../helpers/fake-slack';
+import { cleanEnv, runBot, startBotProcess } from '../helpers/process';
+import { postSigned, slashCommandBody } from '../helpers/slack-requests';
+
+describe('the console front end (no Slack credentials)', () => {
+  test('reads commands from standard input, prints replies, exits 0 at end of input', async () => {
+    const r = await runBot([], { input: '/summit when\nquestions\n\nfacts summit\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Date: Tuesday, September 10, 2024 (all day, America/Los_Angeles)');
+    expect(r.stdout).toContain('Questions not fully answered');
+    expect(r.stdout).toContain('Microsoft headquarters in Redmond');
+    expect(r.stderr).toContain('summit-bot console (no Slack credentials set)');
+    expect(r.stderr).toContain('SLACK_BOT_TOKEN');
+    // Logs never go to standard output in console mode: stdout is the replies alone.
+    expect(r.stdout).not.toContain('"level"');
+  });
+
+  test('--at shows what the bot would have said then', async () => {
+    const r = await runBot(['--at', '2024-09-03'], { input: 'status\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('in 7 days');
+    expect(r.stdout).toContain('Next expected update');
+  });
+
+  test('SUMMIT_NOW does the same', async () => {
+    const r = await runBot([], { input: 'questions\n', env: cleanEnv({ SUMMIT_NOW: '2024-08-01T12:00:00Z' }) });
+    expect(r.stdout).toMatch(/Q1 \(open\)/);
+  });
+
+  test('hostile and huge input gets replies and never crashes', async () => {
+    const input = ['<!channel>', 'x'.repeat(4000), '\u0000\u0001', '🎉', 'help'].join('\n');
+    const r = await runBot([], { input });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('I don’t know <!channel>');
+    expect(r.stdout).toContain('I don’t know 🎉');
+    expect(r.stdout).toContain('summit-bot commands');
+  });
+
+  test('"quit" ends the session', async () => {
+    const r = await runBot([], { input: 'when\nquit\nstatus\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Countdown:');
+    expect(r.stdout).not.toContain('Questions: ');
+  });
+});
+
+describe('start-up errors', () => {
+  test('a partial Slack set stops with exit code 2 naming every bad variable', async () => {
+    const r = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-1-secretvalue', SUMMIT_NOW: 'whenever', SLACK_API_URL: 'nope' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SLACK_SIGNING_SECRET: is required/);
+    expect(r.stderr).toMatch(/SUMMIT_NOW: must be/);
+    expect(r.stderr).toMatch(/SLACK_API_URL: must be/);
+    expect(r.stderr).not.toContain('secretvalue');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('an app token without a bot token: exit code 2', async () => {
+    const r = await runBot([], { env: cleanEnv({ SLACK_APP_TOKEN: 'xapp-1-A-1-abc' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SLACK_BOT_TOKEN: is required with SLACK_APP_TOKEN/);
+  });
+
+  test('a bad --at: exit code 2', async () => {
+    const r = await runBot(['--at', 'yesterday']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--at: must be an ISO-8601 date/);
+  });
+
+  test('a missing data set: exit code 2 naming the file', async () => {
+    const r = await runBot([], { env: cleanEnv({ SUMMIT_CONFIG: 'config/nope.yaml' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Data set config\/nope.yaml: file not found/);
+  });
+
+  test('an invalid data set: exit code 2 with file, field path and line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'summit-'));
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'incident:\n  title: T\n  summary: S\n  sources: []\nevent:\n  name: E\n  date: 2024-13-01\n');
+    const r = await runBot([], { env: cleanEnv({ SUMMIT_CONFIG: file }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Data set ${file} is invalid`);
+    expect(r.stderr).toMatch(/event\.date \(line 7\): is not a real calendar date/);
+    expect(r.stderr).toMatch(/incident\.sources \(line 4\): must list at least one source/);
+  });
+
+  test('invalid_auth from Slack at start: a clear message, exit code 1, no stack trace', async () => {
+    const fake = new FakeSlack().on('auth.test', () => ({ ok: false, error: 'invalid_auth' }));
+    const url = await fake.start();
+    try {
+      const r = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-1-2-verysecret', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: url, PORT: '3999' }) });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/Slack rejected SLACK_BOT_TOKEN \(invalid_auth\)/);
+      expect(r.stderr).not.toMatch(/\n\s+at |UnhandledPromiseRejection/);
+      expect(r.stderr + r.stdout).not.toContain('verysecret');
+      expect(fake.callsTo('auth.test')).toHaveLength(1);
+      expect(fake.callsTo('auth.test')[0]?.authorization).toBe('Bearer xoxb-1-2-verysecret');
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('Slack over HTTP as a process', () => {
+  test('serves /summit and /healthz, logs no secrets, and stops cleanly on SIGTERM (exit 0)', async () => {
+    const fake = new FakeSlack();
+    const url = await fake.start();
+    const port = 30000 + Math.floor(Math.random() * 20000);
+    const secret = 'process-test-signing-secret';
+    const bot = startBotProcess(
+      cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-9-9-topsecret', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug' }),
+      /summit-bot is running/,
+    );
+    try {
+      await bot.ready;
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      const res = await postSigned(`http://127.0.0.1:${port}/slack/events`, slashCommandBody('when'), { secret });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { text: string }).text).toContain('Windows Endpoint Security Ecosystem Summit');
+      bot.child.kill('SIGTERM');
+      const { code } = await bot.exited;
+      expect(code).toBe(0);
+      expect(bot.output()).toContain('"msg":"stopped"');
+      expect(bot.output()).not.toContain('topsecret');
+      expect(bot.output()).not.toContain(secret);
+    } finally {
+      bot.child.kill('SIGKILL');
+      await fake.stop();
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import { ManualClock } from '../../src/lib/clock';
+import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
+import { defaultIncident } from '../helpers/incident';
+import { postSigned, slackSignature, slashCommandBody } from '../helpers/slack-requests';
+
+interface CommandResponse {
+  response_type: string;
+  text: string;
+  blocks: { type: string; text?: { text: string } }[];
+}
+
+describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack Web API', () => {
+  const clock = new ManualClock('2024-09-03T16:00:00Z');
+  let bot: TestBot;
+
+  beforeAll(async () => {
+    bot = await startTestBot(defaultIncident(), clock);
+  });
+  afterAll(async () => {
+    await bot.stop();
+  });
+
+  const command = async (text: string, overrides: Record<string, string> = {}) => {
+    const started = Date.now();
+    const res = await postSigned(bot.events, slashCommandBody(text, overrides), { secret: SIGNING_SECRET });
+    const ms = Date.now() - started;
+    expect(res.status).toBe(200);
+    return { body: (await res.json()) as CommandResponse, ms };
+  };
+
+  test("the helper signs exactly as Slack does (Slack's published test vector)", () => {
+    const body =
+      'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+    expect(slackSignature('8f742231b10e8888abcd99yyyzzz85a5', 1531420618, body)).toBe('v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503');
+  });
+
+  test.each(['', 'status', 'facts', 'facts outage', 'when', 'questions', 'questions all', 'timeline', 'help'])(
+    '/summit %j answers ephemerally with blocks and fallback text',
+    async (text) => {
+      const { body, ms } = await command(text);
+      expect(body.response_type).toBe('ephemeral');
+      expect(body.text.length).toBeGreaterThan(0);
+      expect(body.blocks.length).toBeGreaterThan(0);
+      expect(body.blocks.length).toBeLessThanOrEqual(50);
+      // The answer is the ack itself: far inside Slack's 3 seconds (a sanity bound, not a benchmark).
+      expect(ms).toBeLessThan(3000);
+    },
+  );
+
+  test('the reply follows the bot clock', async () => {
+    clock.set('2024-09-03T16:00:00Z');
+    expect((await command('status')).body.text).toContain('in 7 days');
+    clock.set('2024-09-10T16:00:00Z');
+    expect((await command('status')).body.text).toContain(': today.');
+    clock.set('2024-09-03T16:00:00Z');
+  });
+
+  test('an unknown command gets a suggestion and help', async () => {
+    const { body } = await command('timline');
+    expect(JSON.stringify(body.blocks)).toContain('Did you mean `timeline`?');
+  });
+
+  test('hostile text comes back escaped, whether Slack escaped it (should_escape) or not', async () => {
+    for (const text of ['<!channel> <@U123> <https://evil.example|bank>', '&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|bank&gt;']) {
+      const { body } = await command(text);
+      const json = JSON.stringify(body);
+      expect(json).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil/);
+      expect(json).toContain('&lt;!channel&gt;');
+      expect(json).not.toContain('&amp;lt;');
+    }
+  });
+
+  test('any text Slack allows gets a reply: 4,000 characters, emoji, control characters', async () => {
+    for (const text of ['q'.repeat(4000), '🎉 facts 🎉', 'facts \u0001\u0002\u001b[2J', 'questions\u0000all', '\ud83d\ude00'.repeat(2000)]) {
+      const { body } = await command(text);
+      expect(body.response_type).toBe('ephemeral');
+      expect(body.text.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('a bad signature gets 401 and no reply', async () => {
+    const res = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET, signature: `v0=${'0'.repeat(64)}` });
+    expect(res.status).toBe(401);
+    const wrongSecret = await postSigned(bot.events, slashCommandBody('status'), { secret: 'another-secret' });
+    expect(wrongSecret.status).toBe(401);
+  });
+
+  test('a timestamp more than 5 minutes old gets 401', async () => {
+    const res = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET, timestamp: Math.floor(Date.now() / 1000) - 301 });
+    expect(res.status).toBe(401);
+  });
+
+  test('a timestamp more than 5 minutes in the future gets 401; a small skew is accepted', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const future = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET, timestamp: now + 301 });
+    expect(future.status).toBe(401);
+    const skew = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET, timestamp: now + 60 });
+    expect(skew.status).toBe(200);
+  });
+
+  test('GET /healthz answers 200 with the status and the data set title', async () => {
+    const res = await fetch(`${bot.base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', dataset: 'CrowdStrike outage of July 2024' });
+  });
+
+  test('commands make no Web API calls (the answer is in the ack)', () => {
+    expect(bot.fake.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { SLASH_COMMANDS } from '../../../src/slack/ids';
+import { ROOT } from '../../helpers/incident';
+
+interface Manifest {
+  features: { slash_commands: { command: string; usage_hint?: string }[]; app_home?: { home_tab_enabled?: boolean } };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { interactivity?: { is_enabled?: boolean }; socket_mode_enabled?: boolean };
+}
+
+describe('manifest.yml', () => {
+  const manifest = parse(readFileSync(path.join(ROOT, 'manifest.yml'), 'utf8')) as Manifest;
+
+  test('declares exactly the slash commands the app serves', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual([...SLASH_COMMANDS].sort());
+  });
+
+  test('has the commands scope, the Home tab, interactivity and Socket Mode', () => {
+    expect(manifest.oauth_config.scopes.bot).toContain('commands');
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.settings.interactivity?.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+  });
+});
