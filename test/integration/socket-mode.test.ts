@@ -1,21 +1,18 @@
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ManualClock } from '../../src/lib/clock';
-import type { Settings } from '../../src/settings';
-import { buildSlackApp, startSlackApp, type RunningSlackApp } from '../../src/slack/app';
 import { FakeSlack } from '../helpers/fake-slack';
-import { defaultIncident } from '../helpers/incident';
+import { cleanEnv, startBotProcess } from '../helpers/process';
 
 /**
  * Socket Mode against a local stand-in for Slack's WebSocket endpoint: apps.connections.open on the fake Web API
  * hands out a ws:// URL on 127.0.0.1, the "server" says hello, sends a slash_commands envelope, and the bot must
- * acknowledge it with the reply as the envelope's payload.
+ * acknowledge it with the reply as the envelope's payload. The bot runs as a process (dist/main.js), as in
+ * production, so the test also covers choosing Socket Mode from the settings and a clean stop on SIGTERM.
  */
 describe('Slack over Socket Mode', () => {
   let wss: WebSocketServer;
   let fake: FakeSlack;
-  let running: RunningSlackApp;
+  let bot: ReturnType<typeof startBotProcess>;
   const sockets: WebSocket[] = [];
   let connected: Promise<WebSocket>;
 
@@ -31,23 +28,19 @@ describe('Slack over Socket Mode', () => {
       }),
     );
     fake = new FakeSlack().on('apps.connections.open', () => ({ ok: true, url: wsUrl }));
-    const settings: Settings = {
-      mode: 'socket',
-      slack: { botToken: 'xoxb-socket-test', appToken: 'xapp-1-A0SUMMIT-1-secret' },
-      port: 3000,
-      slackApiUrl: await fake.start(),
-      configPath: 'config/summit.yaml',
-      logLevel: 'error',
-    };
-    const app = buildSlackApp(
-      { settings, incident: defaultIncident(), clock: new ManualClock('2024-09-03T16:00:00Z'), log: pino({ level: 'silent' }) },
-      { botId: 'BBOT', botUserId: 'UBOT' },
-    );
-    running = await startSlackApp(app, settings);
+    const env = cleanEnv({
+      SLACK_BOT_TOKEN: 'xoxb-socket-test',
+      SLACK_APP_TOKEN: 'xapp-1-A0SUMMIT-1-secret',
+      SLACK_API_URL: await fake.start(),
+      SUMMIT_NOW: '2024-09-03T16:00:00Z',
+      LOG_LEVEL: 'info',
+    });
+    bot = startBotProcess(env, /summit-bot is running/);
+    await bot.ready;
   });
 
   afterAll(async () => {
-    await running.stop();
+    bot.child.kill('SIGKILL');
     for (const s of sockets) s.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     await fake.stop();
@@ -94,5 +87,13 @@ describe('Slack over Socket Mode', () => {
     expect(ack.payload.response_type).toBe('ephemeral');
     expect(ack.payload.text).toContain('in 7 days');
     expect(ack.payload.blocks.length).toBeGreaterThan(0);
+  });
+
+  test('stops cleanly on SIGTERM (exit code 0) and never logs a token', async () => {
+    bot.child.kill('SIGTERM');
+    const { code } = await bot.exited;
+    expect(code).toBe(0);
+    expect(bot.output()).toContain('"mode":"socket"');
+    expect(bot.output()).not.toMatch(/xoxb-socket-test|A0SUMMIT-1-secret/);
   });
 });
