@@ -13,9 +13,9 @@ export interface SignedOptions {
   secret: string;
 }
 
-/** The fields Slack posts for a slash command, form-encoded in Slack's order. */
-export function slashCommandBody(text: string, overrides: Record<string, string> = {}): string {
-  const fields: Record<string, string> = {
+/** The fields Slack sends for a slash command (form-encoded over HTTP, as the payload in Socket Mode). */
+export function slashCommandFields(text: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
     token: 'deprecated-verification-token',
     team_id: 'T0TEST',
     team_domain: 'test',
@@ -31,7 +31,11 @@ export function slashCommandBody(text: string, overrides: Record<string, string>
     trigger_id: '1.2.abc',
     ...overrides,
   };
-  return new URLSearchParams(fields).toString();
+}
+
+/** A slash command form-encoded in Slack's order. */
+export function slashCommandBody(text: string, overrides: Record<string, string> = {}): string {
+  return new URLSearchParams(slashCommandFields(text, overrides)).toString();
 }
 
 /** POSTs a form body to the bot as Slack would: signed, with Slack's headers. */

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FakeSlack } from '../helpers/fake-slack';
 import { cleanEnv, startBotProcess } from '../helpers/process';
+import { slashCommandFields } from '../helpers/slack-requests';
 
 /**
  * Socket Mode against a local stand-in for Slack's WebSocket endpoint: apps.connections.open on the fake Web API
@@ -67,20 +68,7 @@ describe('Slack over Socket Mode', () => {
         envelope_id: envelopeId,
         type: 'slash_commands',
         accepts_response_payload: true,
-        payload: {
-          token: 'x',
-          team_id: 'T0TEST',
-          team_domain: 'test',
-          channel_id: 'C0GENERAL',
-          channel_name: 'general',
-          user_id: 'U0ALICE',
-          user_name: 'alice',
-          command: '/summit',
-          text: 'status',
-          api_app_id: 'A0SUMMIT',
-          response_url: 'https://hooks.slack.com/commands/x',
-          trigger_id: '1.2.3',
-        },
+        payload: slashCommandFields('status'),
       }),
     );
     const ack = await reply;
