@@ -5,8 +5,10 @@ import { loadIncident } from './incident/load';
 import { clockStartingAt, systemClock, type Clock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
 import { createLogger, scrubSecrets } from './lib/logger';
-import { parseInstant, readSettings } from './settings';
+import { parseInstant, readSettings, type Settings } from './settings';
+import type { SlackDeps } from './slack/deps';
 import { buildSlackApp, startSlackApp, verifyBotToken } from './slack/app';
+import { openStore } from './store/open';
 
 /**
  * The only file with side effects: reads settings and the data set, then starts one front end (Slack over HTTP,
@@ -53,15 +55,23 @@ async function main(): Promise<void> {
   const start = settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
   const clock: Clock = start ? clockStartingAt(start) : systemClock;
   log.debug({ mode: settings.mode, dataset: settings.configPath, now: clock.now().toISOString() }, 'starting');
-
-  if (settings.mode === 'console') {
-    process.stderr.write(`${CONSOLE_BANNER}\n`);
-    await runConsole({ incident, clock, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
-    return;
+  const store = await openStore(settings.database, log);
+  try {
+    if (settings.mode === 'console') {
+      process.stderr.write(`${CONSOLE_BANNER}\n`);
+      await runConsole({ incident, clock, store, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+      return;
+    }
+    await runSlack(settings, { incident, clock, store, log });
+  } finally {
+    await store.close();
   }
+}
 
+async function runSlack(settings: Settings, deps: Omit<SlackDeps, 'settings'>): Promise<void> {
+  const { log } = deps;
   const identity = await verifyBotToken(settings, log);
-  const app = buildSlackApp({ settings, incident, clock, log }, identity);
+  const app = buildSlackApp({ ...deps, settings }, identity);
   const running = await startSlackApp(app, settings);
   log.info(
     settings.mode === 'http'

@@ -5,6 +5,9 @@ import type { LogLevelName } from './lib/logger';
 
 export type Mode = 'http' | 'socket' | 'console';
 
+/** Where follow-up state is kept: an embedded SQLite file (default) or PostgreSQL (several replicas). */
+export type DatabaseSettings = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
 /** The bot's settings, read once at start from the environment (and .env). */
 export interface Settings {
   mode: Mode;
@@ -24,10 +27,12 @@ export interface Settings {
   /** SUMMIT_NOW as given: resolved against the data set's time zone once the data set is loaded. */
   summitNow?: string;
   logLevel: LogLevelName;
+  database: DatabaseSettings;
 }
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 export const DEFAULT_CONFIG_PATH = 'config/summit.yaml';
+export const DEFAULT_SQLITE_PATH = 'data/summit.db';
 
 /** Treat an empty variable (`FOO=` copied from .env.example) as unset. */
 const optional = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
@@ -42,6 +47,7 @@ const envSchema = z.object({
   SUMMIT_CONFIG: optional,
   SUMMIT_NOW: optional,
   LOG_LEVEL: optional,
+  DATABASE_URL: optional,
 });
 
 /** Parses an instant or a date (ISO-8601). A string with no offset is read in `zone`. */
@@ -92,6 +98,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const logLevel = (raw.LOG_LEVEL ?? 'info').toLowerCase() as LogLevelName;
   if (!levels.includes(logLevel)) bad('LOG_LEVEL', `must be one of ${levels.join(', ')}, not "${raw.LOG_LEVEL}"`);
 
+  const database = parseDatabaseUrl(raw.DATABASE_URL);
+  if (typeof database === 'string') bad('DATABASE_URL', database);
+
   if (problems.length > 0) {
     throw new ConfigError(
       'settings_invalid',
@@ -109,5 +118,20 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     configPath: raw.SUMMIT_CONFIG ?? DEFAULT_CONFIG_PATH,
     summitNow: raw.SUMMIT_NOW,
     logLevel,
+    database: database as DatabaseSettings,
   };
+}
+
+/** DATABASE_URL -> where to keep state, or a sentence saying what is wrong with it. */
+export function parseDatabaseUrl(url: string | undefined): DatabaseSettings | string {
+  if (url === undefined) return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  if (url === 'sqlite::memory:') return { kind: 'sqlite', path: ':memory:' };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return path === '' ? 'sqlite: needs a file path, as in sqlite:data/summit.db (or sqlite::memory:)' : { kind: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return URL.canParse(url) ? { kind: 'postgres', url } : 'is not a valid postgres:// URL (postgres://user@host:5432/database)';
+  }
+  return 'must be sqlite:<path>, sqlite::memory: or postgres://user@host:5432/database (unset: sqlite at data/summit.db)';
 }

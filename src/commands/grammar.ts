@@ -14,11 +14,31 @@ export type Command =
   | { name: 'questions'; filter: QuestionFilterArg }
   | { name: 'timeline' }
   | { name: 'help' }
+  | { name: 'answer' | 'partial'; questionId: string; answer: string; sourceUrl?: string }
+  | { name: 'reopen'; questionId: string; reason?: string }
+  | { name: 'ask'; text: string }
+  /** `words` may start with an expected-update id; only the data set can tell, so run decides. */
+  | { name: 'update'; words: string; url?: string }
+  | { name: 'updates' }
+  | { name: 'history'; questionId: string }
   /** Known command, bad arguments. */
   | { name: 'usage'; command: CommandName; problem: string }
   | { name: 'unknown'; word: string; suggestion?: CommandName };
 
-export type CommandName = 'status' | 'facts' | 'when' | 'questions' | 'timeline' | 'help';
+export type CommandName =
+  | 'status'
+  | 'facts'
+  | 'when'
+  | 'questions'
+  | 'timeline'
+  | 'updates'
+  | 'history'
+  | 'answer'
+  | 'partial'
+  | 'reopen'
+  | 'ask'
+  | 'update'
+  | 'help';
 
 export interface CommandSpec {
   name: CommandName;
@@ -32,8 +52,18 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'when', usage: 'when', summary: 'date, time zone, place, hosts and countdown' },
   { name: 'questions', usage: 'questions [open|answered|all]', summary: 'the questions still open (or all of them), with answers and sources' },
   { name: 'timeline', usage: 'timeline', summary: 'what happened when, with sources' },
+  { name: 'updates', usage: 'updates', summary: 'the updates recorded, newest first, and the expected ones still outstanding' },
+  { name: 'history', usage: 'history Q2', summary: 'every change to a question, with who and when' },
+  { name: 'answer', usage: 'answer Q2 <answer> [source URL]', summary: 'mark a question answered (admins)' },
+  { name: 'partial', usage: 'partial Q2 <answer> [source URL]', summary: 'mark a question partly answered (admins)' },
+  { name: 'reopen', usage: 'reopen Q2 [reason]', summary: 'set a question back to open (admins)' },
+  { name: 'ask', usage: 'ask <question>', summary: 'add an open question' },
+  { name: 'update', usage: 'update [expected-update-id] <text> [URL]', summary: 'record an update that arrived (admins)' },
   { name: 'help', usage: 'help', summary: 'this list' },
 ];
+
+/** Longest texts accepted, so a reply always fits in a Slack section. */
+export const TEXT_LIMITS = { answer: 2000, question: 500, reason: 500, update: 1000, url: 2000 } as const;
 
 const ALIASES: Record<string, CommandName> = { '': 'status', overview: 'status', '?': 'help', fact: 'facts', question: 'questions', date: 'when' };
 const FILTERS: readonly QuestionFilterArg[] = ['open', 'answered', 'all'];
@@ -52,7 +82,36 @@ export function parseCommand(input: string): Command {
   if (name === undefined) return { name: 'unknown', word: first.slice(0, ECHO_MAX), suggestion: closestCommand(word) };
 
   const args = rest.filter((a) => a !== '');
+  /** The text after the command word, as typed (inner spacing and line breaks kept). */
+  const remainder = text.slice(first.length).trim();
   switch (name) {
+    case 'answer':
+    case 'partial':
+      return parseAnswer(name, remainder);
+    case 'reopen': {
+      const [id, ...why] = splitFirst(remainder);
+      const questionId = questionIdOf(id);
+      if (!questionId) return { name: 'usage', command: 'reopen', problem: missingId(id) };
+      const reason = why.join('');
+      if (reason.length > TEXT_LIMITS.reason) return { name: 'usage', command: 'reopen', problem: `the reason is ${reason.length} characters; at most ${TEXT_LIMITS.reason}` };
+      return reason === '' ? { name: 'reopen', questionId } : { name: 'reopen', questionId, reason };
+    }
+    case 'history': {
+      const questionId = questionIdOf(args[0]);
+      if (!questionId || args.length > 1) return { name: 'usage', command: 'history', problem: missingId(args[0]) };
+      return { name: 'history', questionId };
+    }
+    case 'ask':
+      if (remainder === '') return { name: 'usage', command: 'ask', problem: 'write the question after `ask`' };
+      if (remainder.length > TEXT_LIMITS.question) return { name: 'usage', command: 'ask', problem: `the question is ${remainder.length} characters; at most ${TEXT_LIMITS.question}` };
+      return { name: 'ask', text: remainder };
+    case 'update': {
+      const { body, url, problem } = splitTrailingUrl(remainder);
+      if (problem) return { name: 'usage', command: 'update', problem };
+      if (body === '') return { name: 'usage', command: 'update', problem: 'write what the update says after `update`' };
+      if (body.length > TEXT_LIMITS.update) return { name: 'usage', command: 'update', problem: `the update is ${body.length} characters; at most ${TEXT_LIMITS.update}` };
+      return url === undefined ? { name: 'update', words: body } : { name: 'update', words: body, url };
+    }
     case 'facts':
       if (args.length > 1) return { name: 'usage', command: 'facts', problem: 'give at most one topic' };
       return args[0] === undefined ? { name: 'facts' } : { name: 'facts', topic: args[0].toLowerCase().slice(0, ECHO_MAX) };
@@ -67,6 +126,59 @@ export function parseCommand(input: string): Command {
       if (args.length > 0) return { name: 'usage', command: name, problem: `\`${name}\` takes no arguments` };
       return { name } as Command;
   }
+}
+
+function parseAnswer(name: 'answer' | 'partial', remainder: string): Command {
+  const [id, ...restParts] = splitFirst(remainder);
+  const questionId = questionIdOf(id);
+  if (!questionId) return { name: 'usage', command: name, problem: missingId(id) };
+  const { body, url, problem } = splitTrailingUrl(restParts.join(''));
+  if (problem) return { name: 'usage', command: name, problem };
+  if (body === '') return { name: 'usage', command: name, problem: `write the answer after ${questionId}` };
+  if (body.length > TEXT_LIMITS.answer) return { name: 'usage', command: name, problem: `the answer is ${body.length} characters; at most ${TEXT_LIMITS.answer}` };
+  return url === undefined ? { name, questionId, answer: body } : { name, questionId, answer: body, sourceUrl: url };
+}
+
+/** ["Q2", " rest as typed"] */
+function splitFirst(text: string): string[] {
+  const m = /^(\S+)([\s\S]*)$/.exec(text);
+  return m ? [m[1] as string, (m[2] as string).trim()] : [''];
+}
+
+/** "q2" -> "Q2"; anything else -> undefined. */
+export function questionIdOf(word: string | undefined): string | undefined {
+  return word !== undefined && /^q[1-9]\d{0,3}$/i.test(word) ? word.toUpperCase() : undefined;
+}
+
+function missingId(word: string | undefined): string {
+  return word ? `"${word.slice(0, ECHO_MAX)}" is not a question id; give one such as Q2` : 'give a question id such as Q2';
+}
+
+const URLISH = /^<?([a-z][a-z0-9+.-]*:\/\/\S*|(javascript|data|vbscript|file|mailto):\S*)$/i;
+
+/**
+ * Takes a URL off the end of the text, if there is one. Slack may wrap links as <url> or <url|label>.
+ * A link that is not http(s) is refused rather than taken as part of the text.
+ */
+export function splitTrailingUrl(text: string): { body: string; url?: string; problem?: string } {
+  const m = /^([\s\S]*?)\s*(\S+)$/.exec(text.trim());
+  if (!m) return { body: '' };
+  const [, before = '', last = ''] = m;
+  if (!URLISH.test(last)) return { body: text.trim() };
+  const [url = '', label] = last.replace(/^</, '').replace(/>$/, '').split('|');
+  // Slack's own link form is <url> or <url|url without its scheme>; any other label would disguise the link,
+  // so such a token stays part of the text (shown escaped), never a source.
+  if (label !== undefined && label !== url.replace(/^[a-z]+:\/\//i, '')) return { body: text.trim() };
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+    return { body: before, problem: `the source must be an http:// or https:// URL, not "${url.slice(0, ECHO_MAX)}"` };
+  if (url.length > TEXT_LIMITS.url) return { body: before, problem: `the URL is ${url.length} characters; at most ${TEXT_LIMITS.url}` };
+  return { body: before.trim(), url };
 }
 
 /** The command closest to a mistyped word (a prefix, or at most two edits away), if any is close enough. */

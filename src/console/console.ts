@@ -1,12 +1,15 @@
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { handleCommandText } from '../commands/handle';
-import type { Incident } from '../incident/model';
+import type { Actor, Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
+import type { FollowUpStore } from '../store/repository';
 import { toPlainText } from '../views/render-text';
 
 export interface ConsoleDeps {
   incident: Incident;
   clock: Clock;
+  store: FollowUpStore;
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   /** Show a prompt (a person at a terminal rather than a script). */
@@ -20,7 +23,9 @@ export const CONSOLE_BANNER =
  * The local front end: reads commands ("/summit when" or just "when") line by line and prints the same replies
  * Slack gets, as plain text. Resolves at the end of input.
  */
-export async function runConsole({ incident, clock, input, output, interactive }: ConsoleDeps): Promise<void> {
+export async function runConsole({ incident, clock, store, input, output, interactive }: ConsoleDeps): Promise<void> {
+  // The person at the terminal runs the bot, so they are its admin.
+  const actor: Actor = { id: 'console', name: localUserName() };
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
   const prompt = () => {
     if (interactive) rl.prompt();
@@ -31,10 +36,18 @@ export async function runConsole({ incident, clock, input, output, interactive }
     const text = line.trim();
     if (text === 'exit' || text === 'quit') break;
     if (text !== '') {
-      const reply = await handleCommandText(text, { incident, now: clock.now() });
+      const { reply } = await handleCommandText(text, { incident, now: clock.now(), actor, isAdmin: async () => true, store });
       output.write(`${toPlainText(reply)}\n\n`);
     }
     prompt();
   }
   rl.close();
+}
+
+function localUserName(): string {
+  try {
+    return userInfo().username || 'console';
+  } catch {
+    return 'console';
+  }
 }

@@ -41,8 +41,10 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
   return { question, status, answers, note, since };
 }
 
+/** The questions that existed at `at` (one asked in Slack exists from then on), as they stood then. */
 export function questionsAsOf(questions: Question[], at: Date, filter: QuestionFilter = 'all'): QuestionState[] {
   return questions
+    .filter((q) => q.added === undefined || q.added.at <= at)
     .map((q) => questionAsOf(q, at))
     .filter((s) => filter === 'all' || (filter === 'answered' ? s.status === 'answered' : s.status !== 'answered'));
 }

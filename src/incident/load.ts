@@ -83,7 +83,9 @@ function resolve(d: Dataset): Incident {
         ? toInstant(e.end, zone)
         : start;
 
-  return {
+  const incident: Omit<Incident, 'updates'> = {
+    admins: d.admins,
+    permissions: d.permissions,
     title: d.incident.title,
     summary: d.incident.summary,
     sources: [...sources.values()],
@@ -115,7 +117,7 @@ function resolve(d: Dataset): Incident {
       expected: toInstant(u.expected, zone),
       dueBy: DateTime.fromISO(u.expected, { zone }).plus({ days: 1 }).toJSDate(),
       source: src(u.source),
-      received: u.received && { when: when(u.received.at), source: src(u.received.source), note: u.received.note },
+      received: u.received && { when: when(u.received.at), source: src(u.received.source), text: u.received.note, expectedId: u.id },
     })),
     questions: d.questions.map((q) => ({
       id: q.id,
@@ -129,6 +131,10 @@ function resolve(d: Dataset): Incident {
       })),
     })),
   };
+  const updates = incident.expectedUpdates
+    .flatMap((u) => (u.received ? [u.received] : []))
+    .sort((a, b) => a.when.at.getTime() - b.when.at.getTime());
+  return { ...incident, updates };
 }
 
 /** A date is the start of that day in `zone`; a date-time with no offset is read in `zone`. */

@@ -10,6 +10,12 @@ export interface Source {
   url: string;
 }
 
+/** Who recorded something: a Slack user (or the console's local user). */
+export interface Actor {
+  id: string;
+  name: string;
+}
+
 /** An instant that may stand for a whole day (a data-set entry written as a date). */
 export interface When {
   at: Date;
@@ -56,7 +62,18 @@ export interface ExpectedUpdate {
   /** The end of that day (the next midnight) in the event's zone: after it the update is overdue. */
   dueBy: Date;
   source: Source;
-  received?: { when: When; source: Source; note?: string };
+  /** The earliest receipt: from the data set or recorded with /summit update. */
+  received?: Receipt;
+}
+
+/** An update that arrived: from the data set (with a source) or recorded in Slack (with a URL and who). */
+export interface Receipt {
+  when: When;
+  text?: string;
+  source?: Source;
+  url?: string;
+  expectedId?: string;
+  by?: Actor;
 }
 
 export type QuestionStatus = 'open' | 'partial' | 'answered';
@@ -67,6 +84,10 @@ export interface StatusChange {
   answer?: string;
   note?: string;
   source?: Source;
+  /** A source given as a bare URL (answers recorded in Slack). */
+  sourceUrl?: string;
+  /** Who recorded it; absent for the data set's own entries. */
+  by?: Actor;
 }
 
 export interface Question {
@@ -74,6 +95,8 @@ export interface Question {
   text: string;
   /** Oldest first. Before the first entry the question is open. */
   history: StatusChange[];
+  /** Asked in Slack: it exists from this moment on. */
+  added?: { at: Date; by: Actor };
 }
 
 export interface Incident {
@@ -85,4 +108,9 @@ export interface Incident {
   event: SummitEvent;
   expectedUpdates: ExpectedUpdate[];
   questions: Question[];
+  /** Updates that arrived, oldest first. */
+  updates: Receipt[];
+  /** Slack user ids named admins by the data set. */
+  admins: string[];
+  permissions: { ask: 'everyone' | 'admins' };
 }

@@ -112,6 +112,14 @@ export const datasetSchema = z
     event: eventSchema,
     expectedUpdates: z.array(expectedUpdateSchema).default([]),
     questions: z.array(questionSchema).default([]),
+    /** Slack user ids who may record answers and updates, besides the workspace's admins and owners. */
+    admins: z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD')).default([]),
+    permissions: z
+      .strictObject({
+        /** Who may add questions with /summit ask. */
+        ask: z.enum(['everyone', 'admins']).default('everyone'),
+      })
+      .default({ ask: 'everyone' }),
   })
   .superRefine((d, ctx) => {
     const sourceIds = new Set<string>();

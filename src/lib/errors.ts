@@ -7,7 +7,8 @@ export type ErrorCode =
   | 'dataset_missing'
   | 'dataset_invalid'
   | 'slack_auth_failed'
-  | 'slack_unreachable';
+  | 'slack_unreachable'
+  | 'store_unavailable';
 
 export class AppError extends Error {
   constructor(

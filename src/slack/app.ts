@@ -2,20 +2,18 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Incident } from '../incident/model';
-import type { Clock } from '../lib/clock';
 import { AppError } from '../lib/errors';
 import { boltLogger } from '../lib/logger';
 import type { Settings } from '../settings';
+import { AdminDirectory } from './admins';
+import type { SlackDeps } from './deps';
+import { registerActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
+import { registerEvents } from './listeners/events';
+import { registerViews } from './listeners/views';
 import { SummitHTTPReceiver } from './receiver';
 
-export interface SlackDeps {
-  settings: Settings;
-  incident: Incident;
-  clock: Clock;
-  log: Logger;
-}
+export type { SlackDeps };
 
 export interface BotIdentity {
   botId?: string;
@@ -108,7 +106,11 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
     app = new App({ ...common, receiver });
   }
 
-  registerCommands(app, deps);
+  const listenerDeps = { ...deps, admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
+  registerCommands(app, listenerDeps);
+  registerActions(app, listenerDeps);
+  registerViews(app, listenerDeps);
+  registerEvents(app, listenerDeps);
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -10,12 +10,24 @@ export type Inline =
   | { code: string }
   | { link: string; label: string }
   /** An instant shown in each reader's own zone in Slack; `zone` gives the fallback and the console's rendering. */
-  | { date: Date; zone: string; withTime: boolean };
+  | { date: Date; zone: string; withTime: boolean }
+  /** A Slack user, by id (shown as their name in Slack). Ids come from the data set or Slack, never from free text. */
+  | { user: string };
 
 export type Line = Inline[];
 
+export interface Button {
+  actionId: string;
+  text: string;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
 export type DocBlock =
   | { type: 'header'; text: string }
+  /** One entry on its own, with an optional button beside it (a section with an accessory in Slack). */
+  | { type: 'item'; line: Line; button?: Button }
+  | { type: 'actions'; buttons: Button[] }
   | { type: 'paragraph'; line: Line }
   | { type: 'list'; items: Line[] }
   /** Secondary text (sources, hints): a context block in Slack. */
@@ -26,6 +38,11 @@ export interface Reply {
   /** One plain line: the notification and screen-reader fallback. */
   summary: string;
   blocks: DocBlock[];
+  /**
+   * A read-only command that makes this reply (or shows the outcome of a change), for "Share in channel".
+   * Absent on errors and refusals, which are not worth sharing.
+   */
+  share?: string;
 }
 
 export const bold = (text: string): Inline => ({ bold: text });
@@ -37,3 +54,6 @@ export const paragraph = (...line: Inline[]): DocBlock => ({ type: 'paragraph', 
 export const note = (...line: Inline[]): DocBlock => ({ type: 'note', line });
 export const list = (items: Line[]): DocBlock => ({ type: 'list', items });
 export const divider: DocBlock = { type: 'divider' };
+export const user = (id: string): Inline => ({ user: id });
+export const item = (line: Line, button?: Button): DocBlock => (button ? { type: 'item', line, button } : { type: 'item', line });
+export const actions = (...buttons: Button[]): DocBlock => ({ type: 'actions', buttons });

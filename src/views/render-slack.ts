@@ -1,10 +1,14 @@
-import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import type { DocBlock, Inline, Line, Reply } from './doc';
+import type { ActionsBlock, Button as SlackButton, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { Button, DocBlock, Inline, Line, Reply } from './doc';
 import { escapeMrkdwn, formatInZone, truncate } from './format';
+import { ACTIONS } from './ids';
 
 /** Block Kit limits that apply to messages (../shared/reference/slack-platform.md). */
 export const LIMITS = {
   blocksPerMessage: 50,
+  blocksPerView: 100,
+  buttonText: 75,
+  buttonValue: 2000,
   sectionText: 3000,
   headerText: 150,
   contextText: 2000,
@@ -22,6 +26,7 @@ export function inlineToMrkdwn(piece: Inline): string {
   if ('bold' in piece) return `*${escapeMrkdwn(piece.bold)}*`;
   if ('code' in piece) return `\`${escapeMrkdwn(piece.code.replace(/`/g, "'"))}\``;
   if ('link' in piece) return `<${safeUrl(piece.link)}|${escapeMrkdwn(piece.label).replace(/\|/g, '¦')}>`;
+  if ('user' in piece) return /^[UW][A-Z0-9]+$/.test(piece.user) ? `<@${piece.user}>` : escapeMrkdwn(piece.user);
   const epoch = Math.floor(piece.date.getTime() / 1000);
   const format = piece.withTime ? '{date_long_pretty} {time}' : '{date_long_pretty}';
   const fallback = escapeMrkdwn(formatInZone(piece.date, piece.zone, piece.withTime)).replace(/\|/g, '¦');
@@ -46,24 +51,69 @@ const context = (text: string): ContextBlock => ({
   elements: [{ type: 'mrkdwn', text: truncate(text, LIMITS.contextText) }],
 });
 
-/**
- * Renders a reply as a Slack message within Block Kit's limits: lists are packed into sections of at most 3,000
- * characters, and when the message would pass 50 blocks the list is cut with "…and N more".
- */
-export function toSlackMessage(reply: Reply): SlackMessage {
-  const fixed = reply.blocks.filter((b) => b.type !== 'list').length;
-  const lists = reply.blocks.length - fixed;
-  // Lists share the blocks the other blocks leave; each keeps one in reserve for its "and N more" note.
-  const perList = lists === 0 ? 0 : Math.max(2, Math.floor((LIMITS.blocksPerMessage - fixed) / lists));
-  const blocks: KnownBlock[] = [];
-  for (const b of reply.blocks) blocks.push(...renderBlock(b, perList));
-  return {
-    text: truncate(escapeMrkdwn(reply.summary), LIMITS.fallbackText),
-    blocks: blocks.slice(0, LIMITS.blocksPerMessage),
+export function toSlackButton(b: Button): SlackButton {
+  const button: SlackButton = {
+    type: 'button',
+    action_id: b.actionId,
+    text: { type: 'plain_text', text: truncate(b.text, LIMITS.buttonText), emoji: true },
+    value: truncate(b.value, LIMITS.buttonValue),
   };
+  if (b.style) button.style = b.style;
+  return button;
 }
 
-function renderBlock(b: DocBlock, budget: number): KnownBlock[] {
+/** The "Share in channel" button of an ephemeral reply. */
+export function shareButton(command: string): Button {
+  return { actionId: ACTIONS.shareReply, text: 'Share in channel', value: command };
+}
+
+export interface RenderOptions {
+  /** 50 for a message, 100 for a modal or the Home tab. */
+  maxBlocks?: number;
+  /** Add the "Share in channel" button (ephemeral replies that have something to share). */
+  shareable?: boolean;
+}
+
+/**
+ * Renders a reply as Slack blocks within Block Kit's limits: lists are packed into sections of at most 3,000
+ * characters, and when the message would pass its block limit, lists and then items are cut with "…and N more".
+ */
+export function toSlackBlocks(reply: Reply, options: RenderOptions = {}): KnownBlock[] {
+  const max = options.maxBlocks ?? LIMITS.blocksPerMessage;
+  const docBlocks = options.shareable && reply.share !== undefined ? [...reply.blocks, { type: 'actions', buttons: [shareButton(reply.share)] } as DocBlock] : reply.blocks;
+  const items = docBlocks.filter((b) => b.type === 'item').length;
+  const fixed = docBlocks.filter((b) => b.type !== 'list' && b.type !== 'item').length;
+  const lists = docBlocks.filter((b) => b.type === 'list').length;
+  // Items are shown one block each while they fit; lists share what is left, each keeping one block for its note.
+  const itemBudget = Math.max(0, max - fixed - lists * 2 - (items > 0 ? 1 : 0));
+  const shownItems = Math.min(items, itemBudget);
+  const perList = lists === 0 ? 0 : Math.max(2, Math.floor((max - fixed - shownItems - (items > shownItems ? 1 : 0)) / lists));
+  const blocks: KnownBlock[] = [];
+  let itemsSeen = 0;
+  for (const b of docBlocks) {
+    if (b.type === 'item') {
+      itemsSeen += 1;
+      if (itemsSeen <= shownItems) blocks.push(renderItem(b.line, b.button));
+      else if (itemsSeen === shownItems + 1) blocks.push(context(`…and ${items - shownItems} more`));
+      continue;
+    }
+    blocks.push(...renderBlock(b, perList));
+  }
+  return blocks.slice(0, max);
+}
+
+/** An ephemeral or channel message: blocks plus the fallback text. */
+export function toSlackMessage(reply: Reply, options: RenderOptions = {}): SlackMessage {
+  return { text: truncate(escapeMrkdwn(reply.summary), LIMITS.fallbackText), blocks: toSlackBlocks(reply, options) };
+}
+
+function renderItem(line: Line, button: Button | undefined): SectionBlock {
+  const s = section(lineToMrkdwn(line));
+  if (button) s.accessory = toSlackButton(button);
+  return s;
+}
+
+function renderBlock(b: Exclude<DocBlock, { type: 'item' }>, budget: number): KnownBlock[] {
   switch (b.type) {
     case 'header':
       return [{ type: 'header', text: { type: 'plain_text', text: truncate(b.text, LIMITS.headerText), emoji: true } }];
@@ -75,6 +125,10 @@ function renderBlock(b: DocBlock, budget: number): KnownBlock[] {
       return [{ type: 'divider' }];
     case 'list':
       return renderList(b.items, budget);
+    case 'actions': {
+      const block: ActionsBlock = { type: 'actions', elements: b.buttons.slice(0, 25).map(toSlackButton) };
+      return [block];
+    }
   }
 }
 

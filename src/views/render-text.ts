@@ -11,6 +11,7 @@ function inline(piece: Inline): string {
   if ('bold' in piece) return piece.bold;
   if ('code' in piece) return piece.code;
   if ('link' in piece) return `${piece.label} <${piece.link}>`;
+  if ('user' in piece) return `@${piece.user}`;
   return formatInZone(piece.date, piece.zone, piece.withTime);
 }
 
@@ -28,7 +29,10 @@ function renderBlock(b: DocBlock): string {
       return `  ${lineToText(b.line)}`;
     case 'list':
       return b.items.map((i) => `  - ${lineToText(i).replace(/\n/g, '\n    ')}`).join('\n');
+    case 'item':
+      return `  - ${lineToText(b.line).replace(/\n/g, '\n    ')}`;
     case 'divider':
+    case 'actions':
       return '';
   }
 }

@@ -3,14 +3,29 @@ import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionCounts, QuestionState } from '../core/questions';
 import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
 import type { CommandSpec } from '../commands/grammar';
-import { bold, code, date, divider, header, link, list, note, paragraph, type Inline, type Line, type Reply } from './doc';
+import type { StatusChange } from '../incident/model';
+import { bold, code, date, divider, header, item, link, list, note, paragraph, type Button, type Inline, type Line, type Reply } from './doc';
 import { shortDate } from './format';
+import { ACTIONS } from './ids';
 
 /**
  * Pure builders: core results in, a Reply document out. Wording lives here once for Slack and the console.
  */
 
-const sourceLink = (s: Source): Inline => link(s.url, `${s.publisher}, ${shortDate(new Date(`${s.date}T12:00:00Z`), 'UTC')}`);
+export const sourceLink = (s: Source): Inline => link(s.url, `${s.publisher}, ${shortDate(new Date(`${s.date}T12:00:00Z`), 'UTC')}`);
+
+/** A bare URL as a link labelled with its host. */
+export const urlLink = (url: string): Inline => link(url, URL.canParse(url) ? new URL(url).host : url);
+
+/** " — <source>" and " (recorded by alice)" for one status change or receipt, when it has them. */
+export function provenance(c: { source?: Source; sourceUrl?: string; url?: string; by?: { name: string } }): Line {
+  const out: Line = [];
+  if (c.source) out.push(' — ', sourceLink(c.source));
+  const url = c.sourceUrl ?? c.url;
+  if (url) out.push(' — ', urlLink(url));
+  if (c.by) out.push(` (recorded by ${c.by.name})`);
+  return out;
+}
 const sourceLine = (s: Source): Line => ['Source: ', link(s.url, s.title), ` (${s.publisher}, ${shortDate(new Date(`${s.date}T12:00:00Z`), 'UTC')})`];
 
 /** The event's date: in each reader's zone in Slack, with the event's zone as fallback and label. */
@@ -43,6 +58,11 @@ export interface StatusData {
 }
 
 export function statusReply({ incident, countdown, counts, outstanding }: StatusData): Reply {
+  const reply = statusBody({ incident, countdown, counts, outstanding });
+  return { ...reply, share: 'status' };
+}
+
+function statusBody({ incident, countdown, counts, outstanding }: StatusData): Reply {
   const e = incident.event;
   const when = describeCountdown(countdown, e.allDay);
   const notAnswered = counts.open + counts.partial;
@@ -71,7 +91,7 @@ export function whenReply(incident: Incident, countdown: Countdown): Reply {
   if (e.audience) blocks.push(paragraph(bold('Audience: '), e.audience));
   if (e.topics.length > 0) blocks.push(paragraph(bold('Topics: '), e.topics.join('; ')));
   blocks.push(paragraph(bold('Countdown: '), when), note(...sourceLine(e.source)));
-  return { summary: `${e.name}: ${when}, ${e.location}.`, blocks };
+  return { summary: `${e.name}: ${when}, ${e.location}.`, blocks, share: 'when' };
 }
 
 export function factsReply(incident: Incident, facts: Fact[], topic: string | undefined, allTopics: string[]): Reply {
@@ -85,6 +105,7 @@ export function factsReply(incident: Incident, facts: Fact[], topic: string | un
     };
   }
   return {
+    share: topic ? `facts ${topic}` : 'facts',
     summary: `${facts.length} fact${facts.length === 1 ? '' : 's'}${topic ? ` on ${topic}` : ''} about ${incident.title}.`,
     blocks: [
       header(title),
@@ -94,31 +115,33 @@ export function factsReply(incident: Incident, facts: Fact[], topic: string | un
   };
 }
 
-const STATUS_LABEL = { open: 'open', partial: 'partly answered', answered: 'answered' } as const;
+export const STATUS_LABEL = { open: 'open', partial: 'partly answered', answered: 'answered' } as const;
 
-function questionItem(s: QuestionState): Line {
+/** A question with what is known about it: its answers (or why it is open), each with source and who. */
+export function questionLine(s: QuestionState): Line {
   const line: Line = [bold(`${s.question.id}`), ` (${STATUS_LABEL[s.status]}) `, s.question.text];
-  for (const a of s.answers) {
-    line.push('\n    ↳ ', a.answer ?? '');
-    if (a.source) line.push(' — ', sourceLink(a.source));
-  }
-  if (s.note) {
-    line.push('\n    ↳ ', s.note.note ?? '');
-    if (s.note.source) line.push(' — ', sourceLink(s.note.source));
-  }
+  for (const a of s.answers) line.push('\n    ↳ ', a.answer ?? '', ...provenance(a));
+  if (s.note) line.push('\n    ↳ ', s.note.note ?? '', ...provenance(s.note));
   return line;
 }
 
-export function questionsReply(states: QuestionState[], filter: 'open' | 'answered' | 'all', asOf: Date, zone: string): Reply {
+/** "Record answer" beside a question that is not fully answered, for those who may record one. */
+export function recordAnswerButton(s: QuestionState, canRecord: boolean): Button | undefined {
+  return canRecord && s.status !== 'answered' ? { actionId: ACTIONS.recordAnswer, text: 'Record answer', value: s.question.id, style: 'primary' } : undefined;
+}
+
+export function questionsReply(states: QuestionState[], filter: 'open' | 'answered' | 'all', asOf: Date, zone: string, canRecord = false): Reply {
   const title = filter === 'open' ? 'Questions not fully answered' : filter === 'answered' ? 'Answered questions' : 'All questions';
   const asOfNote = note('As of ', date(asOf, zone, true), '. ', code('/summit questions all'), ' shows every question.');
+  const share = filter === 'open' ? 'questions' : `questions ${filter}`;
   if (states.length === 0) {
     const none = filter === 'answered' ? 'No question is answered yet.' : filter === 'open' ? 'Every question is answered.' : 'The data set has no questions.';
-    return { summary: none, blocks: [paragraph(none), asOfNote] };
+    return { summary: none, blocks: [paragraph(none), asOfNote], share };
   }
   return {
+    share,
     summary: `${title}: ${states.map((s) => `${s.question.id} (${STATUS_LABEL[s.status]})`).join(', ')}.`,
-    blocks: [header(title), list(states.map(questionItem)), asOfNote],
+    blocks: [header(title), ...states.map((s) => item(questionLine(s), recordAnswerButton(s, canRecord))), asOfNote],
   };
 }
 
@@ -126,6 +149,7 @@ export function timelineReply(incident: Incident, entries: TimelineEntry[]): Rep
   const zone = incident.event.timezone;
   if (entries.length === 0) return { summary: 'Nothing on the timeline yet.', blocks: [paragraph('Nothing on the timeline yet.')] };
   return {
+    share: 'timeline',
     summary: `Timeline of ${incident.title}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}.`,
     blocks: [
       header(`Timeline: ${incident.title}`),
@@ -136,6 +160,7 @@ export function timelineReply(incident: Incident, entries: TimelineEntry[]): Rep
 
 export function helpReply(commands: readonly CommandSpec[]): Reply {
   return {
+    share: 'help',
     summary: `/summit commands: ${commands.map((c) => c.name).join(', ')}.`,
     blocks: [
       header('summit-bot commands'),
@@ -156,6 +181,15 @@ export function unknownReply(word: string, suggestion: string | undefined): Repl
 export function usageReply(spec: CommandSpec, problem: string): Reply {
   return {
     summary: `${problem}. Usage: /summit ${spec.usage}`,
-    blocks: [paragraph(problem, '. Usage: ', code(`/summit ${spec.usage}`), ' — ', spec.summary, '.'), divider, note(code('/summit help'), ' lists every command.')],
+    blocks: [
+      paragraph(problem, '. Usage: ', code(`/summit ${spec.usage}`), ' — ', spec.summary, '.'),
+      divider,
+      note('Nothing was changed. ', code('/summit help'), ' lists every command.'),
+    ],
   };
+}
+
+/** When a status change happened: a date for data-set entries, date and time for recorded ones. */
+export function changeWhen(c: StatusChange, zone: string): Inline {
+  return date(c.when.at, zone, !c.when.dateOnly);
 }

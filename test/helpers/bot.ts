@@ -1,9 +1,10 @@
-import pino from 'pino';
 import type { Incident } from '../../src/incident/model';
+import type { FollowUpStore } from '../../src/store/repository';
 import type { Clock } from '../../src/lib/clock';
 import type { Settings } from '../../src/settings';
 import { buildSlackApp, startSlackApp, type RunningSlackApp } from '../../src/slack/app';
 import { FakeSlack } from './fake-slack';
+import { silent, testStore } from './store';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-0000-secret';
@@ -11,6 +12,7 @@ export const BOT_TOKEN = 'xoxb-test-0000-secret';
 export interface TestBot {
   running: RunningSlackApp;
   fake: FakeSlack;
+  store: FollowUpStore;
   /** http://127.0.0.1:PORT */
   base: string;
   events: string;
@@ -18,7 +20,8 @@ export interface TestBot {
 }
 
 /** The real Bolt app in HTTP mode on a free loopback port, its Web API pointed at a fake Slack. */
-export async function startTestBot(incident: Incident, clock: Clock, options: { realNow?: () => number } = {}): Promise<TestBot> {
+export async function startTestBot(incident: Incident, clock: Clock, options: { realNow?: () => number; store?: FollowUpStore } = {}): Promise<TestBot> {
+  const store = options.store ?? (await testStore());
   const fake = new FakeSlack();
   const slackApiUrl = await fake.start();
   const settings: Settings = {
@@ -29,19 +32,21 @@ export async function startTestBot(incident: Incident, clock: Clock, options: { 
     slackApiUrl,
     configPath: 'config/summit.yaml',
     logLevel: 'error',
+    database: { kind: 'sqlite', path: ':memory:' },
   };
-  const log = pino({ level: 'silent' });
-  const app = buildSlackApp({ settings, incident, clock, log }, { botId: 'BBOT', botUserId: 'UBOT' }, options.realNow);
+  const app = buildSlackApp({ settings, incident, clock, log: silent, store }, { botId: 'BBOT', botUserId: 'UBOT' }, options.realNow);
   const running = await startSlackApp(app, settings);
   const base = `http://127.0.0.1:${running.port}`;
   return {
     running,
     fake,
+    store,
     base,
     events: `${base}/slack/events`,
     stop: async () => {
       await running.stop();
       await fake.stop();
+      await store.close();
     },
   };
 }

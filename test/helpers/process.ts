@@ -11,9 +11,12 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Environment with no Slack settings leaking in from the developer's shell. */
+/**
+ * Environment with no Slack settings leaking in from the developer's shell, and an in-memory store so tests
+ * never touch data/summit.db (a test that needs a file passes DATABASE_URL).
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', DATABASE_URL: 'sqlite::memory:' };
   return { ...env, ...extra };
 }
 

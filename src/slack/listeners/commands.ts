@@ -1,30 +1,52 @@
 import type { App } from '@slack/bolt';
-import type { Logger } from 'pino';
 import { handleCommandText } from '../../commands/handle';
-import type { Incident } from '../../incident/model';
-import type { Clock } from '../../lib/clock';
+import type { CommandResult } from '../../commands/run';
 import { toSlackMessage } from '../../views/render-slack';
+import { contextFor, type ListenerDeps } from '../deps';
+import { publishHome } from '../home';
 import { SUMMIT_COMMAND } from '../ids';
 
-export interface CommandDeps {
-  incident: Incident;
-  clock: Clock;
-  log: Logger;
+/** Past this, the reply goes by response_url instead of in the ack, so Slack's 3 seconds are never missed. */
+export const ACK_DEADLINE_MS = 2000;
+
+const FAILED = 'Sorry, something went wrong answering that, and nothing was changed. Please try again; if it keeps happening, tell whoever runs summit-bot.';
+
+/** /summit: thin: ack (with the reply when it is ready in time), then refresh the Home tab after a change. */
+export function registerCommands(app: App, deps: ListenerDeps): void {
+  app.command(SUMMIT_COMMAND, async ({ command, ack, respond, client }) => {
+    const started = Date.now();
+    const actor = { id: command.user_id, name: command.user_name || command.user_id };
+    const work = handleCommandText(command.text ?? '', contextFor(deps, actor));
+    let result: CommandResult | undefined;
+    try {
+      result = await withDeadline(work, ACK_DEADLINE_MS);
+      if (result) await ack({ response_type: 'ephemeral', ...toSlackMessage(result.reply, { shareable: true }) });
+      else {
+        await ack();
+        result = await work;
+        await respond({ response_type: 'ephemeral', ...toSlackMessage(result.reply, { shareable: true }) });
+      }
+    } catch (error) {
+      deps.log.error({ err: error, user: actor.id }, 'command failed');
+      if (result === undefined) await ack({ response_type: 'ephemeral', text: FAILED }).catch(() => respond({ response_type: 'ephemeral', text: FAILED }));
+      return;
+    }
+    deps.log.info({ user: actor.id, channel: command.channel_id, verb: firstWord(command.text), ms: Date.now() - started }, 'command');
+    if (result.changed) await publishHome(client, actor.id, deps);
+  });
 }
 
-/** /summit: answer in the ack itself (ephemeral), well inside Slack's 3 seconds. */
-export function registerCommands(app: App, { incident, clock, log }: CommandDeps): void {
-  app.command(SUMMIT_COMMAND, async ({ command, ack }) => {
-    const started = Date.now();
-    try {
-      const reply = await handleCommandText(command.text ?? '', { incident, now: clock.now() });
-      await ack({ response_type: 'ephemeral', ...toSlackMessage(reply) });
-      log.info({ user: command.user_id, channel: command.channel_id, verb: firstWord(command.text), ms: Date.now() - started }, 'command');
-    } catch (error) {
-      log.error({ err: error, user: command.user_id }, 'command failed');
-      await ack({ response_type: 'ephemeral', text: 'Sorry, something went wrong answering that. Please try again; if it keeps happening, tell whoever runs summit-bot.' });
-    }
+/** The value if it settles within `ms`, else undefined (the work goes on). */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
   });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function firstWord(text: string | undefined): string {

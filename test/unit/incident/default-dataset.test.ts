@@ -63,6 +63,6 @@ describe('config/summit.yaml', () => {
   test('the post-summit update was expected on September 11 and received on September 12', () => {
     const u = incident.expectedUpdates.find((x) => x.id === 'post-summit');
     expect(u?.expectedDate).toBe('2024-09-11');
-    expect(u?.received?.source.id).toBe('win-0912');
+    expect(u?.received?.source?.id).toBe('win-0912');
   });
 });

@@ -1,0 +1,21 @@
+import { countdown } from '../core/countdown';
+import { applyFollowUps } from '../core/follow-up';
+import { outstandingUpdates } from '../core/incident';
+import { questionsAsOf } from '../core/questions';
+import { HOME_LATEST_UPDATES, type HomeData } from '../views/home';
+import type { CommandContext } from './run';
+
+/** What the Home tab shows for one user, as of the bot's clock. */
+export async function homeData(ctx: CommandContext): Promise<HomeData> {
+  const incident = applyFollowUps(ctx.incident, await ctx.store.state());
+  const open = questionsAsOf(incident.questions, ctx.now, 'open');
+  return {
+    incident,
+    countdown: countdown(incident.event, ctx.now),
+    open,
+    latest: incident.updates.filter((u) => u.when.at <= ctx.now).slice(-HOME_LATEST_UPDATES).reverse(),
+    outstanding: outstandingUpdates(incident, ctx.now),
+    canRecord: open.length > 0 && (await ctx.isAdmin()),
+    now: ctx.now,
+  };
+}

@@ -1,0 +1,49 @@
+import type { Incident, Question, Receipt, StatusChange } from '../incident/model';
+import type { FollowUpState } from '../store/records';
+
+/**
+ * The data set with everything recorded since applied on top, in time order. Pure: the stored state is an input,
+ * and "as of a moment" still works because every recorded change keeps the moment it was made.
+ */
+export function applyFollowUps(incident: Incident, state: FollowUpState): Incident {
+  if (state.changes.length === 0 && state.questions.length === 0 && state.updates.length === 0) return incident;
+
+  const added: Question[] = state.questions.map((q) => ({ id: q.questionId, text: q.text, history: [], added: { at: q.at, by: q.actor } }));
+  const questions = [...incident.questions, ...added].map((q) => {
+    const recorded: StatusChange[] = state.changes
+      .filter((c) => c.questionId === q.id)
+      .map((c) => ({
+        status: c.status,
+        when: { at: c.at, dateOnly: false },
+        answer: c.answer,
+        note: c.note,
+        sourceUrl: c.sourceUrl,
+        by: c.actor,
+      }));
+    if (recorded.length === 0) return q;
+    // A stable sort: on a tie the data set's entry comes first, then recordings in the order they were made.
+    const history = [...q.history, ...recorded].sort((a, b) => a.when.at.getTime() - b.when.at.getTime());
+    return { ...q, history };
+  });
+
+  const recordedUpdates: Receipt[] = state.updates.map((u) => ({
+    when: { at: u.at, dateOnly: false },
+    text: u.text,
+    url: u.url,
+    expectedId: u.expectedId,
+    by: u.actor,
+  }));
+  const updates = [...incident.updates, ...recordedUpdates].sort((a, b) => a.when.at.getTime() - b.when.at.getTime());
+  const expectedUpdates = incident.expectedUpdates.map((e) => {
+    const first = updates.find((u) => u.expectedId === e.id);
+    return first && (!e.received || first.when.at < e.received.when.at) ? { ...e, received: first } : e;
+  });
+
+  return { ...incident, questions, expectedUpdates, updates };
+}
+
+/** The next free question id (Q5 after Q1-Q4), given the data set and the ids already added. */
+export function nextQuestionId(incident: Incident, taken: string[]): string {
+  const numbers = [...incident.questions.map((q) => q.id), ...taken].map((id) => Number(id.replace(/^Q/, ''))).filter(Number.isFinite);
+  return `Q${Math.max(0, ...numbers) + 1}`;
+}

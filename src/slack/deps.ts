@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { CommandContext } from '../commands/run';
+import type { Actor, Incident } from '../incident/model';
+import type { Clock } from '../lib/clock';
+import type { Settings } from '../settings';
+import type { FollowUpStore } from '../store/repository';
+import type { AdminDirectory } from './admins';
+
+/** What the Slack listeners need. Built once in buildSlackApp. */
+export interface SlackDeps {
+  settings: Settings;
+  incident: Incident;
+  clock: Clock;
+  log: Logger;
+  store: FollowUpStore;
+}
+
+export interface ListenerDeps extends SlackDeps {
+  admins: AdminDirectory;
+}
+
+/** The command context for one Slack user at this moment. */
+export function contextFor(deps: ListenerDeps, actor: Actor): CommandContext {
+  return {
+    incident: deps.incident,
+    now: deps.clock.now(),
+    actor,
+    isAdmin: () => deps.admins.isAdmin(actor.id),
+    store: deps.store,
+  };
+}

@@ -1,0 +1,42 @@
+import type { App } from '@slack/bolt';
+import { runCommand } from '../../commands/run';
+import { CALLBACKS, ANSWER_MODAL } from '../../views/ids';
+import { parseAnswerMetadata, parseAnswerSubmission } from '../../views/modals';
+import { toSlackMessage } from '../../views/render-slack';
+import { contextFor, type ListenerDeps } from '../deps';
+import { publishHome } from '../home';
+
+/** The record-answer modal: invalid input shows inline and stores nothing; valid input takes the command path. */
+export function registerViews(app: App, deps: ListenerDeps): void {
+  app.view(CALLBACKS.recordAnswerModal, async ({ ack, body, view, client }) => {
+    const meta = parseAnswerMetadata(view.private_metadata);
+    const parsed = parseAnswerSubmission(view.state.values as Parameters<typeof parseAnswerSubmission>[0]);
+    if (!parsed.ok) {
+      await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    if (!meta) {
+      await ack({ response_action: 'errors', errors: { [ANSWER_MODAL.answer.block]: 'This form has expired. Close it and press Record answer again.' } });
+      return;
+    }
+    const actor = { id: body.user.id, name: body.user.name || body.user.id };
+    const ctx = contextFor(deps, actor);
+    const { value } = parsed;
+    const result = await runCommand(
+      { name: value.status === 'answered' ? 'answer' : 'partial', questionId: meta.questionId, answer: value.answer, sourceUrl: value.sourceUrl },
+      ctx,
+    );
+    if (!result.changed) {
+      // A refusal or a question that no longer exists: say so in the form, nothing stored.
+      await ack({ response_action: 'errors', errors: { [ANSWER_MODAL.answer.block]: result.reply.summary.slice(0, 150) } });
+      return;
+    }
+    await ack();
+    if (meta.channelId) {
+      await client.chat
+        .postEphemeral({ channel: meta.channelId, user: actor.id, ...toSlackMessage(result.reply) })
+        .catch((error: unknown) => deps.log.warn({ err: error }, 'could not confirm the answer in the channel'));
+    }
+    await publishHome(client, actor.id, deps);
+  });
+}

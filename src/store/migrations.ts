@@ -1,0 +1,62 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { DialectSeam } from './dialect';
+
+/**
+ * Versioned migrations, applied in name order at start. Never edit one that has shipped: add the next.
+ * Kysely records what ran in kysely_migration, so running them twice changes nothing.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration runs against the schema as it was then
+type AnyDb = Kysely<any>;
+
+export function migrations(seam: DialectSeam): Record<string, Migration> {
+  return {
+    '0001_follow_up_state': {
+      async up(db: AnyDb) {
+        await seam
+          .addIdColumn(db.schema.createTable('question_change'))
+          .addColumn('question_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('answer', 'text')
+          .addColumn('source_url', 'text')
+          .addColumn('note', 'text')
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('question_change_by_question').on('question_change').columns(['question_id', 'at']).execute();
+
+        await db.schema
+          .createTable('added_question')
+          .addColumn('question_id', 'text', (c) => c.primaryKey())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+
+        await seam
+          .addIdColumn(db.schema.createTable('follow_up_update'))
+          .addColumn('expected_id', 'text')
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('url', 'text')
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+
+        await seam
+          .addIdColumn(db.schema.createTable('audit'))
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+export function migrationProvider(seam: DialectSeam): MigrationProvider {
+  return { getMigrations: async () => migrations(seam) };
+}

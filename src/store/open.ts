@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import type { Logger } from 'pino';
+import { ConfigError } from '../lib/errors';
+import type { DatabaseSettings } from '../settings';
+import { sqliteSeam, type DialectSeam } from './dialect';
+import { migrationProvider, migrations } from './migrations';
+import { FollowUpStore } from './repository';
+import type { Database } from './schema';
+
+/** How long a writer waits for another process's lock on the same SQLite file before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens the store named by DATABASE_URL, runs the migrations, and returns the repository. Anything that stops
+ * it from opening safely (an unwritable folder, a file that is not a database, a schema newer than this code)
+ * is a ConfigError (exit 2) naming the file and the fix; the file is never overwritten.
+ */
+export async function openStore(settings: DatabaseSettings, log: Logger): Promise<FollowUpStore> {
+  if (settings.kind === 'postgres') {
+    throw new ConfigError('store_unavailable', 'DATABASE_URL: PostgreSQL is not supported by this version; use sqlite:<path> or leave it unset.');
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(settings.path) }) });
+  await prepare(db, sqliteSeam, describeSqlite(settings.path), log);
+  return new FollowUpStore(db, sqliteSeam);
+}
+
+function describeSqlite(file: string): string {
+  return file === ':memory:' ? 'the in-memory SQLite store' : `the SQLite store ${file}`;
+}
+
+function openSqlite(file: string): SqliteDatabase.Database {
+  const where = describeSqlite(file);
+  const fix = 'Set DATABASE_URL=sqlite:<a writable path>, or fix the folder permissions.';
+  if (file !== ':memory:') {
+    try {
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    } catch (e) {
+      throw new ConfigError('store_unavailable', `Cannot create the folder for ${where}: ${(e as Error).message}. ${fix}`, { cause: e });
+    }
+  }
+  let raw: SqliteDatabase.Database;
+  try {
+    raw = new SqliteDatabase(file);
+  } catch (e) {
+    throw new ConfigError('store_unavailable', `Cannot open ${where}: ${(e as Error).message}. ${fix}`, { cause: e });
+  }
+  try {
+    // Reading the schema first fails on a file that is not a database, before anything could write to it.
+    raw.prepare('select count(*) from sqlite_master').get();
+    raw.pragma('journal_mode = WAL');
+    raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (e) {
+    raw.close();
+    const notDb = (e as { code?: string }).code === 'SQLITE_NOTADB';
+    throw new ConfigError(
+      'store_unavailable',
+      notDb
+        ? `${where} is not a SQLite database. It was left untouched: move it away, or set DATABASE_URL=sqlite:<another path>.`
+        : `Cannot use ${where}: ${(e as Error).message}. ${fix}`,
+      { cause: e },
+    );
+  }
+  return raw;
+}
+
+/** Refuses a schema newer than this code, then runs the migrations this code has and the database lacks. */
+export async function prepare(db: Kysely<Database>, seam: DialectSeam, where: string, log: Logger): Promise<void> {
+  const known = new Set(Object.keys(migrations(seam)));
+  const applied = await appliedMigrations(db);
+  const unknown = applied.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    await db.destroy();
+    throw new ConfigError(
+      'store_unavailable',
+      `${where} has a newer schema (${unknown.join(', ')}) than this version of summit-bot knows. Run the newer version, or point DATABASE_URL at another database; nothing was changed.`,
+    );
+  }
+  const migrator = new Migrator({ db, provider: migrationProvider(seam) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    throw new ConfigError('store_unavailable', `Migrating ${where} failed: ${(error as Error).message}`, { cause: error });
+  }
+  for (const r of results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
+}
+
+async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  if (!tables.some((t) => t.name === 'kysely_migration')) return [];
+  const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  return rows.rows.map((r) => r.name);
+}

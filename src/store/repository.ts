@@ -1,0 +1,153 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DialectSeam } from './dialect';
+import type { Actor, AuditEntry, FollowUpState, RecordedChange, RecordedQuestion, RecordedUpdate } from './records';
+import type { Database } from './schema';
+
+export interface NewChange {
+  questionId: string;
+  status: 'open' | 'partial' | 'answered';
+  answer?: string;
+  sourceUrl?: string;
+  note?: string;
+  actor: Actor;
+  at: Date;
+}
+
+export interface NewUpdate {
+  expectedId?: string;
+  text: string;
+  url?: string;
+  actor: Actor;
+  at: Date;
+}
+
+/**
+ * The one store layer: append-only writes, each with its audit row in the same transaction, and reads that
+ * return plain records. The same code runs on SQLite and PostgreSQL.
+ */
+export class FollowUpStore {
+  constructor(
+    readonly db: Kysely<Database>,
+    private readonly seam: DialectSeam,
+  ) {}
+
+  async recordChange(change: NewChange): Promise<RecordedChange> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('question_change')
+        .values({
+          question_id: change.questionId,
+          status: change.status,
+          answer: change.answer ?? null,
+          source_url: change.sourceUrl ?? null,
+          note: change.note ?? null,
+          actor_id: change.actor.id,
+          actor_name: change.actor.name,
+          at: change.at.toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(tx, change.actor, change.at, `question.${change.status === 'open' ? 'reopened' : change.status}`, change.questionId, {
+        answer: change.answer,
+        sourceUrl: change.sourceUrl,
+        note: change.note,
+      });
+      return { ...change, id: Number(row.id) };
+    });
+  }
+
+  /**
+   * Adds a question under the next free id. `nextId` picks it from the ids already taken; if another process
+   * takes the same id first, the unique key refuses the insert and it tries the next one.
+   */
+  async addQuestion(q: { text: string; actor: Actor; at: Date }, nextId: (taken: string[]) => string): Promise<RecordedQuestion> {
+    for (let attempt = 0; ; attempt++) {
+      const taken = (await this.db.selectFrom('added_question').select('question_id').execute()).map((r) => r.question_id);
+      const questionId = nextId(taken);
+      try {
+        await this.db.transaction().execute(async (tx) => {
+          await tx
+            .insertInto('added_question')
+            .values({ question_id: questionId, text: q.text, actor_id: q.actor.id, actor_name: q.actor.name, at: q.at.toISOString() })
+            .execute();
+          await audit(tx, q.actor, q.at, 'question.added', questionId, { text: q.text });
+        });
+        return { questionId, ...q };
+      } catch (e) {
+        if (!this.seam.isUniqueViolation(e) || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  async recordUpdate(update: NewUpdate): Promise<RecordedUpdate> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('follow_up_update')
+        .values({
+          expected_id: update.expectedId ?? null,
+          text: update.text,
+          url: update.url ?? null,
+          actor_id: update.actor.id,
+          actor_name: update.actor.name,
+          at: update.at.toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(tx, update.actor, update.at, 'update.recorded', update.expectedId ?? '', { text: update.text, url: update.url });
+      return { ...update, id: Number(row.id) };
+    });
+  }
+
+  /** Everything recorded, each list oldest first (ties in recording order). */
+  async state(): Promise<FollowUpState> {
+    const [changes, questions, updates] = await Promise.all([
+      this.db.selectFrom('question_change').selectAll().orderBy('at').orderBy('id').execute(),
+      this.db.selectFrom('added_question').selectAll().orderBy('at').execute(),
+      this.db.selectFrom('follow_up_update').selectAll().orderBy('at').orderBy('id').execute(),
+    ]);
+    return {
+      changes: changes.map((r) => ({
+        id: Number(r.id),
+        questionId: r.question_id,
+        status: r.status,
+        answer: r.answer ?? undefined,
+        sourceUrl: r.source_url ?? undefined,
+        note: r.note ?? undefined,
+        actor: { id: r.actor_id, name: r.actor_name },
+        at: new Date(r.at),
+      })),
+      questions: questions.map((r) => ({ questionId: r.question_id, text: r.text, actor: { id: r.actor_id, name: r.actor_name }, at: new Date(r.at) })),
+      updates: updates.map((r) => ({
+        id: Number(r.id),
+        expectedId: r.expected_id ?? undefined,
+        text: r.text,
+        url: r.url ?? undefined,
+        actor: { id: r.actor_id, name: r.actor_name },
+        at: new Date(r.at),
+      })),
+    };
+  }
+
+  async auditLog(): Promise<AuditEntry[]> {
+    const rows = await this.db.selectFrom('audit').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: new Date(r.at),
+      actorId: r.actor_id,
+      action: r.action,
+      subject: r.subject,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+async function audit(tx: Transaction<Database>, actor: Actor, at: Date, action: string, subject: string, detail: Record<string, unknown>): Promise<void> {
+  await tx
+    .insertInto('audit')
+    .values({ at: at.toISOString(), actor_id: actor.id, action, subject, detail: JSON.stringify(detail) })
+    .execute();
+}

@@ -1,0 +1,99 @@
+import type { OutstandingUpdate } from '../core/incident';
+import type { QuestionState } from '../core/questions';
+import type { Question, Receipt } from '../incident/model';
+import { bold, code, date, header, item, list, note, paragraph, user, type Inline, type Line, type Reply } from './doc';
+import { changeWhen, provenance, questionLine, STATUS_LABEL } from './replies';
+
+/** Replies of the follow-up commands: updates, history, confirmations and refusals. Pure builders. */
+
+function receiptLine(r: Receipt, zone: string): Line {
+  const line: Line = [date(r.when.at, zone, !r.when.dateOnly), ' — '];
+  if (r.expectedId) line.push(code(r.expectedId), ' ');
+  line.push(r.text ?? 'Update received', ...provenance(r));
+  return line;
+}
+
+export function updatesReply(received: Receipt[], outstanding: OutstandingUpdate[], zone: string): Reply {
+  const blocks = [header('Updates')];
+  if (received.length === 0) blocks.push(paragraph('No update has been recorded yet.'));
+  else blocks.push(list(received.map((r) => receiptLine(r, zone))));
+  if (outstanding.length === 0) blocks.push(note('No expected update is outstanding.'));
+  else {
+    blocks.push(paragraph(bold('Still expected:')));
+    blocks.push(
+      list(outstanding.map((o) => [code(o.update.id), ' ', o.update.text, ' — expected ', date(o.update.expected, zone), o.overdue ? ' (overdue)' : ''])),
+    );
+    blocks.push(note('An admin records one with ', code('/summit update <id> <text> [URL]'), '.'));
+  }
+  return {
+    summary: `${received.length} update${received.length === 1 ? '' : 's'} recorded; ${outstanding.length} expected update${outstanding.length === 1 ? '' : 's'} outstanding.`,
+    blocks,
+    share: 'updates',
+  };
+}
+
+export function historyReply(question: Question, now: Date, zone: string, current: QuestionState): Reply {
+  const changes = question.history.filter((c) => c.when.at <= now);
+  const lines: Line[] = [];
+  if (question.added) lines.push([date(question.added.at, zone, true), ' — asked', ` (by ${question.added.by.name})`]);
+  for (const c of changes) {
+    const what = c.status === 'open' ? (c.by ? 'reopened' : 'open') : STATUS_LABEL[c.status];
+    const text = c.answer ?? c.note;
+    lines.push([changeWhen(c, zone), ' — ', bold(what), ...(text ? [': ', text] : []), ...provenance(c)]);
+  }
+  return {
+    summary: `${question.id}: ${STATUS_LABEL[current.status]}. ${changes.length} change${changes.length === 1 ? '' : 's'}.`,
+    blocks: [
+      header(`History of ${question.id}`),
+      paragraph(bold(question.id), ' ', question.text, ' — now ', bold(STATUS_LABEL[current.status])),
+      lines.length > 0 ? list(lines) : paragraph('No changes yet: open since the start.'),
+    ],
+    share: `history ${question.id}`,
+  };
+}
+
+export function changedReply(state: QuestionState, verb: string): Reply {
+  return {
+    summary: `${state.question.id} ${verb}.`,
+    blocks: [paragraph('Recorded: ', bold(state.question.id), ` ${verb}.`), item(questionLine(state)), note(code(`/summit history ${state.question.id}`), ' shows every change.')],
+    share: `history ${state.question.id}`,
+  };
+}
+
+export function askedReply(question: Question): Reply {
+  return {
+    summary: `Added ${question.id}: ${question.text}`,
+    blocks: [paragraph('Added ', bold(question.id), ' (open): ', question.text), note('An admin can answer it with ', code(`/summit answer ${question.id} <answer> [source URL]`), '.')],
+    share: `history ${question.id}`,
+  };
+}
+
+export function updateRecordedReply(receipt: Receipt, zone: string): Reply {
+  return {
+    summary: `Update recorded${receipt.expectedId ? ` for ${receipt.expectedId}` : ''}.`,
+    blocks: [
+      paragraph('Recorded an update', ...(receipt.expectedId ? [' for ', code(receipt.expectedId), ' (no longer outstanding)'] : []), '.'),
+      item(receiptLine(receipt, zone)),
+    ],
+    share: 'updates',
+  };
+}
+
+/** A polite refusal naming who may do it. Nothing is changed. */
+export function refusalReply(what: string, admins: string[]): Reply {
+  const who: Inline[] = [];
+  admins.forEach((id, i) => who.push(i === 0 ? '' : ', ', user(id)));
+  const named = admins.length > 0 ? [...who, ', or a workspace admin or owner'] : ['a workspace admin or owner'];
+  return {
+    summary: `Only admins can ${what}. Nothing was changed.`,
+    blocks: [paragraph(`Sorry, only admins can ${what}: `, ...named, '. Nothing was changed.')],
+  };
+}
+
+export function noSuchQuestionReply(id: string, open: string[]): Reply {
+  const hint = open.length > 0 ? `Open: ${open.join(', ')}` : 'No question is open';
+  return {
+    summary: `No question ${id}. ${hint}.`,
+    blocks: [paragraph(`No question ${id}. ${hint}. `, code('/summit questions all'), ' lists every question. Nothing was changed.')],
+  };
+}

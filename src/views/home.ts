@@ -1,0 +1,50 @@
+import type { HomeView } from '@slack/types';
+import { describeCountdown, type Countdown } from '../core/countdown';
+import type { OutstandingUpdate } from '../core/incident';
+import type { QuestionState } from '../core/questions';
+import type { Incident, Receipt } from '../incident/model';
+import { bold, code, date, divider, header, item, list, note, paragraph, type DocBlock, type Reply } from './doc';
+import { eventDate, provenance, questionLine, recordAnswerButton } from './replies';
+import { LIMITS, toSlackBlocks } from './render-slack';
+
+export interface HomeData {
+  incident: Incident;
+  countdown: Countdown;
+  open: QuestionState[];
+  latest: Receipt[];
+  outstanding: OutstandingUpdate[];
+  canRecord: boolean;
+  now: Date;
+}
+
+/** How many recorded updates the Home tab shows. */
+export const HOME_LATEST_UPDATES = 5;
+
+/** The Home tab as a document: countdown, open questions with their buttons, latest and expected updates. */
+export function homeReply(d: HomeData): Reply {
+  const e = d.incident.event;
+  const zone = e.timezone;
+  const blocks: DocBlock[] = [
+    header(e.name),
+    paragraph(...eventDate(e), ` · ${e.location} · `, bold(describeCountdown(d.countdown, e.allDay))),
+    divider,
+    paragraph(bold(d.open.length === 0 ? 'Every question is answered.' : `Questions not fully answered (${d.open.length})`)),
+    ...d.open.map((s) => item(questionLine(s), recordAnswerButton(s, d.canRecord))),
+    divider,
+    paragraph(bold('Latest updates')),
+    d.latest.length === 0
+      ? note('No update has been recorded yet.')
+      : list(d.latest.map((r) => [date(r.when.at, zone, !r.when.dateOnly), ' — ', r.text ?? 'Update received', ...provenance(r)])),
+    paragraph(bold('Expected updates')),
+    d.outstanding.length === 0
+      ? note('None outstanding.')
+      : list(d.outstanding.map((o) => [code(o.update.id), ' ', o.update.text, ' — expected ', date(o.update.expected, zone), o.overdue ? ' (overdue)' : ''])),
+    note('As of ', date(d.now, zone, true), '. Type ', code('/summit help'), ' in any channel for every command.'),
+  ];
+  return { summary: `${e.name}: ${describeCountdown(d.countdown, e.allDay)}`, blocks };
+}
+
+/** The Home tab view, within the 100-block limit. */
+export function homeView(d: HomeData): HomeView {
+  return { type: 'home', blocks: toSlackBlocks(homeReply(d), { maxBlocks: LIMITS.blocksPerView }) };
+}

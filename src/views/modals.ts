@@ -1,0 +1,111 @@
+import type { ModalView } from '@slack/types';
+import { z } from 'zod';
+import { TEXT_LIMITS } from '../commands/grammar';
+import type { QuestionState } from '../core/questions';
+import { escapeMrkdwn, truncate } from './format';
+import { ANSWER_MODAL, CALLBACKS } from './ids';
+
+export interface AnswerModalMetadata {
+  questionId: string;
+  /** Where the button was clicked, to confirm there; absent from the Home tab. */
+  channelId?: string;
+}
+
+/** The "Record answer" modal for one question. */
+export function recordAnswerModal(state: QuestionState, meta: AnswerModalMetadata): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACKS.recordAnswerModal,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: `Answer ${state.question.id}` },
+    submit: { type: 'plain_text', text: 'Record' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(`*${state.question.id}* ${escapeMrkdwn(state.question.text)}`, 3000) } },
+      {
+        type: 'input',
+        block_id: ANSWER_MODAL.status.block,
+        label: { type: 'plain_text', text: 'Status' },
+        element: {
+          type: 'radio_buttons',
+          action_id: ANSWER_MODAL.status.action,
+          initial_option: { text: { type: 'plain_text', text: 'Answered' }, value: 'answered' },
+          options: [
+            { text: { type: 'plain_text', text: 'Answered' }, value: 'answered' },
+            { text: { type: 'plain_text', text: 'Partly answered' }, value: 'partial' },
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: ANSWER_MODAL.answer.block,
+        label: { type: 'plain_text', text: 'Answer' },
+        element: { type: 'plain_text_input', action_id: ANSWER_MODAL.answer.action, multiline: true, max_length: TEXT_LIMITS.answer },
+      },
+      {
+        type: 'input',
+        block_id: ANSWER_MODAL.source.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'Source URL' },
+        hint: { type: 'plain_text', text: 'Where the answer comes from: an http:// or https:// link.' },
+        element: { type: 'plain_text_input', action_id: ANSWER_MODAL.source.action, placeholder: { type: 'plain_text', text: 'https://' } },
+      },
+    ],
+  };
+}
+
+const httpUrl = z
+  .string()
+  .max(TEXT_LIMITS.url, `At most ${TEXT_LIMITS.url} characters.`)
+  .refine((s) => {
+    if (!URL.canParse(s)) return false;
+    const p = new URL(s).protocol;
+    return p === 'http:' || p === 'https:';
+  }, 'Give an http:// or https:// link, or leave it empty.');
+
+const submissionSchema = z.object({
+  status: z.enum(['answered', 'partial'], { error: 'Choose answered or partly answered.' }),
+  answer: z.string().trim().min(1, 'Write the answer.').max(TEXT_LIMITS.answer, `At most ${TEXT_LIMITS.answer} characters.`),
+  sourceUrl: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), httpUrl.optional()),
+});
+
+export type AnswerSubmission = z.infer<typeof submissionSchema>;
+
+/** Slack's view.state.values, as far as this modal needs it. */
+type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+
+const FIELD_BLOCK: Record<keyof AnswerSubmission, string> = {
+  status: ANSWER_MODAL.status.block,
+  answer: ANSWER_MODAL.answer.block,
+  sourceUrl: ANSWER_MODAL.source.block,
+};
+
+/**
+ * Parses the submitted modal once, with zod. On failure, returns errors keyed by block id for
+ * `response_action: errors`, so they show beside the fields and nothing is stored.
+ */
+export function parseAnswerSubmission(values: StateValues): { ok: true; value: AnswerSubmission } | { ok: false; errors: Record<string, string> } {
+  const raw = {
+    status: values[ANSWER_MODAL.status.block]?.[ANSWER_MODAL.status.action]?.selected_option?.value,
+    answer: values[ANSWER_MODAL.answer.block]?.[ANSWER_MODAL.answer.action]?.value ?? '',
+    sourceUrl: values[ANSWER_MODAL.source.block]?.[ANSWER_MODAL.source.action]?.value ?? '',
+  };
+  const r = submissionSchema.safeParse(raw);
+  if (r.success) return { ok: true, value: r.data };
+  const errors: Record<string, string> = {};
+  for (const issue of r.error.issues) {
+    const field = issue.path[0] as keyof AnswerSubmission;
+    const block = FIELD_BLOCK[field];
+    if (block && !errors[block]) errors[block] = issue.message;
+  }
+  return { ok: false, errors };
+}
+
+export function parseAnswerMetadata(text: string): AnswerModalMetadata | undefined {
+  try {
+    const m = JSON.parse(text) as Partial<AnswerModalMetadata>;
+    return typeof m.questionId === 'string' ? { questionId: m.questionId, channelId: typeof m.channelId === 'string' ? m.channelId : undefined } : undefined;
+  } catch {
+    return undefined;
+  }
+}
