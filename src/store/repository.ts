@@ -74,7 +74,7 @@ export class FollowUpStore {
         });
         return { questionId, ...q };
       } catch (e) {
-        if (!this.seam.isUniqueViolation(e) || attempt >= 5) throw e;
+        if (!this.seam.isUniqueViolation(e) || attempt >= 20) throw e;
       }
     }
   }

@@ -7,7 +7,7 @@ import { ROOT } from '../../helpers/incident';
 interface Manifest {
   features: { slash_commands: { command: string; usage_hint?: string }[]; app_home?: { home_tab_enabled?: boolean } };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity?: { is_enabled?: boolean }; socket_mode_enabled?: boolean };
+  settings: { interactivity?: { is_enabled?: boolean }; socket_mode_enabled?: boolean; event_subscriptions?: { bot_events?: string[] } };
 }
 
 describe('manifest.yml', () => {
@@ -17,8 +17,9 @@ describe('manifest.yml', () => {
     expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual([...SLASH_COMMANDS].sort());
   });
 
-  test('has the commands scope, the Home tab, interactivity and Socket Mode', () => {
-    expect(manifest.oauth_config.scopes.bot).toContain('commands');
+  test('has the scopes the code uses, the Home tab and its event, interactivity and Socket Mode', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'users:read']);
+    expect(manifest.settings.event_subscriptions?.bot_events).toEqual(['app_home_opened']);
     expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity?.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
