@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { AppError } from '../lib/errors';
+import { InFlight } from '../lib/inflight';
 import { boltLogger } from '../lib/logger';
 import type { Settings } from '../settings';
 import { AdminDirectory } from './admins';
@@ -23,6 +24,7 @@ export interface BotIdentity {
 
 export interface RunningSlackApp {
   app: App;
+  /** Stops taking requests, then waits for work in flight (Home refreshes, confirmations) to finish. */
   /** The HTTP port actually bound (HTTP mode). */
   port?: number;
   stop(): Promise<void>;
@@ -69,7 +71,12 @@ export async function verifyBotToken(settings: Settings, log: Logger): Promise<B
 /**
  * Builds the Bolt app for HTTP or Socket Mode, with its listeners. Does not start it.
  */
-export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realNow?: () => number): App {
+export interface BuiltSlackApp {
+  app: App;
+  background: InFlight;
+}
+
+export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realNow?: () => number): BuiltSlackApp {
   const { settings, incident, log } = deps;
   const slack = settings.slack;
   if (!slack) throw new Error('buildSlackApp needs Slack settings');
@@ -106,7 +113,8 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
     app = new App({ ...common, receiver });
   }
 
-  const listenerDeps = { ...deps, admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
+  const background = new InFlight();
+  const listenerDeps = { ...deps, background, admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
   registerCommands(app, listenerDeps);
   registerActions(app, listenerDeps);
   registerViews(app, listenerDeps);
@@ -114,16 +122,20 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  return app;
+  return { app, background };
 }
 
 /** Starts the app (HTTP on settings.port, or Socket Mode) and returns how to stop it. */
-export async function startSlackApp(app: App, settings: Settings): Promise<RunningSlackApp> {
+export async function startSlackApp({ app, background }: BuiltSlackApp, settings: Settings): Promise<RunningSlackApp> {
+  const stop = async () => {
+    await app.stop();
+    await background.drain();
+  };
   if (settings.mode === 'socket') {
     await app.start();
-    return { app, stop: () => app.stop().then(() => undefined) };
+    return { app, stop };
   }
   const server = (await app.start(settings.host ? { port: settings.port, host: settings.host } : settings.port)) as Server;
   const port = (server.address() as AddressInfo).port;
-  return { app, port, stop: () => app.stop().then(() => undefined) };
+  return { app, port, stop };
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CommandContext } from '../commands/run';
 import type { Actor, Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
+import type { InFlight } from '../lib/inflight';
 import type { Settings } from '../settings';
 import type { FollowUpStore } from '../store/repository';
 import type { AdminDirectory } from './admins';
@@ -17,6 +18,8 @@ export interface SlackDeps {
 
 export interface ListenerDeps extends SlackDeps {
   admins: AdminDirectory;
+  /** Work that goes on after Slack has its answer; drained on stop. */
+  background: InFlight;
 }
 
 /** The command context for one Slack user at this moment. */

@@ -28,6 +28,8 @@ const DEFAULTS: Record<string, Handler> = {
   'chat.postEphemeral': () => ({ ok: true, message_ts: `${Date.now() / 1000}` }),
   'views.publish': () => ({ ok: true, view: { id: 'V1' } }),
   'views.open': () => ({ ok: true, view: { id: 'V2' } }),
+  'users.info': (c) => ({ ok: true, user: { id: c.body.user, is_admin: false, is_owner: false } }),
+  response_url: () => ({ ok: true }),
 };
 
 /**
@@ -52,7 +54,8 @@ export class FakeSlack {
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       void readBody(req).then((raw) => {
-        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+        // Posts to a response_url (given out by tests as <fake>/hooks/...) are recorded as "response_url".
+        const method = req.url?.startsWith('/hooks/') ? 'response_url' : ((req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '');
         const call: RecordedCall = { method, body: parseBody(raw, req.headers['content-type']), authorization: req.headers.authorization };
         this.calls.push(call);
         const handler = this.handlers.get(method);
@@ -67,8 +70,18 @@ export class FakeSlack {
     return this.url;
   }
 
+  /** A response_url on this server, for slash commands and button presses. */
+  hookUrl(name = 'cmd'): string {
+    return this.url.replace(/\/api\/$/, `/hooks/${name}`);
+  }
+
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // Work the bot started after answering (a Home tab refresh) may still hold a keep-alive connection: end it.
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
   }
 }
 

@@ -51,3 +51,37 @@ export async function postSigned(url: string, body: string, opts: SignedOptions,
     body,
   });
 }
+
+/** An interactivity payload (block_actions, view_submission) as Slack posts it: form-encoded `payload=<json>`. */
+export function interactionBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** An Events API callback as Slack posts it (JSON). */
+export function eventBody(event: Record<string, unknown>): string {
+  return JSON.stringify({
+    token: 'deprecated',
+    team_id: 'T0TEST',
+    api_app_id: 'A0SUMMIT',
+    type: 'event_callback',
+    event_id: `Ev${Math.random().toString(36).slice(2, 10)}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
+}
+
+/** block_actions for one button press. */
+export function buttonPress(opts: { actionId: string; value: string; userId: string; userName?: string; channelId?: string; responseUrl?: string }) {
+  return {
+    type: 'block_actions',
+    team: { id: 'T0TEST', domain: 'test' },
+    user: { id: opts.userId, username: opts.userName ?? 'someone', name: opts.userName ?? 'someone', team_id: 'T0TEST' },
+    api_app_id: 'A0SUMMIT',
+    token: 'deprecated',
+    trigger_id: '111.222.trigger',
+    container: opts.channelId ? { type: 'message', message_ts: '1.2', channel_id: opts.channelId, is_ephemeral: true } : { type: 'view', view_id: 'V0HOME' },
+    channel: opts.channelId ? { id: opts.channelId, name: 'general' } : undefined,
+    response_url: opts.responseUrl,
+    actions: [{ type: 'button', action_id: opts.actionId, block_id: 'b1', value: opts.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1.3' }],
+  };
+}

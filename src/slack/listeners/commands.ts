@@ -3,7 +3,7 @@ import { handleCommandText } from '../../commands/handle';
 import type { CommandResult } from '../../commands/run';
 import { toSlackMessage } from '../../views/render-slack';
 import { contextFor, type ListenerDeps } from '../deps';
-import { publishHome } from '../home';
+import { refreshHome } from '../home';
 import { SUMMIT_COMMAND } from '../ids';
 
 /** Past this, the reply goes by response_url instead of in the ack, so Slack's 3 seconds are never missed. */
@@ -32,7 +32,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       return;
     }
     deps.log.info({ user: actor.id, channel: command.channel_id, verb: firstWord(command.text), ms: Date.now() - started }, 'command');
-    if (result.changed) await publishHome(client, actor.id, deps);
+    if (result.changed) refreshHome(client, actor.id, deps);
   });
 }
 

@@ -4,7 +4,7 @@ import { CALLBACKS, ANSWER_MODAL } from '../../views/ids';
 import { parseAnswerMetadata, parseAnswerSubmission } from '../../views/modals';
 import { toSlackMessage } from '../../views/render-slack';
 import { contextFor, type ListenerDeps } from '../deps';
-import { publishHome } from '../home';
+import { refreshHome } from '../home';
 
 /** The record-answer modal: invalid input shows inline and stores nothing; valid input takes the command path. */
 export function registerViews(app: App, deps: ListenerDeps): void {
@@ -33,10 +33,12 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     }
     await ack();
     if (meta.channelId) {
-      await client.chat
-        .postEphemeral({ channel: meta.channelId, user: actor.id, ...toSlackMessage(result.reply) })
-        .catch((error: unknown) => deps.log.warn({ err: error }, 'could not confirm the answer in the channel'));
+      deps.background.track(
+        client.chat
+          .postEphemeral({ channel: meta.channelId, user: actor.id, ...toSlackMessage(result.reply) })
+          .catch((error: unknown) => deps.log.warn({ err: error }, 'could not confirm the answer in the channel')),
+      );
     }
-    await publishHome(client, actor.id, deps);
+    refreshHome(client, actor.id, deps);
   });
 }
