@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
@@ -47,7 +47,36 @@ describe('the console front end (no Slack credentials)', () => {
   });
 });
 
+describe('the console keeps what was recorded', () => {
+  test('answer a question, exit, start again: the answer is still there', async () => {
+    const db = path.join(mkdtempSync(path.join(tmpdir(), 'summit-')), 'console.db');
+    const env = cleanEnv({ DATABASE_URL: `sqlite:${db}` });
+    const first = await runBot([], { env, input: 'answer Q3 No total was ever published https://example.com/total\n' });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Recorded: Q3 marked answered.');
+    const second = await runBot([], { env, input: 'questions answered\nhistory Q3\n' });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Q3 \(answered\) Exactly how many devices were affected\?\n\s+↳ No total was ever published — example.com <https:\/\/example.com\/total>/);
+    expect(second.stdout).toMatch(/marked answered|answered: No total was ever published/);
+  });
+});
+
 describe('start-up errors', () => {
+  test('a store that is not a database: exit code 2, file untouched', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'summit-')), 'notes.txt');
+    writeFileSync(file, 'not a database');
+    const r = await runBot([], { env: cleanEnv({ DATABASE_URL: `sqlite:${file}` }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/notes.txt is not a SQLite database/);
+    expect(readFileSync(file, 'utf8')).toBe('not a database');
+  });
+
+  test('a bad DATABASE_URL: exit code 2', async () => {
+    const r = await runBot([], { env: cleanEnv({ DATABASE_URL: 'mysql://x' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/DATABASE_URL: must be sqlite:<path>, sqlite::memory: or postgres:/);
+  });
+
   test('a partial Slack set stops with exit code 2 naming every bad variable', async () => {
     const r = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-1-secretvalue', SUMMIT_NOW: 'whenever', SLACK_API_URL: 'nope' }) });
     expect(r.code).toBe(2);

@@ -1,0 +1,64 @@
+import { applyFollowUps } from '../../../src/core/follow-up';
+import { countdown } from '../../../src/core/countdown';
+import { outstandingUpdates } from '../../../src/core/incident';
+import { questionsAsOf } from '../../../src/core/questions';
+import { EMPTY_STATE } from '../../../src/store/records';
+import { homeView } from '../../../src/views/home';
+import { ACTIONS, ANSWER_MODAL } from '../../../src/views/ids';
+import { parseAnswerMetadata, parseAnswerSubmission, recordAnswerModal } from '../../../src/views/modals';
+import { defaultIncident } from '../../helpers/incident';
+
+const values = (status: string | null, answer: string | null, source: string | null) => ({
+  [ANSWER_MODAL.status.block]: { [ANSWER_MODAL.status.action]: { selected_option: status ? { value: status } : null } },
+  [ANSWER_MODAL.answer.block]: { [ANSWER_MODAL.answer.action]: { value: answer } },
+  [ANSWER_MODAL.source.block]: { [ANSWER_MODAL.source.action]: { value: source } },
+});
+
+describe('the record-answer modal', () => {
+  test('a valid submission parses to a typed answer (empty source is no source)', () => {
+    expect(parseAnswerSubmission(values('partial', '  Some of it  ', ''))).toEqual({ ok: true, value: { status: 'partial', answer: 'Some of it', sourceUrl: undefined } });
+    expect(parseAnswerSubmission(values('answered', 'All', ' https://example.com/x ')).ok).toBe(true);
+  });
+
+  test('each invalid field gets its own message, keyed by block id', () => {
+    const r = parseAnswerSubmission(values(null, '', 'ftp://x'));
+    expect(r).toEqual({
+      ok: false,
+      errors: {
+        [ANSWER_MODAL.status.block]: 'Choose answered or partly answered.',
+        [ANSWER_MODAL.answer.block]: 'Write the answer.',
+        [ANSWER_MODAL.source.block]: 'Give an http:// or https:// link, or leave it empty.',
+      },
+    });
+    expect(parseAnswerSubmission(values('answered', 'x'.repeat(2001), null))).toMatchObject({ ok: false, errors: { [ANSWER_MODAL.answer.block]: 'At most 2000 characters.' } });
+  });
+
+  test('the modal escapes the question and carries its metadata', () => {
+    const incident = defaultIncident();
+    const [state] = questionsAsOf([{ id: 'Q9', text: '<!channel> & <@U1>', history: [] }], new Date());
+    if (!state) throw new Error('no state');
+    const view = recordAnswerModal(state, { questionId: 'Q9', channelId: 'C1' });
+    expect(JSON.stringify(view.blocks[0])).toContain('&lt;!channel&gt; &amp; &lt;@U1&gt;');
+    expect(parseAnswerMetadata(view.private_metadata ?? '')).toEqual({ questionId: 'Q9', channelId: 'C1' });
+    expect(parseAnswerMetadata('not json')).toBeUndefined();
+    expect(incident.questions.length).toBe(4);
+  });
+});
+
+describe('the Home tab', () => {
+  test('stays within 100 blocks with many open questions, and says how many more there are', () => {
+    const base = defaultIncident();
+    const many = applyFollowUps(base, {
+      ...EMPTY_STATE,
+      questions: Array.from({ length: 150 }, (_, i) => ({ questionId: `Q${i + 5}`, text: `Question ${i + 5}`, actor: { id: 'U1', name: 'a' }, at: new Date('2025-01-01') })),
+    });
+    const now = new Date('2025-06-01');
+    const open = questionsAsOf(many.questions, now, 'open');
+    const view = homeView({ incident: many, countdown: countdown(many.event, now), open, latest: [], outstanding: outstandingUpdates(many, now), canRecord: true, now });
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const json = JSON.stringify(view.blocks);
+    expect(json).toMatch(/…and \d+ more/);
+    expect(json).toContain(ACTIONS.recordAnswer);
+    expect(json).toContain('Expected updates');
+  });
+});
