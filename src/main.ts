@@ -9,6 +9,14 @@ import { parseInstant, readSettings, type Settings } from './settings';
 import type { SlackDeps } from './slack/deps';
 import { buildSlackApp, startSlackApp, verifyBotToken } from './slack/app';
 import { openStore } from './store/open';
+import { ConsolePoster } from './scheduler/console-poster';
+import { ReminderDelivery } from './scheduler/delivery';
+import type { ReminderPoster } from './scheduler/poster';
+import { Scheduler } from './scheduler/scheduler';
+import { SlackPoster } from './scheduler/slack-poster';
+import type { Target } from './store/reminders';
+import type { FollowUpStore } from './store/repository';
+import type { Incident } from './incident/model';
 
 /**
  * The only file with side effects: reads settings and the data set, then starts one front end (Slack over HTTP,
@@ -59,7 +67,12 @@ async function main(): Promise<void> {
   try {
     if (settings.mode === 'console') {
       process.stderr.write(`${CONSOLE_BANNER}\n`);
-      await runConsole({ incident, clock, store, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+      const scheduler = startScheduler({ incident, clock, store, log }, new ConsolePoster(process.stdout), [{ kind: 'console', id: 'local' }]);
+      try {
+        await runConsole({ incident, clock, store, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+      } finally {
+        await scheduler.stop();
+      }
       return;
     }
     await runSlack(settings, { incident, clock, store, log });
@@ -73,6 +86,8 @@ async function runSlack(settings: Settings, deps: Omit<SlackDeps, 'settings'>): 
   const identity = await verifyBotToken(settings, log);
   const app = buildSlackApp({ ...deps, settings }, identity);
   const running = await startSlackApp(app, settings);
+  const slack = settings.slack as NonNullable<Settings['slack']>;
+  const scheduler = startScheduler(deps, new SlackPoster(slack.botToken, settings.slackApiUrl, log));
   log.info(
     settings.mode === 'http'
       ? { mode: 'http', port: running.port, team: identity.team, events: '/slack/events', health: '/healthz' }
@@ -80,8 +95,20 @@ async function runSlack(settings: Settings, deps: Omit<SlackDeps, 'settings'>): 
     'summit-bot is running',
   );
   await waitForSignal(log);
+  // Stop taking new work, then let the deliveries and replies in flight finish.
   await running.stop();
+  await scheduler.stop();
   log.info('stopped');
+}
+
+function startScheduler(
+  deps: { incident: Incident; clock: Clock; store: FollowUpStore; log: Logger },
+  poster: ReminderPoster,
+  fixedTargets: Target[] = [],
+): Scheduler {
+  const scheduler = new Scheduler(new ReminderDelivery({ ...deps, poster, fixedTargets }), deps.log);
+  if (deps.incident.reminders) scheduler.start();
+  return scheduler;
 }
 
 function waitForSignal(log: Logger): Promise<void> {

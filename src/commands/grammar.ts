@@ -21,6 +21,10 @@ export type Command =
   | { name: 'update'; words: string; url?: string }
   | { name: 'updates' }
   | { name: 'history'; questionId: string }
+  | { name: 'subscribe' }
+  | { name: 'unsubscribe' }
+  | { name: 'remind'; on: boolean }
+  | { name: 'schedule' }
   /** Known command, bad arguments. */
   | { name: 'usage'; command: CommandName; problem: string }
   | { name: 'unknown'; word: string; suggestion?: CommandName };
@@ -38,6 +42,10 @@ export type CommandName =
   | 'reopen'
   | 'ask'
   | 'update'
+  | 'subscribe'
+  | 'unsubscribe'
+  | 'remind'
+  | 'schedule'
   | 'help';
 
 export interface CommandSpec {
@@ -59,6 +67,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'reopen', usage: 'reopen Q2 [reason]', summary: 'set a question back to open (admins)' },
   { name: 'ask', usage: 'ask <question>', summary: 'add an open question' },
   { name: 'update', usage: 'update [expected-update-id] <text> [URL]', summary: 'record an update that arrived (admins)' },
+  { name: 'schedule', usage: 'schedule', summary: 'the next reminders for this channel or for you, in your time zone' },
+  { name: 'subscribe', usage: 'subscribe', summary: 'this channel receives reminders' },
+  { name: 'unsubscribe', usage: 'unsubscribe', summary: 'this channel stops receiving reminders' },
+  { name: 'remind', usage: 'remind me|off', summary: 'receive reminders by DM, or stop' },
   { name: 'help', usage: 'help', summary: 'this list' },
 ];
 
@@ -95,6 +107,11 @@ export function parseCommand(input: string): Command {
       const reason = why.join('');
       if (reason.length > TEXT_LIMITS.reason) return { name: 'usage', command: 'reopen', problem: `the reason is ${reason.length} characters; at most ${TEXT_LIMITS.reason}` };
       return reason === '' ? { name: 'reopen', questionId } : { name: 'reopen', questionId, reason };
+    }
+    case 'remind': {
+      const what = args[0]?.toLowerCase();
+      if (args.length !== 1 || (what !== 'me' && what !== 'off')) return { name: 'usage', command: 'remind', problem: 'say `remind me` or `remind off`' };
+      return { name: 'remind', on: what === 'me' };
     }
     case 'history': {
       const questionId = questionIdOf(args[0]);

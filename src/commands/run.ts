@@ -1,7 +1,10 @@
 import { countdown } from '../core/countdown';
 import { applyFollowUps, nextQuestionId } from '../core/follow-up';
 import { factsAsOf, outstandingUpdates, timelineAsOf, topics } from '../core/incident';
+import { planReminders, shift } from '../core/plan';
 import { countQuestions, questionAsOf, questionsAsOf } from '../core/questions';
+import { targetKey, type Target } from '../store/reminders';
+import { scheduleReply, subscriptionReply } from '../views/schedule';
 import type { Actor, Incident, Question } from '../incident/model';
 import type { FollowUpStore } from '../store/repository';
 import type { Reply } from '../views/doc';
@@ -17,7 +20,13 @@ export interface CommandContext {
   /** Whether the actor may record answers and updates; may ask Slack (cached), so only called when needed. */
   isAdmin: () => Promise<boolean>;
   store: FollowUpStore;
+  /** The Slack conversation the command came from; absent in the console. */
+  channelId?: string;
 }
+
+/** How far ahead /summit schedule looks. */
+const SCHEDULE_DAYS = 60;
+const SCHEDULE_MAX = 10;
 
 export interface CommandResult {
   reply: Reply;
@@ -92,6 +101,20 @@ export async function runCommand(cmd: Command, ctx: CommandContext): Promise<Com
         changed: true,
       };
     }
+    case 'subscribe':
+    case 'unsubscribe':
+      return channelSubscription(cmd.name === 'subscribe', incident, ctx);
+    case 'remind': {
+      const me: Target & { kind: 'user' } = { kind: 'user', id: ctx.actor.id };
+      if (ctx.channelId === undefined) return read(subscriptionReply('In the console, reminders print here as they fire.', false));
+      const changed = cmd.on ? await ctx.store.reminders.subscribe(me, ctx.actor, now) : await ctx.store.reminders.unsubscribe(me, ctx.actor, now);
+      const text = cmd.on
+        ? changed ? 'You will receive reminders by DM.' : 'You already receive reminders by DM.'
+        : changed ? 'You will no longer receive reminders by DM.' : 'You were not receiving reminders by DM.';
+      return { reply: subscriptionReply(text, cmd.on), changed };
+    }
+    case 'schedule':
+      return read(await schedule(incident, ctx));
     case 'help':
       return read(views.helpReply(COMMANDS));
     case 'usage':
@@ -123,6 +146,42 @@ async function recordChange(
   const updated = after.questions.find((x) => x.id === q.id) ?? q;
   const verb = cmd.name === 'reopen' ? 'reopened' : cmd.name === 'answer' ? 'marked answered' : 'marked partly answered';
   return { reply: followUp.changedReply(questionAsOf(updated, ctx.now), verb), changed: true };
+}
+
+async function channelSubscription(on: boolean, incident: Incident, ctx: CommandContext): Promise<CommandResult> {
+  const channel = ctx.channelId;
+  if (channel === undefined) return read(subscriptionReply('In the console, reminders print here as they fire.', false));
+  if (channel.startsWith('D')) return read(subscriptionReply('This is a direct message: use `/summit remind me` (or `remind off`) here.', false));
+  if (incident.permissions.subscribe === 'admins' && !(await ctx.isAdmin()))
+    return read(followUp.refusalReply(on ? 'subscribe a channel' : 'unsubscribe a channel', incident.admins));
+  const target = { kind: 'channel' as const, id: channel };
+  const changed = on ? await ctx.store.reminders.subscribe(target, ctx.actor, ctx.now) : await ctx.store.reminders.unsubscribe(target, ctx.actor, ctx.now);
+  const text = on
+    ? changed ? 'This channel will receive reminders. `/summit schedule` shows the next ones.' : 'This channel already receives reminders.'
+    : changed ? 'This channel will no longer receive reminders.' : 'This channel was not subscribed.';
+  return { reply: subscriptionReply(text, on), changed };
+}
+
+/** The next reminders for the channel the command came from, or for the caller by DM. */
+async function schedule(incident: Incident, ctx: CommandContext): Promise<Reply> {
+  const config = incident.reminders;
+  const zone = config?.zone ?? incident.event.timezone;
+  const horizon = shift(ctx.now, { amount: SCHEDULE_DAYS, unit: 'days', text: `${SCHEDULE_DAYS}d` }, zone, 1);
+  const planned = planReminders(incident, ctx.now, horizon);
+  if (ctx.channelId === undefined) return scheduleReply({ who: 'the console', subscribed: true, upcoming: planned.slice(0, SCHEDULE_MAX), zone, howToSubscribe: '' });
+  const reminders = ctx.store.reminders;
+  const dm = ctx.channelId.startsWith('D');
+  const target: Target = dm ? { kind: 'user', id: ctx.actor.id } : { kind: 'channel', id: ctx.channelId };
+  const sub = await reminders.subscription(target);
+  const snoozes = await reminders.snoozes();
+  const upcoming = planned.filter((r) => !((snoozes.get(`${r.series} ${targetKey(target)}`) ?? new Date(0)) > r.at)).slice(0, SCHEDULE_MAX);
+  return scheduleReply({
+    who: dm ? 'you' : 'this channel',
+    subscribed: sub?.status === 'active',
+    upcoming,
+    zone,
+    howToSubscribe: dm ? '/summit remind me' : '/summit subscribe',
+  });
 }
 
 function findQuestion(incident: Incident, id: string, now: Date): Question | undefined {

@@ -4,7 +4,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../lib/errors';
 import { datasetSchema, type Dataset } from './schema';
-import type { Incident, Source, When } from './model';
+import type { Incident, ReminderConfig, Source, Span, When } from './model';
 
 /** Reads, validates and resolves a data set file. Throws a ConfigError (exit 2) naming file, field and fix. */
 export function loadIncident(path: string): Incident {
@@ -86,6 +86,7 @@ function resolve(d: Dataset): Incident {
   const incident: Omit<Incident, 'updates'> = {
     admins: d.admins,
     permissions: d.permissions,
+    reminders: d.reminders && reminderConfig(d.reminders, zone),
     title: d.incident.title,
     summary: d.incident.summary,
     sources: [...sources.values()],
@@ -140,4 +141,21 @@ function resolve(d: Dataset): Incident {
 /** A date is the start of that day in `zone`; a date-time with no offset is read in `zone`. */
 export function toInstant(text: string, zone: string): Date {
   return DateTime.fromISO(text, { zone }).toJSDate();
+}
+
+/** "14d" -> 14 calendar days; "2h" -> 2 hours; "30m" -> 30 minutes. */
+export function parseSpan(text: string): Span {
+  const amount = Number(text.slice(0, -1));
+  const unit = text.endsWith('d') ? 'days' : text.endsWith('h') ? 'hours' : 'minutes';
+  return { amount, unit, text };
+}
+
+function reminderConfig(r: NonNullable<Dataset['reminders']>, eventZone: string): ReminderConfig {
+  return {
+    zone: r.timezone ?? eventZone,
+    countdown: r.countdown ? { offsets: r.countdown.offsets.map(parseSpan), time: r.countdown.time } : undefined,
+    updates: r.updates ? { every: parseSpan(r.updates.every), max: r.updates.max, time: r.updates.time } : undefined,
+    digest: r.digest ? { cron: r.digest.cron, until: parseSpan(r.digest.until) } : undefined,
+    catchUp: parseSpan(r.catchUp),
+  };
 }

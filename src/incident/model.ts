@@ -112,5 +112,22 @@ export interface Incident {
   updates: Receipt[];
   /** Slack user ids named admins by the data set. */
   admins: string[];
-  permissions: { ask: 'everyone' | 'admins' };
+  permissions: { ask: 'everyone' | 'admins'; subscribe: 'everyone' | 'admins' };
+  /** What the bot posts on its own; absent: nothing. */
+  reminders?: ReminderConfig;
+}
+
+/** A duration as written (14d, 2h, 30m): days count calendar days in the reminder zone. */
+export interface Span {
+  amount: number;
+  unit: 'minutes' | 'hours' | 'days';
+  text: string;
+}
+
+export interface ReminderConfig {
+  zone: string;
+  countdown?: { offsets: Span[]; time: string };
+  updates?: { every: Span; max: number; time: string };
+  digest?: { cron: string; until: Span };
+  catchUp: Span;
 }

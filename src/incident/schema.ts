@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { parseCron } from '../core/cron';
 
 /**
  * The data set's schema: what a person writes in config/*.yaml. Cross-references (source ids, unique ids, order
@@ -29,6 +30,37 @@ const httpUrl = z
     return p === 'http:' || p === 'https:';
   }, 'must be an http:// or https:// URL');
 
+/** A duration such as 30m, 2h or 14d. */
+export const duration = z.string().regex(/^\d{1,4}[mhd]$/, 'must be a duration such as 30m, 2h or 14d');
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day such as "09:00"');
+const zoneName = z.string().refine((z) => IANAZone.isValidZone(z), 'must be an IANA time zone such as America/Los_Angeles');
+
+const remindersSchema = z.strictObject({
+  timezone: zoneName.optional(),
+  countdown: z
+    .union([z.literal(false), z.strictObject({ offsets: z.array(duration).min(1, 'list at least one offset, such as [7d, 1d, 0d]'), time: clockTime.default('09:00') })])
+    .optional(),
+  updates: z
+    .union([
+      z.literal(false),
+      z.strictObject({ every: duration, max: z.number().int().min(1).max(100), time: clockTime.default('09:00') }),
+    ])
+    .optional(),
+  digest: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        cron: z.string().superRefine((c, ctx) => {
+          const r = parseCron(c);
+          if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
+        }),
+        until: duration,
+      }),
+    ])
+    .optional(),
+  catchUp: duration.default('6h'),
+});
+
 const sourceSchema = z.strictObject({
   id,
   title: text(300),
@@ -54,7 +86,7 @@ const eventSchema = z
     date: isoDate.optional(),
     start: dateOrInstant.optional(),
     end: dateOrInstant.optional(),
-    timezone: z.string().refine((z) => IANAZone.isValidZone(z), 'must be an IANA time zone such as America/Los_Angeles'),
+    timezone: zoneName,
     location: text(300),
     hosts: z.array(text(150)).min(1, 'must name at least one host'),
     audience: text(500).optional(),
@@ -118,8 +150,11 @@ export const datasetSchema = z
       .strictObject({
         /** Who may add questions with /summit ask. */
         ask: z.enum(['everyone', 'admins']).default('everyone'),
+        /** Who may subscribe a channel to reminders. */
+        subscribe: z.enum(['everyone', 'admins']).default('admins'),
       })
-      .default({ ask: 'everyone' }),
+      .default({ ask: 'everyone', subscribe: 'admins' }),
+    reminders: remindersSchema.optional(),
   })
   .superRefine((d, ctx) => {
     const sourceIds = new Set<string>();

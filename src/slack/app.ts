@@ -8,7 +8,7 @@ import { boltLogger } from '../lib/logger';
 import type { Settings } from '../settings';
 import { AdminDirectory } from './admins';
 import type { SlackDeps } from './deps';
-import { registerActions } from './listeners/actions';
+import { registerActions, registerReminderActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
 import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
@@ -117,6 +117,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   const listenerDeps = { ...deps, background, admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
   registerCommands(app, listenerDeps);
   registerActions(app, listenerDeps);
+  registerReminderActions(app, listenerDeps);
   registerViews(app, listenerDeps);
   registerEvents(app, listenerDeps);
   app.error(async (error) => {

@@ -23,8 +23,9 @@ export interface ListenerDeps extends SlackDeps {
 }
 
 /** The command context for one Slack user at this moment. */
-export function contextFor(deps: ListenerDeps, actor: Actor): CommandContext {
+export function contextFor(deps: ListenerDeps, actor: Actor, channelId?: string): CommandContext {
   return {
+    channelId,
     incident: deps.incident,
     now: deps.clock.now(),
     actor,

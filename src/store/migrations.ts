@@ -54,6 +54,49 @@ export function migrations(seam: DialectSeam): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_reminders': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('subscription')
+          .addColumn('target_kind', 'text', (c) => c.notNull())
+          .addColumn('target_id', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('status_reason', 'text')
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('subscription_pk', ['target_kind', 'target_id'])
+          .execute();
+        await db.schema
+          .createTable('delivery')
+          .addColumn('reminder_key', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('lease_until', 'text')
+          .addColumn('next_attempt_at', 'text')
+          .addColumn('channel', 'text')
+          .addColumn('message_ts', 'text')
+          .addColumn('detail', 'text')
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('delivery_pk', ['reminder_key', 'target'])
+          .execute();
+        await db.schema
+          .createTable('snooze')
+          .addColumn('series', 'text', (c) => c.notNull())
+          .addColumn('target', 'text', (c) => c.notNull())
+          .addColumn('until', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('snooze_pk', ['series', 'target'])
+          .execute();
+        await db.schema
+          .createTable('scheduler_state')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DialectSeam } from './dialect';
+import { ReminderStore } from './reminders';
 import type { Actor, AuditEntry, FollowUpState, RecordedChange, RecordedQuestion, RecordedUpdate } from './records';
 import type { Database } from './schema';
 
@@ -26,10 +27,15 @@ export interface NewUpdate {
  * return plain records. The same code runs on SQLite and PostgreSQL.
  */
 export class FollowUpStore {
+  /** Subscriptions, delivery claims and snoozes, on the same database. */
+  readonly reminders: ReminderStore;
+
   constructor(
     readonly db: Kysely<Database>,
     private readonly seam: DialectSeam,
-  ) {}
+  ) {
+    this.reminders = new ReminderStore(db);
+  }
 
   async recordChange(change: NewChange): Promise<RecordedChange> {
     return this.db.transaction().execute(async (tx) => {

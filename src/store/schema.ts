@@ -45,9 +45,54 @@ export interface AuditTable {
   detail: string;
 }
 
+/** Who receives reminders: a channel, or a person by DM. One row per target; its status changes over time. */
+export interface SubscriptionTable {
+  target_kind: 'channel' | 'user';
+  target_id: string;
+  status: 'active' | 'removed' | 'broken' | 'disabled';
+  status_reason: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * One reminder to one target. The (reminder_key, target) key is unique: claiming the row before posting is what
+ * makes delivery exactly-once across restarts and replicas.
+ */
+export interface DeliveryTable {
+  reminder_key: string;
+  target: string;
+  status: 'claimed' | 'sent' | 'retry' | 'skipped' | 'failed';
+  attempts: number;
+  lease_until: string | null;
+  next_attempt_at: string | null;
+  channel: string | null;
+  message_ts: string | null;
+  detail: string | null;
+  updated_at: string;
+}
+
+export interface SnoozeTable {
+  series: string;
+  target: string;
+  until: string;
+  actor_id: string;
+  at: string;
+}
+
+export interface SchedulerStateTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   question_change: QuestionChangeTable;
   added_question: AddedQuestionTable;
   follow_up_update: UpdateTable;
   audit: AuditTable;
+  subscription: SubscriptionTable;
+  delivery: DeliveryTable;
+  snooze: SnoozeTable;
+  scheduler_state: SchedulerStateTable;
 }

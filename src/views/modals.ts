@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { TEXT_LIMITS } from '../commands/grammar';
 import type { QuestionState } from '../core/questions';
 import { escapeMrkdwn, truncate } from './format';
-import { ANSWER_MODAL, CALLBACKS } from './ids';
+import { ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from './ids';
 
 export interface AnswerModalMetadata {
   questionId: string;
@@ -105,6 +105,69 @@ export function parseAnswerMetadata(text: string): AnswerModalMetadata | undefin
   try {
     const m = JSON.parse(text) as Partial<AnswerModalMetadata>;
     return typeof m.questionId === 'string' ? { questionId: m.questionId, channelId: typeof m.channelId === 'string' ? m.channelId : undefined } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface UpdateModalMetadata {
+  expectedId: string;
+  channelId?: string;
+}
+
+/** The "Record update" modal of an update nudge. */
+export function recordUpdateModal(expectedId: string, text: string, meta: UpdateModalMetadata): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CALLBACKS.recordUpdateModal,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'Record update' },
+    submit: { type: 'plain_text', text: 'Record' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: truncate(`*${escapeMrkdwn(expectedId)}*: ${escapeMrkdwn(text)}`, 3000) } },
+      {
+        type: 'input',
+        block_id: UPDATE_MODAL.text.block,
+        label: { type: 'plain_text', text: 'What the update says' },
+        element: { type: 'plain_text_input', action_id: UPDATE_MODAL.text.action, multiline: true, max_length: TEXT_LIMITS.update },
+      },
+      {
+        type: 'input',
+        block_id: UPDATE_MODAL.url.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'Link' },
+        element: { type: 'plain_text_input', action_id: UPDATE_MODAL.url.action, placeholder: { type: 'plain_text', text: 'https://' } },
+      },
+    ],
+  };
+}
+
+const updateSchema = z.object({
+  text: z.string().trim().min(1, 'Write what the update says.').max(TEXT_LIMITS.update, `At most ${TEXT_LIMITS.update} characters.`),
+  url: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), httpUrl.optional()),
+});
+
+export type UpdateSubmission = z.infer<typeof updateSchema>;
+
+export function parseUpdateSubmission(values: StateValues): { ok: true; value: UpdateSubmission } | { ok: false; errors: Record<string, string> } {
+  const r = updateSchema.safeParse({
+    text: values[UPDATE_MODAL.text.block]?.[UPDATE_MODAL.text.action]?.value ?? '',
+    url: values[UPDATE_MODAL.url.block]?.[UPDATE_MODAL.url.action]?.value ?? '',
+  });
+  if (r.success) return { ok: true, value: r.data };
+  const errors: Record<string, string> = {};
+  for (const issue of r.error.issues) {
+    const block = issue.path[0] === 'url' ? UPDATE_MODAL.url.block : UPDATE_MODAL.text.block;
+    if (!errors[block]) errors[block] = issue.message;
+  }
+  return { ok: false, errors };
+}
+
+export function parseUpdateMetadata(text: string): UpdateModalMetadata | undefined {
+  try {
+    const m = JSON.parse(text) as Partial<UpdateModalMetadata>;
+    return typeof m.expectedId === 'string' ? { expectedId: m.expectedId, channelId: typeof m.channelId === 'string' ? m.channelId : undefined } : undefined;
   } catch {
     return undefined;
   }

@@ -6,7 +6,8 @@ import { questionAsOf } from '../../core/questions';
 import { note, user } from '../../views/doc';
 import { refusalReply } from '../../views/follow-up';
 import { ACTIONS } from '../../views/ids';
-import { recordAnswerModal } from '../../views/modals';
+import { recordAnswerModal, recordUpdateModal } from '../../views/modals';
+import { shift } from '../../core/plan';
 import { toSlackMessage } from '../../views/render-slack';
 import { toPlainText } from '../../views/render-text';
 import { contextFor, type ListenerDeps } from '../deps';
@@ -58,6 +59,45 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: recordAnswerModal(questionAsOf(question, ctx.now), { questionId: question.id, channelId: body.channel?.id }) });
+  });
+}
+
+/** The buttons on reminder messages: open questions, record update (admins), snooze. */
+export function registerReminderActions(app: App, deps: ListenerDeps): void {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.openQuestions, async ({ ack, body, respond }) => {
+    await ack();
+    const actor = { id: body.user.id, name: body.user.name ?? body.user.id };
+    const { reply } = await runCommand({ name: 'questions', filter: 'open' }, contextFor(deps, actor, body.channel?.id));
+    await respond({ response_type: 'ephemeral', replace_original: false, ...toSlackMessage(reply, { shareable: true }) });
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.recordUpdate, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const actor = { id: body.user.id, name: body.user.name ?? body.user.id };
+    if (!(await deps.admins.isAdmin(actor.id))) {
+      await respond({ response_type: 'ephemeral', replace_original: false, ...toSlackMessage(refusalReply('record updates', deps.incident.admins)) });
+      return;
+    }
+    const expected = deps.incident.expectedUpdates.find((u) => u.id === action.value);
+    if (!expected) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: `No expected update ${action.value ?? ''}.` });
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: recordUpdateModal(expected.id, expected.text, { expectedId: expected.id, channelId: body.channel?.id }) });
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.snooze, async ({ ack, body, action, respond }) => {
+    await ack();
+    const channel = body.channel?.id;
+    const series = action.value ?? '';
+    if (!channel || !/^(countdown|digest|nudge:[A-Za-z0-9_.-]+)$/.test(series)) return;
+    // In a DM the reminder belongs to the person; in a channel, to the channel.
+    const target = channel.startsWith('D') ? `user:${body.user.id}` : `channel:${channel}`;
+    const now = deps.clock.now();
+    const zone = deps.incident.reminders?.zone ?? deps.incident.event.timezone;
+    const until = shift(now, { amount: 1, unit: 'days', text: '1d' }, zone, 1);
+    await deps.store.reminders.snooze(series, target, until, { id: body.user.id, name: body.user.name ?? body.user.id }, now);
+    await respond({ response_type: 'ephemeral', replace_original: false, text: `Snoozed: no more of these reminders here until the same time tomorrow.` });
   });
 }
 

@@ -16,7 +16,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command(SUMMIT_COMMAND, async ({ command, ack, respond, client }) => {
     const started = Date.now();
     const actor = { id: command.user_id, name: command.user_name || command.user_id };
-    const work = handleCommandText(command.text ?? '', contextFor(deps, actor));
+    const work = handleCommandText(command.text ?? '', contextFor(deps, actor, command.channel_id));
     let result: CommandResult | undefined;
     try {
       result = await withDeadline(work, ACK_DEADLINE_MS);

@@ -52,7 +52,7 @@ describe('the SQLite store, on a real file', () => {
       return testStore(file);
     })();
     const raw = new SqliteDatabase(file, { readonly: true });
-    expect(raw.prepare('select name from kysely_migration').all()).toEqual([{ name: '0001_follow_up_state' }]);
+    expect(raw.prepare('select name from kysely_migration order by name').all()).toEqual([{ name: '0001_follow_up_state' }, { name: '0002_reminders' }]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
   });

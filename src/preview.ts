@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { config as loadDotenv } from 'dotenv';
+import { DateTime } from 'luxon';
+import pino from 'pino';
+import { applyFollowUps } from './core/follow-up';
+import { planReminders } from './core/plan';
+import { loadIncident } from './incident/load';
+import type { Incident } from './incident/model';
+import { ConfigError, isAppError } from './lib/errors';
+import { scrubSecrets } from './lib/logger';
+import { parseInstant, readSettings } from './settings';
+import { openStore } from './store/open';
+
+/**
+ * `npm run preview -- [--from ISO] [--to ISO]`: every reminder the bot would post in a window, with no Slack at
+ * all. By default the window runs from the start of the month before the event to the end of the month after it.
+ * Recorded updates (which silence nudges) are included when the store file exists; it is never created here.
+ */
+export function formatPlan(incident: Incident, from: Date, to: Date): string {
+  const zone = incident.reminders?.zone ?? incident.event.timezone;
+  if (!incident.reminders) return 'The data set has no reminders: section, so nothing is planned.';
+  const plan = planReminders(incident, from, to);
+  const head = `Reminders from ${from.toISOString()} to ${to.toISOString()} (${zone}): ${plan.length}`;
+  const rows = plan.map((r) => {
+    const local = DateTime.fromJSDate(r.at, { zone }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ', { locale: 'en-US' });
+    const utc = DateTime.fromJSDate(r.at, { zone: 'UTC' }).toFormat("yyyy-LL-dd HH:mm'Z'");
+    return `${local.padEnd(26)}  ${utc}  ${r.kind.padEnd(9)}  ${r.title}`;
+  });
+  return [head, ...rows].join('\n');
+}
+
+function parseArgs(argv: string[], zone: string): { from?: Date; to?: Date } {
+  const out: { from?: Date; to?: Date } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const [flag, inline] = a.includes('=') ? a.split(/=(.*)/) : [a, undefined];
+    if (flag !== '--from' && flag !== '--to') throw new ConfigError('settings_invalid', `Unknown argument "${a}". Usage: npm run preview -- [--from ISO] [--to ISO]`);
+    const value = inline ?? argv[++i] ?? '';
+    const at = parseInstant(value, zone);
+    if (!at) throw new ConfigError('settings_invalid', `${flag}: must be an ISO-8601 date or instant such as 2024-08-01, not "${value}".`);
+    out[flag === '--from' ? 'from' : 'to'] = at;
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  const settings = readSettings(process.env);
+  const base = loadIncident(settings.configPath);
+  const zone = base.reminders?.zone ?? base.event.timezone;
+  const args = parseArgs(process.argv.slice(2), zone);
+  const event = DateTime.fromJSDate(base.event.start, { zone });
+  const from = args.from ?? event.minus({ months: 1 }).startOf('month').toJSDate();
+  const to = args.to ?? event.plus({ months: 1 }).endOf('month').toJSDate();
+  if (to <= from) throw new ConfigError('settings_invalid', '--to must come after --from.');
+  let incident = base;
+  if (settings.database.kind === 'sqlite' && settings.database.path !== ':memory:' && existsSync(settings.database.path)) {
+    const store = await openStore(settings.database, pino({ level: 'warn' }, pino.destination(2)));
+    incident = applyFollowUps(base, await store.state());
+    await store.close();
+  }
+  process.stdout.write(`${formatPlan(incident, from, to)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`summit-bot preview: ${scrubSecrets(isAppError(error) ? error.message : String(error))}\n`);
+  process.exit(isAppError(error) ? error.exitCode : 1);
+});

@@ -1,0 +1,206 @@
+import type { Logger } from 'pino';
+import { countdown } from '../core/countdown';
+import { applyFollowUps } from '../core/follow-up';
+import { planReminders, shift, type PlannedReminder } from '../core/plan';
+import { questionsAsOf } from '../core/questions';
+import type { Incident } from '../incident/model';
+import type { Clock } from '../lib/clock';
+import { targetKey, type Delivery, type Target } from '../store/reminders';
+import type { FollowUpStore } from '../store/repository';
+import { REMINDER_EVENT_TYPE } from '../views/ids';
+import { reminderReply } from '../views/reminder';
+import { PostError, type ReminderPoster } from './poster';
+
+/** A claim is held this long; a claim older than this belongs to a process that died and is taken over. */
+export const LEASE_MS = 60_000;
+/** A reminder posted more than this after its time says it is late. */
+export const LATE_AFTER_MS = 60_000;
+/** Targets posted to at once; one slow channel never holds up the rest. */
+const CONCURRENCY = 8;
+
+/** Slack errors after which the subscription is turned off: the channel or person is gone. */
+const GONE = new Set(['channel_not_found', 'is_archived', 'account_inactive', 'user_not_found', 'user_disabled']);
+
+export interface TickReport {
+  sent: number;
+  late: number;
+  skipped: number;
+  retrying: number;
+  failed: number;
+}
+
+export interface DeliveryDeps {
+  incident: Incident;
+  store: FollowUpStore;
+  clock: Clock;
+  poster: ReminderPoster;
+  log: Logger;
+  /** Targets that always receive reminders (the console); Slack targets come from subscriptions. */
+  fixedTargets?: Target[];
+  leaseMs?: number;
+}
+
+/**
+ * One pass of the scheduler: asks the plan what fell due since the last pass, and delivers each reminder to each
+ * target exactly once: claim a row first, post with the key in the message metadata, then mark it sent. Missed
+ * reminders within catch-up go out late (saying so); older ones are recorded as skipped. No error escapes a tick.
+ */
+export class ReminderDelivery {
+  constructor(private readonly deps: DeliveryDeps) {}
+
+  async tick(): Promise<TickReport> {
+    const { store, clock, log } = this.deps;
+    const report: TickReport = { sent: 0, late: 0, skipped: 0, retrying: 0, failed: 0 };
+    const config = this.deps.incident.reminders;
+    if (!config) return report;
+    const now = clock.now();
+    const catchUpStart = shift(now, config.catchUp, config.zone, -1);
+    const reminders = store.reminders;
+    const watermark = (await reminders.watermark()) ?? now;
+    const from = new Date(Math.min(watermark.getTime(), catchUpStart.getTime()));
+
+    const incident = applyFollowUps(this.deps.incident, await store.state());
+    const plan = planReminders(incident, from, now);
+    if (plan.length === 0) {
+      await reminders.advanceWatermark(now);
+      return report;
+    }
+    const subscribed = (await reminders.subscriptions('active')).map((s) => ({ target: { kind: s.kind, id: s.id } as Target, since: s.createdAt }));
+    const targets = [...(this.deps.fixedTargets ?? []).map((target) => ({ target, since: new Date(0) })), ...subscribed];
+    const existing = new Map((await reminders.deliveriesFor(plan.map((r) => r.key))).map((d) => [`${d.reminderKey} ${d.target}`, d]));
+    const snoozes = await reminders.snoozes();
+
+    const jobs: (() => Promise<void>)[] = [];
+    for (const r of plan) {
+      for (const { target, since } of targets) {
+        if (since > r.at) continue; // subscribed after it was due
+        const tk = targetKey(target);
+        const d = existing.get(`${r.key} ${tk}`);
+        if (d && (d.status === 'sent' || d.status === 'skipped' || d.status === 'failed')) continue;
+        if (r.at <= catchUpStart) {
+          if (!d && (await reminders.recordSkipped(r.key, tk, `missed: due ${r.at.toISOString()}, past catch-up`, now))) {
+            report.skipped += 1;
+            log.warn({ reminder: r.key, target: tk, due: r.at.toISOString() }, 'reminder missed while not running; skipped');
+          } else if (d?.status === 'retry') {
+            await reminders.expire(r.key, tk, 'gave up: past catch-up', now);
+            report.skipped += 1;
+          }
+          continue;
+        }
+        const snoozedUntil = snoozes.get(`${r.series} ${tk}`);
+        if (snoozedUntil && snoozedUntil > r.at) {
+          if (!d && (await reminders.recordSkipped(r.key, tk, `snoozed until ${snoozedUntil.toISOString()}`, now))) report.skipped += 1;
+          continue;
+        }
+        if (d && !claimable(d, now)) continue;
+        jobs.push(() => this.deliver(r, target, incident, now, report));
+      }
+    }
+    await runLimited(jobs, CONCURRENCY);
+    await reminders.advanceWatermark(now);
+    return report;
+  }
+
+  private async deliver(r: PlannedReminder, target: Target, incident: Incident, now: Date, report: TickReport): Promise<void> {
+    const { store, poster, log } = this.deps;
+    const tk = targetKey(target);
+    try {
+      const claim = await store.reminders.claim(r.key, tk, now, this.deps.leaseMs ?? LEASE_MS);
+      if (!claim.claimed) return;
+      if (claim.attempts > 1) {
+        // An earlier attempt may have reached Slack (a crash, a lost answer): look before posting again.
+        const found = await poster.findPosted(target, r.key, new Date(r.at.getTime() - 60_000));
+        if (found) {
+          await store.reminders.markSent(r.key, tk, found.channel, found.ts, now, 'found in history');
+          log.info({ reminder: r.key, target: tk }, 'reminder was already posted; marked sent');
+          return;
+        }
+      }
+      const late = now.getTime() - r.at.getTime() > LATE_AFTER_MS;
+      const reply = reminderReply({
+        reminder: r,
+        event: incident.event,
+        countdown: countdown(incident.event, now),
+        open: questionsAsOf(incident.questions, now, 'open'),
+        late,
+      });
+      const posted = await this.postJoiningIfNeeded(target, reply, r.key);
+      await store.reminders.markSent(r.key, tk, posted.channel, posted.ts, now, late ? 'late' : undefined);
+      report.sent += 1;
+      if (late) report.late += 1;
+      log.info({ reminder: r.key, target: tk, late }, 'reminder sent');
+    } catch (error) {
+      await this.handleFailure(r, target, now, error, report).catch((e: unknown) => log.error({ err: e, reminder: r.key, target: tk }, 'could not record a failed delivery'));
+    }
+  }
+
+  private async postJoiningIfNeeded(target: Target, reply: Parameters<ReminderPoster['post']>[1], key: string) {
+    const metadata = { event_type: REMINDER_EVENT_TYPE, event_payload: { key } };
+    try {
+      return await this.deps.poster.post(target, reply, metadata);
+    } catch (error) {
+      if (error instanceof PostError && error.code === 'not_in_channel' && target.kind === 'channel' && (await this.deps.poster.join(target.id))) {
+        return this.deps.poster.post(target, reply, metadata);
+      }
+      throw error;
+    }
+  }
+
+  private async handleFailure(r: PlannedReminder, target: Target, now: Date, error: unknown, report: TickReport): Promise<void> {
+    const { store, log, poster } = this.deps;
+    const tk = targetKey(target);
+    const code = error instanceof PostError ? error.code : 'internal';
+    if (code === 'ratelimited') {
+      const wait = ((error as PostError).retryAfterSeconds ?? 1) * 1000;
+      await store.reminders.markRetry(r.key, tk, new Date(now.getTime() + wait), 'rate limited', now);
+      report.retrying += 1;
+      log.warn({ reminder: r.key, target: tk, retryAfterMs: wait }, 'rate limited; will retry after Retry-After');
+      return;
+    }
+    if (code === 'not_in_channel' && target.kind === 'channel') {
+      await store.reminders.markFailed(r.key, tk, code, now);
+      await store.reminders.setStatus(target, 'broken', 'not_in_channel: the bot cannot join this channel', now);
+      report.failed += 1;
+      const sub = await store.reminders.subscription(target);
+      log.warn({ channel: target.id, subscriber: sub?.createdBy }, 'cannot post in a private channel; subscription marked broken');
+      if (sub?.createdBy && /^[UW]/.test(sub.createdBy)) {
+        await poster
+          .notify(
+            sub.createdBy,
+            `I couldn't post summit-bot reminders in <#${target.id}>: it is a private channel I'm not in. Invite me there with \`/invite @summit-bot\`, then run \`/summit subscribe\` in it again.`,
+          )
+          .catch((e: unknown) => log.warn({ err: e }, 'could not tell the subscriber'));
+      }
+      return;
+    }
+    if (GONE.has(code)) {
+      await store.reminders.markFailed(r.key, tk, code, now);
+      await store.reminders.setStatus(target, 'disabled', code, now);
+      report.failed += 1;
+      log.warn({ target: tk, code }, 'subscription disabled');
+      return;
+    }
+    const attempts = (await store.reminders.delivery(r.key, tk))?.attempts ?? 1;
+    const backoff = Math.min(30_000 * 2 ** (attempts - 1), 3_600_000);
+    await store.reminders.markRetry(r.key, tk, new Date(now.getTime() + backoff), code, now);
+    report.retrying += 1;
+    log.warn({ err: error, reminder: r.key, target: tk, code, retryInMs: backoff }, 'delivery failed; will retry');
+  }
+}
+
+function claimable(d: Delivery, now: Date): boolean {
+  if (d.status === 'retry') return !d.nextAttemptAt || d.nextAttemptAt <= now;
+  if (d.status === 'claimed') return !d.leaseUntil || d.leaseUntil < now;
+  return false;
+}
+
+async function runLimited(jobs: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++] as () => Promise<void>;
+      await job();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+}

@@ -1,0 +1,47 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { ReminderDelivery } from './delivery';
+
+/** The tick: every 15 seconds (node-cron's six-field form puts seconds first). */
+export const TICK_EXPRESSION = '*/15 * * * * *';
+
+/**
+ * The one place that imports node-cron: it only says when to tick. What is due and how it is delivered is the
+ * ReminderDelivery's business, so tests call tick() with a set clock instead of waiting.
+ */
+export class Scheduler {
+  private task?: ScheduledTask;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly delivery: ReminderDelivery,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.task = cron.schedule(TICK_EXPRESSION, () => this.runTick(), { name: 'summit-reminders', noOverlap: true });
+    void this.runTick();
+  }
+
+  /** One tick now, never throwing: a failure is logged and the next tick tries again. */
+  runTick(): Promise<unknown> {
+    if (this.running) return this.running;
+    this.running = this.delivery
+      .tick()
+      .then((report) => {
+        if (report.sent + report.skipped + report.retrying + report.failed > 0) this.log.info({ ...report }, 'reminder tick');
+      })
+      .catch((error: unknown) => this.log.error({ err: error }, 'reminder tick failed'))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  /** Stops ticking and waits for the deliveries in flight. */
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    await this.task?.destroy();
+    await this.running;
+  }
+}

@@ -1,0 +1,77 @@
+import { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Target } from '../store/reminders';
+import { REMINDER_EVENT_TYPE } from '../views/ids';
+import type { Reply } from '../views/doc';
+import { toSlackMessage } from '../views/render-slack';
+import { PostError, type PostedMessage, type ReminderMetadata, type ReminderPoster } from './poster';
+
+/**
+ * Posts reminders through the Web API. Its client rejects rate-limited calls instead of pausing its whole queue,
+ * so a 429 for one channel waits its Retry-After without holding up the others, and it does not retry on its
+ * own: delivery decides, and looks in the channel's history before trying again.
+ */
+export class SlackPoster implements ReminderPoster {
+  private readonly client: webApi.WebClient;
+  private readonly dmChannels = new Map<string, string>();
+
+  constructor(token: string, slackApiUrl: string, private readonly log: Logger) {
+    this.client = new webApi.WebClient(token, { slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
+  }
+
+  private async conversation(target: Target): Promise<string> {
+    if (target.kind !== 'user') return target.id;
+    const cached = this.dmChannels.get(target.id);
+    if (cached) return cached;
+    const res = await this.call(() => this.client.conversations.open({ users: target.id }));
+    const id = res.channel?.id;
+    if (!id) throw new PostError('channel_not_found', `no DM channel with ${target.id}`);
+    this.dmChannels.set(target.id, id);
+    return id;
+  }
+
+  async post(target: Target, reply: Reply, metadata: ReminderMetadata): Promise<PostedMessage> {
+    const channel = await this.conversation(target);
+    const message = toSlackMessage(reply);
+    const res = await this.call(() => this.client.chat.postMessage({ channel, ...message, metadata, unfurl_links: false, unfurl_media: false }));
+    return { channel: res.channel ?? channel, ts: res.ts ?? '' };
+  }
+
+  async findPosted(target: Target, key: string, since: Date): Promise<PostedMessage | undefined> {
+    const channel = await this.conversation(target);
+    const res = await this.call(() =>
+      this.client.conversations.history({ channel, oldest: String(Math.floor(since.getTime() / 1000)), include_all_metadata: true, limit: 200 }),
+    );
+    const found = (res.messages ?? []).find((m) => {
+      const meta = m.metadata as { event_type?: string; event_payload?: { key?: string } } | undefined;
+      return meta?.event_type === REMINDER_EVENT_TYPE && meta.event_payload?.key === key;
+    });
+    return found?.ts ? { channel, ts: found.ts } : undefined;
+  }
+
+  async join(channelId: string): Promise<boolean> {
+    try {
+      await this.call(() => this.client.conversations.join({ channel: channelId }));
+      return true;
+    } catch (error) {
+      this.log.info({ channel: channelId, code: (error as PostError).code }, 'could not join the channel');
+      return false;
+    }
+  }
+
+  async notify(userId: string, text: string): Promise<void> {
+    await this.call(() => this.client.chat.postMessage({ channel: userId, text }));
+  }
+
+  /** Runs a Web API call, turning its failure into a PostError. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e as webApi.WebAPICallError & { retryAfter?: number; data?: { error?: string } };
+      if (err.code === webApi.ErrorCode.RateLimitedError) throw new PostError('ratelimited', 'rate limited', err.retryAfter ?? 1);
+      if (err.code === webApi.ErrorCode.PlatformError) throw new PostError(err.data?.error ?? 'unknown_error', err.message);
+      throw new PostError('network', err.message);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { describeCountdown, type Countdown } from '../core/countdown';
+import type { PlannedReminder } from '../core/plan';
+import type { QuestionState } from '../core/questions';
+import type { SummitEvent } from '../incident/model';
+import { actions, bold, code, date, list, note, paragraph, type Button, type DocBlock, type Reply } from './doc';
+import { ACTIONS } from './ids';
+import { eventDate } from './replies';
+
+/** How many open questions a reminder lists before "and N more". */
+const REMINDER_QUESTIONS = 10;
+
+export interface ReminderData {
+  reminder: PlannedReminder;
+  event: SummitEvent;
+  countdown: Countdown;
+  open: QuestionState[];
+  /** Sent after its time (the bot was down): say so. */
+  late: boolean;
+}
+
+/** A reminder message: what it is about, the countdown, the open questions, and its buttons. Pure. */
+export function reminderReply({ reminder, event, countdown, open, late }: ReminderData): Reply {
+  const zone = event.timezone;
+  const blocks: DocBlock[] = [
+    paragraph(bold(reminder.title)),
+    paragraph(...eventDate(event), ` · ${event.location} · `, bold(describeCountdown(countdown, event.allDay))),
+  ];
+  if (open.length > 0) {
+    const shown = open.slice(0, REMINDER_QUESTIONS);
+    blocks.push(paragraph(bold(`Not fully answered (${open.length}):`)));
+    blocks.push(list(shown.map((s) => [bold(s.question.id), ` ${s.question.text}`])));
+    if (open.length > shown.length) blocks.push(note(`…and ${open.length - shown.length} more.`));
+  } else blocks.push(paragraph('Every question is answered.'));
+  if (late) blocks.push(note('Sent late: it was due ', date(reminder.at, zone, true), ' while summit-bot was not running.'));
+  blocks.push(note(code('/summit schedule'), ' shows what comes next; ', code('/summit unsubscribe'), ' or ', code('/summit remind off'), ' stops these.'));
+
+  const buttons: Button[] = [{ actionId: ACTIONS.openQuestions, text: 'Open questions', value: 'questions' }];
+  if (reminder.kind === 'nudge' && reminder.expectedId) buttons.push({ actionId: ACTIONS.recordUpdate, text: 'Record update', value: reminder.expectedId, style: 'primary' });
+  buttons.push({ actionId: ACTIONS.snooze, text: 'Snooze 1 day', value: reminder.series });
+  blocks.push(actions(...buttons));
+  return { summary: `${reminder.title}${late ? ' (sent late)' : ''}`, blocks };
+}
