@@ -52,7 +52,8 @@ export function planReminders(incident: Incident, from: Date, to: Date): Planned
           ? atTimeOn(eventDay, config.countdown.time, zone).minus({ days: offset.amount }).toJSDate()
           : shift(event.start, offset, zone, -1);
       if (!inWindow(at)) continue;
-      const when = describeCountdown(countdown(event, at), event.allDay);
+      // A zero offset is the moment itself: "today" for an all-day event, "starting now" for a timed one.
+      const when = offset.amount === 0 ? (event.allDay ? 'today' : 'starting now') : describeCountdown(countdown(event, at), event.allDay);
       out.push({ key: `countdown:${offset.text}`, series: 'countdown', kind: 'countdown', at, title: `${event.name}: ${when}` });
     }
   }

@@ -24,7 +24,6 @@ type Handler = (call: RecordedCall) => FakeResponse | Record<string, unknown>;
 
 const DEFAULTS: Record<string, Handler> = {
   'auth.test': () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test Team', team_id: 'T0TEST', user: 'summit-bot', user_id: 'UBOT', bot_id: 'BBOT' }),
-  'chat.postMessage': (c) => ({ ok: true, channel: c.body.channel, ts: `${Date.now() / 1000}`, message: { text: c.body.text } }),
   'chat.postEphemeral': () => ({ ok: true, message_ts: `${Date.now() / 1000}` }),
   'views.publish': () => ({ ok: true, view: { id: 'V1' } }),
   'views.open': () => ({ ok: true, view: { id: 'V2' } }),
@@ -38,12 +37,50 @@ const DEFAULTS: Record<string, Handler> = {
  */
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
-  private readonly handlers = new Map<string, Handler>(Object.entries(DEFAULTS));
+  /** Messages posted with chat.postMessage, by channel, as conversations.history returns them. */
+  readonly messages = new Map<string, { ts: string; text: unknown; metadata?: unknown }[]>();
+  private tsCounter = 0;
+  /** What each method answers unless a test says otherwise. */
+  private readonly defaults = new Map<string, Handler>([
+    ...Object.entries(DEFAULTS),
+    [
+      'chat.postMessage',
+      (c) => {
+        const channel = String(c.body.channel);
+        const ts = this.addMessage(channel, c.body.text, c.body.metadata);
+        return { ok: true, channel, ts, message: { text: c.body.text } };
+      },
+    ],
+    ['conversations.open', (c) => ({ ok: true, channel: { id: `D${String(c.body.users)}` } })],
+    ['conversations.join', (c) => ({ ok: true, channel: { id: c.body.channel } })],
+    [
+      'conversations.history',
+      (c) => ({ ok: true, messages: [...(this.messages.get(String(c.body.channel)) ?? [])].reverse(), has_more: false }),
+    ],
+  ]);
+  private readonly handlers = new Map<string, Handler>(this.defaults);
   private server?: Server;
   url = '';
 
+  /** Records a message as posted (what chat.postMessage does), returning its ts. */
+  addMessage(channel: string, text: unknown, metadata?: unknown): string {
+    this.tsCounter += 1;
+    const ts = `1700000000.${String(this.tsCounter).padStart(6, '0')}`;
+    const list = this.messages.get(channel) ?? [];
+    list.push({ ts, text, metadata });
+    this.messages.set(channel, list);
+    return ts;
+  }
+
   on(method: string, handler: Handler): this {
     this.handlers.set(method, handler);
+    return this;
+  }
+
+  /** Puts a method back to its default answer. */
+  reset(method: string): this {
+    const handler = this.defaults.get(method);
+    if (handler) this.handlers.set(method, handler);
     return this;
   }
 

@@ -1,0 +1,154 @@
+import { DateTime } from 'luxon';
+import { cronTimes, parseCron } from '../../../src/core/cron';
+import { applyFollowUps } from '../../../src/core/follow-up';
+import { planReminders } from '../../../src/core/plan';
+import { parseIncident } from '../../../src/incident/load';
+import { EMPTY_STATE } from '../../../src/store/records';
+import { defaultIncident, minimalDataset } from '../../helpers/incident';
+
+const la = (iso: string) => DateTime.fromISO(iso, { zone: 'America/Los_Angeles' }).toJSDate();
+const local = (d: Date, zone = 'America/Los_Angeles') => DateTime.fromJSDate(d, { zone }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
+
+describe('the reminder plan', () => {
+  const summit = defaultIncident();
+
+  test('countdown for an all-day event: each offset at 09:00 in the reminder zone, N days before', () => {
+    const plan = planReminders(summit, la('2024-08-01'), la('2024-09-11')).filter((r) => r.kind === 'countdown');
+    expect(plan.map((r) => [r.key, local(r.at)])).toEqual([
+      ['countdown:14d', '2024-08-27 09:00 PDT'],
+      ['countdown:7d', '2024-09-03 09:00 PDT'],
+      ['countdown:3d', '2024-09-07 09:00 PDT'],
+      ['countdown:1d', '2024-09-09 09:00 PDT'],
+      ['countdown:0d', '2024-09-10 09:00 PDT'],
+    ]);
+    expect(plan.map((r) => r.title.split(': ')[1])).toEqual(['in 14 days', 'in 7 days', 'in 3 days', 'tomorrow', 'today']);
+  });
+
+  test('the window is (from, to]: a reminder exactly at `from` is not repeated', () => {
+    const at = la('2024-09-03T09:00');
+    expect(planReminders(summit, at, la('2024-09-04')).some((r) => r.key === 'countdown:7d')).toBe(false);
+    expect(planReminders(summit, new Date(at.getTime() - 1), at).map((r) => r.key)).toEqual(['countdown:7d']);
+  });
+
+  test('a timed event counts back from its start; 0m is "starting now"', () => {
+    const timed = parseIncident(
+      minimalDataset({ start: '2024-11-04T10:00' }, { reminders: { countdown: { offsets: ['1d', '2h', '30m', '0m'] } } }),
+      't',
+    );
+    const plan = planReminders(timed, la('2024-11-01'), la('2024-11-05'));
+    expect(plan.map((r) => [r.key, local(r.at), r.title])).toEqual([
+      ['countdown:1d', '2024-11-03 10:00 PST', 'Test event: tomorrow'],
+      ['countdown:2h', '2024-11-04 08:00 PST', 'Test event: today, in 2 hours'],
+      ['countdown:30m', '2024-11-04 09:30 PST', 'Test event: today, in 30 minutes'],
+      ['countdown:0m', '2024-11-04 10:00 PST', 'Test event: starting now'],
+    ]);
+  });
+
+  test('across the DST change of November 3, 2024, daily reminders stay at 09:00 local', () => {
+    const inc = parseIncident(
+      minimalDataset(
+        { date: '2024-11-06' },
+        { reminders: { countdown: { offsets: ['5d', '4d', '3d', '2d', '1d'], time: '09:00' }, digest: { cron: '30 1 * * *', until: '1d' } }, questions: [{ id: 'Q1', text: 'Open?' }] },
+      ),
+      't',
+    );
+    const plan = planReminders(inc, la('2024-10-31'), la('2024-11-06'));
+    expect(plan.filter((r) => r.kind === 'countdown').map((r) => local(r.at))).toEqual([
+      '2024-11-01 09:00 PDT',
+      '2024-11-02 09:00 PDT',
+      '2024-11-03 09:00 PST',
+      '2024-11-04 09:00 PST',
+      '2024-11-05 09:00 PST',
+    ]);
+    // 25 hours between the two on either side of the change: calendar days, not 24-hour steps.
+    const [, sat, sun] = plan.filter((r) => r.kind === 'countdown');
+    expect(((sun?.at.getTime() ?? 0) - (sat?.at.getTime() ?? 0)) / 3_600_000).toBe(25);
+    // 01:30 happens twice on November 3; the digest goes out once.
+    expect(plan.filter((r) => r.kind === 'digest' && local(r.at).startsWith('2024-11-03')).length).toBe(1);
+  });
+
+  test('a daily digest at 02:30 has no run on the spring-forward day', () => {
+    const spec = parseCron('30 2 * * *');
+    if (typeof spec === 'string') throw new Error(spec);
+    const days = cronTimes(spec, 'America/Los_Angeles', la('2024-03-08'), la('2024-03-12')).map((d) => local(d));
+    expect(days).toEqual(['2024-03-08 02:30 PST', '2024-03-09 02:30 PST', '2024-03-11 02:30 PDT']);
+  });
+
+  test('update nudges: on the expected date at the set time, then every interval, at most max times', () => {
+    const inc = parseIncident(
+      minimalDataset({ date: '2024-09-10' }, { expectedUpdates: [{ id: 'u1', text: 'Report', expected: '2024-09-11', source: 's1' }], reminders: { updates: { every: '2d', max: 3, time: '10:30' } } }),
+      't',
+    );
+    const plan = planReminders(inc, la('2024-09-01'), la('2024-12-01'));
+    expect(plan.map((r) => [r.key, local(r.at)])).toEqual([
+      ['nudge:u1:1', '2024-09-11 10:30 PDT'],
+      ['nudge:u1:2', '2024-09-13 10:30 PDT'],
+      ['nudge:u1:3', '2024-09-15 10:30 PDT'],
+    ]);
+    expect(plan[0]?.expectedId).toBe('u1');
+    expect(plan[0]?.series).toBe('nudge:u1');
+  });
+
+  test('nudges stop once an update for it is recorded', () => {
+    const inc = parseIncident(
+      minimalDataset({ date: '2024-09-10' }, { expectedUpdates: [{ id: 'u1', text: 'Report', expected: '2024-09-11', source: 's1' }], reminders: { updates: { every: '1d', max: 5 } } }),
+      't',
+    );
+    const withUpdate = applyFollowUps(inc, {
+      ...EMPTY_STATE,
+      updates: [{ id: 1, expectedId: 'u1', text: 'Out now', actor: { id: 'U1', name: 'a' }, at: la('2024-09-12T15:00') }],
+    });
+    expect(planReminders(withUpdate, la('2024-09-01'), la('2024-12-01')).map((r) => r.key)).toEqual(['nudge:u1:1', 'nudge:u1:2']);
+    // The default data set records the post-summit update on September 12: one nudge, on the 11th.
+    expect(planReminders(summit, la('2024-09-01'), la('2024-12-01')).filter((r) => r.kind === 'nudge').map((r) => r.key)).toEqual(['nudge:post-summit:1']);
+  });
+
+  test('the digest goes out while a question is open, until `until` after the event', () => {
+    const text = minimalDataset(
+      { date: '2024-09-10' },
+      { questions: [{ id: 'Q1', text: 'Why?', history: [{ status: 'answered', at: '2024-09-20', answer: 'Because', source: 's1' }] }], reminders: { digest: { cron: '0 9 * * 1', until: '30d' } } },
+    );
+    const plan = planReminders(parseIncident(text, 't'), la('2024-09-01'), la('2024-12-31'));
+    expect(plan.map((r) => local(r.at))).toEqual(['2024-09-02 09:00 PDT', '2024-09-09 09:00 PDT', '2024-09-16 09:00 PDT']);
+    const open = minimalDataset({ date: '2024-09-10' }, { questions: [{ id: 'Q1', text: 'Why?' }], reminders: { digest: { cron: '0 9 * * 1', until: '30d' } } });
+    const all = planReminders(parseIncident(open, 't'), la('2024-09-01'), la('2024-12-31'));
+    expect(local(all.at(-1)?.at ?? new Date())).toBe('2024-10-07 09:00 PDT');
+  });
+
+  test('any part may be left out or set to false; no reminders: section, nothing planned', () => {
+    const off = parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { countdown: false, updates: false, digest: false } }), 't');
+    expect(planReminders(off, la('2024-01-01'), la('2025-01-01'))).toEqual([]);
+    expect(planReminders(parseIncident(minimalDataset({ date: '2024-09-10' }), 't'), la('2024-01-01'), la('2025-01-01'))).toEqual([]);
+  });
+
+  test('the reminder zone may differ from the event zone', () => {
+    const inc = parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { timezone: 'Europe/Berlin', countdown: { offsets: ['1d'], time: '09:00' } } }), 't');
+    expect(planReminders(inc, la('2024-09-01'), la('2024-09-30')).map((r) => local(r.at, 'Europe/Berlin'))).toEqual(['2024-09-09 09:00 GMT+2']);
+  });
+
+  test('the data set rejects bad reminder settings', () => {
+    expect(() => parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { digest: { cron: '0 25 * * *', until: '1d' } } }), 't')).toThrow(/reminders\.digest\.cron.*hour "25": must be within 0-23/);
+    expect(() => parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { countdown: { offsets: ['2 weeks'] } } }), 't')).toThrow(/reminders\.countdown\.offsets\[0\].*duration such as 30m/);
+    expect(() => parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { updates: { every: '1d', max: 0 } } }), 't')).toThrow(/reminders\.updates\.max/);
+    expect(() => parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { countdown: { offsets: ['1d'], time: '9am' } } }), 't')).toThrow(/time of day such as "09:00"/);
+  });
+});
+
+describe('cron expressions', () => {
+  test.each([
+    ['0 9 * * 1', 'Mondays at 09:00', 5],
+    ['*/30 9-10 * * *', 'every 30 minutes from 09:00 to 10:30', 4 * 30],
+    ['0 9 1,15 * *', 'the 1st and 15th', 2],
+    ['0 9 * * 7', '7 is Sunday', 5],
+  ])('%s (%s)', (expr, _what, count) => {
+    const spec = parseCron(expr);
+    if (typeof spec === 'string') throw new Error(spec);
+    expect(cronTimes(spec, 'UTC', new Date('2024-09-01T00:00:00Z'), new Date('2024-10-01T00:00:00Z')).length).toBe(count);
+  });
+
+  test('bad expressions say what is wrong', () => {
+    expect(parseCron('0 9 * *')).toMatch(/five fields/);
+    expect(parseCron('61 * * * *')).toMatch(/minute "61"/);
+    expect(parseCron('x * * * *')).toMatch(/not a number/);
+  });
+});

@@ -1,0 +1,243 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { parseIncident } from '../../../src/incident/load';
+import type { Incident } from '../../../src/incident/model';
+import { ManualClock } from '../../../src/lib/clock';
+import { LEASE_MS, ReminderDelivery } from '../../../src/scheduler/delivery';
+import { SlackPoster } from '../../../src/scheduler/slack-poster';
+import type { FollowUpStore } from '../../../src/store/repository';
+import { FakeSlack, httpReply } from '../../helpers/fake-slack';
+import { minimalDataset } from '../../helpers/incident';
+import { ADMIN, silent, testStore } from '../../helpers/store';
+
+const la = (iso: string) => DateTime.fromISO(iso, { zone: 'America/Los_Angeles' }).toJSDate();
+/** An all-day event on September 10, 2024 with one countdown reminder at 09:00 the day before. */
+const INCIDENT: Incident = parseIncident(
+  minimalDataset({ date: '2024-09-10' }, { questions: [{ id: 'Q1', text: 'Why?' }], reminders: { countdown: { offsets: ['1d'], time: '09:00' }, catchUp: '6h' } }),
+  't',
+);
+const DUE = la('2024-09-09T09:00');
+const KEY = 'countdown:1d';
+
+describe('reminder delivery: a real SQLite file and a fake Slack Web API', () => {
+  let fake: FakeSlack;
+  let file: string;
+  let store: FollowUpStore;
+  let clock: ManualClock;
+
+  const delivery = (s = store) => new ReminderDelivery({ incident: INCIDENT, store: s, clock, poster: new SlackPoster('xoxb-test', fake.url, silent), log: silent });
+  const posts = () => fake.callsTo('chat.postMessage').filter((c) => (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key === KEY);
+  const postsTo = (channel: string) => posts().filter((c) => c.body.channel === channel);
+
+  beforeEach(async () => {
+    fake = new FakeSlack();
+    await fake.start();
+    file = path.join(mkdtempSync(path.join(tmpdir(), 'summit-delivery-')), 'summit.db');
+    store = await testStore(file);
+    clock = new ManualClock(la('2024-09-09T08:00'));
+    // Subscribed well before the reminder; the first tick sets the watermark.
+    const before = la('2024-09-01T12:00');
+    await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, before);
+    await store.reminders.subscribe({ kind: 'channel', id: 'C2' }, ADMIN, before);
+    await store.reminders.subscribe({ kind: 'user', id: 'U0DM' }, ADMIN, before);
+    await delivery().tick();
+  });
+  afterEach(async () => {
+    await store.close();
+    await fake.stop();
+  });
+
+  test('each due reminder is posted once to each target, with its key in the message metadata', async () => {
+    clock.set(la('2024-09-09T08:59:45'));
+    expect((await delivery().tick()).sent).toBe(0);
+    clock.set(la('2024-09-09T09:00:10'));
+    const report = await delivery().tick();
+    expect(report).toMatchObject({ sent: 3, late: 0 });
+    expect(posts().map((c) => c.body.channel).sort()).toEqual(['C1', 'C2', 'DU0DM']);
+    const body = posts()[0]?.body as { metadata: unknown; text: string; blocks: unknown[] };
+    expect(body.metadata).toEqual({ event_type: 'summit_reminder', event_payload: { key: KEY } });
+    expect(body.text).toBe('Test event: tomorrow');
+    expect(JSON.stringify(body.blocks)).toMatch(/summit_open_questions.*summit_snooze/);
+    clock.set(la('2024-09-09T09:00:25'));
+    expect((await delivery().tick()).sent).toBe(0);
+    expect(posts()).toHaveLength(3);
+    const rows = await store.reminders.deliveries();
+    expect(rows.map((d) => [d.target, d.status])).toEqual([
+      ['channel:C1', 'sent'],
+      ['channel:C2', 'sent'],
+      ['user:U0DM', 'sent'],
+    ]);
+    expect(rows.every((d) => d.messageTs !== undefined)).toBe(true);
+  });
+
+  test('a restart right after posting posts nothing again', async () => {
+    clock.set(la('2024-09-09T09:00:10'));
+    await delivery().tick();
+    await store.close();
+    store = await testStore(file);
+    clock.set(la('2024-09-09T09:00:40'));
+    expect(await delivery(store).tick()).toMatchObject({ sent: 0, skipped: 0 });
+    expect(posts()).toHaveLength(3);
+  });
+
+  test('a crash between claim and post: the claim is retried after its lease, and ends with exactly one message', async () => {
+    clock.set(la('2024-09-09T09:00:05'));
+    // Another process claimed C1 and died before posting.
+    await store.reminders.claim(KEY, 'channel:C1', clock.now(), LEASE_MS);
+    clock.set(la('2024-09-09T09:00:20'));
+    await delivery().tick();
+    expect(postsTo('C1')).toHaveLength(0);
+    expect(postsTo('C2')).toHaveLength(1);
+    clock.set(new Date(la('2024-09-09T09:00:05').getTime() + LEASE_MS + 15_000));
+    await delivery().tick();
+    expect(fake.callsTo('conversations.history').map((c) => c.body.channel)).toContain('C1');
+    expect(postsTo('C1')).toHaveLength(1);
+    expect((await store.reminders.delivery(KEY, 'channel:C1'))?.status).toBe('sent');
+  });
+
+  test('a crash after the post but before it was marked: the history check finds it and nothing is posted twice', async () => {
+    clock.set(la('2024-09-09T09:00:05'));
+    await store.reminders.claim(KEY, 'channel:C1', clock.now(), LEASE_MS);
+    // The dead process did post.
+    fake.addMessage('C1', 'Test event: tomorrow', { event_type: 'summit_reminder', event_payload: { key: KEY } });
+    clock.set(new Date(la('2024-09-09T09:00:05').getTime() + LEASE_MS + 15_000));
+    await delivery().tick();
+    expect(postsTo('C1')).toHaveLength(0);
+    expect(fake.messages.get('C1')).toHaveLength(1);
+    expect(await store.reminders.delivery(KEY, 'channel:C1')).toMatchObject({ status: 'sent', detail: 'found in history' });
+  });
+
+  test('429 with Retry-After: that channel waits, the others are not held up', async () => {
+    let limited = true;
+    fake.on('chat.postMessage', (c) => {
+      if (c.body.channel === 'C1' && limited) return httpReply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '30' });
+      const ts = fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata);
+      return { ok: true, channel: c.body.channel, ts };
+    });
+    clock.set(la('2024-09-09T09:00:05'));
+    const started = Date.now();
+    const report = await delivery().tick();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(report).toMatchObject({ sent: 2, retrying: 1 });
+    expect((await store.reminders.delivery(KEY, 'channel:C1'))?.nextAttemptAt?.toISOString()).toBe(new Date(la('2024-09-09T09:00:05').getTime() + 30_000).toISOString());
+    limited = false;
+    clock.set(la('2024-09-09T09:00:20'));
+    await delivery().tick();
+    expect(fake.messages.get('C1')).toBeUndefined();
+    clock.set(la('2024-09-09T09:00:36'));
+    await delivery().tick();
+    expect(fake.messages.get('C1')).toHaveLength(1);
+    expect(fake.messages.get('C2')).toHaveLength(1);
+  });
+
+  test('not_in_channel in a public channel: the bot joins and posts', async () => {
+    let joined = false;
+    fake.on('conversations.join', () => {
+      joined = true;
+      return { ok: true, channel: { id: 'C1' } };
+    });
+    fake.on('chat.postMessage', (c) => {
+      if (c.body.channel === 'C1' && !joined) return { ok: false, error: 'not_in_channel' };
+      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata) };
+    });
+    clock.set(la('2024-09-09T09:00:05'));
+    await delivery().tick();
+    expect(fake.messages.get('C1')).toHaveLength(1);
+    expect((await store.reminders.subscription({ kind: 'channel', id: 'C1' }))?.status).toBe('active');
+  });
+
+  test('not_in_channel in a private channel: the subscription is marked broken and its subscriber told how to invite the bot', async () => {
+    await store.reminders.subscribe({ kind: 'channel', id: 'G1' }, ADMIN, la('2024-09-01T12:00'));
+    fake.on('conversations.join', () => ({ ok: false, error: 'method_not_supported_for_channel_type' }));
+    fake.on('chat.postMessage', (c) => {
+      if (c.body.channel === 'G1') return { ok: false, error: 'not_in_channel' };
+      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata) };
+    });
+    clock.set(la('2024-09-09T09:00:05'));
+    const report = await delivery().tick();
+    expect(report).toMatchObject({ sent: 3, failed: 1 });
+    expect(await store.reminders.subscription({ kind: 'channel', id: 'G1' })).toMatchObject({ status: 'broken' });
+    const dm = fake.callsTo('chat.postMessage').find((c) => c.body.channel === ADMIN.id);
+    expect(String(dm?.body.text)).toContain('/invite @summit-bot');
+    clock.set(la('2024-09-09T09:05'));
+    await delivery().tick();
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'G1')).toHaveLength(1);
+  });
+
+  test.each(['is_archived', 'channel_not_found'])('%s: the subscription is disabled and logged; the others go on', async (error) => {
+    fake.on('chat.postMessage', (c) => {
+      if (c.body.channel === 'C2') return { ok: false, error };
+      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata) };
+    });
+    clock.set(la('2024-09-09T09:00:05'));
+    expect(await delivery().tick()).toMatchObject({ sent: 2, failed: 1 });
+    expect(await store.reminders.subscription({ kind: 'channel', id: 'C2' })).toMatchObject({ status: 'disabled', reason: error });
+    expect((await store.reminders.subscriptions('active')).map((s) => s.id).sort()).toEqual(['C1', 'U0DM']);
+  });
+
+  test('any other error is retried later with backoff, and still posts once', async () => {
+    let failures = 2;
+    fake.on('chat.postMessage', (c) => {
+      if (c.body.channel === 'C1' && failures-- > 0) return httpReply(500, { ok: false, error: 'internal_error' });
+      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata) };
+    });
+    clock.set(la('2024-09-09T09:00:05'));
+    await delivery().tick();
+    expect(await store.reminders.delivery(KEY, 'channel:C1')).toMatchObject({ status: 'retry', attempts: 1 });
+    clock.set(la('2024-09-09T09:00:40'));
+    await delivery().tick();
+    expect(await store.reminders.delivery(KEY, 'channel:C1')).toMatchObject({ status: 'retry', attempts: 2 });
+    clock.set(la('2024-09-09T09:02:00'));
+    await delivery().tick();
+    expect(fake.messages.get('C1')).toHaveLength(1);
+  });
+
+  test('missed while down: sent late (saying so) within catch-up; older ones skipped and recorded', async () => {
+    clock.set(la('2024-09-09T12:00'));
+    const report = await delivery().tick();
+    expect(report).toMatchObject({ sent: 3, late: 3 });
+    expect(JSON.stringify(postsTo('C1')[0]?.body.blocks)).toContain('Sent late');
+    expect(String(postsTo('C1')[0]?.body.text)).toContain('(sent late)');
+  });
+
+  test('missed by more than catch-up: skipped, recorded, never posted', async () => {
+    clock.set(la('2024-09-09T15:30'));
+    expect(await delivery().tick()).toMatchObject({ sent: 0, skipped: 3 });
+    expect((await store.reminders.deliveries()).map((d) => d.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(posts()).toEqual([]);
+  });
+
+  test('snooze: that reminder series, that target, for a day', async () => {
+    await store.reminders.snooze('countdown', 'channel:C1', la('2024-09-09T10:00'), ADMIN, la('2024-09-09T08:30'));
+    clock.set(la('2024-09-09T09:00:05'));
+    expect(await delivery().tick()).toMatchObject({ sent: 2, skipped: 1 });
+    expect(postsTo('C1')).toEqual([]);
+  });
+
+  test('a channel subscribed after the reminder was due does not get it', async () => {
+    await store.reminders.subscribe({ kind: 'channel', id: 'C9' }, ADMIN, la('2024-09-09T09:30'));
+    clock.set(la('2024-09-09T09:40'));
+    await delivery().tick();
+    expect(postsTo('C9')).toEqual([]);
+  });
+});
+
+describe('starting in 2026 with the 2024 data set', () => {
+  test('posts nothing old and skips nothing it never saw', async () => {
+    const fake = new FakeSlack();
+    await fake.start();
+    const store = await testStore();
+    try {
+      await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, la('2024-01-01'));
+      const clock = new ManualClock('2026-11-29T12:00:00Z');
+      const d = new ReminderDelivery({ incident: INCIDENT, store, clock, poster: new SlackPoster('xoxb-test', fake.url, silent), log: silent });
+      expect(await d.tick()).toEqual({ sent: 0, late: 0, skipped: 0, retrying: 0, failed: 0 });
+      expect(fake.callsTo('chat.postMessage')).toEqual([]);
+    } finally {
+      await store.close();
+      await fake.stop();
+    }
+  });
+});
