@@ -18,7 +18,6 @@ const INCIDENT: Incident = parseIncident(
   minimalDataset({ date: '2024-09-10' }, { questions: [{ id: 'Q1', text: 'Why?' }], reminders: { countdown: { offsets: ['1d'], time: '09:00' }, catchUp: '6h' } }),
   't',
 );
-const DUE = la('2024-09-09T09:00');
 const KEY = 'countdown:1d';
 
 describe('reminder delivery: a real SQLite file and a fake Slack Web API', () => {
