@@ -17,7 +17,7 @@ export function countdown(event: SummitEvent, now: Date): Countdown {
   const startDay = DateTime.fromJSDate(event.start, { zone }).startOf('day');
   // For an all-day event `end` is the next midnight, which belongs to the next day.
   const endDay = DateTime.fromJSDate(new Date(event.end.getTime() - (event.allDay ? 1 : 0)), { zone }).startOf('day');
-  const minutes = Math.ceil((event.start.getTime() - now.getTime()) / 60_000);
+  const minutes = Math.floor((event.start.getTime() - now.getTime()) / 60_000);
 
   if (now < event.start) {
     const days = Math.round(startDay.diff(today, 'days').days);
@@ -43,8 +43,8 @@ export function describeCountdown(c: Countdown, allDay: boolean): string {
 }
 
 function inMinutes(minutes: number): string {
-  if (minutes <= 1) return 'starting now';
-  if (minutes < 60) return `in ${minutes} minutes`;
+  if (minutes <= 0) return 'starting now';
+  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
   const hours = Math.floor(minutes / 60);
   return `in ${hours} hour${hours === 1 ? '' : 's'}${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }

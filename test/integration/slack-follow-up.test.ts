@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/lib/clock';
-import { ACTIONS, ANSWER_MODAL, CALLBACKS } from '../../src/views/ids';
+import { ACTIONS, ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from '../../src/views/ids';
 import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import { datasetWith } from '../helpers/incident';
 import { parseIncident } from '../../src/incident/load';
@@ -211,5 +211,54 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
     await postSigned(bot.events, eventBody({ type: 'app_home_opened', user: MEMBER, channel: 'D0HOME', tab: 'messages', event_ts: '1.1' }), { secret: SIGNING_SECRET }, 'application/json');
     await new Promise((r) => setTimeout(r, 100));
     expect(bot.fake.callsTo('views.publish')).toEqual([]);
+  });
+
+  describe('reminder buttons', () => {
+    test('"Open questions" shows the open questions to whoever pressed it', async () => {
+      await interact(buttonPress({ actionId: ACTIONS.openQuestions, value: 'questions', userId: MEMBER, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('oq') }));
+      const reply = await eventually(() => bot.fake.callsTo('response_url')[0]);
+      expect(reply.body.response_type).toBe('ephemeral');
+      expect(reply.body.replace_original).toBe(false);
+      expect(JSON.stringify(reply.body.blocks)).toContain('Questions not fully answered');
+    });
+
+    test('"Snooze 1 day" snoozes that series for that channel (or, in a DM, that person)', async () => {
+      await interact(buttonPress({ actionId: ACTIONS.snooze, value: 'nudge:post-summit', userId: MEMBER, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('s1') }));
+      await interact(buttonPress({ actionId: ACTIONS.snooze, value: 'countdown', userId: MEMBER, channelId: 'D0DM', responseUrl: bot.fake.hookUrl('s2') }));
+      await eventually(() => (bot.fake.callsTo('response_url').length === 2 ? true : undefined));
+      const snoozes = await bot.store.reminders.snoozes();
+      const day = new Date(clock.now().getTime() + 86_400_000).toISOString();
+      expect(snoozes.get('nudge:post-summit channel:C0GENERAL')?.toISOString()).toBe(day);
+      expect(snoozes.get(`countdown user:${MEMBER}`)?.toISOString()).toBe(day);
+    });
+
+    test('"Record update" opens the update modal for admins; its submission records the update', async () => {
+      await interact(buttonPress({ actionId: ACTIONS.recordUpdate, value: 'post-summit', userId: MEMBER, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('ru') }));
+      expect(String((await eventually(() => bot.fake.callsTo('response_url')[0])).body.text)).toMatch(/^Only admins can record updates/);
+      await interact(buttonPress({ actionId: ACTIONS.recordUpdate, value: 'post-summit', userId: LISTED_ADMIN, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('ru2') }));
+      const open = await eventually(() => bot.fake.callsTo('views.open')[0]);
+      const view = open.body.view as { callback_id: string; private_metadata: string };
+      expect(view.callback_id).toBe(CALLBACKS.recordUpdateModal);
+      const submit = (text: string | null, url: string | null) =>
+        interact({
+          type: 'view_submission',
+          team: { id: 'T0TEST' },
+          user: { id: LISTED_ADMIN, name: 'lia', team_id: 'T0TEST' },
+          api_app_id: 'A0SUMMIT',
+          view: {
+            id: 'V1',
+            type: 'modal',
+            callback_id: CALLBACKS.recordUpdateModal,
+            private_metadata: view.private_metadata,
+            state: { values: { [UPDATE_MODAL.text.block]: { [UPDATE_MODAL.text.action]: { value: text } }, [UPDATE_MODAL.url.block]: { [UPDATE_MODAL.url.action]: { value: url } } } },
+          },
+        });
+      const bad = await submit('', 'nope');
+      expect(bad.body).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL.text.block]: 'Write what the update says.', [UPDATE_MODAL.url.block]: 'Give an http:// or https:// link, or leave it empty.' } });
+      expect((await bot.store.state()).updates).toEqual([]);
+      const good = await submit('Microsoft posted a summary', 'https://example.com/s');
+      expect(good.body).toBeUndefined();
+      expect((await bot.store.state()).updates).toMatchObject([{ expectedId: 'post-summit', text: 'Microsoft posted a summary', url: 'https://example.com/s' }]);
+    });
   });
 });

@@ -61,7 +61,8 @@ describe('countdown to a timed event', () => {
     const e = parseIncident(minimalDataset({ start: '2024-03-10T10:00' }), 't').event;
     // March 10, 2024 is the spring-forward day: 10:00 PDT = 17:00 UTC.
     expect(e.start.toISOString()).toBe('2024-03-10T17:00:00.000Z');
-    expect(say('2024-03-10T16:59:00Z', e)).toBe('today, starting now');
+    expect(say('2024-03-10T16:59:00Z', e)).toBe('today, in 1 minute');
+    expect(say('2024-03-10T16:59:30Z', e)).toBe('today, starting now');
     expect(say('2024-03-10T17:00:00Z', e)).toBe('took place earlier today');
   });
 });

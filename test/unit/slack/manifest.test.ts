@@ -18,7 +18,17 @@ describe('manifest.yml', () => {
   });
 
   test('has the scopes the code uses, the Home tab and its event, interactivity and Socket Mode', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'users:read']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'channels:history',
+      'channels:join',
+      'chat:write',
+      'chat:write.public',
+      'commands',
+      'groups:history',
+      'im:history',
+      'im:write',
+      'users:read',
+    ]);
     expect(manifest.settings.event_subscriptions?.bot_events).toEqual(['app_home_opened']);
     expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity?.is_enabled).toBe(true);
