@@ -16,3 +16,9 @@ export const sqliteSeam: DialectSeam = {
   addIdColumn: (t) => t.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()),
   isUniqueViolation: (e) => typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT'),
 };
+
+export const postgresSeam: DialectSeam = {
+  kind: 'postgres',
+  addIdColumn: (t) => t.addColumn('id', 'serial', (c: ColumnDefinitionBuilder) => c.primaryKey()),
+  isUniqueViolation: (e) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505',
+};

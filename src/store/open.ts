@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { ConfigError } from '../lib/errors';
 import type { DatabaseSettings } from '../settings';
-import { sqliteSeam, type DialectSeam } from './dialect';
+import { postgresSeam, sqliteSeam, type DialectSeam } from './dialect';
 import { migrationProvider, migrations } from './migrations';
 import { FollowUpStore } from './repository';
 import type { Database } from './schema';
@@ -19,12 +20,40 @@ const BUSY_TIMEOUT_MS = 5000;
  * is a ConfigError (exit 2) naming the file and the fix; the file is never overwritten.
  */
 export async function openStore(settings: DatabaseSettings, log: Logger): Promise<FollowUpStore> {
-  if (settings.kind === 'postgres') {
-    throw new ConfigError('store_unavailable', 'DATABASE_URL: PostgreSQL is not supported by this version; use sqlite:<path> or leave it unset.');
-  }
+  if (settings.kind === 'postgres') return openPostgres(settings.url, log);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(settings.path) }) });
   await prepare(db, sqliteSeam, describeSqlite(settings.path), log);
   return new FollowUpStore(db, sqliteSeam);
+}
+
+/** Connections each replica keeps to PostgreSQL. */
+const PG_POOL_SIZE = 10;
+
+async function openPostgres(url: string, log: Logger): Promise<FollowUpStore> {
+  const where = `the PostgreSQL store at ${redactUrl(url)}`;
+  const pool = new Pool({ connectionString: url, max: PG_POOL_SIZE, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  // A connection that drops while idle must not crash the process: the pool replaces it on next use.
+  pool.on('error', (error) => log.warn({ err: error }, 'PostgreSQL connection lost; it will be reopened when needed'));
+  try {
+    await pool.query('select 1');
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new ConfigError('store_unavailable', `Cannot connect to ${where}: ${(e as Error).message}. Check DATABASE_URL and that the server is running.`, { cause: e });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await prepare(db, postgresSeam, where, log);
+  return new FollowUpStore(db, postgresSeam);
+}
+
+/** A database URL fit for a log line or an error: no password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
 }
 
 function describeSqlite(file: string): string {
@@ -87,9 +116,12 @@ export async function prepare(db: Kysely<Database>, seam: DialectSeam, where: st
   for (const r of results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
 }
 
+/** Names of the migrations already run; none when the migration table does not exist yet (a new database). */
 async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
-  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
-  if (!tables.some((t) => t.name === 'kysely_migration')) return [];
-  const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-  return rows.rows.map((r) => r.name);
+  try {
+    const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    return rows.rows.map((r) => r.name);
+  } catch {
+    return [];
+  }
 }

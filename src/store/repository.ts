@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DialectSeam } from './dialect';
 import { ReminderStore } from './reminders';
 import type { Actor, AuditEntry, FollowUpState, RecordedChange, RecordedQuestion, RecordedUpdate } from './records';
@@ -144,6 +144,20 @@ export class FollowUpStore {
       subject: r.subject,
       detail: JSON.parse(r.detail) as Record<string, unknown>,
     }));
+  }
+
+  /** Whether the database answers (for /healthz). */
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  get dialect(): 'sqlite' | 'postgres' {
+    return this.seam.kind;
   }
 
   async close(): Promise<void> {

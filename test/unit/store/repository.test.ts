@@ -1,0 +1,140 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { nextQuestionId } from '../../../src/core/follow-up';
+import type { FollowUpStore } from '../../../src/store/repository';
+import { defaultIncident } from '../../helpers/incident';
+import { freshSchema, postgresStore, TEST_DATABASE_URL } from '../../helpers/postgres';
+import { ADMIN, MEMBER, testStore } from '../../helpers/store';
+
+/**
+ * The store's behaviour, the same tests on each dialect: SQLite on a real file always, PostgreSQL when
+ * TEST_DATABASE_URL is set (each run in a schema of its own).
+ */
+interface Dialect {
+  name: string;
+  /** Prepares a database and returns how to open a store on it (again, as after a restart). */
+  setup: () => Promise<{ open: () => Promise<FollowUpStore>; teardown: () => Promise<void> }>;
+}
+
+const dialects: Dialect[] = [
+  {
+    name: 'sqlite',
+    setup: async () => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'summit-repo-')), 'summit.db');
+      return { open: () => testStore(file), teardown: async () => undefined };
+    },
+  },
+];
+if (TEST_DATABASE_URL) {
+  dialects.push({
+    name: 'postgres',
+    setup: async () => {
+      const { url, drop } = await freshSchema();
+      return { open: () => postgresStore(url), teardown: drop };
+    },
+  });
+}
+
+describe.each(dialects)('the store on $name', ({ setup }) => {
+  let open: () => Promise<FollowUpStore>;
+  let teardown: () => Promise<void>;
+  let store: FollowUpStore;
+  const at = (s: string) => new Date(s);
+
+  beforeEach(async () => {
+    ({ open, teardown } = await setup());
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close().catch(() => undefined);
+    await teardown();
+  });
+
+  test('migrations run twice change nothing, and what was written survives a restart', async () => {
+    await store.recordChange({ questionId: 'Q3', status: 'answered', answer: 'A', sourceUrl: 'https://example.com/a', actor: ADMIN, at: at('2025-01-01T00:00:00Z') });
+    await store.addQuestion({ text: 'New?', actor: MEMBER, at: at('2025-01-02T00:00:00Z') }, () => 'Q5');
+    await store.recordUpdate({ expectedId: 'post-summit', text: 'U', url: 'https://example.com/u', actor: ADMIN, at: at('2025-01-03T00:00:00Z') });
+    const before = await store.state();
+    await store.close();
+    store = await open();
+    await store.close();
+    store = await open();
+    expect(await store.state()).toEqual(before);
+    expect((await store.auditLog()).map((a) => a.action)).toEqual(['question.answered', 'question.added', 'update.recorded']);
+  });
+
+  test('every write reads back as plain records, in time order', async () => {
+    await store.recordChange({ questionId: 'Q4', status: 'partial', answer: 'second', actor: ADMIN, at: at('2025-01-02T00:00:00Z') });
+    await store.recordChange({ questionId: 'Q4', status: 'partial', answer: 'first', actor: ADMIN, at: at('2025-01-01T00:00:00Z') });
+    await store.recordChange({ questionId: 'Q4', status: 'open', note: 'again', actor: MEMBER, at: at('2025-01-03T00:00:00Z') });
+    const s = await store.state();
+    expect(s.changes.map((c) => [c.answer ?? c.note, c.status, c.actor.name, typeof c.id])).toEqual([
+      ['first', 'partial', 'ada', 'number'],
+      ['second', 'partial', 'ada', 'number'],
+      ['again', 'open', 'bob', 'number'],
+    ]);
+  });
+
+  test('next free question ids stay distinct under concurrent adds', async () => {
+    const incident = defaultIncident();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.addQuestion({ text: `q${i}`, actor: MEMBER, at: new Date() }, (taken) => nextQuestionId(incident, taken))),
+    );
+    expect(new Set(results.map((r) => r.questionId)).size).toBe(8);
+  });
+
+  test('subscriptions: subscribe, again, unsubscribe, statuses, with an audit row each', async () => {
+    const c = { kind: 'channel' as const, id: 'C1' };
+    expect(await store.reminders.subscribe(c, ADMIN, at('2025-01-01T00:00:00Z'))).toBe(true);
+    expect(await store.reminders.subscribe(c, ADMIN, at('2025-01-01T00:01:00Z'))).toBe(false);
+    await store.reminders.setStatus(c, 'broken', 'not_in_channel', at('2025-01-02T00:00:00Z'));
+    expect(await store.reminders.subscription(c)).toMatchObject({ status: 'broken', reason: 'not_in_channel', createdBy: ADMIN.id });
+    expect(await store.reminders.subscribe(c, MEMBER, at('2025-01-03T00:00:00Z'))).toBe(true);
+    expect(await store.reminders.unsubscribe(c, MEMBER, at('2025-01-04T00:00:00Z'))).toBe(true);
+    expect(await store.reminders.subscriptions('active')).toEqual([]);
+    expect((await store.auditLog()).map((a) => a.action)).toEqual(['subscription.added', 'subscription.broken', 'subscription.added', 'subscription.removed']);
+  });
+
+  test('a claim is atomic: of many racing claims exactly one wins', async () => {
+    const now = at('2025-01-01T00:00:00Z');
+    const other = await open();
+    try {
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).reminders.claim('k1', 'channel:C1', now, 60_000)));
+      expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a claim is taken over only after its lease; a retry only when due; sent is final', async () => {
+    const r = store.reminders;
+    const t0 = at('2025-01-01T00:00:00Z');
+    expect(await r.claim('k', 'T', t0, 60_000)).toEqual({ claimed: true, takeover: false, attempts: 1 });
+    expect(await r.claim('k', 'T', at('2025-01-01T00:00:30Z'), 60_000)).toEqual({ claimed: false });
+    expect(await r.claim('k', 'T', at('2025-01-01T00:01:01Z'), 60_000)).toEqual({ claimed: true, takeover: true, attempts: 2 });
+    await r.markRetry('k', 'T', at('2025-01-01T00:05:00Z'), 'rate limited', at('2025-01-01T00:01:02Z'));
+    expect(await r.claim('k', 'T', at('2025-01-01T00:04:59Z'), 60_000)).toEqual({ claimed: false });
+    expect(await r.claim('k', 'T', at('2025-01-01T00:05:00Z'), 60_000)).toEqual({ claimed: true, takeover: false, attempts: 3 });
+    await r.markSent('k', 'T', 'C1', '1.2', at('2025-01-01T00:05:01Z'));
+    expect(await r.claim('k', 'T', at('2025-02-01T00:00:00Z'), 60_000)).toEqual({ claimed: false });
+    expect(await r.delivery('k', 'T')).toMatchObject({ status: 'sent', channel: 'C1', messageTs: '1.2', attempts: 3 });
+    expect(await r.recordSkipped('k', 'T', 'late', at('2025-02-01T00:00:00Z'))).toBe(false);
+    expect(await r.recordSkipped('k2', 'T', 'late', at('2025-02-01T00:00:00Z'))).toBe(true);
+  });
+
+  test('the watermark only moves forward; snoozes are kept per series and target', async () => {
+    const r = store.reminders;
+    expect(await r.watermark()).toBeUndefined();
+    await r.advanceWatermark(at('2025-01-02T00:00:00Z'));
+    await r.advanceWatermark(at('2025-01-01T00:00:00Z'));
+    expect((await r.watermark())?.toISOString()).toBe('2025-01-02T00:00:00.000Z');
+    await r.snooze('countdown', 'channel:C1', at('2025-01-03T00:00:00Z'), ADMIN, at('2025-01-02T00:00:00Z'));
+    await r.snooze('countdown', 'channel:C1', at('2025-01-04T00:00:00Z'), ADMIN, at('2025-01-03T00:00:00Z'));
+    expect((await r.snoozes()).get('countdown channel:C1')?.toISOString()).toBe('2025-01-04T00:00:00.000Z');
+  });
+
+  test('ping says whether the database answers', async () => {
+    expect(await store.ping()).toBe(true);
+  });
+});
