@@ -5,6 +5,7 @@ import { loadIncident } from './incident/load';
 import { clockStartingAt, systemClock, type Clock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
 import { createLogger, scrubSecrets } from './lib/logger';
+import { Metrics } from './lib/metrics';
 import { parseInstant, readSettings, type Settings } from './settings';
 import type { SlackDeps } from './slack/deps';
 import { buildSlackApp, startSlackApp, verifyBotToken } from './slack/app';
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
       }
       return;
     }
-    await runSlack(settings, { incident, clock, store, log });
+    await runSlack(settings, { incident, clock, store, log, metrics: new Metrics() });
   } finally {
     await store.close();
   }
@@ -87,7 +88,7 @@ async function runSlack(settings: Settings, deps: Omit<SlackDeps, 'settings'>): 
   const app = buildSlackApp({ ...deps, settings }, identity);
   const running = await startSlackApp(app, settings);
   const slack = settings.slack as NonNullable<Settings['slack']>;
-  const scheduler = startScheduler(deps, new SlackPoster(slack.botToken, settings.slackApiUrl, log));
+  const scheduler = startScheduler(deps, new SlackPoster(slack.botToken, settings.slackApiUrl, log), [], deps.metrics);
   log.info(
     settings.mode === 'http'
       ? { mode: 'http', port: running.port, team: identity.team, events: '/slack/events', health: '/healthz' }
@@ -105,8 +106,9 @@ function startScheduler(
   deps: { incident: Incident; clock: Clock; store: FollowUpStore; log: Logger },
   poster: ReminderPoster,
   fixedTargets: Target[] = [],
+  metrics?: Metrics,
 ): Scheduler {
-  const scheduler = new Scheduler(new ReminderDelivery({ ...deps, poster, fixedTargets }), deps.log);
+  const scheduler = new Scheduler(new ReminderDelivery({ ...deps, poster, fixedTargets, metrics }), deps.log, metrics);
   if (deps.incident.reminders) scheduler.start();
   return scheduler;
 }

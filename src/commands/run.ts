@@ -6,6 +6,8 @@ import { countQuestions, questionAsOf, questionsAsOf } from '../core/questions';
 import { targetKey, type Target } from '../store/reminders';
 import { scheduleReply, subscriptionReply } from '../views/schedule';
 import type { Actor, Incident, Question } from '../incident/model';
+import { StoreUnavailableError } from '../lib/errors';
+import { EMPTY_STATE, type FollowUpState } from '../store/records';
 import type { FollowUpStore } from '../store/repository';
 import type { Reply } from '../views/doc';
 import * as followUp from '../views/follow-up';
@@ -32,6 +34,8 @@ export interface CommandResult {
   reply: Reply;
   /** Something was recorded: views that show state (the Home tab) should be refreshed. */
   changed: boolean;
+  /** Answered without the store (it was unavailable). */
+  degraded?: boolean;
 }
 
 const read = (reply: Reply): CommandResult => ({ reply, changed: false });
@@ -41,8 +45,29 @@ const read = (reply: Reply): CommandResult => ({ reply, changed: false });
  * answers; a recording command checks who may do it and what it names before it writes anything.
  */
 export async function runCommand(cmd: Command, ctx: CommandContext): Promise<CommandResult> {
+  try {
+    return await runWithState(cmd, ctx, await ctx.store.state());
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    return storeDown(cmd, ctx);
+  }
+}
+
+/** Commands that can still answer from the data set alone while the store is down. */
+const DATASET_ONLY: ReadonlySet<Command['name']> = new Set(['status', 'facts', 'when', 'questions', 'timeline', 'help', 'usage', 'unknown']);
+
+/** The store is down: answer from the data set where that means something, and say so; change nothing. */
+async function storeDown(cmd: Command, ctx: CommandContext): Promise<CommandResult> {
+  if (DATASET_ONLY.has(cmd.name)) {
+    const { reply } = await runWithState(cmd, ctx, EMPTY_STATE);
+    return { reply: { ...reply, blocks: [...reply.blocks, views.storeDownNote()] }, changed: false, degraded: true };
+  }
+  return { reply: views.storeDownReply(), changed: false, degraded: true };
+}
+
+async function runWithState(cmd: Command, ctx: CommandContext, state: FollowUpState): Promise<CommandResult> {
   const { now } = ctx;
-  const incident = applyFollowUps(ctx.incident, await ctx.store.state());
+  const incident = applyFollowUps(ctx.incident, state);
   const zone = incident.event.timezone;
   switch (cmd.name) {
     case 'status':

@@ -33,3 +33,12 @@ export class ConfigError extends AppError {
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
+
+/** The store did not answer (PostgreSQL down, connection cut, disk gone). Not fatal: the bot answers what it can. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable';
+  constructor(options?: { cause?: unknown }) {
+    super('the store is unavailable', options);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -5,6 +5,7 @@ import { planReminders, shift, type PlannedReminder } from '../core/plan';
 import { questionsAsOf } from '../core/questions';
 import type { Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
+import type { Metrics } from '../lib/metrics';
 import { targetKey, type Delivery, type Target } from '../store/reminders';
 import type { FollowUpStore } from '../store/repository';
 import { REMINDER_EVENT_TYPE } from '../views/ids';
@@ -38,6 +39,7 @@ export interface DeliveryDeps {
   /** Targets that always receive reminders (the console); Slack targets come from subscriptions. */
   fixedTargets?: Target[];
   leaseMs?: number;
+  metrics?: Metrics;
 }
 
 /**
@@ -150,6 +152,7 @@ export class ReminderDelivery {
     const { store, log, poster } = this.deps;
     const tk = targetKey(target);
     const code = error instanceof PostError ? error.code : 'internal';
+    if (error instanceof PostError) this.deps.metrics?.slackError(code);
     if (code === 'ratelimited') {
       const wait = ((error as PostError).retryAfterSeconds ?? 1) * 1000;
       await store.reminders.markRetry(r.key, tk, new Date(now.getTime() + wait), 'rate limited', now);

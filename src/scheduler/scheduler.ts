@@ -1,5 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
+import { StoreUnavailableError } from '../lib/errors';
+import type { Metrics } from '../lib/metrics';
 import type { ReminderDelivery } from './delivery';
 
 /** The tick: every 15 seconds (node-cron's six-field form puts seconds first). */
@@ -16,6 +18,7 @@ export class Scheduler {
   constructor(
     private readonly delivery: ReminderDelivery,
     private readonly log: Logger,
+    private readonly metrics?: Metrics,
   ) {}
 
   start(): void {
@@ -29,9 +32,16 @@ export class Scheduler {
     this.running = this.delivery
       .tick()
       .then((report) => {
+        for (const result of ['sent', 'late', 'skipped', 'failed', 'retrying'] as const) this.metrics?.reminder(result, report[result]);
         if (report.sent + report.skipped + report.retrying + report.failed > 0) this.log.info({ ...report }, 'reminder tick');
       })
-      .catch((error: unknown) => this.log.error({ err: error }, 'reminder tick failed'))
+      .catch((error: unknown) => {
+        if (error instanceof StoreUnavailableError) {
+          // Reminders that fall due meanwhile are caught up by the catchUp rule once the store is back.
+          this.metrics?.storeError();
+          this.log.warn({ err: error.cause }, 'reminder tick skipped: the store is unavailable');
+        } else this.log.error({ err: error }, 'reminder tick failed');
+      })
       .finally(() => {
         this.running = undefined;
       });

@@ -30,6 +30,15 @@ export interface RunningSlackApp {
   stop(): Promise<void>;
 }
 
+/** /healthz waits this long for the store before calling it unreachable. */
+const HEALTH_TIMEOUT_MS = 1000;
+
+/** The promise's value, or false if it takes longer than `ms`. */
+function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]).finally(() => clearTimeout(timer));
+}
+
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
 
 /**
@@ -104,8 +113,20 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
           path: '/healthz',
           method: ['GET'],
           handler: (_req, res) => {
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ status: 'ok', dataset: incident.title }));
+            void withTimeout(deps.store.ping(), HEALTH_TIMEOUT_MS).then((reachable) => {
+              res.writeHead(reachable ? 200 : 503, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ status: reachable ? 'ok' : 'degraded', store: reachable ? 'ok' : 'unreachable', dataset: incident.title }));
+            });
+          },
+        },
+        {
+          path: '/metrics',
+          method: ['GET'],
+          handler: (_req, res) => {
+            void deps.metrics.text().then((body) => {
+              res.writeHead(200, { 'content-type': deps.metrics.contentType });
+              res.end(body);
+            });
           },
         },
       ],

@@ -3,6 +3,7 @@ import type { CommandContext } from '../commands/run';
 import type { Actor, Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
 import type { InFlight } from '../lib/inflight';
+import type { Metrics } from '../lib/metrics';
 import type { Settings } from '../settings';
 import type { FollowUpStore } from '../store/repository';
 import type { AdminDirectory } from './admins';
@@ -14,6 +15,7 @@ export interface SlackDeps {
   clock: Clock;
   log: Logger;
   store: FollowUpStore;
+  metrics: Metrics;
 }
 
 export interface ListenerDeps extends SlackDeps {

@@ -4,7 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { ConfigError } from '../lib/errors';
+import { ConfigError, StoreUnavailableError } from '../lib/errors';
 import type { DatabaseSettings } from '../settings';
 import { postgresSeam, sqliteSeam, type DialectSeam } from './dialect';
 import { migrationProvider, migrations } from './migrations';
@@ -23,7 +23,27 @@ export async function openStore(settings: DatabaseSettings, log: Logger): Promis
   if (settings.kind === 'postgres') return openPostgres(settings.url, log);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(settings.path) }) });
   await prepare(db, sqliteSeam, describeSqlite(settings.path), log);
-  return new FollowUpStore(db, sqliteSeam);
+  return guarded(new FollowUpStore(db, sqliteSeam));
+}
+
+/**
+ * The store as the rest of the bot sees it: any failure of a read or write surfaces as a StoreUnavailableError,
+ * which the commands and the scheduler know how to live with until the database is back.
+ */
+function guarded(store: FollowUpStore): FollowUpStore {
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(obj, prop, receiver) {
+        const value = Reflect.get(obj, prop, receiver) as unknown;
+        if (prop === 'reminders') return wrap(value as object);
+        if (typeof value !== 'function' || prop === 'close' || prop === 'ping' || prop === 'constructor') return value;
+        return (...args: unknown[]) =>
+          (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args).catch((e: unknown) => {
+            throw e instanceof StoreUnavailableError ? e : new StoreUnavailableError({ cause: e });
+          });
+      },
+    });
+  return wrap(store);
 }
 
 /** Connections each replica keeps to PostgreSQL. */
@@ -32,8 +52,11 @@ const PG_POOL_SIZE = 10;
 async function openPostgres(url: string, log: Logger): Promise<FollowUpStore> {
   const where = `the PostgreSQL store at ${redactUrl(url)}`;
   const pool = new Pool({ connectionString: url, max: PG_POOL_SIZE, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
-  // A connection that drops while idle must not crash the process: the pool replaces it on next use.
-  pool.on('error', (error) => log.warn({ err: error }, 'PostgreSQL connection lost; it will be reopened when needed'));
+  // A connection that drops must never crash the process. pg emits 'error' on the client itself when the socket
+  // fails, also while a query holds it (the query rejects too), so every client gets a listener of its own.
+  const lost = (error: Error) => log.warn({ err: error }, 'PostgreSQL connection lost; it will be reopened when needed');
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   try {
     await pool.query('select 1');
   } catch (e) {
@@ -42,7 +65,7 @@ async function openPostgres(url: string, log: Logger): Promise<FollowUpStore> {
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await prepare(db, postgresSeam, where, log);
-  return new FollowUpStore(db, postgresSeam);
+  return guarded(new FollowUpStore(db, postgresSeam));
 }
 
 /** A database URL fit for a log line or an error: no password. */

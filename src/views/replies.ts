@@ -4,7 +4,7 @@ import type { QuestionCounts, QuestionState } from '../core/questions';
 import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
 import type { CommandSpec } from '../commands/grammar';
 import type { StatusChange } from '../incident/model';
-import { bold, code, date, divider, header, item, link, list, note, paragraph, type Button, type Inline, type Line, type Reply } from './doc';
+import { bold, code, date, divider, header, item, link, list, note, paragraph, type Button, type DocBlock, type Inline, type Line, type Reply } from './doc';
 import { shortDate } from './format';
 import { ACTIONS } from './ids';
 
@@ -192,4 +192,14 @@ export function usageReply(spec: CommandSpec, problem: string): Reply {
 /** When a status change happened: a date for data-set entries, date and time for recorded ones. */
 export function changeWhen(c: StatusChange, zone: string): Inline {
   return date(c.when.at, zone, !c.when.dateOnly);
+}
+
+export function storeDownReply(): Reply {
+  const text = 'State is unavailable right now, so nothing was recorded or read. Please try again in a moment.';
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
+/** Added to a data-set-only answer while the store is down. */
+export function storeDownNote(): DocBlock {
+  return note('Recorded answers and updates are unavailable right now: this shows the data set alone. Try again in a moment.');
 }

@@ -1,6 +1,7 @@
 import type { Incident } from '../../src/incident/model';
 import type { FollowUpStore } from '../../src/store/repository';
 import type { Clock } from '../../src/lib/clock';
+import { Metrics } from '../../src/lib/metrics';
 import type { Settings } from '../../src/settings';
 import { buildSlackApp, startSlackApp, type RunningSlackApp } from '../../src/slack/app';
 import { FakeSlack } from './fake-slack';
@@ -34,7 +35,7 @@ export async function startTestBot(incident: Incident, clock: Clock, options: { 
     logLevel: 'error',
     database: { kind: 'sqlite', path: ':memory:' },
   };
-  const app = buildSlackApp({ settings, incident, clock, log: silent, store }, { botId: 'BBOT', botUserId: 'UBOT' }, options.realNow);
+  const app = buildSlackApp({ settings, incident, clock, log: silent, store, metrics: new Metrics(false) }, { botId: 'BBOT', botUserId: 'UBOT' }, options.realNow);
   const running = await startSlackApp(app, settings);
   const base = `http://127.0.0.1:${running.port}`;
   return {

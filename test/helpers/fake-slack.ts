@@ -40,6 +40,8 @@ export class FakeSlack {
   /** Messages posted with chat.postMessage, by channel, as conversations.history returns them. */
   readonly messages = new Map<string, { ts: string; text: unknown; metadata?: unknown }[]>();
   private tsCounter = 0;
+  /** Answers this much later (a slow Slack): the call is recorded at once, the answer comes after the delay. */
+  delayMs = 0;
   /** What each method answers unless a test says otherwise. */
   private readonly defaults = new Map<string, Handler>([
     ...Object.entries(DEFAULTS),
@@ -98,8 +100,13 @@ export class FakeSlack {
         const handler = this.handlers.get(method);
         const out = handler ? handler(call) : { ok: false, error: 'unknown_method' };
         const response: FakeResponse = out.http === true ? (out as FakeResponse) : httpReply(200, out as Record<string, unknown>);
-        res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
-        res.end(JSON.stringify(response.body));
+        const send = () => {
+          if (res.destroyed) return;
+          res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+          res.end(JSON.stringify(response.body));
+        };
+        if (this.delayMs > 0) setTimeout(send, this.delayMs);
+        else send();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

@@ -101,7 +101,17 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
   test('GET /healthz answers 200 with the status and the data set title', async () => {
     const res = await fetch(`${bot.base}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', dataset: 'CrowdStrike outage of July 2024' });
+    expect(await res.json()).toEqual({ status: 'ok', store: 'ok', dataset: 'CrowdStrike outage of July 2024' });
+  });
+
+  test('GET /metrics serves Prometheus text with command counts and latency', async () => {
+    const res = await fetch(`${bot.base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/summit_commands_total\{command="status",outcome="ok"\} \d+/);
+    expect(text).toContain('summit_command_duration_seconds_bucket');
+    expect(text).toContain('# TYPE summit_reminders_total counter');
   });
 
   test('read commands make no Web API calls but users.info (the answer is in the ack)', () => {

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { handleCommandText } from '../../commands/handle';
+import { parseCommand } from '../../commands/grammar';
 import type { CommandResult } from '../../commands/run';
 import { toSlackMessage } from '../../views/render-slack';
 import { contextFor, type ListenerDeps } from '../deps';
@@ -28,10 +29,14 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       }
     } catch (error) {
       deps.log.error({ err: error, user: actor.id }, 'command failed');
+      deps.metrics.command(verbOf(command.text), (Date.now() - started) / 1000, 'error');
       if (result === undefined) await ack({ response_type: 'ephemeral', text: FAILED }).catch(() => respond({ response_type: 'ephemeral', text: FAILED }));
       return;
     }
-    deps.log.info({ user: actor.id, channel: command.channel_id, verb: firstWord(command.text), ms: Date.now() - started }, 'command');
+    const verb = verbOf(command.text);
+    deps.metrics.command(verb, (Date.now() - started) / 1000, result.degraded ? 'degraded' : 'ok');
+    if (result.degraded) deps.metrics.storeError();
+    deps.log.info({ user: actor.id, channel: command.channel_id, verb, ms: Date.now() - started }, 'command');
     if (result.changed) refreshHome(client, actor.id, deps);
   });
 }
@@ -49,6 +54,7 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefi
   }
 }
 
-function firstWord(text: string | undefined): string {
-  return (text ?? '').trim().split(/\s+/)[0]?.slice(0, 20).toLowerCase() ?? '';
+/** The command's verb as a metric label: a known command name or "other" (never free text). */
+function verbOf(text: string | undefined): string {
+  return parseCommand(text ?? '').name;
 }

@@ -1,0 +1,46 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the bot counts, for /metrics (Prometheus text format). One instance per process. */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly commands = new Counter({ name: 'summit_commands_total', help: 'Slash commands answered, by verb and outcome', labelNames: ['command', 'outcome'], registers: [this.registry] });
+  private readonly latency = new Histogram({
+    name: 'summit_command_duration_seconds',
+    help: 'Time from receiving a slash command to answering it',
+    labelNames: ['command'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private readonly reminders = new Counter({ name: 'summit_reminders_total', help: 'Reminder deliveries, by result (sent, late, skipped, failed, retrying)', labelNames: ['result'], registers: [this.registry] });
+  private readonly slackErrors = new Counter({ name: 'summit_slack_api_errors_total', help: 'Slack Web API errors, by error code', labelNames: ['code'], registers: [this.registry] });
+  private readonly storeErrors = new Counter({ name: 'summit_store_errors_total', help: 'Operations that failed because the store was unavailable', registers: [this.registry] });
+
+  constructor(withProcessMetrics = true) {
+    if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'summit_' });
+  }
+
+  command(verb: string, seconds: number, outcome: 'ok' | 'error' | 'degraded'): void {
+    this.commands.inc({ command: verb, outcome });
+    this.latency.observe({ command: verb }, seconds);
+  }
+
+  reminder(result: 'sent' | 'late' | 'skipped' | 'failed' | 'retrying', n = 1): void {
+    if (n > 0) this.reminders.inc({ result }, n);
+  }
+
+  slackError(code: string): void {
+    this.slackErrors.inc({ code });
+  }
+
+  storeError(): void {
+    this.storeErrors.inc();
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,123 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeSlack } from '../helpers/fake-slack';
+import { minimalDataset } from '../helpers/incident';
+import { describePostgres, freshSchema, postgresStore } from '../helpers/postgres';
+import { cleanEnv, startBotProcess } from '../helpers/process';
+import { ADMIN } from '../helpers/store';
+
+const CHANNELS = 200;
+const START = '2030-01-01T10:00:00Z';
+const DUE = new Date('2030-01-01T09:00:00Z');
+const KEY = 'countdown:1h';
+
+/**
+ * Three bot processes on one PostgreSQL database and one fake Slack Web API, 200 subscribed channels, one
+ * reminder due: every replica's scheduler races for it, and each channel must get it exactly once.
+ */
+describePostgres('several replicas on PostgreSQL', () => {
+  async function setup() {
+    const { url, drop } = await freshSchema();
+    const store = await postgresStore(url);
+    for (let i = 0; i < CHANNELS; i++) await store.reminders.subscribe({ kind: 'channel', id: `C${String(i).padStart(4, '0')}` }, ADMIN, new Date('2029-12-01T00:00:00Z'));
+    await store.close();
+    const dir = mkdtempSync(path.join(tmpdir(), 'summit-replicas-'));
+    const dataset = path.join(dir, 'event.yaml');
+    writeFileSync(dataset, minimalDataset({ start: START }, { reminders: { countdown: { offsets: ['1h'] }, catchUp: '6h' } }));
+    const fake = new FakeSlack();
+    const apiUrl = await fake.start();
+    // Each clock starts five seconds before the reminder is due, so the first ticks find nothing and a later one
+    // (every 15 seconds) finds it on every replica at about the same time.
+    const clockStart = new Date(DUE.getTime() - 5000).toISOString();
+    const replicas = [0, 1, 2].map((i) =>
+      startBotProcess(
+        cleanEnv({
+          SLACK_BOT_TOKEN: 'xoxb-replica',
+          SLACK_SIGNING_SECRET: 'replica-secret',
+          SLACK_API_URL: apiUrl,
+          PORT: String(31000 + Math.floor(Math.random() * 15000) + i),
+          HOST: '127.0.0.1',
+          SUMMIT_CONFIG: dataset,
+          DATABASE_URL: url,
+          SUMMIT_NOW: clockStart,
+          LOG_LEVEL: 'info',
+        }),
+        /summit-bot is running/,
+      ),
+    );
+    await Promise.all(replicas.map((r) => r.ready));
+    const postsByChannel = () => {
+      const counts = new Map<string, number>();
+      for (const c of fake.callsTo('chat.postMessage')) {
+        const meta = c.body.metadata as { event_payload?: { key?: string } } | undefined;
+        if (meta?.event_payload?.key === KEY) counts.set(String(c.body.channel), (counts.get(String(c.body.channel)) ?? 0) + 1);
+      }
+      return counts;
+    };
+    const stop = async () => {
+      for (const r of replicas) r.child.kill('SIGKILL');
+      await fake.stop();
+      await drop();
+    };
+    return { url, fake, replicas, postsByChannel, stop };
+  }
+
+  async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
+    const until = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  test('exactly 200 messages, none twice', async () => {
+    const env = await setup();
+    try {
+      await waitFor(() => env.postsByChannel().size === CHANNELS, 60_000, '200 channels');
+      // Let every replica's next tick pass too: nothing more may arrive.
+      await new Promise((r) => setTimeout(r, 16_000));
+      const counts = env.postsByChannel();
+      expect(counts.size).toBe(CHANNELS);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      // The work was shared: more than one replica posted.
+      const store = await postgresStore(env.url);
+      const rows = await store.reminders.deliveries();
+      await store.close();
+      expect(rows.filter((d) => d.status === 'sent')).toHaveLength(CHANNELS);
+    } finally {
+      await env.stop();
+    }
+  }, 120_000);
+
+  test('one replica killed (SIGKILL) in the middle of the fan-out: still exactly 200 once the lease has passed', async () => {
+    const env = await setup();
+    try {
+      env.fake.delayMs = 150;
+      await waitFor(() => env.fake.callsTo('chat.postMessage').length >= 30, 60_000, 'the fan-out to start');
+      env.replicas[0]?.child.kill('SIGKILL');
+      // The dead replica's claims stay until their one-minute lease runs out; then the others take them over,
+      // look in each channel's history, and post only where nothing arrived.
+      const store = await postgresStore(env.url);
+      try {
+        let rows = await store.reminders.deliveries();
+        const until = Date.now() + 150_000;
+        while (rows.filter((d) => d.status === 'sent').length < CHANNELS && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 1000));
+          rows = await store.reminders.deliveries();
+        }
+        expect(rows.filter((d) => d.status === 'sent')).toHaveLength(CHANNELS);
+        const takenOver = rows.filter((d) => d.attempts > 1);
+        expect(takenOver.length).toBeGreaterThan(0);
+      } finally {
+        await store.close();
+      }
+      await new Promise((r) => setTimeout(r, 16_000));
+      const counts = env.postsByChannel();
+      expect(counts.size).toBe(CHANNELS);
+      expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    } finally {
+      await env.stop();
+    }
+  }, 260_000);
+});

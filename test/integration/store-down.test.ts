@@ -1,0 +1,107 @@
+import { createServer, Socket, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { ManualClock } from '../../src/lib/clock';
+import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
+import { defaultIncident } from '../helpers/incident';
+import { describePostgres, freshSchema, postgresStore, TEST_DATABASE_URL } from '../helpers/postgres';
+import { postSigned, slashCommandBody } from '../helpers/slack-requests';
+import { ADMIN, testStore } from '../helpers/store';
+
+interface Ack {
+  text: string;
+  blocks: unknown[];
+}
+
+/** A TCP proxy we can cut and restore, standing between the bot and PostgreSQL. */
+class CuttableProxy {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+  constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async open(port = 0): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = new Socket();
+      upstream.connect(this.targetPort, this.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Drops every connection and stops listening: the database is gone. */
+  async cut(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+describe('a store that stops answering (SQLite closed under the bot)', () => {
+  test('commands answer from the data set and say so; recording commands change nothing; /healthz is 503', async () => {
+    const store = await testStore();
+    const bot: TestBot = await startTestBot(defaultIncident(), new ManualClock('2024-09-03T16:00:00Z'), { store });
+    try {
+      await store.close();
+      const status = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET });
+      const body = (await status.json()) as Ack;
+      expect(body.text).toContain('in 7 days');
+      expect(JSON.stringify(body.blocks)).toContain('Recorded answers and updates are unavailable right now');
+      const answer = (await (await postSigned(bot.events, slashCommandBody('ask Why?'), { secret: SIGNING_SECRET })).json()) as Ack;
+      expect(answer.text).toBe('State is unavailable right now, so nothing was recorded or read. Please try again in a moment.');
+      const health = await fetch(`${bot.base}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'degraded', store: 'unreachable' });
+      expect(await (await fetch(`${bot.base}/metrics`)).text()).toMatch(/summit_store_errors_total \d+/);
+    } finally {
+      await bot.running.stop();
+      await bot.fake.stop();
+    }
+  });
+});
+
+describePostgres('PostgreSQL cut off under a running bot, then back', () => {
+  test('the bot keeps answering, recovers by itself, and loses nothing recorded', async () => {
+    const { url, drop } = await freshSchema();
+    const target = new URL(TEST_DATABASE_URL as string);
+    const proxy = new CuttableProxy(target.hostname, Number(target.port || 5432));
+    await proxy.open();
+    const viaProxy = new URL(url);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const store = await postgresStore(viaProxy.toString());
+    const bot = await startTestBot(defaultIncident(), new ManualClock('2025-01-15T17:00:00Z'), { store });
+    bot.fake.on('users.info', (c) => ({ ok: true, user: { id: c.body.user, is_admin: c.body.user === ADMIN.id } }));
+    const command = async (text: string) =>
+      (await (await postSigned(bot.events, slashCommandBody(text, { user_id: ADMIN.id, user_name: ADMIN.name }), { secret: SIGNING_SECRET })).json()) as Ack;
+    try {
+      expect((await command('answer Q3 Recorded before the outage')).text).toBe('Q3 marked answered.');
+      await proxy.cut();
+      const during = await command('questions all');
+      expect(JSON.stringify(during.blocks)).toContain('unavailable right now');
+      expect((await command('answer Q4 during the outage')).text).toMatch(/^State is unavailable right now/);
+      expect((await fetch(`${bot.base}/healthz`)).status).toBe(503);
+      await proxy.open(proxy.port);
+      let recovered = false;
+      for (let i = 0; i < 50 && !recovered; i++) {
+        recovered = (await fetch(`${bot.base}/healthz`)).status === 200;
+        if (!recovered) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(recovered).toBe(true);
+      const after = await command('history Q3');
+      expect(after.text).toBe('Q3: answered. 2 changes.');
+      expect((await store.state()).changes.map((c) => c.answer)).toEqual(['Recorded before the outage']);
+    } finally {
+      await bot.stop();
+      await proxy.cut();
+      await drop();
+    }
+  });
+});
