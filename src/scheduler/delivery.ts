@@ -18,6 +18,8 @@ export const LEASE_MS = 60_000;
 export const LATE_AFTER_MS = 60_000;
 /** Targets posted to at once; one slow channel never holds up the rest. */
 const CONCURRENCY = 8;
+/** A 429 asking to wait at most this long is retried within the same tick (the claim is kept); longer: next tick. */
+const IN_TICK_RETRY_MAX_S = 5;
 
 /** Slack errors after which the subscription is turned off: the channel or person is gone. */
 const GONE = new Set(['channel_not_found', 'is_archived', 'account_inactive', 'user_not_found', 'user_disabled']);
@@ -72,7 +74,7 @@ export class ReminderDelivery {
     const existing = new Map((await reminders.deliveriesFor(plan.map((r) => r.key))).map((d) => [`${d.reminderKey} ${d.target}`, d]));
     const snoozes = await reminders.snoozes();
 
-    const jobs: (() => Promise<void>)[] = [];
+    const jobs: Job[] = [];
     for (const r of plan) {
       for (const { target, since } of targets) {
         if (since > r.at) continue; // subscribed after it was due
@@ -95,7 +97,7 @@ export class ReminderDelivery {
           continue;
         }
         if (d && !claimable(d, now)) continue;
-        jobs.push(() => this.deliver(r, target, incident, now, report));
+        jobs.push({ notBefore: 0, run: (held) => this.deliver(r, target, incident, now, report, held) });
       }
     }
     await runLimited(jobs, CONCURRENCY);
@@ -103,19 +105,24 @@ export class ReminderDelivery {
     return report;
   }
 
-  private async deliver(r: PlannedReminder, target: Target, incident: Incident, now: Date, report: TickReport): Promise<void> {
+  /**
+   * Delivers one reminder to one target. `held`: the claim is already ours (a retry after a short 429 in this
+   * tick). Returns how long to wait before retrying when Slack asked for a short pause.
+   */
+  private async deliver(r: PlannedReminder, target: Target, incident: Incident, now: Date, report: TickReport, held: boolean): Promise<number | undefined> {
     const { store, poster, log } = this.deps;
     const tk = targetKey(target);
+    const leaseMs = this.deps.leaseMs ?? LEASE_MS;
     try {
-      const claim = await store.reminders.claim(r.key, tk, now, this.deps.leaseMs ?? LEASE_MS);
-      if (!claim.claimed) return;
+      const claim = held ? { claimed: true as const, attempts: 1 } : await store.reminders.claim(r.key, tk, now, leaseMs);
+      if (!claim.claimed) return undefined;
       if (claim.attempts > 1) {
         // An earlier attempt may have reached Slack (a crash, a lost answer): look before posting again.
         const found = await poster.findPosted(target, r.key, new Date(r.at.getTime() - 60_000));
         if (found) {
           await store.reminders.markSent(r.key, tk, found.channel, found.ts, now, 'found in history');
           log.info({ reminder: r.key, target: tk }, 'reminder was already posted; marked sent');
-          return;
+          return undefined;
         }
       }
       const late = now.getTime() - r.at.getTime() > LATE_AFTER_MS;
@@ -131,8 +138,17 @@ export class ReminderDelivery {
       report.sent += 1;
       if (late) report.late += 1;
       log.info({ reminder: r.key, target: tk, late }, 'reminder sent');
+      return undefined;
     } catch (error) {
+      if (error instanceof PostError && error.code === 'ratelimited' && (error.retryAfterSeconds ?? 1) <= IN_TICK_RETRY_MAX_S) {
+        // A 429 means nothing was posted. Keep the claim (renewed) and try again after Retry-After; the other
+        // targets carry on meanwhile.
+        this.deps.metrics?.slackError('ratelimited');
+        await store.reminders.renew(r.key, tk, this.deps.clock.now(), leaseMs);
+        return (error.retryAfterSeconds ?? 1) * 1000;
+      }
       await this.handleFailure(r, target, now, error, report).catch((e: unknown) => log.error({ err: e, reminder: r.key, target: tk }, 'could not record a failed delivery'));
+      return undefined;
     }
   }
 
@@ -197,12 +213,33 @@ function claimable(d: Delivery, now: Date): boolean {
   return false;
 }
 
-async function runLimited(jobs: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++] as () => Promise<void>;
-      await job();
+interface Job {
+  /** Not before this moment (ms since the epoch, real time): a job waiting out a 429. */
+  notBefore: number;
+  /** `held`: the claim is already ours. Returns ms to wait before running again, if it must. */
+  run: (held: boolean) => Promise<number | undefined>;
+  held?: boolean;
+}
+
+/**
+ * Runs jobs `limit` at a time. A job that must wait (a 429's Retry-After) goes back in the queue with its time,
+ * and the workers meanwhile take the jobs that are ready: one rate-limited channel holds up nobody else.
+ */
+async function runLimited(jobs: Job[], limit: number): Promise<void> {
+  const queue = [...jobs];
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const now = Date.now();
+      const i = queue.findIndex((j) => j.notBefore <= now);
+      if (i === -1) {
+        if (queue.length === 0) return;
+        const wait = Math.max(5, Math.min(...queue.map((j) => j.notBefore)) - now);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 250)));
+        continue;
+      }
+      const [job] = queue.splice(i, 1) as [Job];
+      const again = await job.run(job.held ?? false);
+      if (again !== undefined) queue.push({ ...job, held: true, notBefore: Date.now() + again });
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));

@@ -131,6 +131,17 @@ export class ReminderStore {
     return { claimed: true, takeover: before.status === 'claimed', attempts: before.attempts + 1 };
   }
 
+  /** Extends a claim this process holds (waiting out a short 429). */
+  async renew(reminderKey: string, target: string, now: Date, leaseMs: number): Promise<void> {
+    await this.db
+      .updateTable('delivery')
+      .set({ lease_until: new Date(now.getTime() + leaseMs).toISOString(), updated_at: now.toISOString() })
+      .where('reminder_key', '=', reminderKey)
+      .where('target', '=', target)
+      .where('status', '=', 'claimed')
+      .execute();
+  }
+
   async markSent(reminderKey: string, target: string, channel: string, ts: string, now: Date, detail?: string): Promise<void> {
     await this.finish(reminderKey, target, { status: 'sent', channel, message_ts: ts, detail: detail ?? null, lease_until: null, updated_at: now.toISOString() });
   }

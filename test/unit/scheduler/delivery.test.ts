@@ -131,6 +131,26 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     expect(fake.messages.get('C2')).toHaveLength(1);
   });
 
+  test('429 with a short Retry-After is retried within the same tick, after the wait, holding up nobody', async () => {
+    let limitedUntil = 0;
+    fake.on('chat.postMessage', (c) => {
+      if (c.body.channel === 'C1' && limitedUntil === 0) {
+        limitedUntil = Date.now() + 1000;
+        return httpReply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+      }
+      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata), at: Date.now() };
+    });
+    clock.set(la('2024-09-09T09:00:05'));
+    const started = Date.now();
+    expect(await delivery().tick()).toMatchObject({ sent: 3, retrying: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(fake.messages.get('C1')).toHaveLength(1);
+    // C2 and the DM went out at once, not after C1's wait.
+    const order = fake.callsTo('chat.postMessage').map((c) => c.body.channel);
+    expect(order.indexOf('C2')).toBeLessThan(order.lastIndexOf('C1'));
+    expect(await store.reminders.delivery(KEY, 'channel:C1')).toMatchObject({ status: 'sent' });
+  });
+
   test('not_in_channel in a public channel: the bot joins and posts', async () => {
     let joined = false;
     fake.on('conversations.join', () => {
