@@ -1,0 +1,280 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pino from 'pino';
+import { parseIncident } from '../src/incident/load';
+import { clockStartingAt, ManualClock } from '../src/lib/clock';
+import { ReminderDelivery } from '../src/scheduler/delivery';
+import { SlackPoster } from '../src/scheduler/slack-poster';
+import { openStore } from '../src/store/open';
+import { FakeSlack, httpReply } from '../test/helpers/fake-slack';
+
+/**
+ * npm run bench: command latency beside the bare-Bolt floor, reminder fan-out beside the rate-limit floor, the
+ * scheduler tick, and the footprint. Everything on 127.0.0.1. Prints one table and writes bench/results.json.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+const SECRET = 'bench-signing-secret';
+const CONNECTIONS = 32;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = 2;
+const VERBS = ['status', 'questions', 'facts'];
+const silent = pino({ level: 'silent' });
+
+interface Row {
+  figure: string;
+  value: string;
+  floor?: string;
+  ratio?: string;
+  target: string;
+  ok: boolean;
+}
+
+const rows: Row[] = [];
+const results: Record<string, unknown> = { machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version }, at: new Date().toISOString() };
+
+function signedBody(text: string): { body: string; headers: Record<string, string> } {
+  const body = new URLSearchParams({
+    token: 'x',
+    team_id: 'T0BENCH',
+    team_domain: 'bench',
+    channel_id: 'C0BENCH',
+    channel_name: 'bench',
+    user_id: 'U0BENCH',
+    user_name: 'bench',
+    command: '/summit',
+    text,
+    api_app_id: 'A0BENCH',
+    response_url: 'http://127.0.0.1:9/hooks/x',
+    trigger_id: '1.2.3',
+  }).toString();
+  const ts = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature } };
+}
+
+function start(cmd: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, cmd, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const on = (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) resolve(child);
+    };
+    child.stdout?.on('data', on);
+    child.stderr?.on('data', on);
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  for (;;) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function load(url: string, text: string) {
+  const { body, headers } = signedBody(text);
+  const r = await autocannon({ url, method: 'POST', body, headers, connections: CONNECTIONS, duration: SECONDS });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total };
+}
+
+async function commands(): Promise<void> {
+  const fake = new FakeSlack();
+  const apiUrl = await fake.start();
+  const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-'));
+  const port = 32000 + Math.floor(Math.random() * 10000);
+  const floorPort = port + 1;
+  const env = {
+    PATH: process.env.PATH,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: apiUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${path.join(dir, 'summit.db')}`,
+    LOG_LEVEL: 'warn',
+  };
+  const t0 = performance.now();
+  const bot = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env, stdio: 'ignore' });
+  await waitHealthy(`http://127.0.0.1:${port}/healthz`);
+  const startMs = performance.now() - t0;
+  rows.push({ figure: 'start to healthy /healthz', value: `${startMs.toFixed(0)} ms`, target: '<= 1500 ms', ok: startMs <= 1500 });
+  results.startToHealthyMs = startMs;
+
+  const floor = await start([path.join(ROOT, '.bench-build/bench/floor.js'), String(floorPort), SECRET], { PATH: process.env.PATH }, /floor ready/);
+  const botUrl = `http://127.0.0.1:${port}/slack/events`;
+  const floorUrl = `http://127.0.0.1:${floorPort}/slack/events`;
+  // Warm both up (JIT, the users.info cache).
+  await load(botUrl, 'status');
+  await load(floorUrl, 'status');
+
+  const perVerb: Record<string, unknown> = {};
+  let worstRatio = Infinity;
+  let worstP99 = 0;
+  for (const verb of VERBS) {
+    const bots = [];
+    const floors = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternated, so drift in the machine's load hits both alike.
+      bots.push(await load(botUrl, verb));
+      floors.push(await load(floorUrl, verb));
+    }
+    const avg = (xs: { rps: number }[]) => xs.reduce((a, x) => a + x.rps, 0) / xs.length;
+    const b = { rps: avg(bots), p50: Math.max(...bots.map((x) => x.p50)), p99: Math.max(...bots.map((x) => x.p99)), errors: bots.reduce((a, x) => a + x.errors, 0) };
+    const f = { rps: avg(floors), p50: Math.max(...floors.map((x) => x.p50)), p99: Math.max(...floors.map((x) => x.p99)), errors: floors.reduce((a, x) => a + x.errors, 0) };
+    const ratio = b.rps / f.rps;
+    worstRatio = Math.min(worstRatio, ratio);
+    worstP99 = Math.max(worstP99, b.p99);
+    perVerb[verb] = { bot: b, floor: f, ratio };
+    rows.push({
+      figure: `/summit ${verb}: req/s (p50 / p99 ms, errors)`,
+      value: `${b.rps.toFixed(0)} (${b.p50} / ${b.p99}, ${b.errors})`,
+      floor: `${f.rps.toFixed(0)} (${f.p50} / ${f.p99}, ${f.errors})`,
+      ratio: ratio.toFixed(2),
+      target: 'ratio >= 0.7, p99 <= 50 ms',
+      ok: ratio >= 0.7 && b.p99 <= 50 && b.errors === 0,
+    });
+  }
+  results.commands = { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, perVerb, worstRatio, worstP99 };
+  const rss = rssMb(bot.pid as number);
+  rows.push({ figure: 'resident memory after the command load', value: `${rss.toFixed(0)} MB`, target: '<= 150 MB', ok: rss <= 150 });
+  results.rssMb = rss;
+  bot.kill('SIGTERM');
+  floor.kill('SIGTERM');
+  await fake.stop();
+}
+
+/** A fake Slack that enforces about 1 message per second per channel and a workspace-wide budget. */
+function rateLimitedSlack(perSecond: number, burst: number): FakeSlack {
+  const fake = new FakeSlack();
+  let tokens = burst;
+  let last = Date.now();
+  const lastByChannel = new Map<string, number>();
+  fake.on('chat.postMessage', (c) => {
+    const now = Date.now();
+    tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSecond);
+    last = now;
+    const channel = String(c.body.channel);
+    const prev = lastByChannel.get(channel) ?? 0;
+    if (now - prev < 1000) return httpReply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(Math.ceil((1000 - (now - prev)) / 1000)) });
+    if (tokens < 1) return httpReply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(Math.max(1, Math.ceil((1 - tokens) / perSecond))) });
+    tokens -= 1;
+    lastByChannel.set(channel, now);
+    return { ok: true, channel, ts: fake.addMessage(channel, c.body.text, c.body.metadata) };
+  });
+  return fake;
+}
+
+async function fanOut(): Promise<void> {
+  const CHANNELS = 1000;
+  const RATE = 100;
+  const BURST = 100;
+  const fake = rateLimitedSlack(RATE, BURST);
+  const apiUrl = await fake.start();
+  const store = await openStore({ kind: 'sqlite', path: path.join(mkdtempSync(path.join(tmpdir(), 'summit-fan-')), 'summit.db') }, silent);
+  const incident = parseIncident(
+    JSON.stringify({
+      incident: { title: 'Bench', summary: 'Bench', sources: [{ id: 's', title: 'S', publisher: 'P', date: '2030-01-01', url: 'https://example.com' }] },
+      event: { name: 'Bench event', start: '2030-01-01T10:00:00Z', timezone: 'UTC', location: 'Here', hosts: ['Us'], source: 's' },
+      questions: [{ id: 'Q1', text: 'Open?' }],
+      reminders: { countdown: { offsets: ['1h'] }, catchUp: '6h' },
+    }),
+    'bench',
+  );
+  for (let i = 0; i < CHANNELS; i++) await store.reminders.subscribe({ kind: 'channel', id: `C${i}` }, { id: 'U', name: 'u' }, new Date('2029-12-01T00:00:00Z'));
+  await store.reminders.advanceWatermark(new Date('2030-01-01T08:59:50Z'));
+  const clock = clockStartingAt(new Date('2030-01-01T09:00:01Z'));
+  const delivery = new ReminderDelivery({ incident, store, clock, poster: new SlackPoster('xoxb-bench', apiUrl, silent), log: silent });
+  const t0 = performance.now();
+  let report = await delivery.tick();
+  while (fake.messages.size < CHANNELS && performance.now() - t0 < 60_000) report = await delivery.tick();
+  const seconds = (performance.now() - t0) / 1000;
+  const counts = [...fake.messages.values()].map((m) => m.length);
+  const duplicates = counts.filter((n) => n > 1).length;
+  const losses = CHANNELS - fake.messages.size;
+  const floor = (CHANNELS - BURST) / RATE;
+  rows.push({ figure: `fan-out to ${CHANNELS} channels: duplicates / losses`, value: `${duplicates} / ${losses}`, target: '0 / 0', ok: duplicates === 0 && losses === 0 });
+  rows.push({ figure: `fan-out time (${RATE}/s workspace budget, burst ${BURST})`, value: `${seconds.toFixed(2)} s`, floor: `${floor.toFixed(2)} s`, ratio: (seconds / floor).toFixed(2), target: 'ratio <= 1.2', ok: seconds / floor <= 1.2 });
+  results.fanOut = { channels: CHANNELS, rate: RATE, burst: BURST, seconds, floorSeconds: floor, ratio: seconds / floor, duplicates, losses, lastReport: report, http429: fake.callsTo('chat.postMessage').length - CHANNELS };
+  await store.close();
+  await fake.stop();
+}
+
+async function tick(): Promise<void> {
+  const UPDATES = 2000;
+  const NUDGES = 5;
+  const SUBSCRIPTIONS = 1000;
+  const expectedUpdates = Array.from({ length: UPDATES }, (_, i) => ({ id: `u${i}`, text: `Update ${i}`, expected: new Date(Date.UTC(2031, 0, 1) + i * 86_400_000).toISOString().slice(0, 10), source: 's' }));
+  const incident = parseIncident(
+    JSON.stringify({
+      incident: { title: 'Bench', summary: 'Bench', sources: [{ id: 's', title: 'S', publisher: 'P', date: '2030-01-01', url: 'https://example.com' }] },
+      event: { name: 'Bench event', date: '2030-06-01', timezone: 'America/Los_Angeles', location: 'Here', hosts: ['Us'], source: 's' },
+      questions: [{ id: 'Q1', text: 'Open?' }],
+      expectedUpdates,
+      reminders: { updates: { every: '1d', max: NUDGES, time: '09:00' }, catchUp: '6h' },
+    }),
+    'bench',
+  );
+  const store = await openStore({ kind: 'sqlite', path: path.join(mkdtempSync(path.join(tmpdir(), 'summit-tick-')), 'summit.db') }, silent);
+  for (let i = 0; i < SUBSCRIPTIONS; i++) await store.reminders.subscribe({ kind: 'channel', id: `C${i}` }, { id: 'U', name: 'u' }, new Date('2029-01-01T00:00:00Z'));
+  const fake = new FakeSlack();
+  const apiUrl = await fake.start();
+  const clock = new ManualClock('2030-03-01T00:00:00Z');
+  const delivery = new ReminderDelivery({ incident, store, clock, poster: new SlackPoster('xoxb-bench', apiUrl, silent), log: silent });
+  const times: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    clock.advance(15_000);
+    const t0 = performance.now();
+    await delivery.tick();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  rows.push({ figure: `scheduler tick (${UPDATES * NUDGES} planned, ${SUBSCRIPTIONS} subscriptions): median / p99`, value: `${at(0.5).toFixed(2)} / ${at(0.99).toFixed(2)} ms`, target: 'p99 <= 20 ms', ok: at(0.99) <= 20 });
+  results.tick = { planned: UPDATES * NUDGES, subscriptions: SUBSCRIPTIONS, ticks: times.length, medianMs: at(0.5), p99Ms: at(0.99) };
+  await store.close();
+  await fake.stop();
+}
+
+function print(): void {
+  const head = ['figure', 'summit-bot', 'floor', 'ratio', 'target', 'verdict'];
+  const table = rows.map((r) => [r.figure, r.value, r.floor ?? '', r.ratio ?? '', r.target, r.ok ? 'met' : 'MISSED']);
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => (t[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
+  process.stdout.write(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${table.map(line).join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  await commands();
+  await fanOut();
+  await tick();
+  results.rows = rows;
+  results.totalSeconds = (Date.now() - t0) / 1000;
+  writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  print();
+  process.stdout.write(`\nmachine: ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, Node ${process.version}; ${results.totalSeconds} s; bench/results.json written\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${String(e instanceof Error ? e.stack : e)}\n`);
+    process.exit(1);
+  },
+);
