@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import type { SummitEvent } from '../incident/model';
+import { localDay } from './zoned';
 
 /**
  * Where `now` stands relative to the event, in the event's own calendar: "in 12 days" counts midnights in the
@@ -13,18 +13,18 @@ export type Countdown =
 
 export function countdown(event: SummitEvent, now: Date): Countdown {
   const zone = event.timezone;
-  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
-  const startDay = DateTime.fromJSDate(event.start, { zone }).startOf('day');
+  const today = localDay(now, zone);
+  const startDay = localDay(event.start, zone);
   // For an all-day event `end` is the next midnight, which belongs to the next day.
-  const endDay = DateTime.fromJSDate(new Date(event.end.getTime() - (event.allDay ? 1 : 0)), { zone }).startOf('day');
+  const endDay = localDay(new Date(event.end.getTime() - (event.allDay ? 1 : 0)), zone);
   const minutes = Math.floor((event.start.getTime() - now.getTime()) / 60_000);
 
   if (now < event.start) {
-    const days = Math.round(startDay.diff(today, 'days').days);
+    const days = startDay - today;
     return days === 0 ? { phase: 'today', minutes } : { phase: 'upcoming', days, minutes };
   }
   if (now < event.end) return { phase: 'live' };
-  return { phase: 'past', days: Math.round(today.diff(endDay, 'days').days) };
+  return { phase: 'past', days: today - endDay };
 }
 
 /** "in 12 days", "tomorrow", "today", "in 3 hours", "taking place now", "took place 810 days ago". */

@@ -63,10 +63,11 @@ export function boltLogger(log: Logger): SlackLogger {
   const child = log.child({ component: 'bolt' });
   let level = BOLT_LEVELS[(log.level as LogLevelName) in BOLT_LEVELS ? (log.level as LogLevelName) : 'info'];
   const fmt = (msg: unknown[]) => scrubSecrets(msg.map((m) => (typeof m === 'string' ? m : safeJson(m))).join(' '));
+  // Bolt logs a debug line or two per request: format them only when they will be written.
   return {
-    debug: (...m) => child.debug(fmt(m)),
-    info: (...m) => child.info(fmt(m)),
-    warn: (...m) => child.warn(fmt(m)),
+    debug: (...m) => child.isLevelEnabled('debug') && child.debug(fmt(m)),
+    info: (...m) => child.isLevelEnabled('info') && child.info(fmt(m)),
+    warn: (...m) => child.isLevelEnabled('warn') && child.warn(fmt(m)),
     error: (...m) => child.error(fmt(m)),
     setLevel: (l) => {
       level = l;

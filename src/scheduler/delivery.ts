@@ -49,8 +49,39 @@ export interface DeliveryDeps {
  * target exactly once: claim a row first, post with the key in the message metadata, then mark it sent. Missed
  * reminders within catch-up go out late (saying so); older ones are recorded as skipped. No error escapes a tick.
  */
+/** The plan is worked out for this far ahead and reused by later ticks until what was recorded changes. */
+const PLAN_AHEAD_MS = 24 * 3_600_000;
+/** With nothing due, the watermark is written at most this often. */
+const WATERMARK_EVERY_MS = 60_000;
+
 export class ReminderDelivery {
+  private planCache?: { version: string; from: number; to: number; plan: PlannedReminder[] };
+  private watermarkWritten = 0;
+
   constructor(private readonly deps: DeliveryDeps) {}
+
+  /**
+   * The reminders due in (from, to]. The plan is a pure function of the data set, what was recorded and the
+   * window, so a plan for a larger window, filtered, is the same plan: it is computed once per change of the
+   * recorded state and day ahead, not on every tick.
+   */
+  private async due(from: Date, to: Date): Promise<PlannedReminder[]> {
+    const version = await this.deps.store.stateVersion();
+    const c = this.planCache;
+    if (!c || c.version !== version || from.getTime() < c.from || to.getTime() > c.to) {
+      const incident = applyFollowUps(this.deps.incident, await this.deps.store.state());
+      const until = new Date(to.getTime() + PLAN_AHEAD_MS);
+      this.planCache = { version, from: from.getTime(), to: until.getTime(), plan: planReminders(incident, from, until) };
+    }
+    const plan = (this.planCache as { plan: PlannedReminder[] }).plan;
+    return plan.filter((r) => r.at > from && r.at <= to);
+  }
+
+  private async advanceWatermark(now: Date, force: boolean): Promise<void> {
+    if (!force && now.getTime() - this.watermarkWritten < WATERMARK_EVERY_MS) return;
+    await this.deps.store.reminders.advanceWatermark(now);
+    this.watermarkWritten = now.getTime();
+  }
 
   async tick(): Promise<TickReport> {
     const { store, clock, log } = this.deps;
@@ -63,12 +94,12 @@ export class ReminderDelivery {
     const watermark = (await reminders.watermark()) ?? now;
     const from = new Date(Math.min(watermark.getTime(), catchUpStart.getTime()));
 
-    const incident = applyFollowUps(this.deps.incident, await store.state());
-    const plan = planReminders(incident, from, now);
+    const plan = await this.due(from, now);
     if (plan.length === 0) {
-      await reminders.advanceWatermark(now);
+      await this.advanceWatermark(now, false);
       return report;
     }
+    const incident = applyFollowUps(this.deps.incident, await store.state());
     const subscribed = (await reminders.subscriptions('active')).map((s) => ({ target: { kind: s.kind, id: s.id } as Target, since: s.createdAt }));
     const targets = [...(this.deps.fixedTargets ?? []).map((target) => ({ target, since: new Date(0) })), ...subscribed];
     const existing = new Map((await reminders.deliveriesFor(plan.map((r) => r.key))).map((d) => [`${d.reminderKey} ${d.target}`, d]));
@@ -101,7 +132,7 @@ export class ReminderDelivery {
       }
     }
     await runLimited(jobs, CONCURRENCY);
-    await reminders.advanceWatermark(now);
+    await this.advanceWatermark(now, true);
     return report;
   }
 

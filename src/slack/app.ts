@@ -97,6 +97,8 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
     tokenVerificationEnabled: false,
     clientOptions: { slackApiUrl: settings.slackApiUrl },
     logger,
+    // summit-bot keeps no conversation state in Bolt; its per-request middleware is work for nothing.
+    convoStore: false as const,
   };
 
   let app: App;

@@ -104,8 +104,31 @@ export class FollowUpStore {
     });
   }
 
-  /** Everything recorded, each list oldest first (ties in recording order). */
+  /**
+   * A value that changes whenever anything recorded changes: every write adds an audit row in the same
+   * transaction, and the audit table is append-only, so its row count (with the newest id) moves with each commit,
+   * whichever process or replica made it.
+   */
+  async stateVersion(): Promise<string> {
+    const row = await this.db
+      .selectFrom('audit')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('id').as('m')])
+      .executeTakeFirst();
+    return `${String(row?.n ?? 0)}:${String(row?.m ?? 0)}`;
+  }
+
+  /** Everything recorded, each list oldest first (ties in recording order). Read again only when it changed. */
   async state(): Promise<FollowUpState> {
+    const version = await this.stateVersion();
+    if (this.cached?.version === version) return this.cached.state;
+    const state = await this.readState();
+    this.cached = { version, state };
+    return state;
+  }
+
+  private cached?: { version: string; state: FollowUpState };
+
+  private async readState(): Promise<FollowUpState> {
     const [changes, questions, updates] = await Promise.all([
       this.db.selectFrom('question_change').selectAll().orderBy('at').orderBy('id').execute(),
       this.db.selectFrom('added_question').selectAll().orderBy('at').execute(),

@@ -22,17 +22,31 @@ export function truncate(text: string, max: number): string {
   return `${text.slice(0, cut)}…`;
 }
 
+/** Formatting a date with luxon costs tens of microseconds and replies repeat the same few: remember them. */
+const formatted = new Map<string, string>();
+function memo(key: string, make: () => string): string {
+  let value = formatted.get(key);
+  if (value === undefined) {
+    value = make();
+    if (formatted.size >= 10_000) formatted.clear();
+    formatted.set(key, value);
+  }
+  return value;
+}
+
 /** "Tuesday, September 10, 2024" or "Tuesday, September 10, 2024, 9:00 AM PDT", in `zone`. */
 export function formatInZone(at: Date, zone: string, withTime: boolean): string {
-  const dt = DateTime.fromJSDate(at, { zone });
-  return withTime
-    ? dt.toFormat("cccc, LLLL d, yyyy, h:mm a ZZZZ", { locale: 'en-US' })
-    : dt.toFormat('cccc, LLLL d, yyyy', { locale: 'en-US' });
+  return memo(`${withTime ? 'T' : 'D'} ${zone} ${withTime ? Math.floor(at.getTime() / 60_000) : at.getTime()}`, () => {
+    const dt = DateTime.fromJSDate(at, { zone });
+    return withTime
+      ? dt.toFormat('cccc, LLLL d, yyyy, h:mm a ZZZZ', { locale: 'en-US' })
+      : dt.toFormat('cccc, LLLL d, yyyy', { locale: 'en-US' });
+  });
 }
 
 /** "Sep 10, 2024" in `zone`. */
 export function shortDate(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat('LLL d, yyyy', { locale: 'en-US' });
+  return memo(`S ${zone} ${at.getTime()}`, () => DateTime.fromJSDate(at, { zone }).toFormat('LLL d, yyyy', { locale: 'en-US' }));
 }
 
 /** Removes control characters (other than tab and newline) that would garble a reply. */
