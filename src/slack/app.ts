@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { AppError } from '../lib/errors';
+import { ReplyCache } from '../commands/handle';
 import { InFlight } from '../lib/inflight';
 import { boltLogger } from '../lib/logger';
 import type { Settings } from '../settings';
@@ -137,7 +138,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   }
 
   const background = new InFlight();
-  const listenerDeps = { ...deps, background, admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
+  const listenerDeps = { ...deps, background, replies: new ReplyCache(), admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
   registerCommands(app, listenerDeps);
   registerActions(app, listenerDeps);
   registerReminderActions(app, listenerDeps);

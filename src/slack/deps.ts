@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ReplyCache } from '../commands/handle';
 import type { CommandContext } from '../commands/run';
 import type { Actor, Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
@@ -22,6 +23,7 @@ export interface ListenerDeps extends SlackDeps {
   admins: AdminDirectory;
   /** Work that goes on after Slack has its answer; drained on stop. */
   background: InFlight;
+  replies: ReplyCache;
 }
 
 /** The command context for one Slack user at this moment. */

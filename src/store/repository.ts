@@ -35,6 +35,10 @@ export class FollowUpStore {
     private readonly seam: DialectSeam,
   ) {
     this.reminders = new ReminderStore(db);
+    this.versionQuery = db
+      .selectFrom('audit')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('id').as('m')])
+      .compile();
   }
 
   async recordChange(change: NewChange): Promise<RecordedChange> {
@@ -110,12 +114,13 @@ export class FollowUpStore {
    * whichever process or replica made it.
    */
   async stateVersion(): Promise<string> {
-    const row = await this.db
-      .selectFrom('audit')
-      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('id').as('m')])
-      .executeTakeFirst();
+    const result = await this.db.executeQuery(this.versionQuery);
+    const row = result.rows[0];
     return `${String(row?.n ?? 0)}:${String(row?.m ?? 0)}`;
   }
+
+  /** Built and compiled once: it runs on every command and tick. */
+  private readonly versionQuery;
 
   /** Everything recorded, each list oldest first (ties in recording order). Read again only when it changed. */
   async state(): Promise<FollowUpState> {

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { handleCommandText } from '../../commands/handle';
 import { parseCommand } from '../../commands/grammar';
 import type { CommandResult } from '../../commands/run';
-import { toSlackMessage } from '../../views/render-slack';
+import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
 import { contextFor, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
 import { SUMMIT_COMMAND } from '../ids';
@@ -17,15 +17,15 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command(SUMMIT_COMMAND, async ({ command, ack, respond, client }) => {
     const started = Date.now();
     const actor = { id: command.user_id, name: command.user_name || command.user_id };
-    const work = handleCommandText(command.text ?? '', contextFor(deps, actor, command.channel_id));
+    const work = handleCommandText(command.text ?? '', contextFor(deps, actor, command.channel_id), deps.replies);
     let result: CommandResult | undefined;
     try {
       result = await withDeadline(work, ACK_DEADLINE_MS);
-      if (result) await ack({ response_type: 'ephemeral', ...toSlackMessage(result.reply, { shareable: true }) });
+      if (result) await ack({ response_type: 'ephemeral', ...rendered(result) });
       else {
         await ack();
         result = await work;
-        await respond({ response_type: 'ephemeral', ...toSlackMessage(result.reply, { shareable: true }) });
+        await respond({ response_type: 'ephemeral', ...rendered(result) });
       }
     } catch (error) {
       deps.log.error({ err: error, user: actor.id }, 'command failed');
@@ -39,6 +39,17 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     deps.log.info({ user: actor.id, channel: command.channel_id, verb, ms: Date.now() - started }, 'command');
     if (result.changed) refreshHome(client, actor.id, deps);
   });
+}
+
+/** Rendering is pure too: a reused reply is rendered once. */
+const renderedReplies = new WeakMap<CommandResult, SlackMessage>();
+function rendered(result: CommandResult): SlackMessage {
+  let message = renderedReplies.get(result);
+  if (!message) {
+    message = toSlackMessage(result.reply, { shareable: true });
+    renderedReplies.set(result, message);
+  }
+  return message;
 }
 
 /** The value if it settles within `ms`, else undefined (the work goes on). */
