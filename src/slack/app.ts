@@ -14,6 +14,7 @@ import { registerCommands } from './listeners/commands';
 import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
 import { SummitHTTPReceiver } from './receiver';
+import { ListenerRouter } from './router';
 
 export type { SlackDeps };
 
@@ -140,9 +141,11 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   const background = new InFlight();
   const listenerDeps = { ...deps, background, replies: new ReplyCache(), admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
   registerCommands(app, listenerDeps);
-  registerActions(app, listenerDeps);
-  registerReminderActions(app, listenerDeps);
-  registerViews(app, listenerDeps);
+  const router = new ListenerRouter();
+  registerActions(router, listenerDeps);
+  registerReminderActions(router, listenerDeps);
+  registerViews(router, listenerDeps);
+  router.mount(app);
   registerEvents(app, listenerDeps);
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../router';
 import { parseCommand, type Command } from '../../commands/grammar';
 import { runCommand } from '../../commands/run';
 import { applyFollowUps } from '../../core/follow-up';
@@ -18,8 +18,8 @@ const SHAREABLE: ReadonlySet<Command['name']> = new Set(['status', 'facts', 'whe
 /** Slack errors meaning "the bot cannot post in this conversation". */
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
 
-export function registerActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction<ButtonAction>>(ACTIONS.shareReply, async ({ ack, body, action, client, respond }) => {
+export function registerActions(router: ListenerRouter, deps: ListenerDeps): void {
+  router.action(ACTIONS.shareReply, async ({ ack, body, action, client, respond }) => {
     await ack();
     const cmd = parseCommand(action.value ?? '');
     const channel = body.channel?.id;
@@ -42,7 +42,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.recordAnswer, async ({ ack, body, action, client, respond }) => {
+  router.action(ACTIONS.recordAnswer, async ({ ack, body, action, client, respond }) => {
     await ack();
     const actor = { id: body.user.id, name: body.user.name ?? body.user.id };
     const ctx = contextFor(deps, actor);
@@ -63,15 +63,15 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 }
 
 /** The buttons on reminder messages: open questions, record update (admins), snooze. */
-export function registerReminderActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction<ButtonAction>>(ACTIONS.openQuestions, async ({ ack, body, respond }) => {
+export function registerReminderActions(router: ListenerRouter, deps: ListenerDeps): void {
+  router.action(ACTIONS.openQuestions, async ({ ack, body, respond }) => {
     await ack();
     const actor = { id: body.user.id, name: body.user.name ?? body.user.id };
     const { reply } = await runCommand({ name: 'questions', filter: 'open' }, contextFor(deps, actor, body.channel?.id));
     await respond({ response_type: 'ephemeral', replace_original: false, ...toSlackMessage(reply, { shareable: true }) });
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.recordUpdate, async ({ ack, body, action, client, respond }) => {
+  router.action(ACTIONS.recordUpdate, async ({ ack, body, action, client, respond }) => {
     await ack();
     const actor = { id: body.user.id, name: body.user.name ?? body.user.id };
     if (!(await deps.admins.isAdmin(actor.id))) {
@@ -86,7 +86,7 @@ export function registerReminderActions(app: App, deps: ListenerDeps): void {
     await client.views.open({ trigger_id: body.trigger_id, view: recordUpdateModal(expected.id, expected.text, { expectedId: expected.id, channelId: body.channel?.id }) });
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.snooze, async ({ ack, body, action, respond }) => {
+  router.action(ACTIONS.snooze, async ({ ack, body, action, respond }) => {
     await ack();
     const channel = body.channel?.id;
     const series = action.value ?? '';

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { ListenerRouter } from '../router';
 import { runCommand } from '../../commands/run';
 import { CALLBACKS, ANSWER_MODAL, UPDATE_MODAL } from '../../views/ids';
 import { parseAnswerMetadata, parseAnswerSubmission, parseUpdateMetadata, parseUpdateSubmission } from '../../views/modals';
@@ -7,8 +7,8 @@ import { contextFor, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
 
 /** The record-answer modal: invalid input shows inline and stores nothing; valid input takes the command path. */
-export function registerViews(app: App, deps: ListenerDeps): void {
-  app.view(CALLBACKS.recordAnswerModal, async ({ ack, body, view, client }) => {
+export function registerViews(router: ListenerRouter, deps: ListenerDeps): void {
+  router.view(CALLBACKS.recordAnswerModal, async ({ ack, body, view, client }) => {
     const meta = parseAnswerMetadata(view.private_metadata);
     const parsed = parseAnswerSubmission(view.state.values as Parameters<typeof parseAnswerSubmission>[0]);
     if (!parsed.ok) {
@@ -42,7 +42,7 @@ export function registerViews(app: App, deps: ListenerDeps): void {
     refreshHome(client, actor.id, deps);
   });
 
-  app.view(CALLBACKS.recordUpdateModal, async ({ ack, body, view, client }) => {
+  router.view(CALLBACKS.recordUpdateModal, async ({ ack, body, view, client }) => {
     const meta = parseUpdateMetadata(view.private_metadata);
     const parsed = parseUpdateSubmission(view.state.values as Parameters<typeof parseUpdateSubmission>[0]);
     if (!parsed.ok) {

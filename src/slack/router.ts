@@ -1,0 +1,38 @@
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+
+export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+export type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+
+/** Every action and callback id summit-bot uses starts with this (views/ids.ts). */
+const OUR_IDS = /^summit_/;
+
+/**
+ * Routes button presses and modal submissions to their handlers by id, behind one Bolt listener per kind. Bolt
+ * runs every registered listener's middleware for every request, so one listener per kind instead of one per id
+ * keeps the slash command's path short (measured: see BENCHMARKS.md).
+ */
+export class ListenerRouter {
+  private readonly actions = new Map<string, (args: ButtonArgs) => Promise<void>>();
+  private readonly views = new Map<string, (args: ViewArgs) => Promise<void>>();
+
+  action(actionId: string, handler: (args: ButtonArgs) => Promise<void>): void {
+    this.actions.set(actionId, handler);
+  }
+
+  view(callbackId: string, handler: (args: ViewArgs) => Promise<void>): void {
+    this.views.set(callbackId, handler);
+  }
+
+  mount(app: App): void {
+    app.action<BlockAction<ButtonAction>>(OUR_IDS, async (args) => {
+      const handler = this.actions.get(args.action.action_id);
+      if (handler) await handler(args);
+      else await args.ack();
+    });
+    app.view(OUR_IDS, async (args) => {
+      const handler = this.views.get(args.view.callback_id);
+      if (handler) await handler(args);
+      else await args.ack();
+    });
+  }
+}
