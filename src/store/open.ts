@@ -21,9 +21,11 @@ const BUSY_TIMEOUT_MS = 5000;
  */
 export async function openStore(settings: DatabaseSettings, log: Logger): Promise<FollowUpStore> {
   if (settings.kind === 'postgres') return openPostgres(settings.url, log);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(settings.path) }) });
+  const raw = openSqlite(settings.path);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   await prepare(db, sqliteSeam, describeSqlite(settings.path), log);
-  return guarded(new FollowUpStore(db, sqliteSeam));
+  const dataVersion = raw.prepare('pragma data_version').pluck();
+  return guarded(new FollowUpStore(db, sqliteSeam, () => Number(dataVersion.get())));
 }
 
 /**

@@ -30,9 +30,17 @@ export class FollowUpStore {
   /** Subscriptions, delivery claims and snoozes, on the same database. */
   readonly reminders: ReminderStore;
 
+  /** Writes of recorded state this process committed (see stateVersion). */
+  private ownWrites = 0;
+
+  /**
+   * @param changeCounter where the database can say cheaply whether another connection committed since
+   * (SQLite's data_version); without it the version is read from the audit table.
+   */
   constructor(
     readonly db: Kysely<Database>,
     private readonly seam: DialectSeam,
+    private readonly changeCounter?: () => number,
   ) {
     this.reminders = new ReminderStore(db);
     this.versionQuery = db
@@ -42,7 +50,7 @@ export class FollowUpStore {
   }
 
   async recordChange(change: NewChange): Promise<RecordedChange> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.committed(async (tx) => {
       const row = await tx
         .insertInto('question_change')
         .values({
@@ -75,7 +83,7 @@ export class FollowUpStore {
       const taken = (await this.db.selectFrom('added_question').select('question_id').execute()).map((r) => r.question_id);
       const questionId = nextId(taken);
       try {
-        await this.db.transaction().execute(async (tx) => {
+        await this.committed(async (tx) => {
           await tx
             .insertInto('added_question')
             .values({ question_id: questionId, text: q.text, actor_id: q.actor.id, actor_name: q.actor.name, at: q.at.toISOString() })
@@ -90,7 +98,7 @@ export class FollowUpStore {
   }
 
   async recordUpdate(update: NewUpdate): Promise<RecordedUpdate> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.committed(async (tx) => {
       const row = await tx
         .insertInto('follow_up_update')
         .values({
@@ -114,6 +122,9 @@ export class FollowUpStore {
    * whichever process or replica made it.
    */
   async stateVersion(): Promise<string> {
+    // SQLite: data_version moves when another connection commits; this process's own commits are counted here
+    // once they are committed, so an open transaction never shows through.
+    if (this.changeCounter) return `${this.changeCounter()}:${this.ownWrites}`;
     const result = await this.db.executeQuery(this.versionQuery);
     const row = result.rows[0];
     return `${String(row?.n ?? 0)}:${String(row?.m ?? 0)}`;
@@ -172,6 +183,13 @@ export class FollowUpStore {
       subject: r.subject,
       detail: JSON.parse(r.detail) as Record<string, unknown>,
     }));
+  }
+
+  /** Runs a write transaction and counts it once it has committed. */
+  private async committed<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction().execute(work);
+    this.ownWrites += 1;
+    return result;
   }
 
   /** Whether the database answers (for /healthz). */

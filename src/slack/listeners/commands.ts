@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { handleCommandText } from '../../commands/handle';
 import { parseCommand } from '../../commands/grammar';
 import type { CommandResult } from '../../commands/run';
+import type { Reply } from '../../views/doc';
 import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
 import { contextFor, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
@@ -18,7 +19,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     const started = Date.now();
     const actor = { id: command.user_id, name: command.user_name || command.user_id };
     const work = handleCommandText(command.text ?? '', contextFor(deps, actor, command.channel_id), deps.replies);
-    let result: CommandResult | undefined;
+    let result: (CommandResult & { verb: string }) | undefined;
     try {
       result = await withDeadline(work, ACK_DEADLINE_MS);
       if (result) await ack({ response_type: 'ephemeral', ...rendered(result) });
@@ -33,7 +34,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       if (result === undefined) await ack({ response_type: 'ephemeral', text: FAILED }).catch(() => respond({ response_type: 'ephemeral', text: FAILED }));
       return;
     }
-    const verb = verbOf(command.text);
+    const verb = result.verb;
     deps.metrics.command(verb, (Date.now() - started) / 1000, result.degraded ? 'degraded' : 'ok');
     if (result.degraded) deps.metrics.storeError();
     deps.log.info({ user: actor.id, channel: command.channel_id, verb, ms: Date.now() - started }, 'command');
@@ -42,12 +43,12 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
 }
 
 /** Rendering is pure too: a reused reply is rendered once. */
-const renderedReplies = new WeakMap<CommandResult, SlackMessage>();
+const renderedReplies = new WeakMap<Reply, SlackMessage>();
 function rendered(result: CommandResult): SlackMessage {
-  let message = renderedReplies.get(result);
+  let message = renderedReplies.get(result.reply);
   if (!message) {
     message = toSlackMessage(result.reply, { shareable: true });
-    renderedReplies.set(result, message);
+    renderedReplies.set(result.reply, message);
   }
   return message;
 }
