@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import type { Pool as PgPool } from 'pg';
+import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { ConfigError, StoreUnavailableError } from '../lib/errors';
 import type { DatabaseSettings } from '../settings';
@@ -53,8 +53,6 @@ const PG_POOL_SIZE = 10;
 
 async function openPostgres(url: string, log: Logger): Promise<FollowUpStore> {
   const where = `the PostgreSQL store at ${redactUrl(url)}`;
-  // Loaded only when PostgreSQL is used: a single SQLite process does without it (and its memory).
-  const { Pool } = (await import('pg')) as { Pool: typeof PgPool };
   const pool = new Pool({ connectionString: url, max: PG_POOL_SIZE, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
   // A connection that drops must never crash the process. pg emits 'error' on the client itself when the socket
   // fails, also while a query holds it (the query rejects too), so every client gets a listener of its own.
