@@ -91,14 +91,17 @@ export function parseAnswerSubmission(values: StateValues): { ok: true; value: A
     sourceUrl: values[ANSWER_MODAL.source.block]?.[ANSWER_MODAL.source.action]?.value ?? '',
   };
   const r = submissionSchema.safeParse(raw);
-  if (r.success) return { ok: true, value: r.data };
+  return r.success ? { ok: true, value: r.data } : { ok: false, errors: errorsByBlock(r.error.issues, (f) => FIELD_BLOCK[f as keyof AnswerSubmission]) };
+}
+
+/** zod issues -> Slack's `response_action: errors` map: the first message per input block. */
+function errorsByBlock(issues: z.core.$ZodIssue[], blockOf: (field: string) => string | undefined): Record<string, string> {
   const errors: Record<string, string> = {};
-  for (const issue of r.error.issues) {
-    const field = issue.path[0] as keyof AnswerSubmission;
-    const block = FIELD_BLOCK[field];
+  for (const issue of issues) {
+    const block = blockOf(String(issue.path[0]));
     if (block && !errors[block]) errors[block] = issue.message;
   }
-  return { ok: false, errors };
+  return errors;
 }
 
 export function parseAnswerMetadata(text: string): AnswerModalMetadata | undefined {
@@ -155,13 +158,7 @@ export function parseUpdateSubmission(values: StateValues): { ok: true; value: U
     text: values[UPDATE_MODAL.text.block]?.[UPDATE_MODAL.text.action]?.value ?? '',
     url: values[UPDATE_MODAL.url.block]?.[UPDATE_MODAL.url.action]?.value ?? '',
   });
-  if (r.success) return { ok: true, value: r.data };
-  const errors: Record<string, string> = {};
-  for (const issue of r.error.issues) {
-    const block = issue.path[0] === 'url' ? UPDATE_MODAL.url.block : UPDATE_MODAL.text.block;
-    if (!errors[block]) errors[block] = issue.message;
-  }
-  return { ok: false, errors };
+  return r.success ? { ok: true, value: r.data } : { ok: false, errors: errorsByBlock(r.error.issues, (f) => (f === 'url' ? UPDATE_MODAL.url.block : UPDATE_MODAL.text.block)) };
 }
 
 export function parseUpdateMetadata(text: string): UpdateModalMetadata | undefined {

@@ -1,4 +1,5 @@
-import type { ListenerRouter } from '../router';
+import type { CommandResult } from '../../commands/run';
+import type { ListenerRouter, ViewArgs } from '../router';
 import { runCommand } from '../../commands/run';
 import { CALLBACKS, ANSWER_MODAL, UPDATE_MODAL } from '../../views/ids';
 import { parseAnswerMetadata, parseAnswerSubmission, parseUpdateMetadata, parseUpdateSubmission } from '../../views/modals';
@@ -26,20 +27,7 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       { name: value.status === 'answered' ? 'answer' : 'partial', questionId: meta.questionId, answer: value.answer, sourceUrl: value.sourceUrl },
       ctx,
     );
-    if (!result.changed) {
-      // A refusal or a question that no longer exists: say so in the form, nothing stored.
-      await ack({ response_action: 'errors', errors: { [ANSWER_MODAL.answer.block]: result.reply.summary.slice(0, 150) } });
-      return;
-    }
-    await ack();
-    if (meta.channelId) {
-      deps.background.track(
-        client.chat
-          .postEphemeral({ channel: meta.channelId, user: actor.id, ...toSlackMessage(result.reply) })
-          .catch((error: unknown) => deps.log.warn({ err: error }, 'could not confirm the answer in the channel')),
-      );
-    }
-    refreshHome(client, actor.id, deps);
+    await finishSubmission({ ack, client, deps, actor, channelId: meta.channelId, result, errorBlock: ANSWER_MODAL.answer.block });
   });
 
   router.view(CALLBACKS.recordUpdateModal, async ({ ack, body, view, client }) => {
@@ -55,18 +43,35 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
     }
     const actor = { id: body.user.id, name: body.user.name || body.user.id };
     const result = await runCommand({ name: 'update', words: `${meta.expectedId} ${parsed.value.text}`, url: parsed.value.url }, contextFor(deps, actor));
-    if (!result.changed) {
-      await ack({ response_action: 'errors', errors: { [UPDATE_MODAL.text.block]: result.reply.summary.slice(0, 150) } });
-      return;
-    }
-    await ack();
-    if (meta.channelId) {
-      deps.background.track(
-        client.chat
-          .postEphemeral({ channel: meta.channelId, user: actor.id, ...toSlackMessage(result.reply) })
-          .catch((error: unknown) => deps.log.warn({ err: error }, 'could not confirm the update in the channel')),
-      );
-    }
-    refreshHome(client, actor.id, deps);
+    await finishSubmission({ ack, client, deps, actor, channelId: meta.channelId, result, errorBlock: UPDATE_MODAL.text.block });
   });
+}
+
+/**
+ * After a modal's command ran: a refusal or a vanished question shows in the form and nothing was stored;
+ * otherwise the modal closes, the change is confirmed where the button was pressed, and Home is refreshed.
+ */
+async function finishSubmission(o: {
+  ack: ViewArgs['ack'];
+  client: ViewArgs['client'];
+  deps: ListenerDeps;
+  actor: { id: string; name: string };
+  channelId?: string;
+  result: CommandResult;
+  errorBlock: string;
+}): Promise<void> {
+  const { ack, client, deps, actor, channelId, result } = o;
+  if (!result.changed) {
+    await ack({ response_action: 'errors', errors: { [o.errorBlock]: result.reply.summary.slice(0, 150) } });
+    return;
+  }
+  await ack();
+  if (channelId) {
+    deps.background.track(
+      client.chat
+        .postEphemeral({ channel: channelId, user: actor.id, ...toSlackMessage(result.reply) })
+        .catch((error: unknown) => deps.log.warn({ err: error }, 'could not confirm the change in the channel')),
+    );
+  }
+  refreshHome(client, actor.id, deps);
 }
