@@ -21,7 +21,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const SECRET = 'bench-signing-secret';
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = 2;
+const ROUNDS = 3;
 const VERBS = ['status', 'questions', 'facts'];
 const silent = pino({ level: 'silent' });
 

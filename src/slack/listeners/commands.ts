@@ -55,6 +55,9 @@ function rendered(result: CommandResult): SlackMessage {
 
 /** The value if it settles within `ms`, else undefined (the work goes on). */
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  // Most replies are ready within the same turn of the event loop (a reused reply): no timer for those.
+  const quick = await Promise.race([work.then((value) => ({ value })), new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+  if (quick) return quick.value;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), ms);
