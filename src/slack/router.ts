@@ -1,4 +1,6 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { StoreUnavailableError } from '../lib/errors';
+import { storeDownReply } from '../views/replies';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
@@ -26,8 +28,14 @@ export class ListenerRouter {
   mount(app: App): void {
     app.action<BlockAction<ButtonAction>>(OUR_IDS, async (args) => {
       const handler = this.actions.get(args.action.action_id);
-      if (handler) await handler(args);
-      else await args.ack();
+      if (!handler) return args.ack();
+      try {
+        await handler(args);
+      } catch (error) {
+        // Handlers ack first; a store that stopped answering is told to the person who pressed the button.
+        if (!(error instanceof StoreUnavailableError) || !args.body.response_url) throw error;
+        await args.respond({ response_type: 'ephemeral', replace_original: false, text: storeDownReply().summary });
+      }
     });
     app.view(OUR_IDS, async (args) => {
       const handler = this.views.get(args.view.callback_id);

@@ -4,7 +4,8 @@ import { ManualClock } from '../../src/lib/clock';
 import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import { defaultIncident } from '../helpers/incident';
 import { describePostgres, freshSchema, postgresStore, TEST_DATABASE_URL } from '../helpers/postgres';
-import { postSigned, slashCommandBody } from '../helpers/slack-requests';
+import { ACTIONS } from '../../src/views/ids';
+import { buttonPress, interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests';
 import { ADMIN, testStore } from '../helpers/store';
 
 interface Ack {
@@ -102,6 +103,27 @@ describePostgres('PostgreSQL cut off under a running bot, then back', () => {
       await bot.stop();
       await proxy.cut();
       await drop();
+    }
+  });
+});
+
+describe('buttons while the store is down', () => {
+  test('"Snooze 1 day" says state is unavailable instead of failing silently', async () => {
+    const store = await testStore();
+    const bot: TestBot = await startTestBot(defaultIncident(), new ManualClock('2024-09-03T16:00:00Z'), { store });
+    try {
+      await store.close();
+      const res = await postSigned(
+        bot.events,
+        interactionBody(buttonPress({ actionId: ACTIONS.snooze, value: 'countdown', userId: 'U0X', channelId: 'C0X', responseUrl: bot.fake.hookUrl('s') })),
+        { secret: SIGNING_SECRET },
+      );
+      expect(res.status).toBe(200);
+      for (let i = 0; i < 50 && bot.fake.callsTo('response_url').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(String(bot.fake.callsTo('response_url')[0]?.body.text)).toMatch(/^State is unavailable right now/);
+    } finally {
+      await bot.running.stop();
+      await bot.fake.stop();
     }
   });
 });
