@@ -4,23 +4,9 @@ import { ReminderStore } from './reminders';
 import type { Actor, AuditEntry, FollowUpState, RecordedChange, RecordedQuestion, RecordedUpdate } from './records';
 import type { Database } from './schema';
 
-export interface NewChange {
-  questionId: string;
-  status: 'open' | 'partial' | 'answered';
-  answer?: string;
-  sourceUrl?: string;
-  note?: string;
-  actor: Actor;
-  at: Date;
-}
-
-export interface NewUpdate {
-  expectedId?: string;
-  text: string;
-  url?: string;
-  actor: Actor;
-  at: Date;
-}
+/** What a write is given: the record without the id the database assigns. */
+export type NewChange = Omit<RecordedChange, 'id'>;
+export type NewUpdate = Omit<RecordedUpdate, 'id'>;
 
 /**
  * The one store layer: append-only writes, each with its audit row in the same transaction, and reads that
