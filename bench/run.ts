@@ -11,6 +11,7 @@ import { ReminderDelivery } from '../src/scheduler/delivery';
 import { SlackPoster } from '../src/scheduler/slack-poster';
 import { openStore } from '../src/store/open';
 import { FakeSlack, httpReply } from '../test/helpers/fake-slack';
+import { freePort } from '../test/helpers/process';
 
 /**
  * npm run bench: command latency beside the bare-Bolt floor, reminder fan-out beside the rate-limit floor, the
@@ -105,8 +106,8 @@ async function commands(): Promise<void> {
   const fake = new FakeSlack();
   const apiUrl = await fake.start();
   const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-'));
-  const port = 32000 + Math.floor(Math.random() * 10000);
-  const floorPort = port + 1;
+  const port = await freePort();
+  const floorPort = await freePort();
   const env = {
     PATH: process.env.PATH,
     SLACK_BOT_TOKEN: 'xoxb-bench',

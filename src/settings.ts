@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from './lib/errors';
+import { isHttpUrl } from './lib/urls';
 import type { LogLevelName } from './lib/logger';
 
 export type Mode = 'http' | 'socket' | 'console';
@@ -85,10 +86,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
   let slackApiUrl = DEFAULT_SLACK_API_URL;
   if (raw.SLACK_API_URL !== undefined) {
-    const url = URL.canParse(raw.SLACK_API_URL) ? new URL(raw.SLACK_API_URL) : undefined;
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-      bad('SLACK_API_URL', `must be an http(s) URL such as ${DEFAULT_SLACK_API_URL}, not "${raw.SLACK_API_URL}"`);
-    else slackApiUrl = url.href.endsWith('/') ? url.href : `${url.href}/`;
+    if (!isHttpUrl(raw.SLACK_API_URL)) bad('SLACK_API_URL', `must be an http(s) URL such as ${DEFAULT_SLACK_API_URL}, not "${raw.SLACK_API_URL}"`);
+    else {
+      const href = new URL(raw.SLACK_API_URL).href;
+      slackApiUrl = href.endsWith('/') ? href : `${href}/`;
+    }
   }
 
   if (raw.SUMMIT_NOW !== undefined && parseInstant(raw.SUMMIT_NOW) === undefined)

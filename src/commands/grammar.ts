@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../lib/urls';
 import { decodeSlackEntities, stripControl } from '../views/format';
 
 /**
@@ -186,13 +187,7 @@ export function splitTrailingUrl(text: string): { body: string; url?: string; pr
   // Slack's own link form is <url> or <url|url without its scheme>; any other label would disguise the link,
   // so such a token stays part of the text (shown escaped), never a source.
   if (label !== undefined && label !== url.replace(/^[a-z]+:\/\//i, '')) return { body: text.trim() };
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+  if (!isHttpUrl(url))
     return { body: before, problem: `the source must be an http:// or https:// URL, not "${url.slice(0, ECHO_MAX)}"` };
   if (url.length > TEXT_LIMITS.url) return { body: before, problem: `the URL is ${url.length} characters; at most ${TEXT_LIMITS.url}` };
   return { body: before.trim(), url };

@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseCron } from '../core/cron';
+import { isHttpUrl } from '../lib/urls';
 
 /**
  * The data set's schema: what a person writes in config/*.yaml. Cross-references (source ids, unique ids, order
@@ -22,13 +23,7 @@ export const isoDate = z
 export const dateOrInstant = z
   .string()
   .refine((s) => DateTime.fromISO(s, { setZone: true }).isValid, 'must be a date (YYYY-MM-DD) or an ISO-8601 date and time (2024-07-19T04:09:00Z)');
-const httpUrl = z
-  .string()
-  .refine((s) => {
-    if (!URL.canParse(s)) return false;
-    const p = new URL(s).protocol;
-    return p === 'http:' || p === 'https:';
-  }, 'must be an http:// or https:// URL');
+const httpUrl = z.string().refine(isHttpUrl, 'must be an http:// or https:// URL');
 
 /** A duration such as 30m, 2h or 14d. */
 export const duration = z.string().regex(/^\d{1,4}[mhd]$/, 'must be a duration such as 30m, 2h or 14d');

@@ -1,4 +1,8 @@
-/** Every action, block and callback id, in one place: builders and listeners both import them from here. */
+/** Every command, action, block and callback id, in one place: builders and listeners both import them from here. */
+
+/** Every slash command the app serves; manifest.yml must declare exactly these (a test checks it). */
+export const SLASH_COMMANDS = ['/summit'] as const;
+export const SUMMIT_COMMAND = SLASH_COMMANDS[0];
 
 export const ACTIONS = {
   /** "Record answer" on an open question: value is the question id. */

@@ -1,9 +1,23 @@
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import { TEXT_LIMITS } from '../commands/grammar';
+import { isHttpUrl } from '../lib/urls';
 import type { QuestionState } from '../core/questions';
 import { escapeMrkdwn, truncate } from './format';
 import { ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from './ids';
+
+/** A recording form: title, Record / Cancel, a heading saying what it is about, then its inputs. */
+function recordingModal(callbackId: string, meta: object, title: string, heading: string, inputs: ModalView['blocks']): ModalView {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: title },
+    submit: { type: 'plain_text', text: 'Record' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(heading, 3000) } }, ...inputs],
+  };
+}
 
 export interface AnswerModalMetadata {
   questionId: string;
@@ -13,15 +27,7 @@ export interface AnswerModalMetadata {
 
 /** The "Record answer" modal for one question. */
 export function recordAnswerModal(state: QuestionState, meta: AnswerModalMetadata): ModalView {
-  return {
-    type: 'modal',
-    callback_id: CALLBACKS.recordAnswerModal,
-    private_metadata: JSON.stringify(meta),
-    title: { type: 'plain_text', text: `Answer ${state.question.id}` },
-    submit: { type: 'plain_text', text: 'Record' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: truncate(`*${state.question.id}* ${escapeMrkdwn(state.question.text)}`, 3000) } },
+  return recordingModal(CALLBACKS.recordAnswerModal, meta, `Answer ${state.question.id}`, `*${state.question.id}* ${escapeMrkdwn(state.question.text)}`, [
       {
         type: 'input',
         block_id: ANSWER_MODAL.status.block,
@@ -50,18 +56,13 @@ export function recordAnswerModal(state: QuestionState, meta: AnswerModalMetadat
         hint: { type: 'plain_text', text: 'Where the answer comes from: an http:// or https:// link.' },
         element: { type: 'plain_text_input', action_id: ANSWER_MODAL.source.action, placeholder: { type: 'plain_text', text: 'https://' } },
       },
-    ],
-  };
+  ]);
 }
 
 const httpUrl = z
   .string()
   .max(TEXT_LIMITS.url, `At most ${TEXT_LIMITS.url} characters.`)
-  .refine((s) => {
-    if (!URL.canParse(s)) return false;
-    const p = new URL(s).protocol;
-    return p === 'http:' || p === 'https:';
-  }, 'Give an http:// or https:// link, or leave it empty.');
+  .refine(isHttpUrl, 'Give an http:// or https:// link, or leave it empty.');
 
 const submissionSchema = z.object({
   status: z.enum(['answered', 'partial'], { error: 'Choose answered or partly answered.' }),
@@ -120,15 +121,7 @@ export interface UpdateModalMetadata {
 
 /** The "Record update" modal of an update nudge. */
 export function recordUpdateModal(expectedId: string, text: string, meta: UpdateModalMetadata): ModalView {
-  return {
-    type: 'modal',
-    callback_id: CALLBACKS.recordUpdateModal,
-    private_metadata: JSON.stringify(meta),
-    title: { type: 'plain_text', text: 'Record update' },
-    submit: { type: 'plain_text', text: 'Record' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: truncate(`*${escapeMrkdwn(expectedId)}*: ${escapeMrkdwn(text)}`, 3000) } },
+  return recordingModal(CALLBACKS.recordUpdateModal, meta, 'Record update', `*${escapeMrkdwn(expectedId)}*: ${escapeMrkdwn(text)}`, [
       {
         type: 'input',
         block_id: UPDATE_MODAL.text.block,
@@ -142,8 +135,7 @@ export function recordUpdateModal(expectedId: string, text: string, meta: Update
         label: { type: 'plain_text', text: 'Link' },
         element: { type: 'plain_text_input', action_id: UPDATE_MODAL.url.action, placeholder: { type: 'plain_text', text: 'https://' } },
       },
-    ],
-  };
+  ]);
 }
 
 const updateSchema = z.object({

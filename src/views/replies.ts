@@ -12,7 +12,10 @@ import { ACTIONS } from './ids';
  * Pure builders: core results in, a Reply document out. Wording lives here once for Slack and the console.
  */
 
-export const sourceLink = (s: Source): Inline => link(s.url, `${s.publisher}, ${shortDate(new Date(`${s.date}T12:00:00Z`), 'UTC')}`);
+/** "CrowdStrike, Jul 24, 2024": a source's publisher and its (calendar) date. */
+const sourceLabel = (s: Source): string => `${s.publisher}, ${shortDate(new Date(`${s.date}T12:00:00Z`), 'UTC')}`;
+
+export const sourceLink = (s: Source): Inline => link(s.url, sourceLabel(s));
 
 /** A bare URL as a link labelled with its host. */
 export const urlLink = (url: string): Inline => link(url, URL.canParse(url) ? new URL(url).host : url);
@@ -26,7 +29,7 @@ export function provenance(c: { source?: Source; sourceUrl?: string; url?: strin
   if (c.by) out.push(` (recorded by ${c.by.name})`);
   return out;
 }
-const sourceLine = (s: Source): Line => ['Source: ', link(s.url, s.title), ` (${s.publisher}, ${shortDate(new Date(`${s.date}T12:00:00Z`), 'UTC')})`];
+const sourceLine = (s: Source): Line => ['Source: ', link(s.url, s.title), ` (${sourceLabel(s)})`];
 
 /** The event's date: in each reader's zone in Slack, with the event's zone as fallback and label. */
 export function eventDate(event: SummitEvent): Line {

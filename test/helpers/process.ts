@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { ROOT } from './incident';
 
@@ -57,4 +58,20 @@ export function startBotProcess(env: NodeJS.ProcessEnv, ready: RegExp) {
     child.on('exit', (code) => resolve({ code, output: () => out })),
   );
   return { child, ready: readyPromise, exited, output: () => out };
+}
+
+/**
+ * A port that was free a moment ago, for a child process to listen on: the OS picks it, so it cannot collide
+ * with the ephemeral ports other servers and connections in the same test run are using.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -1,5 +1,8 @@
 import pino from 'pino';
-import type { CommandContext } from '../../src/commands/run';
+import { parseCommand } from '../../src/commands/grammar';
+import { runCommand, type CommandContext } from '../../src/commands/run';
+import { toSlackMessage } from '../../src/views/render-slack';
+import { toPlainText } from '../../src/views/render-text';
 import type { Actor, Incident } from '../../src/incident/model';
 import { openStore } from '../../src/store/open';
 import type { FollowUpStore } from '../../src/store/repository';
@@ -17,4 +20,10 @@ export const MEMBER: Actor = { id: 'U0MEMBER', name: 'bob' };
 /** A command context with a chosen actor; only ADMIN is an admin. */
 export function contextWith(incident: Incident, store: FollowUpStore, now: Date | string, actor: Actor = ADMIN): CommandContext {
   return { incident, store, now: new Date(now), actor, isAdmin: async () => actor.id === ADMIN.id };
+}
+
+/** Runs command text as `ctx` and returns the result with its plain-text and Block Kit renderings. */
+export async function runText(text: string, ctx: CommandContext) {
+  const result = await runCommand(parseCommand(text), ctx);
+  return { ...result, plain: toPlainText(result.reply), json: JSON.stringify(toSlackMessage(result.reply)) };
 }

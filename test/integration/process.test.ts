@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
-import { cleanEnv, runBot, startBotProcess } from '../helpers/process';
+import { cleanEnv, freePort, runBot, startBotProcess } from '../helpers/process';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests';
 
 describe('the console front end (no Slack credentials)', () => {
@@ -137,7 +137,7 @@ describe('Slack over HTTP as a process', () => {
   test('serves /summit and /healthz, logs no secrets, and stops cleanly on SIGTERM (exit 0)', async () => {
     const fake = new FakeSlack();
     const url = await fake.start();
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const secret = 'process-test-signing-secret';
     const bot = startBotProcess(
       cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-9-9-topsecret', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug' }),

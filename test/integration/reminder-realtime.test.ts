@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
 import { minimalDataset } from '../helpers/incident';
-import { cleanEnv, startBotProcess } from '../helpers/process';
+import { cleanEnv, freePort, startBotProcess } from '../helpers/process';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests';
 
 /**
@@ -21,7 +21,7 @@ describe('a reminder in real time', () => {
     const due = new Date(start.getTime() - 60_000);
     const dataset = path.join(dir, 'event.yaml');
     writeFileSync(dataset, minimalDataset({ start: start.toISOString() }, { admins: ['U0ADMIN'], reminders: { countdown: { offsets: ['1m'] }, catchUp: '6h' } }));
-    const port = 30000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const secret = 'realtime-secret';
     const bot = startBotProcess(
       cleanEnv({

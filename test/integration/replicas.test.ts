@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
 import { minimalDataset } from '../helpers/incident';
 import { describePostgres, freshSchema, postgresStore } from '../helpers/postgres';
-import { cleanEnv, startBotProcess } from '../helpers/process';
+import { cleanEnv, freePort, startBotProcess } from '../helpers/process';
 import { ADMIN } from '../helpers/store';
 
 const CHANNELS = 200;
@@ -30,13 +30,14 @@ describePostgres('several replicas on PostgreSQL', () => {
     // Each clock starts five seconds before the reminder is due, so the first ticks find nothing and a later one
     // (every 15 seconds) finds it on every replica at about the same time.
     const clockStart = new Date(DUE.getTime() - 5000).toISOString();
-    const replicas = [0, 1, 2].map((i) =>
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const replicas = ports.map((port) =>
       startBotProcess(
         cleanEnv({
           SLACK_BOT_TOKEN: 'xoxb-replica',
           SLACK_SIGNING_SECRET: 'replica-secret',
           SLACK_API_URL: apiUrl,
-          PORT: String(31000 + Math.floor(Math.random() * 15000) + i),
+          PORT: String(port),
           HOST: '127.0.0.1',
           SUMMIT_CONFIG: dataset,
           DATABASE_URL: url,

@@ -6,7 +6,7 @@ import type { Reply } from '../../views/doc';
 import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
 import { contextFor, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
-import { SUMMIT_COMMAND } from '../ids';
+import { SUMMIT_COMMAND } from '../../views/ids';
 
 /** Past this, the reply goes by response_url instead of in the ack, so Slack's 3 seconds are never missed. */
 export const ACK_DEADLINE_MS = 2000;

@@ -1,12 +1,8 @@
-import { parseCommand } from '../../../src/commands/grammar';
-import { runCommand } from '../../../src/commands/run';
 import { parseIncident } from '../../../src/incident/load';
 import type { Incident } from '../../../src/incident/model';
 import type { FollowUpStore } from '../../../src/store/repository';
-import { toSlackMessage } from '../../../src/views/render-slack';
-import { toPlainText } from '../../../src/views/render-text';
 import { datasetWith, defaultIncident } from '../../helpers/incident';
-import { ADMIN, contextWith, MEMBER, testStore } from '../../helpers/store';
+import { ADMIN, contextWith, MEMBER, runText, testStore } from '../../helpers/store';
 
 const NOW = '2025-01-15T17:00:00Z';
 
@@ -19,10 +15,7 @@ describe('recording follow-ups with /summit', () => {
   });
   afterEach(() => store.close());
 
-  const run = async (text: string, actor = ADMIN, now = NOW) => {
-    const result = await runCommand(parseCommand(text), contextWith(incident, store, now, actor));
-    return { ...result, plain: toPlainText(result.reply), json: JSON.stringify(toSlackMessage(result.reply)) };
-  };
+  const run = (text: string, actor = ADMIN, now = NOW) => runText(text, contextWith(incident, store, now, actor));
   const nothingStored = async () => {
     const s = await store.state();
     expect(s.changes.length + s.questions.length + s.updates.length).toBe(0);

@@ -1,12 +1,8 @@
-import { parseCommand } from '../../../src/commands/grammar';
-import { runCommand } from '../../../src/commands/run';
 import { parseIncident } from '../../../src/incident/load';
 import type { Incident } from '../../../src/incident/model';
 import type { FollowUpStore } from '../../../src/store/repository';
-import { toSlackMessage } from '../../../src/views/render-slack';
-import { toPlainText } from '../../../src/views/render-text';
 import { datasetWith, defaultIncident } from '../../helpers/incident';
-import { ADMIN, contextWith, MEMBER, testStore } from '../../helpers/store';
+import { ADMIN, contextWith, MEMBER, runText, testStore } from '../../helpers/store';
 
 const BEFORE = '2024-08-20T16:00:00Z';
 
@@ -20,10 +16,8 @@ describe('/summit subscribe, unsubscribe, remind, schedule', () => {
   afterEach(() => store.close());
 
   /** channelId null: the console (no Slack conversation). */
-  const run = async (text: string, actor = ADMIN, channelId: string | null = 'C0GENERAL', now = BEFORE) => {
-    const result = await runCommand(parseCommand(text), { ...contextWith(incident, store, now, actor), channelId: channelId ?? undefined });
-    return { ...result, plain: toPlainText(result.reply), json: JSON.stringify(toSlackMessage(result.reply)) };
-  };
+  const run = (text: string, actor = ADMIN, channelId: string | null = 'C0GENERAL', now = BEFORE) =>
+    runText(text, { ...contextWith(incident, store, now, actor), channelId: channelId ?? undefined });
 
   test('an admin subscribes a channel, with who and when; twice is harmless; unsubscribe ends it', async () => {
     expect((await run('subscribe')).plain).toContain('This channel will receive reminders.');

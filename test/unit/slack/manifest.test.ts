@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { SLASH_COMMANDS } from '../../../src/slack/ids';
+import { SLASH_COMMANDS } from '../../../src/views/ids';
 import { ROOT } from '../../helpers/incident';
 
 interface Manifest {
