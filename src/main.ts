@@ -4,9 +4,10 @@ import { runConsole, CONSOLE_BANNER } from './console/console';
 import { loadIncident } from './incident/load';
 import { clockStartingAt, systemClock, type Clock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
-import { createLogger, scrubSecrets } from './lib/logger';
+import { createLogger } from './lib/logger';
+import { scrubSecrets } from './lib/secrets';
 import { Metrics } from './lib/metrics';
-import { parseInstant, readSettings, type Settings } from './settings';
+import { parseInstant, readSettings, type SlackSettings } from './settings';
 import type { SlackDeps } from './slack/deps';
 import { buildSlackApp, startSlackApp, verifyBotToken } from './slack/app';
 import { openStore } from './store/open';
@@ -60,11 +61,12 @@ async function main(): Promise<void> {
   }
   const settings = readSettings(env);
   const log = createLogger(settings.logLevel, settings.mode === 'console' ? 2 : 1);
+  processLog = log;
   const incident = loadIncident(settings.configPath);
   const start = settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
   const clock: Clock = start ? clockStartingAt(start) : systemClock;
   log.debug({ mode: settings.mode, dataset: settings.configPath, now: clock.now().toISOString() }, 'starting');
-  const store = await openStore(settings.database, log);
+  const store = await openStore(settings.database, log, { connectMs: settings.databaseConnectMs });
   try {
     if (settings.mode === 'console') {
       process.stderr.write(`${CONSOLE_BANNER}\n`);
@@ -82,13 +84,15 @@ async function main(): Promise<void> {
   }
 }
 
-async function runSlack(settings: Settings, deps: Omit<SlackDeps, 'settings'>): Promise<void> {
+async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings'>): Promise<void> {
   const { log } = deps;
+  if (settings.mode === 'socket' && settings.signingSecretIgnored)
+    log.info('Socket Mode was chosen because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is not used in Socket Mode');
   const identity = await verifyBotToken(settings, log);
   const app = buildSlackApp({ ...deps, settings }, identity);
   const running = await startSlackApp(app, settings);
-  const slack = settings.slack as NonNullable<Settings['slack']>;
-  const scheduler = startScheduler(deps, new SlackPoster(slack.botToken, settings.slackApiUrl, log), [], deps.metrics);
+  const scheduler = startScheduler(deps, new SlackPoster(settings.slack.botToken, settings.slackApiUrl, log), [], deps.metrics);
+  runningSince = Date.now();
   log.info(
     settings.mode === 'http'
       ? { mode: 'http', port: running.port, team: identity.team, events: '/slack/events', health: '/healthz' }
@@ -96,10 +100,24 @@ async function runSlack(settings: Settings, deps: Omit<SlackDeps, 'settings'>): 
     'summit-bot is running',
   );
   await waitForSignal(log);
-  // Stop taking new work, then let the deliveries and replies in flight finish.
-  await running.stop();
-  await scheduler.stop();
-  log.info('stopped');
+  // Stop taking new work, then give the work in flight (replies, Home refreshes, deliveries) the grace period.
+  // Whatever is still running then is abandoned safely: a delivery's claim is leased, and the next process looks in
+  // the channel's history before posting it again.
+  const finished = await withinGrace(
+    Promise.all([running.stop(), scheduler.stop()]).then(() => true),
+    settings.shutdownGraceMs,
+  );
+  if (finished) log.info('stopped');
+  else log.warn({ graceMs: settings.shutdownGraceMs, inFlight: running.inFlight() }, 'stopped: work still in flight after the grace period was abandoned');
+}
+
+/** Resolves true when `work` finishes within `ms`, false when the time runs out first (the work is left to die). */
+function withinGrace(work: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([work.catch(() => true), late]).finally(() => clearTimeout(timer));
 }
 
 function startScheduler(
@@ -124,6 +142,10 @@ function waitForSignal(log: Logger): Promise<void> {
   });
 }
 
+/** Set once the bot is serving: from then on, a stray rejection is logged rather than fatal (see below). */
+let runningSince: number | undefined;
+let processLog: Logger | undefined;
+
 function fail(error: unknown): never {
   if (isAppError(error)) {
     process.stderr.write(`summit-bot: ${scrubSecrets(error.message)}\n`);
@@ -134,7 +156,22 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
-process.on('unhandledRejection', fail);
+/**
+ * The unhandled-rejection policy. During start-up every rejection ends the process (exit 1, or the error's own exit
+ * code) with a sentence. Once the bot is serving, a rejection that nobody awaited (a library's background promise:
+ * a malformed Socket Mode envelope, a dropped connection) is logged with its code and the bot carries on: the
+ * operation it belonged to has already failed, and nothing the bot holds is left half-changed. A rejected Slack
+ * credential still ends the process (AppError with an exit code), since the bot cannot serve without it.
+ * An uncaught exception always ends the process: the state it was thrown from cannot be trusted.
+ */
+process.on('unhandledRejection', (error: unknown) => {
+  if (runningSince !== undefined && processLog && !isAppError(error)) {
+    processLog.error({ err: error }, 'unhandled rejection (logged; the bot carries on)');
+    return;
+  }
+  fail(error);
+});
+process.on('uncaughtException', fail);
 main().then(
   () => process.exit(0),
   (error) => fail(error),

@@ -1,24 +1,17 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from './lib/errors';
+import { registerSecret, registerUrlPassword } from './lib/secrets';
 import { isHttpUrl } from './lib/urls';
 import type { LogLevelName } from './lib/logger';
 
 export type Mode = 'http' | 'socket' | 'console';
 
 /** Where follow-up state is kept: an embedded SQLite file (default) or PostgreSQL (several replicas). */
-export type DatabaseSettings = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type DatabaseSettings = { kind: 'sqlite'; path: string; isDefault?: boolean } | { kind: 'postgres'; url: string };
 
-/** The bot's settings, read once at start from the environment (and .env). */
-export interface Settings {
-  mode: Mode;
-  slack?: {
-    botToken: string;
-    /** Required in HTTP mode; optional in Socket Mode. */
-    signingSecret?: string;
-    /** Socket Mode only. */
-    appToken?: string;
-  };
+/** What every mode has. */
+interface CommonSettings {
   port: number;
   /** Interface the HTTP server binds to; all interfaces by default. */
   host?: string;
@@ -29,7 +22,31 @@ export interface Settings {
   summitNow?: string;
   logLevel: LogLevelName;
   database: DatabaseSettings;
+  /** How long a stop (SIGTERM, SIGINT) waits for work in flight before abandoning it. */
+  shutdownGraceMs: number;
+  /** How long start-up keeps retrying a database that does not answer. */
+  databaseConnectMs: number;
 }
+
+export interface ConsoleSettings extends CommonSettings {
+  mode: 'console';
+}
+
+export interface HttpSettings extends CommonSettings {
+  mode: 'http';
+  slack: { botToken: string; signingSecret: string };
+}
+
+export interface SocketSettings extends CommonSettings {
+  mode: 'socket';
+  slack: { botToken: string; appToken: string };
+  /** SLACK_SIGNING_SECRET was set too: Socket Mode does not use it (said once in the log at start). */
+  signingSecretIgnored: boolean;
+}
+
+/** The bot's settings, read once at start from the environment (and .env); the mode says which Slack settings exist. */
+export type Settings = ConsoleSettings | HttpSettings | SocketSettings;
+export type SlackSettings = HttpSettings | SocketSettings;
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 export const DEFAULT_CONFIG_PATH = 'config/summit.yaml';
@@ -49,7 +66,17 @@ const envSchema = z.object({
   SUMMIT_NOW: optional,
   LOG_LEVEL: optional,
   DATABASE_URL: optional,
+  SHUTDOWN_GRACE_SECONDS: optional,
+  DATABASE_CONNECT_SECONDS: optional,
 });
+
+/** A whole number of seconds within bounds, or a sentence saying what is wrong. */
+function seconds(value: string | undefined, fallback: number, max: number): number | string {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > max) return `must be a whole number of seconds from 1 to ${max}, not "${value}"`;
+  return n;
+}
 
 /** Parses an instant or a date (ISO-8601). A string with no offset is read in `zone`. */
 export function parseInstant(text: string, zone = 'UTC'): Date | undefined {
@@ -63,6 +90,9 @@ export function parseInstant(text: string, zone = 'UTC'): Date | undefined {
  */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const raw = envSchema.parse(env);
+  // Before anything could quote them (a settings error echoing a value pasted into the wrong variable).
+  for (const secret of [raw.SLACK_BOT_TOKEN, raw.SLACK_SIGNING_SECRET, raw.SLACK_APP_TOKEN]) registerSecret(secret);
+  registerUrlPassword(raw.DATABASE_URL);
   const problems: string[] = [];
   const bad = (name: string, why: string) => problems.push(`${name}: ${why}`);
 
@@ -102,6 +132,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
   const database = parseDatabaseUrl(raw.DATABASE_URL);
   if (typeof database === 'string') bad('DATABASE_URL', database);
+  const grace = seconds(raw.SHUTDOWN_GRACE_SECONDS, 10, 300);
+  if (typeof grace === 'string') bad('SHUTDOWN_GRACE_SECONDS', grace);
+  const connect = seconds(raw.DATABASE_CONNECT_SECONDS, 60, 3600);
+  if (typeof connect === 'string') bad('DATABASE_CONNECT_SECONDS', connect);
 
   if (problems.length > 0) {
     throw new ConfigError(
@@ -110,10 +144,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
 
-  const mode: Mode = bot === undefined ? 'console' : appToken !== undefined ? 'socket' : 'http';
-  return {
-    mode,
-    slack: bot === undefined ? undefined : { botToken: bot, signingSecret: secret, appToken },
+  const common: CommonSettings = {
     port,
     host: raw.HOST,
     slackApiUrl,
@@ -121,12 +152,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     summitNow: raw.SUMMIT_NOW,
     logLevel,
     database: database as DatabaseSettings,
+    shutdownGraceMs: (grace as number) * 1000,
+    databaseConnectMs: (connect as number) * 1000,
   };
+  if (bot === undefined) return { ...common, mode: 'console' };
+  if (appToken !== undefined) return { ...common, mode: 'socket', slack: { botToken: bot, appToken }, signingSecretIgnored: secret !== undefined };
+  return { ...common, mode: 'http', slack: { botToken: bot, signingSecret: secret as string } };
 }
 
 /** DATABASE_URL -> where to keep state, or a sentence saying what is wrong with it. */
 export function parseDatabaseUrl(url: string | undefined): DatabaseSettings | string {
-  if (url === undefined) return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  if (url === undefined) return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH, isDefault: true };
   if (url === 'sqlite::memory:') return { kind: 'sqlite', path: ':memory:' };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');

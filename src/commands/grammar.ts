@@ -1,5 +1,5 @@
-import { isHttpUrl } from '../lib/urls';
-import { decodeSlackEntities, stripControl } from '../views/format';
+import { checkText, checkUrl, clip, ECHO_MAX, MAX_COMMAND_CHARS, sanitize, type TextKind } from '../lib/text';
+import { decodeSlackEntities } from '../views/format';
 
 /**
  * The /summit grammar, shared by every front end: the text after `/summit` becomes one typed Command.
@@ -18,14 +18,19 @@ export type Command =
   | { name: 'answer' | 'partial'; questionId: string; answer: string; sourceUrl?: string }
   | { name: 'reopen'; questionId: string; reason?: string }
   | { name: 'ask'; text: string }
-  /** `words` may start with an expected-update id; only the data set can tell, so run decides. */
-  | { name: 'update'; words: string; url?: string }
+  /**
+   * From the slash command `words` may start with an expected-update id (only the data set can tell, so run
+   * decides); from the Record update form the id comes apart, as `expectedId`, and `words` is the text alone.
+   */
+  | { name: 'update'; words: string; url?: string; expectedId?: string }
   | { name: 'updates' }
   | { name: 'history'; questionId: string }
   | { name: 'subscribe' }
   | { name: 'unsubscribe' }
   | { name: 'remind'; on: boolean }
   | { name: 'schedule' }
+  /** Pressed on a reminder (never typed): postpone one series of reminders here by a day. */
+  | { name: 'snooze'; series: string }
   /** Known command, bad arguments. */
   | { name: 'usage'; command: CommandName; problem: string }
   | { name: 'unknown'; word: string; suggestion?: CommandName };
@@ -75,24 +80,26 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'help', usage: 'help', summary: 'this list' },
 ];
 
-/** Longest texts accepted, so a reply always fits in a Slack section. */
-export const TEXT_LIMITS = { answer: 2000, question: 500, reason: 500, update: 1000, url: 2000 } as const;
 
 const ALIASES: Record<string, CommandName> = { '': 'status', overview: 'status', '?': 'help', fact: 'facts', question: 'questions', date: 'when' };
 const FILTERS: readonly QuestionFilterArg[] = ['open', 'answered', 'all'];
-/** Longest word echoed back in a reply. */
-const ECHO_MAX = 40;
 
 /**
  * Parses the text of a /summit command (from Slack or the console). Never throws: any text gets a Command.
  * Slack's entity escaping is undone here, once, so arguments are kept as the user typed them.
  */
 export function parseCommand(input: string): Command {
-  const text = stripControl(decodeSlackEntities(input)).replace(/^\s*\/summit\b/i, '').trim();
+  // The length limit comes before any other work: only the first word of an overlong text is looked at.
+  if (input.length > MAX_COMMAND_CHARS) {
+    const name = commandNamed(firstWord(input.slice(0, 200)));
+    const problem = `the text is ${input.length} characters; at most ${MAX_COMMAND_CHARS}`;
+    return name === undefined ? { name: 'unknown', word: clip(firstWord(input.slice(0, 200))) } : { name: 'usage', command: name, problem };
+  }
+  const text = sanitize(decodeSlackEntities(input)).replace(/^\s*\/summit\b/i, '').trim();
   const [first = '', ...rest] = text.split(/\s+/);
   const word = first.toLowerCase();
-  const name = (COMMANDS.some((c) => c.name === word) ? word : ALIASES[word]) as CommandName | undefined;
-  if (name === undefined) return { name: 'unknown', word: first.slice(0, ECHO_MAX), suggestion: closestCommand(word) };
+  const name = commandNamed(word);
+  if (name === undefined) return { name: 'unknown', word: clip(first), suggestion: closestCommand(word) };
 
   const args = rest.filter((a) => a !== '');
   /** The text after the command word, as typed (inner spacing and line breaks kept). */
@@ -105,9 +112,10 @@ export function parseCommand(input: string): Command {
       const [id, ...why] = splitFirst(remainder);
       const questionId = questionIdOf(id);
       if (!questionId) return { name: 'usage', command: 'reopen', problem: missingId(id) };
-      const reason = why.join('');
-      if (reason.length > TEXT_LIMITS.reason) return { name: 'usage', command: 'reopen', problem: `the reason is ${reason.length} characters; at most ${TEXT_LIMITS.reason}` };
-      return reason === '' ? { name: 'reopen', questionId } : { name: 'reopen', questionId, reason };
+      const raw = why.join('');
+      if (raw === '') return { name: 'reopen', questionId };
+      const reason = checkedText('reason', 'reopen', raw);
+      return 'usage' in reason ? reason.usage : { name: 'reopen', questionId, reason: reason.value };
     }
     case 'remind': {
       const what = args[0]?.toLowerCase();
@@ -119,16 +127,18 @@ export function parseCommand(input: string): Command {
       if (!questionId || args.length > 1) return { name: 'usage', command: 'history', problem: missingId(args[0]) };
       return { name: 'history', questionId };
     }
-    case 'ask':
+    case 'ask': {
       if (remainder === '') return { name: 'usage', command: 'ask', problem: 'write the question after `ask`' };
-      if (remainder.length > TEXT_LIMITS.question) return { name: 'usage', command: 'ask', problem: `the question is ${remainder.length} characters; at most ${TEXT_LIMITS.question}` };
-      return { name: 'ask', text: remainder };
+      const question = checkedText('question', 'ask', remainder);
+      return 'usage' in question ? question.usage : { name: 'ask', text: question.value };
+    }
     case 'update': {
       const { body, url, problem } = splitTrailingUrl(remainder);
       if (problem) return { name: 'usage', command: 'update', problem };
       if (body === '') return { name: 'usage', command: 'update', problem: 'write what the update says after `update`' };
-      if (body.length > TEXT_LIMITS.update) return { name: 'usage', command: 'update', problem: `the update is ${body.length} characters; at most ${TEXT_LIMITS.update}` };
-      return url === undefined ? { name: 'update', words: body } : { name: 'update', words: body, url };
+      const words = checkedText('update', 'update', body);
+      if ('usage' in words) return words.usage;
+      return url === undefined ? { name: 'update', words: words.value } : { name: 'update', words: words.value, url };
     }
     case 'facts':
       if (args.length > 1) return { name: 'usage', command: 'facts', problem: 'give at most one topic' };
@@ -146,6 +156,20 @@ export function parseCommand(input: string): Command {
   }
 }
 
+function firstWord(text: string): string {
+  return text.replace(/^\s*\/summit\b/i, '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+}
+
+function commandNamed(word: string): CommandName | undefined {
+  return (COMMANDS.some((c) => c.name === word) ? word : ALIASES[word]) as CommandName | undefined;
+}
+
+/** The usage reply for a text that fails its check, or the cleaned text. */
+function checkedText(kind: TextKind, command: CommandName, raw: string): { value: string } | { usage: Command } {
+  const checked = checkText(kind, raw);
+  return checked.ok ? { value: checked.value } : { usage: { name: 'usage', command, problem: checked.problem } };
+}
+
 function parseAnswer(name: 'answer' | 'partial', remainder: string): Command {
   const [id, ...restParts] = splitFirst(remainder);
   const questionId = questionIdOf(id);
@@ -153,8 +177,9 @@ function parseAnswer(name: 'answer' | 'partial', remainder: string): Command {
   const { body, url, problem } = splitTrailingUrl(restParts.join(''));
   if (problem) return { name: 'usage', command: name, problem };
   if (body === '') return { name: 'usage', command: name, problem: `write the answer after ${questionId}` };
-  if (body.length > TEXT_LIMITS.answer) return { name: 'usage', command: name, problem: `the answer is ${body.length} characters; at most ${TEXT_LIMITS.answer}` };
-  return url === undefined ? { name, questionId, answer: body } : { name, questionId, answer: body, sourceUrl: url };
+  const answer = checkedText('answer', name, body);
+  if ('usage' in answer) return answer.usage;
+  return url === undefined ? { name, questionId, answer: answer.value } : { name, questionId, answer: answer.value, sourceUrl: url };
 }
 
 /** ["Q2", " rest as typed"] */
@@ -169,29 +194,35 @@ export function questionIdOf(word: string | undefined): string | undefined {
 }
 
 function missingId(word: string | undefined): string {
-  return word ? `"${word.slice(0, ECHO_MAX)}" is not a question id; give one such as Q2` : 'give a question id such as Q2';
+  return word ? `"${clip(word)}" is not a question id; give one such as Q2` : 'give a question id such as Q2';
 }
 
 const URLISH = /^<?([a-z][a-z0-9+.-]*:\/\/\S*|(javascript|data|vbscript|file|mailto):\S*)$/i;
 
 /**
  * Takes a URL off the end of the text, if there is one. Slack may wrap links as <url> or <url|label>.
- * A link that is not http(s) is refused rather than taken as part of the text.
+ * A link that is not http(s) is refused rather than taken as part of the text. Linear: the last word is found by
+ * scanning back from the end, never by a pattern that can backtrack over the whole text.
  */
 export function splitTrailingUrl(text: string): { body: string; url?: string; problem?: string } {
-  const m = /^([\s\S]*?)\s*(\S+)$/.exec(text.trim());
-  if (!m) return { body: '' };
-  const [, before = '', last = ''] = m;
-  if (!URLISH.test(last)) return { body: text.trim() };
+  const trimmed = text.trim();
+  if (trimmed === '') return { body: '' };
+  let start = trimmed.length;
+  while (start > 0 && !/\s/.test(trimmed.charAt(start - 1))) start--;
+  const last = trimmed.slice(start);
+  const before = trimmed.slice(0, start);
+  if (last.length > URL_TOKEN_MAX || !URLISH.test(last)) return { body: trimmed };
   const [url = '', label] = last.replace(/^</, '').replace(/>$/, '').split('|');
   // Slack's own link form is <url> or <url|url without its scheme>; any other label would disguise the link,
   // so such a token stays part of the text (shown escaped), never a source.
-  if (label !== undefined && label !== url.replace(/^[a-z]+:\/\//i, '')) return { body: text.trim() };
-  if (!isHttpUrl(url))
-    return { body: before, problem: `the source must be an http:// or https:// URL, not "${url.slice(0, ECHO_MAX)}"` };
-  if (url.length > TEXT_LIMITS.url) return { body: before, problem: `the URL is ${url.length} characters; at most ${TEXT_LIMITS.url}` };
-  return { body: before.trim(), url };
+  if (label !== undefined && label !== url.replace(/^[a-z]+:\/\//i, '')) return { body: trimmed };
+  const checked = checkUrl(url);
+  if (!checked.ok) return { body: before.trim(), problem: checked.problem };
+  return { body: before.trim(), url: checked.value };
 }
+
+/** A token longer than this is never taken for a link (a URL over TEXT_LIMITS.url is refused anyway). */
+const URL_TOKEN_MAX = 2 * 2000 + 10;
 
 /** The command closest to a mistyped word (a prefix, or at most two edits away), if any is close enough. */
 export function closestCommand(word: string): CommandName | undefined {

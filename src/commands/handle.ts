@@ -25,7 +25,8 @@ export class ReplyCache {
       if (error instanceof StoreUnavailableError) return make();
       throw error;
     }
-    const admin = cmd.name === 'questions' ? await ctx.isAdmin() : false;
+    // Only `questions` differs for admins (its Record answer buttons); when Slack cannot say, it is shown as to anyone.
+    const admin = cmd.name === 'questions' ? await ctx.isAdmin().catch(() => false) : false;
     const key = `${JSON.stringify(cmd)}|${version}|${Math.floor(ctx.now.getTime() / 60_000)}|${admin}`;
     const hit = this.entries.get(key);
     if (hit) return hit;

@@ -6,7 +6,7 @@ import { countQuestions, questionAsOf, questionsAsOf } from '../core/questions';
 import { targetKey, type Target } from '../store/reminders';
 import { scheduleReply, subscriptionReply } from '../views/schedule';
 import type { Actor, Incident, Question } from '../incident/model';
-import { StoreUnavailableError } from '../lib/errors';
+import { AdminCheckError, StoreUnavailableError } from '../lib/errors';
 import { EMPTY_STATE, type FollowUpState } from '../store/records';
 import type { FollowUpStore } from '../store/repository';
 import type { Reply } from '../views/doc';
@@ -24,6 +24,11 @@ export interface CommandContext {
   store: FollowUpStore;
   /** The Slack conversation the command came from; absent in the console. */
   channelId?: string;
+  /**
+   * What identifies this request (its Slack signature): a change is applied once per key, so a signed request
+   * sent again within Slack's five-minute window is answered but not applied twice. Absent in the console.
+   */
+  requestKey?: string;
 }
 
 /** How far ahead /summit schedule looks. */
@@ -46,23 +51,45 @@ const read = (reply: Reply): CommandResult => ({ reply, changed: false });
  */
 export async function runCommand(cmd: Command, ctx: CommandContext): Promise<CommandResult> {
   try {
-    return await runWithState(cmd, ctx, await ctx.store.state());
+    return await runWithState(cmd, ctx, STATELESS.has(cmd.name) ? EMPTY_STATE : await ctx.store.state());
   } catch (error) {
+    if (error instanceof AdminCheckError) return read(followUp.adminUnconfirmedReply());
     if (!(error instanceof StoreUnavailableError)) throw error;
     return storeDown(cmd, ctx);
   }
 }
 
-/** Commands that can still answer from the data set alone while the store is down. */
-const DATASET_ONLY: ReadonlySet<Command['name']> = new Set(['status', 'facts', 'when', 'questions', 'timeline', 'help', 'usage', 'unknown']);
+/** Commands that never need the store: they answer the same whether it is up or down. */
+const STATELESS: ReadonlySet<Command['name']> = new Set(['help', 'usage', 'unknown']);
 
-/** The store is down: answer from the data set where that means something, and say so; change nothing. */
+/** Commands that can still answer from the data set alone while the store is down. */
+const DATASET_ONLY: ReadonlySet<Command['name']> = new Set(['status', 'facts', 'when', 'questions', 'timeline']);
+
+/** The store is down: answer from the data set where that means something, and say so first; change nothing. */
 async function storeDown(cmd: Command, ctx: CommandContext): Promise<CommandResult> {
   if (DATASET_ONLY.has(cmd.name)) {
     const { reply } = await runWithState(cmd, ctx, EMPTY_STATE);
-    return { reply: { ...reply, blocks: [...reply.blocks, views.storeDownNote()] }, changed: false, degraded: true };
+    return { reply: views.degraded(reply), changed: false, degraded: true };
   }
   return { reply: views.storeDownReply(), changed: false, degraded: true };
+}
+
+/** Whether the actor is an admin, for what only shapes a reading reply (buttons): "no" when Slack cannot say. */
+async function adminForDisplay(ctx: CommandContext): Promise<boolean> {
+  try {
+    return await ctx.isAdmin();
+  } catch (error) {
+    if (error instanceof AdminCheckError) return false;
+    throw error;
+  }
+}
+
+/**
+ * True the first time a request is seen. The key is kept in the store (shared by every replica) for longer than
+ * Slack's signature window, so a request sent again is answered but changes nothing twice.
+ */
+async function firstTime(ctx: CommandContext): Promise<boolean> {
+  return ctx.requestKey === undefined || ctx.requestKey === '' ? true : ctx.store.claimRequest(ctx.requestKey);
 }
 
 async function runWithState(cmd: Command, ctx: CommandContext, state: FollowUpState): Promise<CommandResult> {
@@ -85,7 +112,7 @@ async function runWithState(cmd: Command, ctx: CommandContext, state: FollowUpSt
       return read(views.factsReply(incident, factsAsOf(incident, now, cmd.topic), cmd.topic, topics(incident)));
     case 'questions': {
       const states = questionsAsOf(incident.questions, now, cmd.filter);
-      const canRecord = states.some((s) => s.status !== 'answered') && (await ctx.isAdmin());
+      const canRecord = states.some((s) => s.status !== 'answered') && (await adminForDisplay(ctx));
       return read(views.questionsReply(states, cmd.filter, now, zone, canRecord));
     }
     case 'timeline':
@@ -109,17 +136,26 @@ async function runWithState(cmd: Command, ctx: CommandContext, state: FollowUpSt
       return recordChange(cmd, incident, ctx);
     case 'ask': {
       if (incident.permissions.ask === 'admins' && !(await ctx.isAdmin())) return read(followUp.refusalReply('add questions', incident.admins));
+      if (!(await firstTime(ctx))) return read(followUp.replayReply());
       const added = await ctx.store.addQuestion({ text: cmd.text, actor: ctx.actor, at: now }, (taken) => nextQuestionId(ctx.incident, taken));
       const question: Question = { id: added.questionId, text: added.text, history: [], added: { at: added.at, by: added.actor } };
       return { reply: followUp.askedReply(question), changed: true };
     }
     case 'update': {
       if (!(await ctx.isAdmin())) return read(followUp.refusalReply('record updates', incident.admins));
-      const [first = '', ...rest] = cmd.words.split(/\s+/);
-      const expected = incident.expectedUpdates.find((e) => e.id.toLowerCase() === first.toLowerCase());
-      const text = expected ? cmd.words.slice(first.length).trim() : cmd.words;
-      if (expected && rest.length === 0)
-        return read(views.usageReply(specOf('update'), `write what the update says after ${expected.id}`));
+      let expected;
+      let text = cmd.words;
+      if (cmd.expectedId !== undefined) {
+        expected = incident.expectedUpdates.find((e) => e.id === cmd.expectedId);
+        if (!expected) return read(followUp.noSuchExpectedUpdateReply(cmd.expectedId, incident.expectedUpdates.map((e) => e.id)));
+      } else {
+        const [first = '', ...rest] = cmd.words.split(/\s+/);
+        expected = incident.expectedUpdates.find((e) => e.id.toLowerCase() === first.toLowerCase());
+        if (expected) text = cmd.words.slice(first.length).trim();
+        if (expected && rest.length === 0)
+          return read(views.usageReply(specOf('update'), `write what the update says after ${expected.id}`));
+      }
+      if (!(await firstTime(ctx))) return read(followUp.replayReply());
       const u = await ctx.store.recordUpdate({ expectedId: expected?.id, text, url: cmd.url, actor: ctx.actor, at: now });
       return {
         reply: followUp.updateRecordedReply({ when: { at: u.at, dateOnly: false }, text: u.text, url: u.url, expectedId: u.expectedId, by: u.actor }, zone),
@@ -132,6 +168,7 @@ async function runWithState(cmd: Command, ctx: CommandContext, state: FollowUpSt
     case 'remind': {
       const me: Target & { kind: 'user' } = { kind: 'user', id: ctx.actor.id };
       if (ctx.channelId === undefined) return read(subscriptionReply('In the console, reminders print here as they fire.', false));
+      if (!(await firstTime(ctx))) return read(followUp.replayReply());
       const changed = cmd.on ? await ctx.store.reminders.subscribe(me, ctx.actor, now) : await ctx.store.reminders.unsubscribe(me, ctx.actor, now);
       const text = cmd.on
         ? changed ? 'You will receive reminders by DM.' : 'You already receive reminders by DM.'
@@ -140,6 +177,8 @@ async function runWithState(cmd: Command, ctx: CommandContext, state: FollowUpSt
     }
     case 'schedule':
       return read(await schedule(incident, ctx));
+    case 'snooze':
+      return snooze(cmd.series, incident, ctx);
     case 'help':
       return read(views.helpReply(COMMANDS));
     case 'usage':
@@ -162,15 +201,21 @@ async function recordChange(
   if (cmd.name === 'reopen' && before.status === 'open') {
     return read({ summary: `${q.id} is already open.`, blocks: [{ type: 'paragraph', line: [`${q.id} is already open. Nothing was changed.`] }] });
   }
+  if (!(await firstTime(ctx))) return read(followUp.replayReply());
   const change =
     cmd.name === 'reopen'
       ? { questionId: q.id, status: 'open' as const, note: cmd.reason, actor: ctx.actor, at: ctx.now }
       : { questionId: q.id, status: cmd.name === 'answer' ? ('answered' as const) : ('partial' as const), answer: cmd.answer, sourceUrl: cmd.sourceUrl, actor: ctx.actor, at: ctx.now };
   await ctx.store.recordChange(change);
-  const after = applyFollowUps(ctx.incident, await ctx.store.state());
-  const updated = after.questions.find((x) => x.id === q.id) ?? q;
   const verb = cmd.name === 'reopen' ? 'reopened' : cmd.name === 'answer' ? 'marked answered' : 'marked partly answered';
-  return { reply: followUp.changedReply(questionAsOf(updated, ctx.now), verb), changed: true };
+  // Committed: from here on the reply says so, whatever happens to the read-back that shows the question.
+  try {
+    const after = applyFollowUps(ctx.incident, await ctx.store.state());
+    const updated = after.questions.find((x) => x.id === q.id) ?? q;
+    return { reply: followUp.changedReply(questionAsOf(updated, ctx.now), verb), changed: true };
+  } catch {
+    return { reply: followUp.changedBriefly(q.id, verb), changed: true };
+  }
 }
 
 async function channelSubscription(on: boolean, incident: Incident, ctx: CommandContext): Promise<CommandResult> {
@@ -180,6 +225,7 @@ async function channelSubscription(on: boolean, incident: Incident, ctx: Command
   if (incident.permissions.subscribe === 'admins' && !(await ctx.isAdmin()))
     return read(followUp.refusalReply(on ? 'subscribe a channel' : 'unsubscribe a channel', incident.admins));
   const target = { kind: 'channel' as const, id: channel };
+  if (!(await firstTime(ctx))) return read(followUp.replayReply());
   const changed = on ? await ctx.store.reminders.subscribe(target, ctx.actor, ctx.now) : await ctx.store.reminders.unsubscribe(target, ctx.actor, ctx.now);
   const text = on
     ? changed ? 'This channel will receive reminders. `/summit schedule` shows the next ones.' : 'This channel already receives reminders.'
@@ -207,6 +253,29 @@ async function schedule(incident: Incident, ctx: CommandContext): Promise<Reply>
     zone,
     howToSubscribe: dm ? '/summit remind me' : '/summit subscribe',
   });
+}
+
+/**
+ * Snooze 1 day, pressed on a reminder: in a DM it postpones that person's reminders of the series; in a channel it
+ * postpones the channel's, which needs the permission that subscribing the channel needs.
+ */
+async function snooze(series: string, incident: Incident, ctx: CommandContext): Promise<CommandResult> {
+  const channel = ctx.channelId;
+  if (channel === undefined) return read(subscriptionReply('In the console, reminders cannot be snoozed.', false));
+  if (!knownSeries(incident).includes(series)) return read(followUp.unknownSeriesReply());
+  const dm = channel.startsWith('D');
+  if (!dm && incident.permissions.subscribe === 'admins' && !(await ctx.isAdmin())) return read(followUp.refusalReply('snooze a channel’s reminders', incident.admins));
+  if (!(await firstTime(ctx))) return read(followUp.replayReply());
+  const target: Target = dm ? { kind: 'user', id: ctx.actor.id } : { kind: 'channel', id: channel };
+  const zone = incident.reminders?.zone ?? incident.event.timezone;
+  const until = shift(ctx.now, { amount: 1, unit: 'days', text: '1d' }, zone, 1);
+  await ctx.store.reminders.snooze(series, targetKey(target), until, ctx.actor, ctx.now);
+  return { reply: followUp.snoozedReply(dm), changed: true };
+}
+
+/** The reminder series a data set can have: what Snooze may name. */
+function knownSeries(incident: Incident): string[] {
+  return ['countdown', 'digest', ...incident.expectedUpdates.map((u) => `nudge:${u.id}`)];
 }
 
 function findQuestion(incident: Incident, id: string, now: Date): Question | undefined {

@@ -4,6 +4,7 @@ import { handleCommandText } from '../commands/handle';
 import type { Actor, Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
 import type { FollowUpStore } from '../store/repository';
+import { failureReply } from '../views/replies';
 import { toPlainText } from '../views/render-text';
 
 export interface ConsoleDeps {
@@ -36,7 +37,11 @@ export async function runConsole({ incident, clock, store, input, output, intera
     const text = line.trim();
     if (text === 'exit' || text === 'quit') break;
     if (text !== '') {
-      const { reply } = await handleCommandText(text, { incident, now: clock.now(), actor, isAdmin: async () => true, store });
+      const reply = await handleCommandText(text, { incident, now: clock.now(), actor, isAdmin: async () => true, store }).then(
+        (r) => r.reply,
+        // A failure that is not an outage (outages are answered inside the command path): the console carries on.
+        () => failureReply(),
+      );
       output.write(`${toPlainText(reply)}\n\n`);
     }
     prompt();

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { Logger as SlackLogger, LogLevel } from '@slack/bolt';
+import { scrubSecrets } from './secrets';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
@@ -20,18 +21,16 @@ const REDACT = [
   'req.headers.authorization',
 ];
 
-const SECRET_PATTERN = /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)/g;
-
-/** Removes anything shaped like a Slack token from a string (errors from libraries may quote them). */
-export function scrubSecrets(text: string): string {
-  return text.replace(SECRET_PATTERN, (m) => `${m.slice(0, m.indexOf('-') + 1)}[redacted]`);
-}
+export { scrubSecrets };
 
 /**
  * The process logger: structured JSON (pino), secrets redacted. In console mode it writes to stderr so that
- * standard output carries only the bot's replies.
+ * standard output carries only the bot's replies. Every finished line passes through scrubSecrets on its way out,
+ * so a secret nested anywhere in a logged object (an error's response body, say) never reaches the output.
  */
 export function createLogger(level: LogLevelName, destination: 1 | 2 = 1): Logger {
+  const out = pino.destination({ fd: destination, sync: destination === 2 });
+  const scrubbing = { write: (line: string) => out.write(scrubSecrets(line)) };
   return pino(
     {
       level,
@@ -47,7 +46,7 @@ export function createLogger(level: LogLevelName, destination: 1 | 2 = 1): Logge
         },
       },
     },
-    pino.destination({ fd: destination, sync: destination === 2 }),
+    scrubbing,
   );
 }
 

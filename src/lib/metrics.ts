@@ -14,6 +14,7 @@ export class Metrics {
   private readonly reminders = new Counter({ name: 'summit_reminders_total', help: 'Reminder deliveries, by result (sent, late, skipped, failed, retrying)', labelNames: ['result'], registers: [this.registry] });
   private readonly slackErrors = new Counter({ name: 'summit_slack_api_errors_total', help: 'Slack Web API errors, by error code', labelNames: ['code'], registers: [this.registry] });
   private readonly storeErrors = new Counter({ name: 'summit_store_errors_total', help: 'Operations that failed because the store was unavailable', registers: [this.registry] });
+  private readonly internalErrors = new Counter({ name: 'summit_internal_errors_total', help: 'Operations that failed for another reason than an outage, by code', labelNames: ['code'], registers: [this.registry] });
 
   constructor(withProcessMetrics = true) {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'summit_' });
@@ -34,6 +35,11 @@ export class Metrics {
 
   storeError(): void {
     this.storeErrors.inc();
+  }
+
+  /** `code` is a stable code (a driver's error code, a class name), never free text. */
+  internalError(code: string): void {
+    this.internalErrors.inc({ code });
   }
 
   text(): Promise<string> {

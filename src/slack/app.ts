@@ -2,11 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { AppError } from '../lib/errors';
+import { AppError, ConfigError } from '../lib/errors';
 import { ReplyCache } from '../commands/handle';
 import { InFlight } from '../lib/inflight';
 import { boltLogger } from '../lib/logger';
-import type { Settings } from '../settings';
+import type { SlackSettings } from '../settings';
 import { AdminDirectory } from './admins';
 import type { SlackDeps } from './deps';
 import { registerActions, registerReminderActions } from './listeners/actions';
@@ -26,11 +26,36 @@ export interface BotIdentity {
 
 export interface RunningSlackApp {
   app: App;
-  /** Stops taking requests, then waits for work in flight (Home refreshes, confirmations) to finish. */
   /** The HTTP port actually bound (HTTP mode). */
   port?: number;
+  /** Stops taking requests, then waits for work in flight (Home refreshes, confirmations) to finish. */
   stop(): Promise<void>;
+  /** How many pieces of background work are still running (for the shutdown log). */
+  inFlight(): number;
 }
+
+/**
+ * Web API calls made while answering a person (users.info, views.open, views.publish, chat.postMessage for Share,
+ * chat.postEphemeral, response_url): each attempt gets INTERACTIVE_TIMEOUT_MS and one quick retry, so an answer
+ * (or a clear failure) comes within Slack's 3 seconds. A 429 is not waited out: the client would pause its whole
+ * queue, holding every other user's reply behind one method's limit; it fails that call alone instead.
+ * Reminders use their own client and a longer policy (scheduler/slack-poster.ts).
+ */
+export const INTERACTIVE_TIMEOUT_MS = 800;
+const INTERACTIVE_RETRY = { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 100 };
+
+/** fetch with a deadline: Bolt's respond() (response_url) uses the client's fetch, which has none of its own. */
+export function fetchWithTimeout(ms: number): typeof fetch {
+  return (input, init) => {
+    const deadline = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    return fetch(input, { ...init, signal });
+  };
+}
+
+/** auth.test at start: each attempt's timeout, and the bound on the whole check. */
+const AUTH_TEST_TIMEOUT_MS = 3000;
+export const AUTH_TEST_DEADLINE_MS = 8000;
 
 /** /healthz waits this long for the store before calling it unreachable. */
 const HEALTH_TIMEOUT_MS = 1000;
@@ -47,15 +72,19 @@ const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', '
  * Checks the bot token with auth.test before anything starts, so a wrong token ends the process with a clear
  * message (exit code 1) instead of an unhandled rejection deep inside Bolt.
  */
-export async function verifyBotToken(settings: Settings, log: Logger): Promise<BotIdentity> {
-  if (!settings.slack) throw new Error('verifyBotToken needs Slack settings');
+export async function verifyBotToken(settings: SlackSettings, log: Logger): Promise<BotIdentity> {
   const client = new webApi.WebClient(settings.slack.botToken, {
     slackApiUrl: settings.slackApiUrl,
     logger: boltLogger(log),
-    retryConfig: { retries: 2, factor: 1.5, minTimeout: 250, maxTimeout: 1000 },
+    timeout: AUTH_TEST_TIMEOUT_MS,
+    retryConfig: { retries: 1, factor: 1, minTimeout: 500, maxTimeout: 500 },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${AUTH_TEST_DEADLINE_MS / 1000} s`)), AUTH_TEST_DEADLINE_MS);
   });
   try {
-    const r = await client.auth.test();
+    const r = await Promise.race([client.auth.test(), deadline]);
     return { botId: r.bot_id, botUserId: r.user_id, team: r.team };
   } catch (e) {
     const err = e as webApi.WebAPIPlatformError | Error;
@@ -76,6 +105,8 @@ export async function verifyBotToken(settings: Settings, log: Logger): Promise<B
       1,
       { cause: e },
     );
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -89,15 +120,19 @@ export interface BuiltSlackApp {
 
 export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realNow?: () => number): BuiltSlackApp {
   const { settings, incident, log } = deps;
-  const slack = settings.slack;
-  if (!slack) throw new Error('buildSlackApp needs Slack settings');
   const logger = boltLogger(log);
   const common = {
-    token: slack.botToken,
+    token: settings.slack.botToken,
     botId: identity.botId,
     botUserId: identity.botUserId,
     tokenVerificationEnabled: false,
-    clientOptions: { slackApiUrl: settings.slackApiUrl },
+    clientOptions: {
+      slackApiUrl: settings.slackApiUrl,
+      timeout: INTERACTIVE_TIMEOUT_MS,
+      retryConfig: INTERACTIVE_RETRY,
+      rejectRateLimitedCalls: true,
+      fetch: fetchWithTimeout(INTERACTIVE_TIMEOUT_MS),
+    },
     logger,
     // summit-bot keeps no conversation state in Bolt; its per-request middleware is work for nothing.
     convoStore: false as const,
@@ -106,10 +141,10 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   let app: App;
   if (settings.mode === 'socket') {
     // The Socket Mode client makes its own Web API calls (apps.connections.open): point them at SLACK_API_URL too.
-    app = new App({ ...common, appToken: slack.appToken, socketMode: true, installerOptions: { clientOptions: { slackApiUrl: settings.slackApiUrl } } });
+    app = new App({ ...common, appToken: settings.slack.appToken, socketMode: true, installerOptions: { clientOptions: { slackApiUrl: settings.slackApiUrl } } });
   } else {
     const receiver = new SummitHTTPReceiver({
-      signingSecret: slack.signingSecret ?? '',
+      signingSecret: settings.slack.signingSecret,
       logger,
       realNow,
       customRoutes: [
@@ -145,7 +180,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   registerActions(router, listenerDeps);
   registerReminderActions(router, listenerDeps);
   registerViews(router, listenerDeps);
-  router.mount(app);
+  router.mount(app, log, deps.metrics);
   registerEvents(app, listenerDeps);
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
@@ -153,17 +188,38 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   return { app, background };
 }
 
+/** Slowly trickled requests are cut off: a header must arrive within this, a whole request within the next. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+
 /** Starts the app (HTTP on settings.port, or Socket Mode) and returns how to stop it. */
-export async function startSlackApp({ app, background }: BuiltSlackApp, settings: Settings): Promise<RunningSlackApp> {
+export async function startSlackApp({ app, background }: BuiltSlackApp, settings: SlackSettings): Promise<RunningSlackApp> {
   const stop = async () => {
     await app.stop();
     await background.drain();
   };
+  const inFlight = () => background.size;
   if (settings.mode === 'socket') {
     await app.start();
-    return { app, stop };
+    return { app, stop, inFlight };
   }
-  const server = (await app.start(settings.host ? { port: settings.port, host: settings.host } : settings.port)) as Server;
+  let server: Server;
+  try {
+    server = (await app.start(settings.host ? { port: settings.port, host: settings.host } : settings.port)) as Server;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const why = code === 'EADDRINUSE' ? 'is already in use by another program' : code === 'EACCES' ? 'needs privileges this process lacks' : 'is not an address of this machine';
+      throw new ConfigError(
+        'settings_invalid',
+        `Cannot listen on ${settings.host ?? 'all interfaces'}, port ${settings.port}: the ${code === 'EADDRNOTAVAIL' ? 'HOST' : 'port'} ${why}. Set PORT to a free port${code === 'EADDRNOTAVAIL' ? ' and HOST to an address of this machine' : ''}, or stop the other program.`,
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
   const port = (server.address() as AddressInfo).port;
-  return { app, port, stop };
+  return { app, port, stop, inFlight };
 }

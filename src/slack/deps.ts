@@ -5,13 +5,13 @@ import type { Actor, Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
 import type { InFlight } from '../lib/inflight';
 import type { Metrics } from '../lib/metrics';
-import type { Settings } from '../settings';
+import type { SlackSettings } from '../settings';
 import type { FollowUpStore } from '../store/repository';
 import type { AdminDirectory } from './admins';
 
 /** What the Slack listeners need. Built once in buildSlackApp. */
 export interface SlackDeps {
-  settings: Settings;
+  settings: SlackSettings;
   incident: Incident;
   clock: Clock;
   log: Logger;
@@ -26,9 +26,21 @@ export interface ListenerDeps extends SlackDeps {
   replies: ReplyCache;
 }
 
+/** The one way a Slack user becomes an actor: their id, and their name when Slack gave one. */
+export function actorOf(user: { id: string; name?: string; username?: string }, name?: string): Actor {
+  return { id: user.id, name: name || user.name || user.username || user.id };
+}
+
+/** The request key Bolt's context carries (the request's signature, from the HTTP receiver); absent in Socket Mode. */
+export function requestKeyOf(context: Record<string, unknown>): string | undefined {
+  const key = context.requestKey;
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
+
 /** The command context for one Slack user at this moment. */
-export function contextFor(deps: ListenerDeps, actor: Actor, channelId?: string): CommandContext {
+export function contextFor(deps: ListenerDeps, actor: Actor, channelId?: string, requestKey?: string): CommandContext {
   return {
+    requestKey,
     channelId,
     incident: deps.incident,
     now: deps.clock.now(),

@@ -1,29 +1,169 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPReceiver, type HTTPReceiverOptions, type Logger } from '@slack/bolt';
+import { checkSlackPayload } from './payload';
 
 /** Slack signs requests with its clock; five minutes either way is the window it documents. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
 /**
- * Bolt's HTTP receiver, plus the check Bolt leaves out: a request stamped more than five minutes in the future
- * gets 401 like a stale one, so a signed request captured now cannot be replayed later.
+ * The largest body accepted. Slack's largest payload is a view submission of a 100-block modal: 100 sections of
+ * 3,000 characters, even all non-ASCII (3 bytes each in UTF-8, 9 once form-encoded), is 2.7 MB.
+ */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** An unsigned body may be an `ssl_check` (Slack's certificate check): tiny, and answered without any parsing. */
+const SSL_CHECK_MAX_BYTES = 1024;
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+const SIGNATURE = /^v0=[0-9a-f]{64}$/;
+const TIMESTAMP = /^\d{1,12}$/;
+
+/** What a request that passed the screen carries into Bolt's context: its signature, unique per request. */
+export interface ScreenedRequest extends IncomingMessage {
+  rawBody?: Buffer;
+}
+
+export interface SummitReceiverOptions extends HTTPReceiverOptions {
+  logger: Logger;
+  signingSecret: string;
+  realNow?: () => number;
+}
+
+/**
+ * Bolt's HTTP receiver behind a screen that every POST passes first. Bolt itself decodes a form body before it
+ * checks the signature (for `ssl_check`), so one large unsigned body could exhaust the heap; here nothing is
+ * parsed until the signature is verified over the raw bytes:
+ * - a media type other than form or JSON gets 415, a body over MAX_BODY_BYTES 413 (by its Content-Length at once,
+ *   or as soon as the stream passes the limit);
+ * - missing or malformed signature headers, or a timestamp more than five minutes off either way (Bolt checks only
+ *   the past), get 401 without reading the body;
+ * - the HMAC is computed as the body streams in, so checking it is linear and never holds the event loop;
+ * - a verified body that lacks the fields Slack always sends gets 400 before any listener runs.
+ * The verified bytes are handed to Bolt as its already-buffered body, so they are read once.
  */
 export class SummitHTTPReceiver extends HTTPReceiver {
-  constructor(options: HTTPReceiverOptions & { logger: Logger; realNow?: () => number }) {
-    super(options);
-    const realNow = options.realNow ?? Date.now;
-    const log = options.logger;
+  constructor(options: SummitReceiverOptions) {
+    super({
+      ...options,
+      bodyLimit: MAX_BODY_BYTES,
+      // The signature identifies one request: the command path uses it to apply a change only once.
+      customPropertiesExtractor: (req) => ({ requestKey: String(req.headers['x-slack-signature'] ?? '') }),
+    });
+    const screen = new RequestScreen(options.signingSecret, options.logger, options.realNow ?? Date.now);
     const inner = this.requestListener;
     this.requestListener = (req: IncomingMessage, res: ServerResponse) => {
-      const header = req.headers['x-slack-request-timestamp'];
-      const ts = typeof header === 'string' ? Number(header) : NaN;
-      if (req.method === 'POST' && Number.isFinite(ts) && ts - realNow() / 1000 > MAX_CLOCK_SKEW_SECONDS) {
-        log.warn('Rejected a request whose x-slack-request-timestamp is more than 5 minutes in the future');
-        res.writeHead(401).end();
-        req.resume();
-        return;
-      }
-      inner(req, res);
+      if (req.method !== 'POST') return inner(req, res);
+      void screen.check(req, res).then((passed) => {
+        if (passed) inner(req, res);
+      });
     };
   }
+}
+
+/** The checks themselves, separate from Bolt so each rule reads on its own. */
+export class RequestScreen {
+  constructor(
+    private readonly secret: string,
+    private readonly log: Logger,
+    private readonly realNow: () => number,
+  ) {}
+
+  /** True when the request may go on to Bolt; otherwise it has been answered. Never throws. */
+  async check(req: ScreenedRequest, res: ServerResponse): Promise<boolean> {
+    try {
+      return await this.checkOrAnswer(req, res);
+    } catch (error) {
+      this.log.warn(`Rejected a request that could not be read: ${(error as Error).message}`);
+      refuse(req, res, 400);
+      return false;
+    }
+  }
+
+  private async checkOrAnswer(req: ScreenedRequest, res: ServerResponse): Promise<boolean> {
+    const mediaType = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (mediaType !== FORM && mediaType !== JSON_TYPE) return refuse(req, res, 415);
+    // Bolt compares the content type exactly; parameters such as a charset would send a form to its JSON parser.
+    req.headers['content-type'] = mediaType;
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > MAX_BODY_BYTES) return refuse(req, res, 413);
+
+    const signature = req.headers['x-slack-signature'];
+    const timestamp = req.headers['x-slack-request-timestamp'];
+    if (typeof signature !== 'string' || typeof timestamp !== 'string' || !SIGNATURE.test(signature) || !TIMESTAMP.test(timestamp)) {
+      if (mediaType === FORM && declared <= SSL_CHECK_MAX_BYTES) return this.sslCheck(req, res);
+      this.log.warn('Rejected a request without a well-formed Slack signature');
+      return refuse(req, res, 401);
+    }
+    if (Math.abs(Number(timestamp) - this.realNow() / 1000) > MAX_CLOCK_SKEW_SECONDS) {
+      this.log.warn('Rejected a request whose x-slack-request-timestamp is more than 5 minutes off');
+      return refuse(req, res, 401);
+    }
+
+    const hmac = createHmac('sha256', this.secret).update(`v0:${timestamp}:`);
+    const body = await readLimited(req, MAX_BODY_BYTES, (chunk) => hmac.update(chunk));
+    if (body === undefined) return refuse(req, res, 413);
+    const expected = Buffer.from(`v0=${hmac.digest('hex')}`);
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      this.log.warn('Rejected a request with a bad signature');
+      return refuse(req, res, 401);
+    }
+    const problem = checkSlackPayload(mediaType === FORM ? 'form' : 'json', body);
+    if (problem) {
+      this.log.warn(`Rejected a signed request that Slack would not send: ${problem}`);
+      return refuse(req, res, 400);
+    }
+    req.rawBody = body;
+    return true;
+  }
+
+  /** Slack's unsigned certificate check: `ssl_check=1` gets 200; any other unsigned body 401. */
+  private async sslCheck(req: ScreenedRequest, res: ServerResponse): Promise<boolean> {
+    const body = await readLimited(req, SSL_CHECK_MAX_BYTES, () => undefined);
+    const isCheck = body !== undefined && new URLSearchParams(body.toString('utf8')).get('ssl_check') === '1';
+    if (!isCheck) this.log.warn('Rejected a request without a well-formed Slack signature');
+    return refuse(req, res, isCheck ? 200 : 401);
+  }
+}
+
+/**
+ * Reads a body of at most `limit` bytes, handing each chunk to `onChunk` as it arrives. Resolves undefined (and
+ * stops reading) as soon as the body passes the limit.
+ */
+function readLimited(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer) => void): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        resolve(undefined);
+        return;
+      }
+      onChunk(chunk);
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * Answers with a status and no body, then lets the rest of the request go: drained up to the body limit (so the
+ * client reads the answer), the connection cut beyond it.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number): false {
+  if (!res.headersSent) res.writeHead(status, { 'content-length': '0', connection: 'close' }).end();
+  let drained = 0;
+  req.removeAllListeners('data');
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > MAX_BODY_BYTES) req.destroy();
+  });
+  req.resume();
+  return false;
 }

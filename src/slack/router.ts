@@ -1,6 +1,9 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { StoreUnavailableError } from '../lib/errors';
-import { storeDownReply } from '../views/replies';
+import type { Logger } from 'pino';
+import { AdminCheckError, StoreFailedError, StoreUnavailableError } from '../lib/errors';
+import type { Metrics } from '../lib/metrics';
+import { adminUnconfirmedReply } from '../views/follow-up';
+import { failureReply, storeDownReply } from '../views/replies';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
@@ -25,16 +28,22 @@ export class ListenerRouter {
     this.views.set(callbackId, handler);
   }
 
-  mount(app: App): void {
+  mount(app: App, log: Logger, metrics: Metrics): void {
     app.action<BlockAction<ButtonAction>>(OUR_IDS, async (args) => {
       const handler = this.actions.get(args.action.action_id);
       if (!handler) return args.ack();
       try {
         await handler(args);
       } catch (error) {
-        // Handlers ack first; a store that stopped answering is told to the person who pressed the button.
-        if (!(error instanceof StoreUnavailableError) || !args.body.response_url) throw error;
-        await args.respond({ response_type: 'ephemeral', replace_original: false, text: storeDownReply().summary });
+        // Handlers ack first; what went wrong is told to the person who pressed the button, and nothing changed.
+        const reply = error instanceof StoreUnavailableError ? storeDownReply() : error instanceof AdminCheckError ? adminUnconfirmedReply() : failureReply();
+        if (error instanceof StoreUnavailableError) metrics.storeError();
+        else if (!(error instanceof AdminCheckError)) {
+          const code = error instanceof StoreFailedError ? error.detail : 'listener';
+          log.error({ err: error, action: args.action.action_id, code }, 'button failed');
+          metrics.internalError(code);
+        }
+        if (args.body.response_url) await args.respond({ response_type: 'ephemeral', replace_original: false, text: reply.summary }).catch(() => undefined);
       }
     });
     app.view(OUR_IDS, async (args) => {

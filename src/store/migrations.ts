@@ -97,6 +97,16 @@ export function migrations(seam: DialectSeam): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_request_seen': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('request_seen')
+          .addColumn('request_key', 'text', (c) => c.primaryKey())
+          .addColumn('seen_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('request_seen_by_time').on('request_seen').column('seen_at').execute();
+      },
+    },
   };
 }
 

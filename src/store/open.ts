@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { ConfigError, StoreUnavailableError } from '../lib/errors';
+import { ConfigError, StoreFailedError, StoreUnavailableError } from '../lib/errors';
 import type { DatabaseSettings } from '../settings';
 import { postgresSeam, sqliteSeam, type DialectSeam } from './dialect';
 import { migrationProvider, migrations } from './migrations';
@@ -19,9 +19,9 @@ const BUSY_TIMEOUT_MS = 5000;
  * it from opening safely (an unwritable folder, a file that is not a database, a schema newer than this code)
  * is a ConfigError (exit 2) naming the file and the fix; the file is never overwritten.
  */
-export async function openStore(settings: DatabaseSettings, log: Logger): Promise<FollowUpStore> {
-  if (settings.kind === 'postgres') return openPostgres(settings.url, log);
-  const raw = openSqlite(settings.path);
+export async function openStore(settings: DatabaseSettings, log: Logger, options: { connectMs?: number } = {}): Promise<FollowUpStore> {
+  if (settings.kind === 'postgres') return openPostgres(settings.url, log, options.connectMs ?? 0);
+  const raw = openSqlite(settings.path, settings.isDefault === true);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   await prepare(db, sqliteSeam, describeSqlite(settings.path), log);
   const dataVersion = raw.prepare('pragma data_version').pluck();
@@ -29,8 +29,35 @@ export async function openStore(settings: DatabaseSettings, log: Logger): Promis
 }
 
 /**
- * The store as the rest of the bot sees it: any failure of a read or write surfaces as a StoreUnavailableError,
- * which the commands and the scheduler know how to live with until the database is back.
+ * Errors that mean "the database is not answering" (an outage the bot lives through), as opposed to an operation
+ * that failed on a database that answered (a constraint, a bug). Node's socket errors, PostgreSQL's connection and
+ * shutdown classes (08xxx, 57P01-57P03, 53xxx), pg's own connection messages, and SQLite's busy, I/O and closed
+ * states.
+ */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNREACHABLE_MESSAGES = /connection terminated|timeout exceeded when trying to connect|connection error|cannot use a pool after calling end|connection is not open|driver has already been destroyed|not queryable/i;
+
+export function isUnreachable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (NETWORK_CODES.has(code)) return true;
+  if (/^(08|53|57P0[123])/.test(code)) return true;
+  if (/^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|PROTOCOL|NOTADB|CORRUPT)/.test(code)) return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && UNREACHABLE_MESSAGES.test(message);
+}
+
+/** A short, stable description of a failed store operation for the log and metrics (never user text). */
+function failureCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[A-Za-z0-9_]{1,40}$/.test(code)) return code;
+  return error instanceof Error ? error.name : 'unknown';
+}
+
+/**
+ * The store as the rest of the bot sees it: a database that stops answering surfaces as a StoreUnavailableError,
+ * which the commands and the scheduler know how to live with until the database is back; any other failure as a
+ * StoreFailedError (the transaction rolled back, so nothing changed).
  */
 function guarded(store: FollowUpStore): FollowUpStore {
   const wrap = <T extends object>(target: T): T =>
@@ -41,7 +68,8 @@ function guarded(store: FollowUpStore): FollowUpStore {
         if (typeof value !== 'function' || prop === 'close' || prop === 'ping' || prop === 'constructor') return value;
         return (...args: unknown[]) =>
           (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args).catch((e: unknown) => {
-            throw e instanceof StoreUnavailableError ? e : new StoreUnavailableError({ cause: e });
+            if (e instanceof StoreUnavailableError || e instanceof StoreFailedError) throw e;
+            throw isUnreachable(e) ? new StoreUnavailableError({ cause: e }) : new StoreFailedError(failureCode(e), { cause: e });
           });
       },
     });
@@ -51,7 +79,7 @@ function guarded(store: FollowUpStore): FollowUpStore {
 /** Connections each replica keeps to PostgreSQL. */
 const PG_POOL_SIZE = 10;
 
-async function openPostgres(url: string, log: Logger): Promise<FollowUpStore> {
+async function openPostgres(url: string, log: Logger, connectMs: number): Promise<FollowUpStore> {
   const where = `the PostgreSQL store at ${redactUrl(url)}`;
   const pool = new Pool({ connectionString: url, max: PG_POOL_SIZE, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
   // A connection that drops must never crash the process. pg emits 'error' on the client itself when the socket
@@ -60,7 +88,7 @@ async function openPostgres(url: string, log: Logger): Promise<FollowUpStore> {
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
   try {
-    await pool.query('select 1');
+    await connectWithin(pool, connectMs, where, log);
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw new ConfigError('store_unavailable', `Cannot connect to ${where}: ${(e as Error).message}. Check DATABASE_URL and that the server is running.`, { cause: e });
@@ -68,6 +96,28 @@ async function openPostgres(url: string, log: Logger): Promise<FollowUpStore> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await prepare(db, postgresSeam, where, log);
   return guarded(new FollowUpStore(db, postgresSeam));
+}
+
+/**
+ * Start-up through a database outage: tries the first connection until it works or `ms` has passed, waiting a
+ * little longer after each failure (0.5 s doubling to 5 s) and saying so once per attempt. Errors that will not go
+ * away by waiting (a wrong password, a database that does not exist) end it at once.
+ */
+async function connectWithin(pool: Pool, ms: number, where: string, log: Logger): Promise<void> {
+  const until = Date.now() + ms;
+  for (let attempt = 1, wait = 500; ; attempt++, wait = Math.min(wait * 2, 5000)) {
+    try {
+      await pool.query('select 1');
+      if (attempt > 1) log.info({ attempt }, `connected to ${where}`);
+      return;
+    } catch (e) {
+      const left = until - Date.now();
+      if (!isUnreachable(e) || left <= 0) throw e;
+      const pause = Math.min(wait, left);
+      log.warn({ attempt, retryInMs: pause, error: (e as Error).message }, `${where} does not answer yet; retrying (DATABASE_CONNECT_SECONDS bounds the wait)`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }
 
 /** A database URL fit for a log line or an error: no password. */
@@ -85,10 +135,18 @@ function describeSqlite(file: string): string {
   return file === ':memory:' ? 'the in-memory SQLite store' : `the SQLite store ${file}`;
 }
 
-function openSqlite(file: string): SqliteDatabase.Database {
+function openSqlite(file: string, isDefault: boolean): SqliteDatabase.Database {
   const where = describeSqlite(file);
   const fix = 'Set DATABASE_URL=sqlite:<a writable path>, or fix the folder permissions.';
-  if (file !== ':memory:') {
+  // Only the default data/ folder is made; a path someone wrote must name a folder that exists, so a typo in
+  // DATABASE_URL never creates folders elsewhere.
+  if (file !== ':memory:' && !isDefault && !existsSync(path.dirname(path.resolve(file)))) {
+    throw new ConfigError(
+      'store_unavailable',
+      `The folder of ${where} (${path.dirname(path.resolve(file))}) does not exist. Create it, or fix DATABASE_URL (sqlite:<path to a file in an existing folder>).`,
+    );
+  }
+  if (file !== ':memory:' && isDefault) {
     try {
       mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     } catch (e) {

@@ -8,6 +8,9 @@ import type { Database } from './schema';
 export type NewChange = Omit<RecordedChange, 'id'>;
 export type NewUpdate = Omit<RecordedUpdate, 'id'>;
 
+/** How long a request key is remembered: twice Slack's five-minute signature window. */
+export const REQUEST_KEY_TTL_MS = 10 * 60_000;
+
 /**
  * The one store layer: append-only writes, each with its audit row in the same transaction, and reads that
  * return plain records. The same code runs on SQLite and PostgreSQL.
@@ -176,6 +179,22 @@ export class FollowUpStore {
     const result = await this.db.transaction().execute(work);
     this.ownWrites += 1;
     return result;
+  }
+
+  /**
+   * Claims a request key: true the first time, false if it was claimed within REQUEST_KEY_TTL_MS (a replay).
+   * Keys are kept by real time, since Slack's signature window is real time whatever the bot's clock says; old
+   * ones are cleared as new ones arrive. One atomic insert, so two replicas cannot both claim the same key.
+   */
+  async claimRequest(key: string, realNow: Date = new Date()): Promise<boolean> {
+    const expired = new Date(realNow.getTime() - REQUEST_KEY_TTL_MS).toISOString();
+    await this.db.deleteFrom('request_seen').where('seen_at', '<', expired).execute();
+    const r = await this.db
+      .insertInto('request_seen')
+      .values({ request_key: key.slice(0, 200), seen_at: realNow.toISOString() })
+      .onConflict((oc) => oc.column('request_key').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
   /** Whether the database answers (for /healthz). */

@@ -86,6 +86,12 @@ export interface SchedulerStateTable {
   value: string;
 }
 
+/** Signed requests that changed something, kept a little longer than Slack's five-minute signature window. */
+export interface RequestSeenTable {
+  request_key: string;
+  seen_at: string;
+}
+
 export interface Database {
   question_change: QuestionChangeTable;
   added_question: AddedQuestionTable;
@@ -95,4 +101,5 @@ export interface Database {
   delivery: DeliveryTable;
   snooze: SnoozeTable;
   scheduler_state: SchedulerStateTable;
+  request_seen: RequestSeenTable;
 }

@@ -97,3 +97,42 @@ export function noSuchQuestionReply(id: string, open: string[]): Reply {
     blocks: [paragraph(`No question ${id}. ${hint}. `, code('/summit questions all'), ' lists every question. Nothing was changed.')],
   };
 }
+
+/** A change was committed but the question could not be read back to show it: the receipt still says recorded. */
+export function changedBriefly(questionId: string, verb: string): Reply {
+  return {
+    summary: `${questionId} ${verb}.`,
+    blocks: [paragraph('Recorded: ', bold(questionId), ` ${verb}.`), note(code(`/summit history ${questionId}`), ' shows every change.')],
+    share: `history ${questionId}`,
+  };
+}
+
+/** The same signed request arrived again: it was answered the first time and changes nothing now. */
+export function replayReply(): Reply {
+  const text = 'That request was already handled, so it was not applied again.';
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
+/** Slack could not say whether the user is an admin (users.info failed or was slow). */
+export function adminUnconfirmedReply(): Reply {
+  const text = 'I could not confirm with Slack that you are an admin just now, so nothing was changed. Please try again in a moment.';
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
+export function noSuchExpectedUpdateReply(id: string, known: string[]): Reply {
+  const hint = known.length > 0 ? `Expected updates: ${known.join(', ')}.` : 'The data set expects no update.';
+  return {
+    summary: `No expected update ${id}. ${hint}`,
+    blocks: [paragraph('No expected update ', code(id), `. ${hint} Nothing was changed.`)],
+  };
+}
+
+export function unknownSeriesReply(): Reply {
+  const text = 'That reminder is no longer planned, so there is nothing to snooze. Nothing was changed.';
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
+export function snoozedReply(dm: boolean): Reply {
+  const text = `Snoozed: no more of these reminders ${dm ? 'for you' : 'here'} until the same time tomorrow.`;
+  return { summary: text, blocks: [paragraph(text)] };
+}

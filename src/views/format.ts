@@ -48,9 +48,3 @@ export function formatInZone(at: Date, zone: string, withTime: boolean): string 
 export function shortDate(at: Date, zone: string): string {
   return memo(`S ${zone} ${at.getTime()}`, () => DateTime.fromJSDate(at, { zone }).toFormat('LLL d, yyyy', { locale: 'en-US' }));
 }
-
-/** Removes control characters (other than tab and newline) that would garble a reply. */
-export function stripControl(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
-}

@@ -1,7 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
-import { TEXT_LIMITS } from '../commands/grammar';
-import { isHttpUrl } from '../lib/urls';
+import { CHANNEL_ID, checkText, checkUrl, DATASET_ID, QUESTION_ID, TEXT_LIMITS, type Checked, type TextKind } from '../lib/text';
 import type { QuestionState } from '../core/questions';
 import { escapeMrkdwn, truncate } from './format';
 import { ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from './ids';
@@ -59,15 +58,26 @@ export function recordAnswerModal(state: QuestionState, meta: AnswerModalMetadat
   ]);
 }
 
-const httpUrl = z
-  .string()
-  .max(TEXT_LIMITS.url, `At most ${TEXT_LIMITS.url} characters.`)
-  .refine(isHttpUrl, 'Give an http:// or https:// link, or leave it empty.');
+/** "the answer is 2400 characters; at most 2000" -> "The answer is 2400 characters; at most 2000." */
+const sentence = (fragment: string): string => `${fragment.charAt(0).toUpperCase()}${fragment.slice(1)}.`;
+
+/** A form field held to the same check as the slash command's text (lib/text.ts). */
+function checked<T>(check: (raw: string) => Checked<T>) {
+  return z.string().transform((raw, ctx) => {
+    const r = check(raw);
+    if (r.ok) return r.value;
+    ctx.addIssue({ code: 'custom', message: sentence(r.problem) });
+    return z.NEVER;
+  });
+}
+const formText = (kind: TextKind) => checked((raw) => checkText(kind, raw));
+/** An optional link: empty means none. */
+const formUrl = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), checked(checkUrl).optional());
 
 const submissionSchema = z.object({
   status: z.enum(['answered', 'partial'], { error: 'Choose answered or partly answered.' }),
-  answer: z.string().trim().min(1, 'Write the answer.').max(TEXT_LIMITS.answer, `At most ${TEXT_LIMITS.answer} characters.`),
-  sourceUrl: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), httpUrl.optional()),
+  answer: formText('answer'),
+  sourceUrl: formUrl,
 });
 
 export type AnswerSubmission = z.infer<typeof submissionSchema>;
@@ -105,13 +115,23 @@ function errorsByBlock(issues: z.core.$ZodIssue[], blockOf: (field: string) => s
   return errors;
 }
 
-export function parseAnswerMetadata(text: string): AnswerModalMetadata | undefined {
+/** private_metadata comes back from Slack as we wrote it, but is checked like any input: known shapes, bounded. */
+const channelId = z.string().regex(CHANNEL_ID).optional();
+const answerMetadata = z.object({ questionId: z.string().regex(QUESTION_ID), channelId });
+const updateMetadata = z.object({ expectedId: z.string().regex(DATASET_ID), channelId });
+
+function parseMetadata<T>(schema: z.ZodType<T>, text: string): T | undefined {
+  if (text.length > 500) return undefined;
   try {
-    const m = JSON.parse(text) as Partial<AnswerModalMetadata>;
-    return typeof m.questionId === 'string' ? { questionId: m.questionId, channelId: typeof m.channelId === 'string' ? m.channelId : undefined } : undefined;
+    const r = schema.safeParse(JSON.parse(text));
+    return r.success ? r.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+export function parseAnswerMetadata(text: string): AnswerModalMetadata | undefined {
+  return parseMetadata(answerMetadata, text);
 }
 
 export interface UpdateModalMetadata {
@@ -139,8 +159,8 @@ export function recordUpdateModal(expectedId: string, text: string, meta: Update
 }
 
 const updateSchema = z.object({
-  text: z.string().trim().min(1, 'Write what the update says.').max(TEXT_LIMITS.update, `At most ${TEXT_LIMITS.update} characters.`),
-  url: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), httpUrl.optional()),
+  text: formText('update'),
+  url: formUrl,
 });
 
 export type UpdateSubmission = z.infer<typeof updateSchema>;
@@ -154,10 +174,15 @@ export function parseUpdateSubmission(values: StateValues): { ok: true; value: U
 }
 
 export function parseUpdateMetadata(text: string): UpdateModalMetadata | undefined {
-  try {
-    const m = JSON.parse(text) as Partial<UpdateModalMetadata>;
-    return typeof m.expectedId === 'string' ? { expectedId: m.expectedId, channelId: typeof m.channelId === 'string' ? m.channelId : undefined } : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseMetadata(updateMetadata, text);
+}
+
+/** A modal that only tells something (a refusal where there is no response_url, as on the Home tab). */
+export function noticeModal(text: string): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'summit-bot' },
+    close: { type: 'plain_text', text: 'OK' },
+    blocks: [{ type: 'section', text: { type: 'plain_text', text: truncate(text, 3000) } }],
+  };
 }

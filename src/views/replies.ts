@@ -4,7 +4,7 @@ import type { QuestionCounts, QuestionState } from '../core/questions';
 import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
 import type { CommandSpec } from '../commands/grammar';
 import type { StatusChange } from '../incident/model';
-import { bold, code, date, divider, header, item, link, list, note, paragraph, type Button, type DocBlock, type Inline, type Line, type Reply } from './doc';
+import { bold, code, date, divider, header, item, link, list, note, paragraph, type Button, type Inline, type Line, type Reply } from './doc';
 import { shortDate } from './format';
 import { ACTIONS } from './ids';
 
@@ -197,12 +197,36 @@ export function changeWhen(c: StatusChange, zone: string): Inline {
   return date(c.when.at, zone, !c.when.dateOnly);
 }
 
+export function notShareableReply(): Reply {
+  const text = 'That reply cannot be shared.';
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
+/** Sharing failed: because the bot is not in the conversation (how to invite it), or for another reason. */
+export function cannotPostReply(notMember: boolean): Reply {
+  const text = notMember
+    ? 'I can’t post in this conversation. Invite me with /invite @summit-bot (or share from a channel I’m in), then try again.'
+    : 'Sorry, sharing failed. Please try again.';
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
+/** Something failed that is not an outage: the transaction rolled back, so nothing changed. */
+export function failureReply(): Reply {
+  const text = 'Sorry, something went wrong answering that, and nothing was changed. Please try again; if it keeps happening, tell whoever runs summit-bot.';
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
 export function storeDownReply(): Reply {
   const text = 'State is unavailable right now, so nothing was recorded or read. Please try again in a moment.';
   return { summary: text, blocks: [paragraph(text)] };
 }
 
-/** Added to a data-set-only answer while the store is down. */
-export function storeDownNote(): DocBlock {
-  return note('Recorded answers and updates are unavailable right now: this shows the data set alone. Try again in a moment.');
+const DEGRADED = 'Recorded answers and updates are unavailable right now: this shows the data set alone, without what was recorded in Slack.';
+
+/**
+ * A reply made without the store says so first, in its blocks and in its fallback text, so nobody takes the data
+ * set's view for the recorded state.
+ */
+export function degraded(reply: Reply): Reply {
+  return { summary: `${DEGRADED} ${reply.summary}`, blocks: [paragraph(bold(DEGRADED)), ...reply.blocks], share: undefined };
 }

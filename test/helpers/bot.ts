@@ -2,7 +2,7 @@ import type { Incident } from '../../src/incident/model';
 import type { FollowUpStore } from '../../src/store/repository';
 import type { Clock } from '../../src/lib/clock';
 import { Metrics } from '../../src/lib/metrics';
-import type { Settings } from '../../src/settings';
+import type { HttpSettings } from '../../src/settings';
 import { buildSlackApp, startSlackApp, type RunningSlackApp } from '../../src/slack/app';
 import { FakeSlack } from './fake-slack';
 import { silent, testStore } from './store';
@@ -25,7 +25,7 @@ export async function startTestBot(incident: Incident, clock: Clock, options: { 
   const store = options.store ?? (await testStore());
   const fake = new FakeSlack();
   const slackApiUrl = await fake.start();
-  const settings: Settings = {
+  const settings: HttpSettings = {
     mode: 'http',
     slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET },
     port: 0,
@@ -34,6 +34,8 @@ export async function startTestBot(incident: Incident, clock: Clock, options: { 
     configPath: 'config/summit.yaml',
     logLevel: 'error',
     database: { kind: 'sqlite', path: ':memory:' },
+    shutdownGraceMs: 10_000,
+    databaseConnectMs: 0,
   };
   const app = buildSlackApp({ settings, incident, clock, log: silent, store, metrics: new Metrics(false) }, { botId: 'BBOT', botUserId: 'UBOT' }, options.realNow);
   const running = await startSlackApp(app, settings);

@@ -172,7 +172,7 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       response_action: 'errors',
-      errors: { [ANSWER_MODAL.answer.block]: 'Write the answer.', [ANSWER_MODAL.source.block]: 'Give an http:// or https:// link, or leave it empty.' },
+      errors: { [ANSWER_MODAL.answer.block]: 'Write the answer.', [ANSWER_MODAL.source.block]: 'The source must be an http:// or https:// URL, not "javascript:alert(1)".' },
     });
     expect(await bot.store.auditLog()).toEqual([]);
   });
@@ -223,13 +223,22 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
     });
 
     test('"Snooze 1 day" snoozes that series for that channel (or, in a DM, that person)', async () => {
-      await interact(buttonPress({ actionId: ACTIONS.snooze, value: 'nudge:post-summit', userId: MEMBER, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('s1') }));
+      await interact(buttonPress({ actionId: ACTIONS.snooze, value: 'nudge:post-summit', userId: LISTED_ADMIN, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('s1') }));
       await interact(buttonPress({ actionId: ACTIONS.snooze, value: 'countdown', userId: MEMBER, channelId: 'D0DM', responseUrl: bot.fake.hookUrl('s2') }));
       await eventually(() => (bot.fake.callsTo('response_url').length === 2 ? true : undefined));
       const snoozes = await bot.store.reminders.snoozes();
       const day = new Date(clock.now().getTime() + 86_400_000).toISOString();
       expect(snoozes.get('nudge:post-summit channel:C0GENERAL')?.toISOString()).toBe(day);
       expect(snoozes.get(`countdown user:${MEMBER}`)?.toISOString()).toBe(day);
+    });
+
+    test('snoozing a channel needs the permission subscribing it needs; a forged series is refused; nothing stored', async () => {
+      await interact(buttonPress({ actionId: ACTIONS.snooze, value: 'countdown', userId: MEMBER, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('s3') }));
+      expect(String((await eventually(() => bot.fake.callsTo('response_url')[0])).body.text)).toMatch(/^Only admins can snooze a channel’s reminders/);
+      await interact(buttonPress({ actionId: ACTIONS.snooze, value: 'x'.repeat(100_000), userId: LISTED_ADMIN, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('s4') }));
+      expect(String((await eventually(() => bot.fake.callsTo('response_url')[1])).body.text)).toMatch(/nothing to snooze/);
+      expect((await bot.store.reminders.snoozes()).size).toBe(0);
+      expect(await bot.store.auditLog()).toEqual([]);
     });
 
     test('"Record update" opens the update modal for admins; its submission records the update', async () => {
@@ -254,7 +263,7 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
           },
         });
       const bad = await submit('', 'nope');
-      expect(bad.body).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL.text.block]: 'Write what the update says.', [UPDATE_MODAL.url.block]: 'Give an http:// or https:// link, or leave it empty.' } });
+      expect(bad.body).toMatchObject({ response_action: 'errors', errors: { [UPDATE_MODAL.text.block]: 'Write the update.', [UPDATE_MODAL.url.block]: 'The source must be an http:// or https:// URL, not "nope".' } });
       expect((await bot.store.state()).updates).toEqual([]);
       const good = await submit('Microsoft posted a summary', 'https://example.com/s');
       expect(good.body).toBeUndefined();

@@ -2,36 +2,44 @@ import type { App } from '@slack/bolt';
 import { handleCommandText } from '../../commands/handle';
 import { parseCommand } from '../../commands/grammar';
 import type { CommandResult } from '../../commands/run';
+import { StoreFailedError } from '../../lib/errors';
 import type { Reply } from '../../views/doc';
+import { failureReply } from '../../views/replies';
 import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
-import { contextFor, type ListenerDeps } from '../deps';
+import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
 import { SUMMIT_COMMAND } from '../../views/ids';
 
 /** Past this, the reply goes by response_url instead of in the ack, so Slack's 3 seconds are never missed. */
 export const ACK_DEADLINE_MS = 2000;
 
-const FAILED = 'Sorry, something went wrong answering that, and nothing was changed. Please try again; if it keeps happening, tell whoever runs summit-bot.';
-
 /** /summit: thin: ack (with the reply when it is ready in time), then refresh the Home tab after a change. */
 export function registerCommands(app: App, deps: ListenerDeps): void {
-  app.command(SUMMIT_COMMAND, async ({ command, ack, respond, client }) => {
+  app.command(SUMMIT_COMMAND, async ({ command, ack, respond, client, context }) => {
     const started = Date.now();
-    const actor = { id: command.user_id, name: command.user_name || command.user_id };
-    const work = handleCommandText(command.text ?? '', contextFor(deps, actor, command.channel_id), deps.replies);
+    const actor = actorOf({ id: command.user_id }, command.user_name);
+    const work = handleCommandText(command.text ?? '', contextFor(deps, actor, command.channel_id, requestKeyOf(context)), deps.replies);
     let result: (CommandResult & { verb: string }) | undefined;
+    let acked = false;
     try {
       result = await withDeadline(work, ACK_DEADLINE_MS);
-      if (result) await ack({ response_type: 'ephemeral', ...rendered(result) });
-      else {
+      if (result) {
+        acked = true;
+        await ack({ response_type: 'ephemeral', ...rendered(result) });
+      } else {
+        acked = true;
         await ack();
         result = await work;
         await respond({ response_type: 'ephemeral', ...rendered(result) });
       }
     } catch (error) {
-      deps.log.error({ err: error, user: actor.id }, 'command failed');
+      const code = error instanceof StoreFailedError ? error.detail : 'listener';
+      deps.log.error({ err: error, user: actor.id, code }, 'command failed');
+      deps.metrics.internalError(code);
       deps.metrics.command(verbOf(command.text), (Date.now() - started) / 1000, 'error');
-      if (result === undefined) await ack({ response_type: 'ephemeral', text: FAILED }).catch(() => respond({ response_type: 'ephemeral', text: FAILED }));
+      const failed = { response_type: 'ephemeral' as const, ...toSlackMessage(failureReply()) };
+      if (!acked) await ack(failed);
+      else await respond(failed).catch((e: unknown) => deps.log.warn({ err: e }, 'could not tell the user the command failed'));
       return;
     }
     const verb = result.verb;

@@ -4,12 +4,12 @@ import { runCommand } from '../../commands/run';
 import { CALLBACKS, ANSWER_MODAL, UPDATE_MODAL } from '../../views/ids';
 import { parseAnswerMetadata, parseAnswerSubmission, parseUpdateMetadata, parseUpdateSubmission } from '../../views/modals';
 import { toSlackMessage } from '../../views/render-slack';
-import { contextFor, type ListenerDeps } from '../deps';
+import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
 
 /** The record-answer modal: invalid input shows inline and stores nothing; valid input takes the command path. */
 export function registerViews(router: ListenerRouter, deps: ListenerDeps): void {
-  router.view(CALLBACKS.recordAnswerModal, async ({ ack, body, view, client }) => {
+  router.view(CALLBACKS.recordAnswerModal, async ({ ack, body, view, client, context }) => {
     const meta = parseAnswerMetadata(view.private_metadata);
     const parsed = parseAnswerSubmission(view.state.values as Parameters<typeof parseAnswerSubmission>[0]);
     if (!parsed.ok) {
@@ -20,8 +20,8 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       await ack({ response_action: 'errors', errors: { [ANSWER_MODAL.answer.block]: 'This form has expired. Close it and press Record answer again.' } });
       return;
     }
-    const actor = { id: body.user.id, name: body.user.name || body.user.id };
-    const ctx = contextFor(deps, actor);
+    const actor = actorOf(body.user);
+    const ctx = contextFor(deps, actor, undefined, requestKeyOf(context));
     const { value } = parsed;
     const result = await runCommand(
       { name: value.status === 'answered' ? 'answer' : 'partial', questionId: meta.questionId, answer: value.answer, sourceUrl: value.sourceUrl },
@@ -30,7 +30,7 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
     await finishSubmission({ ack, client, deps, actor, channelId: meta.channelId, result, errorBlock: ANSWER_MODAL.answer.block });
   });
 
-  router.view(CALLBACKS.recordUpdateModal, async ({ ack, body, view, client }) => {
+  router.view(CALLBACKS.recordUpdateModal, async ({ ack, body, view, client, context }) => {
     const meta = parseUpdateMetadata(view.private_metadata);
     const parsed = parseUpdateSubmission(view.state.values as Parameters<typeof parseUpdateSubmission>[0]);
     if (!parsed.ok) {
@@ -41,8 +41,11 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       await ack({ response_action: 'errors', errors: { [UPDATE_MODAL.text.block]: 'This form has expired. Close it and press Record update again.' } });
       return;
     }
-    const actor = { id: body.user.id, name: body.user.name || body.user.id };
-    const result = await runCommand({ name: 'update', words: `${meta.expectedId} ${parsed.value.text}`, url: parsed.value.url }, contextFor(deps, actor));
+    const actor = actorOf(body.user);
+    const result = await runCommand(
+      { name: 'update', expectedId: meta.expectedId, words: parsed.value.text, url: parsed.value.url },
+      contextFor(deps, actor, undefined, requestKeyOf(context)),
+    );
     await finishSubmission({ ack, client, deps, actor, channelId: meta.channelId, result, errorBlock: UPDATE_MODAL.text.block });
   });
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -8,7 +8,8 @@ import { questionAsOf } from '../../../src/core/questions';
 import { ConfigError } from '../../../src/lib/errors';
 import type { FollowUpStore } from '../../../src/store/repository';
 import { defaultIncident, ROOT } from '../../helpers/incident';
-import { ADMIN, MEMBER, testStore } from '../../helpers/store';
+import { openStore } from '../../../src/store/open';
+import { ADMIN, MEMBER, silent, testStore } from '../../helpers/store';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'summit-store-'));
 
@@ -30,14 +31,14 @@ describe('the SQLite store, on a real file', () => {
 
   beforeEach(async () => {
     dir = tmp();
-    file = path.join(dir, 'nested', 'summit.db');
+    file = path.join(dir, 'summit.db');
     store = await testStore(file);
   });
   afterEach(async () => {
     await store.close().catch(() => undefined);
   });
 
-  test('creates its folder, uses WAL and a busy timeout', () => {
+  test('uses WAL and a busy timeout', () => {
     const raw = new SqliteDatabase(file, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
@@ -52,7 +53,7 @@ describe('the SQLite store, on a real file', () => {
       return testStore(file);
     })();
     const raw = new SqliteDatabase(file, { readonly: true });
-    expect(raw.prepare('select name from kysely_migration order by name').all()).toEqual([{ name: '0001_follow_up_state' }, { name: '0002_reminders' }]);
+    expect(raw.prepare('select name from kysely_migration order by name').all()).toEqual([{ name: '0001_follow_up_state' }, { name: '0002_reminders' }, { name: '0003_request_seen' }]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
   });
@@ -153,12 +154,30 @@ describe('the SQLite store, on a real file', () => {
 });
 
 describe('a store that cannot be opened stops the bot (exit code 2) and is never overwritten', () => {
-  test('an unwritable folder (a path through a file)', async () => {
+  test('an unwritable default folder (a path through a file)', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'afile'), 'x');
-    const e = await openError(path.join(dir, 'afile', 'summit.db'));
+    let e: unknown;
+    await openStore({ kind: 'sqlite', path: path.join(dir, 'afile', 'summit.db'), isDefault: true }, silent).catch((x: unknown) => (e = x));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).exitCode).toBe(2);
+    expect((e as ConfigError).message).toMatch(/Cannot create the folder for the SQLite store .*afile\/summit.db.*DATABASE_URL=sqlite:/);
+  });
+
+  test('the default path makes its folder', async () => {
+    const file = path.join(tmp(), 'data', 'summit.db');
+    const s = await openStore({ kind: 'sqlite', path: file, isDefault: true }, silent);
+    await s.close();
+    expect(existsSync(file)).toBe(true);
+  });
+
+  test('a path someone wrote whose folder does not exist: refused naming the folder, and nothing is created', async () => {
+    const dir = tmp();
+    const e = await openError(path.join(dir, 'no', 'such', 'summit.db'));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toMatch(/Cannot create the folder for the SQLite store .*afile\/summit.db.*DATABASE_URL=sqlite:/);
+    expect(e.message).toContain(`The folder of the SQLite store ${path.join(dir, 'no', 'such', 'summit.db')} (${path.join(dir, 'no', 'such')}) does not exist`);
+    expect(e.message).toContain('DATABASE_URL');
+    expect(existsSync(path.join(dir, 'no'))).toBe(false);
   });
 
   test('a file that is not a database is left untouched', async () => {

@@ -27,10 +27,10 @@ describe('the record-answer modal', () => {
       errors: {
         [ANSWER_MODAL.status.block]: 'Choose answered or partly answered.',
         [ANSWER_MODAL.answer.block]: 'Write the answer.',
-        [ANSWER_MODAL.source.block]: 'Give an http:// or https:// link, or leave it empty.',
+        [ANSWER_MODAL.source.block]: 'The source must be an http:// or https:// URL, not "ftp://x".',
       },
     });
-    expect(parseAnswerSubmission(values('answered', 'x'.repeat(2001), null))).toMatchObject({ ok: false, errors: { [ANSWER_MODAL.answer.block]: 'At most 2000 characters.' } });
+    expect(parseAnswerSubmission(values('answered', 'x'.repeat(2001), null))).toMatchObject({ ok: false, errors: { [ANSWER_MODAL.answer.block]: 'The answer is 2001 characters; at most 2000.' } });
   });
 
   test('the modal escapes the question and carries its metadata', () => {
