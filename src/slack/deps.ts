@@ -39,13 +39,15 @@ export function requestKeyOf(context: Record<string, unknown>): string | undefin
 
 /** The command context for one Slack user at this moment. */
 export function contextFor(deps: ListenerDeps, actor: Actor, channelId?: string, requestKey?: string): CommandContext {
+  // Asked at most once per request, however many parts of the answer want to know.
+  let admin: Promise<boolean> | undefined;
   return {
     requestKey,
     channelId,
     incident: deps.incident,
     now: deps.clock.now(),
     actor,
-    isAdmin: () => deps.admins.isAdmin(actor.id),
+    isAdmin: () => (admin ??= deps.admins.isAdmin(actor.id)),
     store: deps.store,
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AdminCheckError, StoreFailedError, StoreUnavailableError } from '../lib/errors';
 import type { Metrics } from '../lib/metrics';
 import { adminUnconfirmedReply } from '../views/follow-up';
+import { slackFailureCode } from './failures';
 import { failureReply, storeDownReply } from '../views/replies';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -37,8 +38,12 @@ export class ListenerRouter {
       } catch (error) {
         // Handlers ack first; what went wrong is told to the person who pressed the button, and nothing changed.
         const reply = error instanceof StoreUnavailableError ? storeDownReply() : error instanceof AdminCheckError ? adminUnconfirmedReply() : failureReply();
+        const slackCode = slackFailureCode(error);
         if (error instanceof StoreUnavailableError) metrics.storeError();
-        else if (!(error instanceof AdminCheckError)) {
+        else if (slackCode !== undefined) {
+          log.warn({ err: error, action: args.action.action_id, code: slackCode }, 'a Slack call failed while answering a button');
+          metrics.slackError(slackCode);
+        } else if (!(error instanceof AdminCheckError)) {
           const code = error instanceof StoreFailedError ? error.detail : 'listener';
           log.error({ err: error, action: args.action.action_id, code }, 'button failed');
           metrics.internalError(code);

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One Web API call as the fake Slack received it. */
@@ -21,6 +21,16 @@ export function httpReply(status: number, body: Record<string, unknown>, headers
 }
 
 type Handler = (call: RecordedCall) => FakeResponse | Record<string, unknown>;
+
+/**
+ * Faults a method can be given, each as Slack or the network shows it:
+ * - hang: the request is read and never answered (a stalled connection);
+ * - unavailable: HTTP 503 (Slack's "service_unavailable"; node-slack-sdk retries non-200 answers);
+ * - ratelimited: HTTP 429 with Retry-After in seconds (https://api.slack.com/docs/rate-limits);
+ * - reset: the connection is destroyed before any answer (a lost answer);
+ * - malformed: HTTP 200 whose body is not JSON.
+ */
+export type Fault = { kind: 'hang' } | { kind: 'unavailable' } | { kind: 'ratelimited'; retryAfter: number } | { kind: 'reset' } | { kind: 'malformed' };
 
 const DEFAULTS: Record<string, Handler> = {
   'auth.test': () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test Team', team_id: 'T0TEST', user: 'summit-bot', user_id: 'UBOT', bot_id: 'BBOT' }),
@@ -61,6 +71,8 @@ export class FakeSlack {
     ],
   ]);
   private readonly handlers = new Map<string, Handler>(this.defaults);
+  private readonly faults = new Map<string, { fault: Fault; when: (call: RecordedCall) => boolean }>();
+  private readonly hanging = new Set<ServerResponse>();
   private server?: Server;
   url = '';
 
@@ -79,11 +91,24 @@ export class FakeSlack {
     return this;
   }
 
-  /** Puts a method back to its default answer. */
+  /** Puts a method back to its default answer (and clears its fault). */
   reset(method: string): this {
     const handler = this.defaults.get(method);
     if (handler) this.handlers.set(method, handler);
+    this.faults.delete(method);
     return this;
+  }
+
+  /** Gives a method a fault, for every call or only the calls `when` picks (one user, one channel). */
+  fault(method: string, fault: Fault, when: (call: RecordedCall) => boolean = () => true): this {
+    this.faults.set(method, { fault, when });
+    return this;
+  }
+
+  /** Answers every hanging request with 503 (the stall ends). */
+  releaseHanging(): void {
+    for (const res of this.hanging) if (!res.destroyed) res.writeHead(503).end('{"ok":false,"error":"service_unavailable"}');
+    this.hanging.clear();
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -97,6 +122,15 @@ export class FakeSlack {
         const method = req.url?.startsWith('/hooks/') ? 'response_url' : ((req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '');
         const call: RecordedCall = { method, body: parseBody(raw, req.headers['content-type']), authorization: req.headers.authorization };
         this.calls.push(call);
+        const faulty = this.faults.get(method);
+        if (faulty && faulty.when(call)) {
+          const f = faulty.fault;
+          if (f.kind === 'hang') return void this.hanging.add(res);
+          if (f.kind === 'reset') return void req.socket.destroy();
+          if (f.kind === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok": tr');
+          if (f.kind === 'unavailable') return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false,"error":"service_unavailable"}');
+          return void res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(f.retryAfter) }).end('{"ok":false,"error":"ratelimited"}');
+        }
         const handler = this.handlers.get(method);
         const out = handler ? handler(call) : { ok: false, error: 'unknown_method' };
         const response: FakeResponse = out.http === true ? (out as FakeResponse) : httpReply(200, out as Record<string, unknown>);
@@ -123,6 +157,7 @@ export class FakeSlack {
     // Work the bot started after answering (a Home tab refresh) may still hold a keep-alive connection: end it.
     await new Promise<void>((resolve) => {
       if (!this.server) return resolve();
+      this.hanging.clear();
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });

@@ -41,9 +41,12 @@ export function runBot(args: string[], options: { env?: NodeJS.ProcessEnv; input
   });
 }
 
+/** The Node flags `npm start` runs the bot with (package.json): tests that need its heap cap use the same. */
+export const START_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'];
+
 /** Starts the bot and waits until a line of its output matches `ready`. */
-export function startBotProcess(env: NodeJS.ProcessEnv, ready: RegExp) {
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: 'pipe' });
+export function startBotProcess(env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], { cwd: ROOT, env, stdio: 'pipe' });
   let out = '';
   const readyPromise = new Promise<string>((resolve, reject) => {
     const onData = (d: Buffer) => {

@@ -7,6 +7,7 @@ import type { Reply } from '../../views/doc';
 import { failureReply } from '../../views/replies';
 import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
+import { slackFailureCode } from '../failures';
 import { refreshHome } from '../home';
 import { SUMMIT_COMMAND } from '../../views/ids';
 
@@ -33,9 +34,11 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
         await respond({ response_type: 'ephemeral', ...rendered(result) });
       }
     } catch (error) {
-      const code = error instanceof StoreFailedError ? error.detail : 'listener';
+      const slackCode = slackFailureCode(error);
+      const code = error instanceof StoreFailedError ? error.detail : (slackCode ?? 'listener');
       deps.log.error({ err: error, user: actor.id, code }, 'command failed');
-      deps.metrics.internalError(code);
+      if (slackCode !== undefined) deps.metrics.slackError(slackCode);
+      else deps.metrics.internalError(code);
       deps.metrics.command(verbOf(command.text), (Date.now() - started) / 1000, 'error');
       const failed = { response_type: 'ephemeral' as const, ...toSlackMessage(failureReply()) };
       if (!acked) await ack(failed);
