@@ -83,6 +83,7 @@ describe('properties of payload parsing', () => {
         const a = parseAnswerSubmission({ answer_status: { status: { selected_option: status === null ? null : { value: status } } }, answer_text: { answer: { value: text } }, answer_source: { source_url: { value: url } } });
         if (a.ok) {
           expect(a.value.answer.length).toBeLessThanOrEqual(2000);
+          // eslint-disable-next-line no-control-regex
           expect(a.value.answer).not.toMatch(/[\u0000-\u0008\u202a-\u202e\u2066-\u2069\u2028\u2029]/);
         }
         const u = parseUpdateSubmission({ update_text: { text: { value: text } }, update_url: { url: { value: url } } });
