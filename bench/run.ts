@@ -38,14 +38,14 @@ interface Row {
 const rows: Row[] = [];
 const results: Record<string, unknown> = { machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version }, at: new Date().toISOString() };
 
-function signedBody(text: string): { body: string; headers: Record<string, string> } {
+function signedBody(text: string, user = 'U0BENCH'): { body: string; headers: Record<string, string> } {
   const body = new URLSearchParams({
     token: 'x',
     team_id: 'T0BENCH',
     team_domain: 'bench',
     channel_id: 'C0BENCH',
     channel_name: 'bench',
-    user_id: 'U0BENCH',
+    user_id: user,
     user_name: 'bench',
     command: '/summit',
     text,
@@ -261,6 +261,150 @@ async function tick(): Promise<void> {
   await fake.stop();
 }
 
+/** Starts the bot as `npm start` does, on a fresh SQLite file and a fake Slack; resolves once /healthz answers. */
+async function startBot(extraEnv: Record<string, string> = {}) {
+  const fake = new FakeSlack();
+  const apiUrl = await fake.start();
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-'));
+  const env = {
+    PATH: process.env.PATH,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: apiUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${path.join(dir, 'summit.db')}`,
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  const bot = spawn(process.execPath, startArgs(), { cwd: ROOT, env, stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  await waitHealthy(`${base}/healthz`);
+  return {
+    bot,
+    base,
+    events: `${base}/slack/events`,
+    stop: async () => {
+      bot.kill('SIGTERM');
+      await fake.stop();
+    },
+  };
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+function signedPost(url: string, text: string, user = 'U0BENCH'): Promise<Response> {
+  const { body, headers } = signedBody(text, user);
+  return fetch(url, { method: 'POST', body, headers });
+}
+
+/**
+ * The edge under hostile load: a burst of 20 unsigned 1 MB bodies while a signed /summit status is sent and
+ * /healthz is probed every 10 ms (a probe's latency shows how long the event loop was held); then 100,000-character
+ * commands, and another user's status sent beside them.
+ */
+async function edge(): Promise<void> {
+  const { base, events, stop } = await startBot();
+  await signedPost(events, 'status');
+  const probes: number[] = [];
+  let probing = true;
+  const probe = (async () => {
+    while (probing) {
+      probes.push(await timed(() => fetch(`${base}/healthz`).then((r) => r.arrayBuffer())));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const megabyte = Buffer.alloc(1024 * 1024, 'x');
+  const ts = String(Math.floor(Date.now() / 1000));
+  const burst = Array.from({ length: 20 }, () =>
+    fetch(events, { method: 'POST', body: megabyte, headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${'1'.repeat(64)}` } })
+      .then((r) => r.status)
+      .catch(() => -1),
+  );
+  const hostile = `a=${'b+'.repeat(2_000_000)}`;
+  const crashers = Array.from({ length: 3 }, () =>
+    fetch(events, { method: 'POST', body: hostile, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      .then((r) => r.status)
+      .catch(() => -1),
+  );
+  const statusMs = await timed(() => signedPost(events, 'status').then((r) => r.json()));
+  await Promise.all([...burst, ...crashers]);
+  probing = false;
+  await probe;
+  const alive = (await fetch(`${base}/healthz`)).status === 200;
+  const maxProbe = Math.max(...probes);
+  rows.push({ figure: 'signed /summit status during 20 unsigned 1 MB bodies', value: `${statusMs.toFixed(0)} ms`, target: '<= 1000 ms', ok: statusMs <= 1000 && alive });
+  rows.push({ figure: `slowest /healthz probe during that burst (${probes.length} probes)`, value: `${maxProbe.toFixed(0)} ms`, target: '<= 50 ms', ok: maxProbe <= 50 });
+
+  const long = `update ${'a'.repeat(100_000)} b`;
+  const longMs: number[] = [];
+  for (let i = 0; i < 10; i++) longMs.push(await timed(() => signedPost(events, long).then((r) => r.json())));
+  const beside = await Promise.all([...Array.from({ length: 10 }, () => signedPost(events, long).then((r) => r.json())), timed(() => signedPost(events, 'status', 'U0OTHER').then((r) => r.json()))]);
+  const otherMs = beside[beside.length - 1] as number;
+  const worstLong = Math.max(...longMs);
+  rows.push({ figure: '100,000-character command: slowest of 10', value: `${worstLong.toFixed(0)} ms`, target: '<= 100 ms', ok: worstLong <= 100 });
+  rows.push({ figure: "another user's status beside 10 such commands", value: `${otherMs.toFixed(0)} ms`, target: '<= 100 ms', ok: otherMs <= 100 });
+  results.edge = { statusDuringBurstMs: statusMs, probes: probes.length, maxProbeMs: maxProbe, aliveAfter: alive, longCommandMs: longMs, otherUserBesideLongMs: otherMs };
+  await stop();
+}
+
+/** Heap in use, as the bot reports it on /metrics. */
+async function heapMb(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/^summit_nodejs_heap_size_used_bytes (\d+(\.\d+)?)/m.exec(text)?.[1] ?? 0) / 1024 / 1024;
+}
+
+/**
+ * The soak: mixed traffic at 50 requests per second for SOAK_SECONDS a phase (default 120), first with 6 % asks
+ * of 500 characters (the rest `questions all`, `status` and `facts`), then with half of them asks. RSS and heap are
+ * read after a warm-up and at the end of each phase.
+ */
+async function soak(): Promise<void> {
+  const phaseSeconds = Number(process.env.SOAK_SECONDS ?? 120);
+  const { bot, base, events, stop } = await startBot();
+  let n = 0;
+  const question = 'Why did the staged rollout not stop the update before it reached every host in the fleet? '.repeat(6).slice(0, 490);
+  const phase = (askShare: number, seconds: number) =>
+    autocannon({
+      url: events,
+      connections: 4,
+      overallRate: 50,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            n += 1;
+            const r = Math.random();
+            const text = r < askShare ? `ask ${question} ${n}` : r < askShare + (1 - askShare) / 2 ? 'questions all' : r < askShare + (3 * (1 - askShare)) / 4 ? 'status' : 'facts';
+            const { body, headers } = signedBody(text, `U${n % 500}`);
+            return { ...req, body, headers };
+          },
+        },
+      ],
+    });
+  await phase(0.06, 30);
+  const sample = async () => ({ rssMb: rssMb(bot.pid as number), heapMb: await heapMb(base) });
+  const warm = await sample();
+  const low = await phase(0.06, phaseSeconds);
+  const afterLow = await sample();
+  const high = await phase(0.5, phaseSeconds);
+  const afterHigh = await sample();
+  const alive = (await fetch(`${base}/healthz`)).status === 200;
+  const growth = afterHigh.rssMb - warm.rssMb;
+  const errors = low.errors + low.non2xx + low.timeouts + high.errors + high.non2xx + high.timeouts;
+  rows.push({ figure: `soak RSS: warm / after ${phaseSeconds} s at 6 % asks / after ${phaseSeconds} s at 50 % asks`, value: `${warm.rssMb.toFixed(0)} / ${afterLow.rssMb.toFixed(0)} / ${afterHigh.rssMb.toFixed(0)} MB`, target: 'growth <= 20 MB', ok: growth <= 20 && alive });
+  rows.push({ figure: 'soak heap in use: warm / after each phase', value: `${warm.heapMb.toFixed(0)} / ${afterLow.heapMb.toFixed(0)} / ${afterHigh.heapMb.toFixed(0)} MB`, target: 'no death', ok: alive });
+  rows.push({ figure: 'soak requests (errors)', value: `${low.requests.total + high.requests.total} (${errors})`, target: '0 errors', ok: errors === 0 });
+  results.soak = { phaseSeconds, rate: 50, warm, afterLow, afterHigh, growthMb: growth, alive, requests: low.requests.total + high.requests.total, errors, p99Ms: [low.latency.p99, high.latency.p99] };
+  await stop();
+}
+
 function print(): void {
   const head = ['figure', 'summit-bot', 'floor', 'ratio', 'target', 'verdict'];
   const table = rows.map((r) => [r.figure, r.value, r.floor ?? '', r.ratio ?? '', r.target, r.ok ? 'met' : 'MISSED']);
@@ -271,14 +415,19 @@ function print(): void {
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  await commands();
-  await fanOut();
-  await tick();
+  const only = process.argv[2];
+  if (only === 'soak') await soak();
+  else {
+    await commands();
+    await edge();
+    await fanOut();
+    await tick();
+  }
   results.rows = rows;
   results.totalSeconds = (Date.now() - t0) / 1000;
-  writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(ROOT, 'bench', only === 'soak' ? 'soak.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   print();
-  process.stdout.write(`\nmachine: ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, Node ${process.version}; ${results.totalSeconds} s; bench/results.json written\n`);
+  process.stdout.write(`\nmachine: ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, Node ${process.version}; ${results.totalSeconds} s; bench/${only === 'soak' ? 'soak' : 'results'}.json written\n`);
 }
 
 main().then(

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       }
       return;
     }
-    await runSlack(settings, { incident, clock, store, log, metrics: new Metrics() });
+    await runSlack(settings, { incident, clock, store, log, metrics: new Metrics(), onFatal: fail });
   } finally {
     await store.close();
   }

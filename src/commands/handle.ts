@@ -7,14 +7,20 @@ import { runCommand, type CommandContext, type CommandResult } from './run';
  * admin. The core is pure, so the same inputs give the same reply: it can be reused.
  */
 const CACHEABLE: ReadonlySet<Command['name']> = new Set(['status', 'facts', 'when', 'questions', 'timeline', 'help']);
-const CACHE_SIZE = 500;
+/** At most this many replies, and this many bytes of them (measured as JSON), are kept at once. */
+export const CACHE_MAX_ENTRIES = 200;
+export const CACHE_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
- * Replies remembered per (command, recorded-state version, minute of the bot's clock, admin or not). Any recorded
- * change moves the version, so a reply is never stale by more than the minute it names ("as of 9:41 AM").
+ * Replies reused per (command, admin or not) within one generation: one recorded-state version and one minute of
+ * the bot's clock. When either moves, the whole cache is dropped, since no entry of an older generation can be
+ * asked for again; so it never holds superseded replies, and within a generation it is bounded by entries and bytes.
+ * A reply is never stale by more than the minute it names ("as of 9:41 AM"), nor across a recorded change.
  */
 export class ReplyCache {
-  private readonly entries = new Map<string, CommandResult>();
+  private generation = '';
+  private readonly entries = new Map<string, { result: CommandResult; bytes: number }>();
+  private bytes = 0;
 
   async get(cmd: Command, ctx: CommandContext, make: () => Promise<CommandResult>): Promise<CommandResult> {
     if (!CACHEABLE.has(cmd.name)) return make();
@@ -25,17 +31,37 @@ export class ReplyCache {
       if (error instanceof StoreUnavailableError) return make();
       throw error;
     }
+    const generation = `${version}|${Math.floor(ctx.now.getTime() / 60_000)}`;
+    if (generation !== this.generation) {
+      this.entries.clear();
+      this.bytes = 0;
+      this.generation = generation;
+    }
     // Only `questions` differs for admins (its Record answer buttons); when Slack cannot say, it is shown as to anyone.
     const admin = cmd.name === 'questions' ? await ctx.isAdmin().catch(() => false) : false;
-    const key = `${JSON.stringify(cmd)}|${version}|${Math.floor(ctx.now.getTime() / 60_000)}|${admin}`;
+    const key = `${JSON.stringify(cmd)}|${admin}`;
     const hit = this.entries.get(key);
-    if (hit) return hit;
+    if (hit) return hit.result;
     const result = await make();
-    if (!result.degraded) {
-      if (this.entries.size >= CACHE_SIZE) this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(key, result);
-    }
+    if (!result.degraded && generation === this.generation) this.add(key, result);
     return result;
+  }
+
+  private add(key: string, result: CommandResult): void {
+    const bytes = 2 * JSON.stringify(result.reply).length;
+    if (bytes > CACHE_MAX_BYTES / 4) return;
+    while (this.entries.size > 0 && (this.entries.size >= CACHE_MAX_ENTRIES || this.bytes + bytes > CACHE_MAX_BYTES)) {
+      const [oldest, entry] = this.entries.entries().next().value as [string, { bytes: number }];
+      this.entries.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
+    this.entries.set(key, { result, bytes });
+    this.bytes += bytes;
+  }
+
+  /** Entries and bytes held now (tests and the soak). */
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
   }
 }
 

@@ -26,6 +26,8 @@ export class SlackPoster implements ReminderPoster {
     const res = await this.call(() => this.client.conversations.open({ users: target.id }));
     const id = res.channel?.id;
     if (!id) throw new PostError('channel_not_found', `no DM channel with ${target.id}`);
+    // One entry per person who asked for DMs; bounded all the same (conversations.open is cheap to ask again).
+    if (this.dmChannels.size >= 10_000) this.dmChannels.clear();
     this.dmChannels.set(target.id, id);
     return id;
   }

@@ -14,6 +14,7 @@ import { registerCommands } from './listeners/commands';
 import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
 import { SummitHTTPReceiver } from './receiver';
+import { buildSocketModeReceiver } from './socket';
 import { ListenerRouter } from './router';
 
 export type { SlackDeps };
@@ -140,8 +141,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
 
   let app: App;
   if (settings.mode === 'socket') {
-    // The Socket Mode client makes its own Web API calls (apps.connections.open): point them at SLACK_API_URL too.
-    app = new App({ ...common, appToken: settings.slack.appToken, socketMode: true, installerOptions: { clientOptions: { slackApiUrl: settings.slackApiUrl } } });
+    app = new App({ ...common, receiver: buildSocketModeReceiver(settings, logger, log, deps.onFatal ?? failLater) });
   } else {
     const receiver = new SummitHTTPReceiver({
       signingSecret: settings.slack.signingSecret,
@@ -186,6 +186,11 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
   return { app, background };
+}
+
+/** Without an onFatal from main, a fatal error surfaces as an unhandled rejection (main's policy ends the process). */
+function failLater(error: AppError): void {
+  void Promise.reject(error);
 }
 
 /** Slowly trickled requests are cut off: a header must arrive within this, a whole request within the next. */

@@ -3,6 +3,7 @@ import type { ReplyCache } from '../commands/handle';
 import type { CommandContext } from '../commands/run';
 import type { Actor, Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
+import type { AppError } from '../lib/errors';
 import type { InFlight } from '../lib/inflight';
 import type { Metrics } from '../lib/metrics';
 import type { SlackSettings } from '../settings';
@@ -17,6 +18,8 @@ export interface SlackDeps {
   log: Logger;
   store: FollowUpStore;
   metrics: Metrics;
+  /** Ends the process with a sentence (a Slack credential revoked while running). */
+  onFatal?: (error: AppError) => void;
 }
 
 export interface ListenerDeps extends SlackDeps {

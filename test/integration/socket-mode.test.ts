@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FakeSlack } from '../helpers/fake-slack';
-import { cleanEnv, startBotProcess } from '../helpers/process';
+import { cleanEnv, runBot, startBotProcess } from '../helpers/process';
 import { slashCommandFields } from '../helpers/slack-requests';
 
 /**
@@ -77,6 +77,23 @@ describe('Slack over Socket Mode', () => {
     expect(ack.payload.blocks.length).toBeGreaterThan(0);
   });
 
+  test('a malformed envelope (events_api without a payload) is logged and dropped; the bot stays connected', async () => {
+    const socket = await connected;
+    socket.send(JSON.stringify({ envelope_id: 'bad-1', type: 'events_api', accepts_response_payload: false }));
+    const reply = new Promise<{ payload: { text: string } }>((resolve) =>
+      socket.on('message', (data) => {
+        const msg = JSON.parse(String(data)) as { envelope_id?: string };
+        if (msg.envelope_id === 'env-2') resolve(msg as never);
+      }),
+    );
+    socket.send(JSON.stringify({ envelope_id: 'env-2', type: 'slash_commands', accepts_response_payload: true, payload: slashCommandFields('when') }));
+    expect((await reply).payload.text).toContain('Windows Endpoint Security Ecosystem Summit');
+    expect(bot.child.exitCode).toBeNull();
+    // Log lines are written asynchronously: wait for this one.
+    for (let i = 0; i < 100 && !bot.output().includes('dropped a malformed Socket Mode envelope'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(bot.output()).toContain('dropped a malformed Socket Mode envelope');
+  });
+
   test('stops cleanly on SIGTERM (exit code 0) and never logs a token', async () => {
     bot.child.kill('SIGTERM');
     const { code } = await bot.exited;
@@ -84,4 +101,51 @@ describe('Slack over Socket Mode', () => {
     expect(bot.output()).toContain('"mode":"socket"');
     expect(bot.output()).not.toMatch(/xoxb-socket-test|A0SUMMIT-1-secret/);
   });
+});
+
+describe('Socket Mode with an app token Slack rejects', () => {
+  const APP_TOKEN = 'xapp-1-A0SUMMIT-1-rejectedsecret';
+
+  test('at start: exit 1 with a sentence naming SLACK_APP_TOKEN and where to get one, no stack trace, no token', async () => {
+    const fake = new FakeSlack().on('apps.connections.open', () => ({ ok: false, error: 'invalid_auth' }));
+    try {
+      const r = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-socket-test', SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: await fake.start() }) });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('summit-bot: Slack rejected SLACK_APP_TOKEN (invalid_auth). Create an app-level token with the connections:write scope');
+      expect(r.stderr).not.toMatch(/\n\s+at |unexpected error/);
+      expect(r.stdout + r.stderr).not.toContain('rejectedsecret');
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  test('revoked while running: the reconnect is refused, and the bot exits 1 with the same sentence', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/link`;
+    let revoked = false;
+    const fake = new FakeSlack().on('apps.connections.open', () => (revoked ? { ok: false, error: 'token_revoked' } : { ok: true, url: wsUrl }));
+    const first = new Promise<WebSocket>((resolve) =>
+      wss.on('connection', (socket) => {
+        socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0SUMMIT' } }));
+        resolve(socket);
+      }),
+    );
+    const bot = startBotProcess(cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-socket-test', SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: await fake.start(), LOG_LEVEL: 'info' }), /summit-bot is running/);
+    try {
+      await bot.ready;
+      const socket = await first;
+      revoked = true;
+      socket.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested' }));
+      const { code } = await Promise.race([bot.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running:\n${bot.output()}`)), 20_000))]);
+      expect(code).toBe(1);
+      expect(bot.output()).toContain('Slack rejected SLACK_APP_TOKEN (token_revoked)');
+      expect(bot.output()).not.toContain('rejectedsecret');
+    } finally {
+      bot.child.kill('SIGKILL');
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await fake.stop();
+    }
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
-import { createServer, Socket, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { CuttableProxy } from '../helpers/proxy';
+import { cleanEnv, freePort, runBot } from '../helpers/process';
 import { ManualClock } from '../../src/lib/clock';
 import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import { defaultIncident } from '../helpers/incident';
@@ -13,38 +13,6 @@ interface Ack {
   blocks: unknown[];
 }
 
-/** A TCP proxy we can cut and restore, standing between the bot and PostgreSQL. */
-class CuttableProxy {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-  constructor(
-    private readonly host: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async open(port = 0): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = new Socket();
-      upstream.connect(this.targetPort, this.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  /** Drops every connection and stops listening: the database is gone. */
-  async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 describe('a store that stops answering (SQLite closed under the bot)', () => {
   test('commands answer from the data set and say so; recording commands change nothing; /healthz is 503', async () => {
     const store = await testStore();
@@ -54,7 +22,9 @@ describe('a store that stops answering (SQLite closed under the bot)', () => {
       const status = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET });
       const body = (await status.json()) as Ack;
       expect(body.text).toContain('in 7 days');
-      expect(JSON.stringify(body.blocks)).toContain('Recorded answers and updates are unavailable right now');
+      // Said first, in the blocks and in the fallback text alike.
+      expect(body.text).toMatch(/^Recorded answers and updates are unavailable right now: this shows the data set alone/);
+      expect(JSON.stringify(body.blocks[0])).toContain('Recorded answers and updates are unavailable right now');
       const answer = (await (await postSigned(bot.events, slashCommandBody('ask Why?'), { secret: SIGNING_SECRET })).json()) as Ack;
       expect(answer.text).toBe('State is unavailable right now, so nothing was recorded or read. Please try again in a moment.');
       const health = await fetch(`${bot.base}/healthz`);
@@ -125,5 +95,43 @@ describe('buttons while the store is down', () => {
       await bot.running.stop();
       await bot.fake.stop();
     }
+  });
+});
+
+describePostgres('starting while PostgreSQL is down', () => {
+  test('the bot retries with backoff, saying so, and starts (migrations and all) once the database answers', async () => {
+    const { url, drop } = await freshSchema();
+    const target = new URL(TEST_DATABASE_URL as string);
+    const proxy = new CuttableProxy(target.hostname, Number(target.port || 5432));
+    const port = await freePort();
+    const viaProxy = new URL(url);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(port);
+    try {
+      const run = runBot([], { env: cleanEnv({ DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_SECONDS: '30', SUMMIT_NOW: '2024-09-03' }), input: 'status\n', timeoutMs: 40_000 });
+      await new Promise((r) => setTimeout(r, 2500));
+      await proxy.open(port);
+      const r = await run;
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('in 7 days');
+      expect(r.stderr).toMatch(/does not answer yet; retrying/);
+      const store = await postgresStore(url);
+      expect(await store.ping()).toBe(true);
+      expect(await store.auditLog()).toEqual([]);
+      await store.close();
+    } finally {
+      await proxy.cut();
+      await drop();
+    }
+  }, 60_000);
+
+  test('a database that never answers: exit 2 with the usual sentence once DATABASE_CONNECT_SECONDS has passed', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const r = await runBot([], { env: cleanEnv({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test`, DATABASE_CONNECT_SECONDS: '2' }), timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Cannot connect to the PostgreSQL store at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test: .*Check DATABASE_URL and that the server is running\./);
+    expect(r.stderr.match(/does not answer yet; retrying/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

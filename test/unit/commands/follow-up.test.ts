@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../../../src/lib/errors';
 import { parseIncident } from '../../../src/incident/load';
 import type { Incident } from '../../../src/incident/model';
 import type { FollowUpStore } from '../../../src/store/repository';
@@ -169,5 +170,39 @@ describe('recording follow-ups with /summit', () => {
     expect((await run('answer Q3 yes')).reply.share).toBe('history Q3');
     expect((await run('answer Q9 yes')).reply.share).toBeUndefined();
     expect((await run('answer Q3 yes', MEMBER)).reply.share).toBeUndefined();
+  });
+});
+
+describe('a write reply tells the truth', () => {
+  test('once the change is committed the reply says recorded, even when reading it back fails', async () => {
+    const store = await testStore();
+    try {
+      let written = false;
+      // The store as the command sees it: the write goes through; the read after it fails as in an outage.
+      const flaky = new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop === 'recordChange')
+            return async (...args: Parameters<typeof store.recordChange>) => {
+              const r = await target.recordChange(...args);
+              written = true;
+              return r;
+            };
+          if (prop === 'state')
+            return async () => {
+              if (written) throw new StoreUnavailableError({ cause: new Error('connection terminated') });
+              return target.state();
+            };
+          return Reflect.get(target, prop, receiver) as unknown;
+        },
+      });
+      const r = await runText('answer Q3 A total, at last https://example.com/total', contextWith(defaultIncident(), flaky, '2025-01-15T17:00:00Z'));
+      expect(r.reply.summary).toBe('Q3 marked answered.');
+      expect(r.changed).toBe(true);
+      expect(r.plain).toContain('Recorded: Q3 marked answered.');
+      expect(r.plain).not.toMatch(/unavailable|nothing was recorded/i);
+      expect((await store.state()).changes).toMatchObject([{ questionId: 'Q3', status: 'answered', answer: 'A total, at last' }]);
+    } finally {
+      await store.close();
+    }
   });
 });

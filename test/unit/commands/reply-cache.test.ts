@@ -1,4 +1,4 @@
-import { handleCommandText, ReplyCache } from '../../../src/commands/handle';
+import { CACHE_MAX_BYTES, CACHE_MAX_ENTRIES, handleCommandText, ReplyCache } from '../../../src/commands/handle';
 import { toPlainText } from '../../../src/views/render-text';
 import { defaultIncident } from '../../helpers/incident';
 import { ADMIN, contextWith, MEMBER, testStore } from '../../helpers/store';
@@ -31,6 +31,32 @@ describe('the reply cache', () => {
       const r2 = await handleCommandText('ask Same?', contextWith(incident, store, at, MEMBER), cache);
       expect(toPlainText(r1.reply)).toContain('Q5');
       expect(toPlainText(r2.reply)).toContain('Q6');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the reply cache stays bounded', () => {
+  test('a recorded change drops every reply of the old state; within one state, entries and bytes are capped', async () => {
+    const store = await testStore();
+    const incident = defaultIncident();
+    const cache = new ReplyCache();
+    try {
+      const at = '2025-01-15T17:00:10Z';
+      for (let i = 0; i < 50; i++) {
+        await handleCommandText(`ask ${'Why is this question so long? '.repeat(16).slice(0, 480)} ${i}`, contextWith(incident, store, at, MEMBER), cache);
+        await handleCommandText('questions all', contextWith(incident, store, at, MEMBER), cache);
+      }
+      // Each ask moved the version: only the latest state's reply is held, however many rounds ran.
+      expect(cache.size.entries).toBe(1);
+      // Many distinct cacheable commands within one state: capped.
+      for (let i = 0; i < CACHE_MAX_ENTRIES + 50; i++) await handleCommandText(`facts t${i}`, contextWith(incident, store, at, MEMBER), cache);
+      expect(cache.size.entries).toBeLessThanOrEqual(CACHE_MAX_ENTRIES);
+      expect(cache.size.bytes).toBeLessThanOrEqual(CACHE_MAX_BYTES);
+      // The next minute starts afresh.
+      await handleCommandText('status', contextWith(incident, store, '2025-01-15T17:01:10Z', MEMBER), cache);
+      expect(cache.size.entries).toBe(1);
     } finally {
       await store.close();
     }
