@@ -311,14 +311,8 @@ function signedPost(url: string, text: string, user = 'U0BENCH'): Promise<Respon
 async function edge(): Promise<void> {
   const { base, events, stop } = await startBot();
   await signedPost(events, 'status');
-  const probes: number[] = [];
-  let probing = true;
-  const probe = (async () => {
-    while (probing) {
-      probes.push(await timed(() => fetch(`${base}/healthz`).then((r) => r.arrayBuffer())));
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  })();
+  // Reading /metrics resets the bot's event-loop delay histogram (prom-client): the next read covers the burst.
+  await eventLoopMaxMs(base);
   const megabyte = Buffer.alloc(1024 * 1024, 'x');
   const ts = String(Math.floor(Date.now() / 1000));
   const burst = Array.from({ length: 20 }, () =>
@@ -334,12 +328,10 @@ async function edge(): Promise<void> {
   );
   const statusMs = await timed(() => signedPost(events, 'status').then((r) => r.json()));
   await Promise.all([...burst, ...crashers]);
-  probing = false;
-  await probe;
+  const loopMax = await eventLoopMaxMs(base);
   const alive = (await fetch(`${base}/healthz`)).status === 200;
-  const maxProbe = Math.max(...probes);
-  rows.push({ figure: 'signed /summit status during 20 unsigned 1 MB bodies', value: `${statusMs.toFixed(0)} ms`, target: '<= 1000 ms', ok: statusMs <= 1000 && alive });
-  rows.push({ figure: `slowest /healthz probe during that burst (${probes.length} probes)`, value: `${maxProbe.toFixed(0)} ms`, target: '<= 50 ms', ok: maxProbe <= 50 });
+  rows.push({ figure: 'signed /summit status during 20 unsigned 1 MB bodies (+3 of 4 MB)', value: `${statusMs.toFixed(0)} ms`, target: '<= 1000 ms', ok: statusMs <= 1000 && alive });
+  rows.push({ figure: "the bot's longest event-loop delay during that burst", value: `${loopMax.toFixed(0)} ms`, target: '<= 50 ms', ok: loopMax <= 50 });
 
   const long = `update ${'a'.repeat(100_000)} b`;
   const longMs: number[] = [];
@@ -349,8 +341,14 @@ async function edge(): Promise<void> {
   const worstLong = Math.max(...longMs);
   rows.push({ figure: '100,000-character command: slowest of 10', value: `${worstLong.toFixed(0)} ms`, target: '<= 100 ms', ok: worstLong <= 100 });
   rows.push({ figure: "another user's status beside 10 such commands", value: `${otherMs.toFixed(0)} ms`, target: '<= 100 ms', ok: otherMs <= 100 });
-  results.edge = { statusDuringBurstMs: statusMs, probes: probes.length, maxProbeMs: maxProbe, aliveAfter: alive, longCommandMs: longMs, otherUserBesideLongMs: otherMs };
+  results.edge = { statusDuringBurstMs: statusMs, eventLoopMaxMs: loopMax, aliveAfter: alive, longCommandMs: longMs, otherUserBesideLongMs: otherMs };
   await stop();
+}
+
+/** The longest event-loop delay since the last read, as the bot reports it on /metrics (prom-client resets it). */
+async function eventLoopMaxMs(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/^summit_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1] ?? NaN) * 1000;
 }
 
 /** Heap in use, as the bot reports it on /metrics. */
@@ -417,6 +415,8 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const only = process.argv[2];
   if (only === 'soak') await soak();
+  else if (only === 'commands') await commands();
+  else if (only === 'edge') await edge();
   else {
     await commands();
     await edge();
@@ -425,9 +425,11 @@ async function main(): Promise<void> {
   }
   results.rows = rows;
   results.totalSeconds = (Date.now() - t0) / 1000;
-  writeFileSync(path.join(ROOT, 'bench', only === 'soak' ? 'soak.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // A full run writes results.json; `soak` writes soak.json; `commands` and `edge` alone (for profiling) write nothing.
+  const file = only === undefined ? 'results.json' : only === 'soak' ? 'soak.json' : undefined;
+  if (file) writeFileSync(path.join(ROOT, 'bench', file), `${JSON.stringify(results, null, 2)}\n`);
   print();
-  process.stdout.write(`\nmachine: ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, Node ${process.version}; ${results.totalSeconds} s; bench/${only === 'soak' ? 'soak' : 'results'}.json written\n`);
+  process.stdout.write(`\nmachine: ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, Node ${process.version}; ${results.totalSeconds} s${file ? `; bench/${file} written` : ''}\n`);
 }
 
 main().then(

@@ -72,7 +72,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'partial', usage: 'partial Q2 <answer> [source URL]', summary: 'mark a question partly answered (admins)' },
   { name: 'reopen', usage: 'reopen Q2 [reason]', summary: 'set a question back to open (admins)' },
   { name: 'ask', usage: 'ask <question>', summary: 'add an open question' },
-  { name: 'update', usage: 'update [expected-update-id] <text> [URL]', summary: 'record an update that arrived (admins)' },
+  { name: 'update', usage: 'update [expected-update-id | -] <text> [URL]', summary: 'record an update that arrived (admins); - records one not tied to an expected update' },
   { name: 'schedule', usage: 'schedule', summary: 'the next reminders for this channel or for you, in your time zone' },
   { name: 'subscribe', usage: 'subscribe', summary: 'this channel receives reminders' },
   { name: 'unsubscribe', usage: 'unsubscribe', summary: 'this channel stops receiving reminders' },

@@ -12,7 +12,7 @@ import type { FollowUpStore } from '../store/repository';
 import type { Reply } from '../views/doc';
 import * as followUp from '../views/follow-up';
 import * as views from '../views/replies';
-import { COMMANDS, specOf, type Command } from './grammar';
+import { COMMANDS, editDistance, specOf, type Command } from './grammar';
 
 /** What a command runs against: the data set, the bot's clock reading, who is asking, and the store. */
 export interface CommandContext {
@@ -58,6 +58,11 @@ export async function runCommand(cmd: Command, ctx: CommandContext): Promise<Com
     return storeDown(cmd, ctx);
   }
 }
+
+/** `update - <text>`: an update not tied to any expected one, whatever its first word looks like. */
+const GENERAL_UPDATE = '-';
+/** A word with the shape of an expected-update id (post-summit, rca_2): words joined by -, _ or . */
+const ID_SHAPED = /^[a-z0-9]+([-_.][a-z0-9]+)+$/i;
 
 /** Commands that never need the store: they answer the same whether it is up or down. */
 const STATELESS: ReadonlySet<Command['name']> = new Set(['help', 'usage', 'unknown']);
@@ -152,8 +157,16 @@ async function runWithState(cmd: Command, ctx: CommandContext, state: FollowUpSt
         const [first = '', ...rest] = cmd.words.split(/\s+/);
         expected = incident.expectedUpdates.find((e) => e.id.toLowerCase() === first.toLowerCase());
         if (expected) text = cmd.words.slice(first.length).trim();
-        if (expected && rest.length === 0)
-          return read(views.usageReply(specOf('update'), `write what the update says after ${expected.id}`));
+        else if (first === GENERAL_UPDATE) text = cmd.words.slice(first.length).trim();
+        else {
+          // Never a silent guess: a first word shaped like an id, or close to a known one, is refused with the
+          // closest ids instead of being recorded as the start of a general update.
+          const ids = incident.expectedUpdates.map((e) => e.id);
+          const close = ids.filter((id) => editDistance(first.toLowerCase(), id.toLowerCase()) <= 2);
+          if (close.length > 0 || ID_SHAPED.test(first)) return read(followUp.unknownExpectedUpdateReply(first, close, ids));
+        }
+        if ((expected || first === GENERAL_UPDATE) && rest.length === 0)
+          return read(views.usageReply(specOf('update'), `write what the update says after ${first}`));
       }
       if (!(await firstTime(ctx))) return read(followUp.replayReply());
       const u = await ctx.store.recordUpdate({ expectedId: expected?.id, text, url: cmd.url, actor: ctx.actor, at: now });
@@ -238,7 +251,7 @@ async function schedule(incident: Incident, ctx: CommandContext): Promise<Reply>
   const config = incident.reminders;
   const zone = config?.zone ?? incident.event.timezone;
   const horizon = shift(ctx.now, { amount: SCHEDULE_DAYS, unit: 'days', text: `${SCHEDULE_DAYS}d` }, zone, 1);
-  const planned = planReminders(incident, ctx.now, horizon);
+  const planned = planReminders(incident, ctx.now, horizon, ctx.now);
   if (ctx.channelId === undefined) return scheduleReply({ who: 'the console', subscribed: true, upcoming: planned.slice(0, SCHEDULE_MAX), zone, howToSubscribe: '' });
   const reminders = ctx.store.reminders;
   const dm = ctx.channelId.startsWith('D');

@@ -9,6 +9,8 @@ export type Countdown =
   | { phase: 'upcoming'; days: number; minutes: number }
   | { phase: 'today'; minutes: number }
   | { phase: 'live' }
+  /** A timed event with no end: under way from its start until the end of that day in its zone. */
+  | { phase: 'started'; minutes: number }
   | { phase: 'past'; days: number };
 
 export function countdown(event: SummitEvent, now: Date): Countdown {
@@ -24,10 +26,11 @@ export function countdown(event: SummitEvent, now: Date): Countdown {
     return days === 0 ? { phase: 'today', minutes } : { phase: 'upcoming', days, minutes };
   }
   if (now < event.end) return { phase: 'live' };
+  if (event.openEnded && today === startDay) return { phase: 'started', minutes: -minutes };
   return { phase: 'past', days: today - endDay };
 }
 
-/** "in 12 days", "tomorrow", "today", "in 3 hours", "taking place now", "took place 810 days ago". */
+/** "in 12 days", "tomorrow", "today", "in 3 hours", "taking place now", "started 10 minutes ago", "took place 810 days ago". */
 export function describeCountdown(c: Countdown, allDay: boolean): string {
   switch (c.phase) {
     case 'upcoming':
@@ -37,9 +40,19 @@ export function describeCountdown(c: Countdown, allDay: boolean): string {
       return `today, ${inMinutes(c.minutes)}`;
     case 'live':
       return allDay ? 'today' : 'taking place now';
+    case 'started':
+      return startedAgo(c.minutes);
     case 'past':
       return c.days === 0 ? 'took place earlier today' : c.days === 1 ? 'took place yesterday' : `took place ${c.days} days ago`;
   }
+}
+
+/** "starting now", "started 10 minutes ago", "started 2 hours ago". */
+function startedAgo(minutes: number): string {
+  if (minutes <= 0) return 'starting now';
+  if (minutes < 60) return `started ${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  const hours = Math.floor(minutes / 60);
+  return `started ${hours} hour${hours === 1 ? '' : 's'} ago`;
 }
 
 function inMinutes(minutes: number): string {

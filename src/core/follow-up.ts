@@ -7,6 +7,25 @@ import type { FollowUpState } from '../store/records';
  */
 export function applyFollowUps(incident: Incident, state: FollowUpState): Incident {
   if (state.changes.length === 0 && state.questions.length === 0 && state.updates.length === 0) return incident;
+  // The store hands out one state object per recorded-state version, and both inputs are never mutated: the result
+  // is remembered per (data set, state) pair for as long as that state object lives, so every command and tick on
+  // the same version shares one model instead of rebuilding it.
+  let byState = applied.get(incident);
+  if (!byState) {
+    byState = new WeakMap();
+    applied.set(incident, byState);
+  }
+  let result = byState.get(state);
+  if (!result) {
+    result = apply(incident, state);
+    byState.set(state, result);
+  }
+  return result;
+}
+
+const applied = new WeakMap<Incident, WeakMap<FollowUpState, Incident>>();
+
+function apply(incident: Incident, state: FollowUpState): Incident {
 
   const added: Question[] = state.questions.map((q) => ({ id: q.questionId, text: q.text, history: [], added: { at: q.at, by: q.actor } }));
   const questions = [...incident.questions, ...added].map((q) => {

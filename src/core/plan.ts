@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Incident, Span } from '../incident/model';
+import type { Incident, Source, Span } from '../incident/model';
 import { countdown, describeCountdown } from './countdown';
 import { cronTimes, parseCron } from './cron';
 import { questionsAsOf } from './questions';
@@ -31,18 +31,38 @@ function atTimeOn(isoDate: string, time: string, zone: string): DateTime {
   return DateTime.fromISO(isoDate, { zone }).set({ hour, minute, second: 0, millisecond: 0 });
 }
 
+/** The start of a source's date in `zone`: nothing it reports is known before then. */
+export function publishedAt(source: Source, zone: string): Date {
+  return DateTime.fromISO(source.date, { zone }).toJSDate();
+}
+
+/** The first moment anything about the incident is known: its earliest source or timeline entry. */
+export function incidentKnownAt(incident: Incident): Date {
+  const zone = incident.event.timezone;
+  const times = [...incident.sources.map((s) => publishedAt(s, zone).getTime()), ...incident.timeline.map((t) => t.when.at.getTime())];
+  return new Date(Math.min(...times));
+}
+
 /**
  * Every reminder due in (from, to], oldest first: a pure function of the data set (with what was recorded
  * applied), and the window. It is what the scheduler executes, what /summit schedule shows and what
  * `npm run preview` prints.
+ *
+ * Nothing is planned before it could be known: digests from the first moment the incident is known, countdown
+ * reminders from the day the event was announced (its source's date), nudges from the day their expected update
+ * was announced. `knownAt` is the vantage point (the bot's clock for /summit schedule): what a reminder says (the
+ * open questions a digest counts, whether an update arrived) is what was known then, never later.
  */
-export function planReminders(incident: Incident, from: Date, to: Date): PlannedReminder[] {
+export function planReminders(incident: Incident, from: Date, to: Date, knownAt?: Date): PlannedReminder[] {
   const config = incident.reminders;
   if (!config || to <= from) return [];
   const zone = config.zone;
   const event = incident.event;
   const out: PlannedReminder[] = [];
   const inWindow = (at: Date) => at > from && at <= to;
+  /** What a reminder at `at` may know: as of its moment, and never past the vantage point. */
+  const asOf = (at: Date) => (knownAt !== undefined && knownAt < at ? knownAt : at);
+  const eventAnnounced = publishedAt(event.source, event.timezone);
 
   if (config.countdown) {
     const eventDay = DateTime.fromJSDate(event.start, { zone: event.timezone }).toISODate() as string;
@@ -51,9 +71,9 @@ export function planReminders(incident: Incident, from: Date, to: Date): Planned
         event.allDay && offset.unit === 'days'
           ? atTimeOn(eventDay, config.countdown.time, zone).minus({ days: offset.amount }).toJSDate()
           : shift(event.start, offset, zone, -1);
-      if (!inWindow(at)) continue;
-      // A zero offset is the moment itself: "today" for an all-day event, "starting now" for a timed one.
-      const when = offset.amount === 0 ? (event.allDay ? 'today' : 'starting now') : describeCountdown(countdown(event, at), event.allDay);
+      if (!inWindow(at) || at < eventAnnounced) continue;
+      // The reminder's words are those of its planned moment, so title and body agree whenever it is posted.
+      const when = describeCountdown(countdown(event, at), event.allDay);
       out.push({ key: `countdown:${offset.text}`, series: 'countdown', kind: 'countdown', at, title: `${event.name}: ${when}` });
     }
   }
@@ -61,11 +81,12 @@ export function planReminders(incident: Incident, from: Date, to: Date): Planned
   if (config.updates) {
     const { every, max, time } = config.updates;
     for (const u of incident.expectedUpdates) {
+      const announced = publishedAt(u.source, event.timezone);
       let at = atTimeOn(u.expectedDate, time, zone).toJSDate();
       for (let n = 1; n <= max; n++, at = shift(at, every, zone, 1)) {
-        if (u.received && u.received.when.at <= at) break;
+        if (u.received && u.received.when.at <= asOf(at)) break;
         if (at > to) break;
-        if (!inWindow(at)) continue;
+        if (!inWindow(at) || at < announced) continue;
         out.push({
           key: `nudge:${u.id}:${n}`,
           series: `nudge:${u.id}`,
@@ -83,8 +104,10 @@ export function planReminders(incident: Incident, from: Date, to: Date): Planned
     if (typeof spec !== 'string') {
       const until = shift(event.end, config.digest.until, zone, 1);
       const end = until < to ? until : to;
-      for (const at of cronTimes(spec, zone, from, end)) {
-        const open = questionsAsOf(incident.questions, at, 'open');
+      const known = incidentKnownAt(incident);
+      const start = known > from ? new Date(known.getTime() - 1) : from;
+      for (const at of cronTimes(spec, zone, start, end)) {
+        const open = questionsAsOf(incident.questions, asOf(at), 'open');
         if (open.length === 0) continue;
         out.push({
           key: `digest:${at.toISOString()}`,

@@ -105,6 +105,7 @@ function resolve(d: Dataset): Incident {
       allDay: e.date !== undefined,
       start,
       end,
+      openEnded: e.date === undefined && e.end === undefined,
       location: e.location,
       hosts: e.hosts,
       audience: e.audience,

@@ -43,8 +43,10 @@ export interface SummitEvent {
   /** All-day event (date:) or timed (start:). */
   allDay: boolean;
   start: Date;
-  /** For an all-day event, the start of the next day in its zone. */
+  /** For an all-day event, the start of the next day in its zone; for a timed one with no end, its start. */
   end: Date;
+  /** A timed event given no `end:`: it is under way from its start until the end of that day in its zone. */
+  openEnded: boolean;
   location: string;
   hosts: string[];
   audience?: string;

@@ -21,11 +21,23 @@ export function registerSecret(value: string | undefined): void {
 
 /** The password of a database URL, if it has one. */
 export function registerUrlPassword(url: string | undefined): void {
-  if (!url || !URL.canParse(url)) return;
+  if (!url) return;
+  // As written in the URL (however much of it was percent-encoded), as URL normalises it, and decoded.
+  const written = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@/]*)@/i.exec(url)?.[1];
+  registerSecret(written);
+  if (!URL.canParse(url)) return;
   const password = new URL(url).password;
   if (password) {
     registerSecret(password);
-    registerSecret(decodeURIComponent(password));
+    registerSecret(safeDecode(password));
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

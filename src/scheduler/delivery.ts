@@ -160,7 +160,8 @@ export class ReminderDelivery {
       const reply = reminderReply({
         reminder: r,
         event: incident.event,
-        countdown: countdown(incident.event, now),
+        // Said as of the reminder's planned moment (as its title is); a late one says it is late.
+        countdown: countdown(incident.event, r.at),
         open: questionsAsOf(incident.questions, now, 'open'),
         late,
       });

@@ -32,7 +32,9 @@ export type DocBlock =
   | { type: 'list'; items: Line[] }
   /** Secondary text (sources, hints): a context block in Slack. */
   | { type: 'note'; line: Line }
-  | { type: 'divider' };
+  | { type: 'divider' }
+  /** Items the document left out (a list thousands long): renderers say "…and N more", counting any they cut too. */
+  | { type: 'more'; count: number };
 
 export interface Reply {
   /** One plain line: the notification and screen-reader fallback. */
@@ -56,4 +58,5 @@ export const list = (items: Line[]): DocBlock => ({ type: 'list', items });
 export const divider: DocBlock = { type: 'divider' };
 export const user = (id: string): Inline => ({ user: id });
 export const item = (line: Line, button?: Button): DocBlock => (button ? { type: 'item', line, button } : { type: 'item', line });
+export const more = (count: number): DocBlock => ({ type: 'more', count });
 export const actions = (...buttons: Button[]): DocBlock => ({ type: 'actions', buttons });

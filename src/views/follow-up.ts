@@ -136,3 +136,16 @@ export function snoozedReply(dm: boolean): Reply {
   const text = `Snoozed: no more of these reminders ${dm ? 'for you' : 'here'} until the same time tomorrow.`;
   return { summary: text, blocks: [paragraph(text)] };
 }
+
+/** A first word that looks like an expected-update id but is none: the closest ids, and how to record a general update. */
+export function unknownExpectedUpdateReply(word: string, closest: string[], known: string[]): Reply {
+  const did: Inline[] = closest.length > 0 ? [' Did you mean ', ...closest.flatMap((id, i) => (i === 0 ? [code(id)] : [' or ', code(id)])), '?'] : [];
+  const list = known.length > 0 ? `Expected updates: ${known.join(', ')}.` : 'The data set expects no update.';
+  return {
+    summary: `${word} is not an expected update.${closest.length > 0 ? ` Did you mean ${closest.join(' or ')}?` : ''} Nothing was recorded.`,
+    blocks: [
+      paragraph(code(word), ' is not an expected update.', ...did, ` ${list} Nothing was recorded.`),
+      note('To record an update not tied to an expected one, start with a dash: ', code('/summit update - <text> [URL]'), '.'),
+    ],
+  };
+}

@@ -3,7 +3,7 @@ import { describeCountdown, type Countdown } from '../core/countdown';
 import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionState } from '../core/questions';
 import type { Incident, Receipt } from '../incident/model';
-import { bold, code, date, divider, header, item, list, note, paragraph, type DocBlock, type Reply } from './doc';
+import { bold, code, date, divider, header, item, list, more, note, paragraph, type DocBlock, type Reply } from './doc';
 import { eventDate, provenance, questionLine, recordAnswerButton } from './replies';
 import { LIMITS, toSlackBlocks } from './render-slack';
 
@@ -17,6 +17,9 @@ export interface HomeData {
   now: Date;
 }
 
+/** Most open questions the Home tab document lists (the view itself holds 100 blocks). */
+const HOME_MAX_QUESTIONS = 100;
+
 /** How many recorded updates the Home tab shows. */
 export const HOME_LATEST_UPDATES = 5;
 
@@ -29,7 +32,9 @@ export function homeReply(d: HomeData): Reply {
     paragraph(...eventDate(e), ` · ${e.location} · `, bold(describeCountdown(d.countdown, e.allDay))),
     divider,
     paragraph(bold(d.open.length === 0 ? 'Every question is answered.' : `Questions not fully answered (${d.open.length})`)),
-    ...d.open.map((s) => item(questionLine(s), recordAnswerButton(s, d.canRecord))),
+    // The Home tab holds 100 blocks: list no more open questions than could ever show.
+    ...d.open.slice(0, HOME_MAX_QUESTIONS).map((s) => item(questionLine(s), recordAnswerButton(s, d.canRecord))),
+    ...(d.open.length > HOME_MAX_QUESTIONS ? [more(d.open.length - HOME_MAX_QUESTIONS)] : []),
     divider,
     paragraph(bold('Latest updates')),
     d.latest.length === 0

@@ -82,10 +82,11 @@ export function toSlackBlocks(reply: Reply, options: RenderOptions = {}): KnownB
   const max = options.maxBlocks ?? LIMITS.blocksPerMessage;
   const docBlocks = options.shareable && reply.share !== undefined ? [...reply.blocks, { type: 'actions', buttons: [shareButton(reply.share)] } as DocBlock] : reply.blocks;
   const items = docBlocks.filter((b) => b.type === 'item').length;
-  const fixed = docBlocks.filter((b) => b.type !== 'list' && b.type !== 'item').length;
+  const omitted = docBlocks.reduce((n, b) => n + (b.type === 'more' ? b.count : 0), 0);
+  const fixed = docBlocks.filter((b) => b.type !== 'list' && b.type !== 'item' && b.type !== 'more').length;
   const lists = docBlocks.filter((b) => b.type === 'list').length;
   // Items are shown one block each while they fit; lists share what is left, each keeping one block for its note.
-  const itemBudget = Math.max(0, max - fixed - lists * 2 - (items > 0 ? 1 : 0));
+  const itemBudget = Math.max(0, max - fixed - lists * 2 - (items > 0 || omitted > 0 ? 1 : 0));
   const shownItems = Math.min(items, itemBudget);
   const perList = lists === 0 ? 0 : Math.max(2, Math.floor((max - fixed - shownItems - (items > shownItems ? 1 : 0)) / lists));
   const blocks: KnownBlock[] = [];
@@ -94,7 +95,12 @@ export function toSlackBlocks(reply: Reply, options: RenderOptions = {}): KnownB
     if (b.type === 'item') {
       itemsSeen += 1;
       if (itemsSeen <= shownItems) blocks.push(renderItem(b.line, b.button));
-      else if (itemsSeen === shownItems + 1) blocks.push(context(`…and ${items - shownItems} more`));
+      else if (itemsSeen === shownItems + 1) blocks.push(context(`…and ${items - shownItems + omitted} more`));
+      continue;
+    }
+    if (b.type === 'more') {
+      // Said once: with the items cut here when there were any, else on its own.
+      if (items <= shownItems) blocks.push(context(`…and ${b.count} more`));
       continue;
     }
     blocks.push(...renderBlock(b, perList));
@@ -113,7 +119,7 @@ function renderItem(line: Line, button: Button | undefined): SectionBlock {
   return s;
 }
 
-function renderBlock(b: Exclude<DocBlock, { type: 'item' }>, budget: number): KnownBlock[] {
+function renderBlock(b: Exclude<DocBlock, { type: 'item' } | { type: 'more' }>, budget: number): KnownBlock[] {
   switch (b.type) {
     case 'header':
       return [{ type: 'header', text: { type: 'plain_text', text: truncate(b.text, LIMITS.headerText), emoji: true } }];

@@ -31,6 +31,8 @@ function renderBlock(b: DocBlock): string {
       return b.items.map((i) => `  - ${lineToText(i).replace(/\n/g, '\n    ')}`).join('\n');
     case 'item':
       return `  - ${lineToText(b.line).replace(/\n/g, '\n    ')}`;
+    case 'more':
+      return `  …and ${b.count} more`;
     case 'divider':
     case 'actions':
       return '';

@@ -4,7 +4,7 @@ import type { QuestionCounts, QuestionState } from '../core/questions';
 import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
 import type { CommandSpec } from '../commands/grammar';
 import type { StatusChange } from '../incident/model';
-import { bold, code, date, divider, header, item, link, list, note, paragraph, type Button, type Inline, type Line, type Reply } from './doc';
+import { bold, code, date, divider, header, item, link, list, more as moreBlock, note, paragraph, type Button, type Inline, type Line, type Reply } from './doc';
 import { shortDate } from './format';
 import { ACTIONS } from './ids';
 
@@ -133,6 +133,12 @@ export function recordAnswerButton(s: QuestionState, canRecord: boolean): Button
   return canRecord && s.status !== 'answered' ? { actionId: ACTIONS.recordAnswer, text: 'Record answer', value: s.question.id, style: 'primary' } : undefined;
 }
 
+/**
+ * Most questions a reply lists. Slack shows about 45 of them at most (50 blocks), and a document several thousand
+ * questions long would be built in full only to be cut: past this, the list ends with how many more there are.
+ */
+export const MAX_LISTED_QUESTIONS = 200;
+
 export function questionsReply(states: QuestionState[], filter: 'open' | 'answered' | 'all', asOf: Date, zone: string, canRecord = false): Reply {
   const title = filter === 'open' ? 'Questions not fully answered' : filter === 'answered' ? 'Answered questions' : 'All questions';
   const asOfNote = note('As of ', date(asOf, zone, true), '. ', code('/summit questions all'), ' shows every question.');
@@ -141,10 +147,17 @@ export function questionsReply(states: QuestionState[], filter: 'open' | 'answer
     const none = filter === 'answered' ? 'No question is answered yet.' : filter === 'open' ? 'Every question is answered.' : 'The data set has no questions.';
     return { summary: none, blocks: [paragraph(none), asOfNote], share };
   }
+  const listed = states.slice(0, MAX_LISTED_QUESTIONS);
+  const more = states.length - listed.length;
   return {
     share,
-    summary: `${title}: ${states.map((s) => `${s.question.id} (${STATUS_LABEL[s.status]})`).join(', ')}.`,
-    blocks: [header(title), ...states.map((s) => item(questionLine(s), recordAnswerButton(s, canRecord))), asOfNote],
+    summary: `${title}: ${listed.map((s) => `${s.question.id} (${STATUS_LABEL[s.status]})`).join(', ')}${more > 0 ? ` and ${more} more` : ''}.`,
+    blocks: [
+      header(title),
+      ...listed.map((s) => item(questionLine(s), recordAnswerButton(s, canRecord))),
+      ...(more > 0 ? [moreBlock(more)] : []),
+      asOfNote,
+    ],
   };
 }
 

@@ -1,3 +1,4 @@
+import { scrubSecrets } from '../../src/lib/secrets';
 import { ConfigError } from '../../src/lib/errors';
 import { DEFAULT_SLACK_API_URL, readSettings } from '../../src/settings';
 
@@ -93,5 +94,28 @@ describe('readSettings', () => {
     const e = settingsError({ SLACK_BOT_TOKEN: BOT, PORT: '0', SUMMIT_NOW: 'soon', LOG_LEVEL: 'x', SLACK_API_URL: 'x' });
     for (const name of ['SLACK_SIGNING_SECRET', 'PORT', 'SUMMIT_NOW', 'LOG_LEVEL', 'SLACK_API_URL']) expect(e.message).toContain(`${name}:`);
     expect(e.code).toBe('settings_invalid');
+  });
+});
+
+describe('the shutdown grace and the database connect bound', () => {
+  test('default to 10 s and 60 s; take whole seconds; anything else is named', () => {
+    const s = readSettings({});
+    expect(s.shutdownGraceMs).toBe(10_000);
+    expect(s.databaseConnectMs).toBe(60_000);
+    expect(readSettings({ SHUTDOWN_GRACE_SECONDS: '2', DATABASE_CONNECT_SECONDS: '5' })).toMatchObject({ shutdownGraceMs: 2000, databaseConnectMs: 5000 });
+    const e = settingsError({ SHUTDOWN_GRACE_SECONDS: 'soon', DATABASE_CONNECT_SECONDS: '0' });
+    expect(e.message).toMatch(/SHUTDOWN_GRACE_SECONDS: must be a whole number of seconds from 1 to 300, not "soon"/);
+    expect(e.message).toMatch(/DATABASE_CONNECT_SECONDS: must be a whole number of seconds from 1 to 3600, not "0"/);
+  });
+
+  test('all three Slack variables: Socket Mode, noting that the signing secret is not used', () => {
+    const s = readSettings({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: APP });
+    expect(s.mode === 'socket' && s.signingSecretIgnored).toBe(true);
+  });
+
+  test('a secret pasted into another variable is cut from the settings error', () => {
+    const e = settingsError({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: 'a-long-signing-secret-123', PORT: 'a-long-signing-secret-123' });
+    expect(e.message).toMatch(/PORT: must be a whole number/);
+    expect(scrubSecrets(e.message)).not.toContain('a-long-signing-secret-123');
   });
 });

@@ -206,3 +206,30 @@ describe('a write reply tells the truth', () => {
     }
   });
 });
+
+describe('no silent guess on expected-update ids', () => {
+  test('a mistyped id is refused with the closest ids and nothing is recorded; "-" records a general update', async () => {
+    const store = await testStore();
+    try {
+      const ctx = contextWith(defaultIncident(), store, '2024-09-11T17:00:00Z');
+      const typo = await runText('update post-sumit Microsoft published https://example.com/p', ctx);
+      expect(typo.plain).toContain('post-sumit is not an expected update. Did you mean post-summit?');
+      expect(typo.changed).toBe(false);
+      const shaped = await runText('update summit-recap Microsoft published', ctx);
+      expect(shaped.plain).toContain('summit-recap is not an expected update.');
+      expect((await store.state()).updates).toEqual([]);
+      const general = await runText('update - post-sumit was a typo, this is news https://example.com/n', ctx);
+      expect(general.reply.summary).toBe('Update recorded.');
+      const plain = await runText('update Microsoft posted a note', ctx);
+      expect(plain.reply.summary).toBe('Update recorded.');
+      expect((await store.state()).updates.map((u) => [u.expectedId, u.text])).toEqual([
+        [undefined, 'post-sumit was a typo, this is news'],
+        [undefined, 'Microsoft posted a note'],
+      ]);
+      // The expected update is still outstanding, so its nudges go on.
+      expect((await runText('updates', ctx)).plain).toContain('Still expected:');
+    } finally {
+      await store.close();
+    }
+  });
+});

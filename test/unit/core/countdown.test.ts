@@ -57,12 +57,17 @@ describe('countdown to a timed event', () => {
     expect(event.start.toISOString()).toBe('2024-11-03T17:00:00.000Z');
   });
 
-  test('an event with a start and no end is past once started', () => {
+  test('an event with a start and no end is under way until the end of its day, never "took place" that day', () => {
     const e = parseIncident(minimalDataset({ start: '2024-03-10T10:00' }), 't').event;
     // March 10, 2024 is the spring-forward day: 10:00 PDT = 17:00 UTC.
     expect(e.start.toISOString()).toBe('2024-03-10T17:00:00.000Z');
     expect(say('2024-03-10T16:59:00Z', e)).toBe('today, in 1 minute');
     expect(say('2024-03-10T16:59:30Z', e)).toBe('today, starting now');
-    expect(say('2024-03-10T17:00:00Z', e)).toBe('took place earlier today');
+    expect(say('2024-03-10T17:00:00Z', e)).toBe('starting now');
+    expect(say('2024-03-10T17:10:00Z', e)).toBe('started 10 minutes ago');
+    expect(say('2024-03-10T20:30:00Z', e)).toBe('started 3 hours ago');
+    // 23:59 PDT is still that day in Los Angeles; the next day it took place.
+    expect(say('2024-03-11T06:59:00Z', e)).toMatch(/^started \d+ hours ago$/);
+    expect(say('2024-03-11T07:00:00Z', e)).toBe('took place yesterday');
   });
 });

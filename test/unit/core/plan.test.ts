@@ -152,3 +152,62 @@ describe('cron expressions', () => {
     expect(parseCron('x * * * *')).toMatch(/not a number/);
   });
 });
+
+describe('nothing is planned before it could be known', () => {
+  const summit = defaultIncident();
+
+  test('no digest before the incident is known (its earliest source or timeline entry: July 19, 2024, 04:09 UTC)', () => {
+    const plan = planReminders(summit, la('2024-06-01'), la('2024-07-25'));
+    expect(plan.filter((r) => r.at < new Date('2024-07-19T04:09:00Z'))).toEqual([]);
+    expect(plan.map((r) => [r.kind, local(r.at)])).toEqual([['digest', '2024-07-22 09:00 PDT']]);
+  });
+
+  test('a made-up incident first reported on November 20 gets no digest on November 2, 9 or 16', () => {
+    const inc = parseIncident(
+      JSON.stringify({
+        incident: { title: 'T', summary: 'S', sources: [{ id: 's1', title: 'First report', publisher: 'P', date: '2030-11-20', url: 'https://example.com/a' }] },
+        event: { name: 'Review', date: '2030-12-01', timezone: 'America/Los_Angeles', location: 'Online', hosts: ['Us'], source: 's1' },
+        questions: [{ id: 'Q1', text: 'Why?' }],
+        reminders: { digest: { cron: '0 9 * * 6', until: '7d' } },
+      }),
+      't',
+    );
+    const days = planReminders(inc, la('2030-10-25'), la('2030-12-05')).map((r) => local(r.at).slice(0, 10));
+    expect(days).toEqual(['2030-11-23', '2030-11-30']);
+  });
+
+  test('a countdown reminder only from the day the event was announced; a nudge only once its update was announced', () => {
+    const inc = parseIncident(
+      JSON.stringify({
+        incident: {
+          title: 'T',
+          summary: 'S',
+          sources: [
+            { id: 'old', title: 'Old', publisher: 'P', date: '2030-01-01', url: 'https://example.com/o' },
+            { id: 'ann', title: 'Announcement', publisher: 'P', date: '2030-06-05', url: 'https://example.com/a' },
+            { id: 'promise', title: 'Promise', publisher: 'P', date: '2030-06-12', url: 'https://example.com/p' },
+          ],
+        },
+        event: { name: 'Summit', date: '2030-06-10', timezone: 'America/Los_Angeles', location: 'Here', hosts: ['Us'], source: 'ann' },
+        expectedUpdates: [{ id: 'report', text: 'The report', expected: '2030-06-11', source: 'promise' }],
+        reminders: { countdown: { offsets: ['7d', '3d', '1d'] }, updates: { every: '1d', max: 3 } },
+      }),
+      't',
+    );
+    const plan = planReminders(inc, la('2030-05-01'), la('2030-06-20'));
+    expect(plan.map((r) => [r.key, local(r.at).slice(0, 10)])).toEqual([
+      ['countdown:3d', '2030-06-07'],
+      ['countdown:1d', '2030-06-09'],
+      ['nudge:report:2', '2030-06-12'],
+      ['nudge:report:3', '2030-06-13'],
+    ]);
+  });
+
+  test('seen from a vantage point, a digest counts what was known then, not what came later', () => {
+    const fromJuly = planReminders(summit, la('2024-07-22'), la('2024-08-20'), la('2024-07-22T12:00'));
+    const later = planReminders(summit, la('2024-07-22'), la('2024-08-20'));
+    const aug12 = (p: typeof later) => p.find((r) => local(r.at).startsWith('2024-08-12'))?.title;
+    expect(aug12(fromJuly)).toContain('Q1');
+    expect(aug12(later)).not.toContain('Q1');
+  });
+});

@@ -260,3 +260,48 @@ describe('starting in 2026 with the 2024 data set', () => {
     }
   });
 });
+
+describe('a reminder says one thing: title and body from its planned moment', () => {
+  /** Every text of a posted reminder: its fallback (the title) and the countdown in its body. */
+  async function posted(dataset: string, subscribedAt: string, ticks: string[]) {
+    const fake = new FakeSlack();
+    await fake.start();
+    const store = await testStore();
+    await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, new Date(subscribedAt));
+    const clock = new ManualClock(ticks[0] as string);
+    const delivery = new ReminderDelivery({ incident: parseIncident(dataset, 't'), store, clock, poster: new SlackPoster('xoxb-test', fake.url, silent), log: silent });
+    await store.reminders.advanceWatermark(new Date(new Date(ticks[0] as string).getTime() - 1000));
+    for (const t of ticks) {
+      clock.set(t);
+      await delivery.tick();
+    }
+    const out = fake.callsTo('chat.postMessage').map((c) => ({ key: (c.body.metadata as { event_payload: { key: string } }).event_payload.key, text: String(c.body.text), body: JSON.stringify(c.body.blocks) }));
+    await store.close();
+    await fake.stop();
+    return out;
+  }
+
+  test('minutes and hours before a timed event with no end, and 0m: posted a minute late, the words stay those of the planned time', async () => {
+    const dataset = minimalDataset({ start: '2030-01-01T09:00:00-08:00' }, { reminders: { countdown: { offsets: ['2h', '30m', '0m'] }, catchUp: '6h' } });
+    const out = await posted(dataset, '2029-12-01T00:00:00Z', ['2030-01-01T07:00:50-08:00', '2030-01-01T08:30:59-08:00', '2030-01-01T09:00:59-08:00']);
+    expect(out.map((o) => [o.key, o.text])).toEqual([
+      ['countdown:2h', 'Test event: today, in 2 hours'],
+      ['countdown:30m', 'Test event: today, in 30 minutes'],
+      ['countdown:0m', 'Test event: starting now'],
+    ]);
+    for (const o of out) expect(o.body).toContain(`*${o.text.split(': ')[1]}*`);
+    expect(out.map((o) => o.body).join(' ')).not.toMatch(/took place|in 29 minutes|started/);
+  });
+
+  test('days before an all-day event, and a late delivery that says it is late', async () => {
+    const dataset = minimalDataset({ date: '2030-01-10' }, { reminders: { countdown: { offsets: ['3d', '0d'], time: '09:00' }, catchUp: '6h' } });
+    const out = await posted(dataset, '2029-12-01T00:00:00Z', ['2030-01-07T09:00:10-08:00', '2030-01-10T11:30:00-08:00']);
+    expect(out.map((o) => [o.key, o.text])).toEqual([
+      ['countdown:3d', 'Test event: in 3 days'],
+      ['countdown:0d', 'Test event: today (sent late)'],
+    ]);
+    expect(out[0]?.body).toContain('*in 3 days*');
+    expect(out[1]?.body).toContain('*today*');
+    expect(out[1]?.body).toContain('Sent late: it was due');
+  });
+});

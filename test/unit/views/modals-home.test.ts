@@ -4,6 +4,9 @@ import { outstandingUpdates } from '../../../src/core/incident';
 import { questionsAsOf } from '../../../src/core/questions';
 import { EMPTY_STATE } from '../../../src/store/records';
 import { homeView } from '../../../src/views/home';
+import { MAX_LISTED_QUESTIONS, questionsReply } from '../../../src/views/replies';
+import { toSlackMessage } from '../../../src/views/render-slack';
+import { toPlainText } from '../../../src/views/render-text';
 import { ACTIONS, ANSWER_MODAL } from '../../../src/views/ids';
 import { parseAnswerMetadata, parseAnswerSubmission, recordAnswerModal } from '../../../src/views/modals';
 import { defaultIncident } from '../../helpers/incident';
@@ -57,8 +60,29 @@ describe('the Home tab', () => {
     const view = homeView({ incident: many, countdown: countdown(many.event, now), open, latest: [], outstanding: outstandingUpdates(many, now), canRecord: true, now });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const json = JSON.stringify(view.blocks);
-    expect(json).toMatch(/…and \d+ more/);
+    // 153 open questions: those shown plus "…and N more" add up to all of them.
+    const shown = view.blocks.filter((b) => (b as { accessory?: unknown }).accessory !== undefined).length;
+    expect(open).toHaveLength(153);
+    expect(json).toContain(`…and ${153 - shown} more`);
     expect(json).toContain(ACTIONS.recordAnswer);
     expect(json).toContain('Expected updates');
+  });
+
+  test('a list thousands long: the document lists a bounded number, and the one "…and N more" counts every question left out', () => {
+    const base = defaultIncident();
+    const many = applyFollowUps(base, {
+      ...EMPTY_STATE,
+      questions: Array.from({ length: 3000 }, (_, i) => ({ questionId: `Q${i + 5}`, text: `Question ${i + 5}`, actor: { id: 'U1', name: 'a' }, at: new Date('2025-01-01') })),
+    });
+    const now = new Date('2025-06-01');
+    const open = questionsAsOf(many.questions, now, 'open');
+    const view = homeView({ incident: many, countdown: countdown(many.event, now), open, latest: [], outstanding: outstandingUpdates(many, now), canRecord: false, now });
+    const shown = view.blocks.filter((b) => /^\*Q\d+\*/.test((b as { text?: { text?: string } }).text?.text ?? '')).length;
+    expect(JSON.stringify(view.blocks).match(/…and \d+ more/g)).toEqual([`…and ${open.length - shown} more`]);
+    const reply = questionsReply(open, 'open', now, 'UTC');
+    const message = toSlackMessage(reply);
+    const listed = message.blocks.filter((b) => /^\*Q\d+\*/.test((b as { text?: { text?: string } }).text?.text ?? '')).length;
+    expect(JSON.stringify(message.blocks).match(/…and \d+ more/g)).toEqual([`…and ${open.length - listed} more`]);
+    expect(toPlainText(reply)).toContain(`…and ${open.length - MAX_LISTED_QUESTIONS} more`);
   });
 });
