@@ -1,6 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
-import { runConsole, CONSOLE_BANNER } from './console/console';
+import { ConsoleScreen, runConsole, CONSOLE_BANNER } from './console/console';
+import { CONSOLE_TARGET } from './commands/run';
 import { loadIncident } from './incident/load';
 import { clockStartingAt, systemClock, type Clock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
     env.SUMMIT_NOW = args.at;
   }
   const settings = readSettings(env);
-  const log = createLogger(settings.logLevel, settings.mode === 'console' ? 2 : 1);
+  // At an interactive terminal only warnings and errors are logged: anything chattier would garble the prompt.
+  const quiet = settings.mode === 'console' && Boolean(process.stdin.isTTY) && (settings.logLevel === 'debug' || settings.logLevel === 'info');
+  const log = createLogger(quiet ? 'warn' : settings.logLevel, settings.mode === 'console' ? 2 : 1);
   processLog = log;
   const incident = loadIncident(settings.configPath);
   const start = settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
@@ -70,9 +73,11 @@ async function main(): Promise<void> {
   try {
     if (settings.mode === 'console') {
       process.stderr.write(`${CONSOLE_BANNER}\n`);
-      const scheduler = startScheduler({ incident, clock, store, log }, new ConsolePoster(process.stdout), [{ kind: 'console', id: 'local' }]);
+      const interactive = Boolean(process.stdin.isTTY);
+      const screen = new ConsoleScreen(process.stdout, interactive);
+      const scheduler = startScheduler({ incident, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
       try {
-        await runConsole({ incident, clock, store, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+        await runConsole({ incident, clock, store, input: process.stdin, screen, interactive });
       } finally {
         await scheduler.stop();
       }

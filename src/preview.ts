@@ -43,16 +43,32 @@ function parseArgs(argv: string[], zone: string): { from?: Date; to?: Date } {
   return out;
 }
 
+/** How long a window is when only one end of it is given. */
+const DEFAULT_SPAN = { months: 3 };
+
+/**
+ * The window to preview: both flags as given; only --from, three months from it; only --to, three months before
+ * it; neither, from the start of the month before the event to the end of the month after it. Only a window whose
+ * two ends were both given can be backwards, so only then is it refused, naming both flags.
+ */
+export function previewWindow(args: { from?: Date; to?: Date }, event: DateTime): { from: Date; to: Date } {
+  if (args.from && args.to) {
+    if (args.to <= args.from) throw new ConfigError('settings_invalid', '--to must come after --from (they were given the other way round).');
+    return { from: args.from, to: args.to };
+  }
+  // Months are calendar months in the event's zone, like everything the plan counts.
+  if (args.from) return { from: args.from, to: DateTime.fromJSDate(args.from, { zone: event.zone }).plus(DEFAULT_SPAN).toJSDate() };
+  if (args.to) return { from: DateTime.fromJSDate(args.to, { zone: event.zone }).minus(DEFAULT_SPAN).toJSDate(), to: args.to };
+  return { from: event.minus({ months: 1 }).startOf('month').toJSDate(), to: event.plus({ months: 1 }).endOf('month').toJSDate() };
+}
+
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const settings = readSettings(process.env);
   const base = loadIncident(settings.configPath);
   const zone = base.reminders?.zone ?? base.event.timezone;
   const args = parseArgs(process.argv.slice(2), zone);
-  const event = DateTime.fromJSDate(base.event.start, { zone });
-  const from = args.from ?? event.minus({ months: 1 }).startOf('month').toJSDate();
-  const to = args.to ?? event.plus({ months: 1 }).endOf('month').toJSDate();
-  if (to <= from) throw new ConfigError('settings_invalid', '--to must come after --from.');
+  const { from, to } = previewWindow(args, DateTime.fromJSDate(base.event.start, { zone }));
   let incident = base;
   if (settings.database.kind === 'sqlite' && settings.database.path !== ':memory:' && existsSync(settings.database.path)) {
     const store = await openStore(settings.database, pino({ level: 'warn' }, pino.destination(2)));
@@ -62,7 +78,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatPlan(incident, from, to)}\n`);
 }
 
-main().catch((error: unknown) => {
+if (require.main === module) main().catch((error: unknown) => {
   process.stderr.write(`summit-bot preview: ${scrubSecrets(isAppError(error) ? error.message : String(error))}\n`);
   process.exit(isAppError(error) ? error.exitCode : 1);
 });

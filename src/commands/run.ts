@@ -179,8 +179,8 @@ async function runWithState(cmd: Command, ctx: CommandContext, state: FollowUpSt
     case 'unsubscribe':
       return channelSubscription(cmd.name === 'subscribe', incident, ctx);
     case 'remind': {
-      const me: Target & { kind: 'user' } = { kind: 'user', id: ctx.actor.id };
-      if (ctx.channelId === undefined) return read(subscriptionReply('In the console, reminders print here as they fire.', false));
+      const me: Target = { kind: 'user', id: ctx.actor.id };
+      if (ctx.channelId === undefined) return consoleReminders(cmd.on, ctx);
       if (!(await firstTime(ctx))) return read(followUp.replayReply());
       const changed = cmd.on ? await ctx.store.reminders.subscribe(me, ctx.actor, now) : await ctx.store.reminders.unsubscribe(me, ctx.actor, now);
       const text = cmd.on
@@ -233,7 +233,7 @@ async function recordChange(
 
 async function channelSubscription(on: boolean, incident: Incident, ctx: CommandContext): Promise<CommandResult> {
   const channel = ctx.channelId;
-  if (channel === undefined) return read(subscriptionReply('In the console, reminders print here as they fire.', false));
+  if (channel === undefined) return consoleReminders(on, ctx);
   if (channel.startsWith('D')) return read(subscriptionReply('This is a direct message: use `/summit remind me` (or `remind off`) here.', false));
   if (incident.permissions.subscribe === 'admins' && !(await ctx.isAdmin()))
     return read(followUp.refusalReply(on ? 'subscribe a channel' : 'unsubscribe a channel', incident.admins));
@@ -246,13 +246,30 @@ async function channelSubscription(on: boolean, incident: Incident, ctx: Command
   return { reply: subscriptionReply(text, on), changed };
 }
 
+/** The console's one target: it prints reminders as they fire until told to stop; the store remembers which. */
+export const CONSOLE_TARGET: Target = { kind: 'console', id: 'local' };
+
+/** subscribe / remind me and unsubscribe / remind off, typed in the console. */
+async function consoleReminders(on: boolean, ctx: CommandContext): Promise<CommandResult> {
+  const changed = on ? await ctx.store.reminders.subscribe(CONSOLE_TARGET, ctx.actor, ctx.now) : await ctx.store.reminders.unsubscribe(CONSOLE_TARGET, ctx.actor, ctx.now);
+  const text = on
+    ? 'Reminders print here in the console as they fire.'
+    : changed
+      ? 'The console will no longer print reminders. `subscribe` (or `remind me`) brings them back.'
+      : 'The console was not printing reminders.';
+  return { reply: subscriptionReply(text, on), changed };
+}
+
 /** The next reminders for the channel the command came from, or for the caller by DM. */
 async function schedule(incident: Incident, ctx: CommandContext): Promise<Reply> {
   const config = incident.reminders;
   const zone = config?.zone ?? incident.event.timezone;
   const horizon = shift(ctx.now, { amount: SCHEDULE_DAYS, unit: 'days', text: `${SCHEDULE_DAYS}d` }, zone, 1);
   const planned = planReminders(incident, ctx.now, horizon, ctx.now);
-  if (ctx.channelId === undefined) return scheduleReply({ who: 'the console', subscribed: true, upcoming: planned.slice(0, SCHEDULE_MAX), zone, howToSubscribe: '' });
+  if (ctx.channelId === undefined) {
+    const subscribed = (await ctx.store.reminders.subscription(CONSOLE_TARGET))?.status !== 'removed';
+    return scheduleReply({ who: 'the console', subscribed, upcoming: planned.slice(0, SCHEDULE_MAX), zone, howToSubscribe: 'subscribe' });
+  }
   const reminders = ctx.store.reminders;
   const dm = ctx.channelId.startsWith('D');
   const target: Target = dm ? { kind: 'user', id: ctx.actor.id } : { kind: 'channel', id: ctx.channelId };

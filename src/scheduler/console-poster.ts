@@ -7,11 +7,11 @@ import type { PostedMessage, ReminderMetadata, ReminderPoster } from './poster';
 export class ConsolePoster implements ReminderPoster {
   private count = 0;
 
-  constructor(private readonly output: NodeJS.WritableStream) {}
+  constructor(private readonly screen: { print(text: string): void }) {}
 
   async post(_target: Target, reply: Reply, _metadata: ReminderMetadata): Promise<PostedMessage> {
     this.count += 1;
-    this.output.write(`\n[reminder] ${toPlainText(reply)}\n\n`);
+    this.screen.print(`\n[reminder] ${toPlainText(reply)}\n\n`);
     return { channel: 'console', ts: String(this.count) };
   }
 

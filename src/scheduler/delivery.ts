@@ -38,7 +38,7 @@ export interface DeliveryDeps {
   clock: Clock;
   poster: ReminderPoster;
   log: Logger;
-  /** Targets that always receive reminders (the console); Slack targets come from subscriptions. */
+  /** Targets that receive reminders unless they unsubscribed (the console); Slack targets come from subscriptions. */
   fixedTargets?: Target[];
   leaseMs?: number;
   metrics?: Metrics;
@@ -101,7 +101,10 @@ export class ReminderDelivery {
     }
     const incident = applyFollowUps(this.deps.incident, await store.state());
     const subscribed = (await reminders.subscriptions('active')).map((s) => ({ target: { kind: s.kind, id: s.id } as Target, since: s.createdAt }));
-    const targets = [...(this.deps.fixedTargets ?? []).map((target) => ({ target, since: new Date(0) })), ...subscribed];
+    // A fixed target (the console) receives reminders until it unsubscribes, which the store remembers.
+    const fixed = [];
+    for (const target of this.deps.fixedTargets ?? []) if ((await reminders.subscription(target))?.status !== 'removed') fixed.push({ target, since: new Date(0) });
+    const targets = [...fixed, ...subscribed.filter((s) => s.target.kind !== 'console')];
     const existing = new Map((await reminders.deliveriesFor(plan.map((r) => r.key))).map((d) => [`${d.reminderKey} ${d.target}`, d]));
     const snoozes = await reminders.snoozes();
 

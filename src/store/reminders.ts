@@ -13,7 +13,6 @@ export interface Target {
 export const targetKey = (t: Target): string => `${t.kind}:${t.id}`;
 
 export interface Subscription extends Target {
-  kind: 'channel' | 'user';
   status: SubscriptionTable['status'];
   reason?: string;
   createdBy: string;
@@ -44,7 +43,7 @@ export class ReminderStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Subscribes a target (again). Returns false if it was already active. */
-  async subscribe(t: Target & { kind: 'channel' | 'user' }, actor: Actor, at: Date): Promise<boolean> {
+  async subscribe(t: Target, actor: Actor, at: Date): Promise<boolean> {
     const now = at.toISOString();
     const existing = await this.subscription(t);
     if (existing?.status === 'active') return false;
@@ -59,10 +58,15 @@ export class ReminderStore {
     return true;
   }
 
-  /** Ends a subscription. Returns false if there was none active. */
-  async unsubscribe(t: Target & { kind: 'channel' | 'user' }, actor: Actor, at: Date): Promise<boolean> {
+  /**
+   * Ends a subscription. Returns false if there was none active. The console is subscribed until it says
+   * otherwise, so for it a missing row means "active" and ending it writes the row.
+   */
+  async unsubscribe(t: Target, actor: Actor, at: Date): Promise<boolean> {
     const existing = await this.subscription(t);
-    if (!existing || existing.status === 'removed') return false;
+    if (!existing && t.kind === 'console') {
+      await this.subscribe(t, actor, at);
+    } else if (!existing || existing.status === 'removed') return false;
     await this.setStatus(t, 'removed', `by ${actor.id}`, at, actor.id);
     return true;
   }
@@ -73,7 +77,7 @@ export class ReminderStore {
       await tx
         .updateTable('subscription')
         .set({ status, status_reason: reason, updated_at: now })
-        .where('target_kind', '=', t.kind as 'channel' | 'user')
+        .where('target_kind', '=', t.kind)
         .where('target_id', '=', t.id)
         .execute();
       await tx.insertInto('audit').values({ at: now, actor_id: actorId, action: `subscription.${status}`, subject: targetKey(t), detail: JSON.stringify({ reason }) }).execute();
@@ -84,7 +88,7 @@ export class ReminderStore {
     const row = await this.db
       .selectFrom('subscription')
       .selectAll()
-      .where('target_kind', '=', t.kind as 'channel' | 'user')
+      .where('target_kind', '=', t.kind)
       .where('target_id', '=', t.id)
       .executeTakeFirst();
     return row && toSubscription(row);

@@ -47,7 +47,7 @@ export interface AuditTable {
 
 /** Who receives reminders: a channel, or a person by DM. One row per target; its status changes over time. */
 export interface SubscriptionTable {
-  target_kind: 'channel' | 'user';
+  target_kind: 'channel' | 'user' | 'console';
   target_id: string;
   status: 'active' | 'removed' | 'broken' | 'disabled';
   status_reason: string | null;

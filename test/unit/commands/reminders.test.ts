@@ -66,7 +66,7 @@ describe('/summit subscribe, unsubscribe, remind, schedule', () => {
   });
 
   test('in the console, reminders print there', async () => {
-    expect((await run('subscribe', ADMIN, null)).plain).toBe('In the console, reminders print here as they fire.');
+    expect((await run('subscribe', ADMIN, null)).plain).toBe('Reminders print here in the console as they fire.');
     expect((await run('schedule', ADMIN, null)).plain).toMatch(/^Next reminders for the console:/);
   });
 });
