@@ -351,10 +351,11 @@ async function eventLoopMaxMs(base: string): Promise<number> {
   return Number(/^summit_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1] ?? NaN) * 1000;
 }
 
-/** Heap in use, as the bot reports it on /metrics. */
-async function heapMb(base: string): Promise<number> {
+/** Heap in use, the heap V8 has reserved, and memory outside it (buffers, native), as the bot reports them on /metrics. */
+async function heapMb(base: string): Promise<{ used: number; total: number; external: number }> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  return Number(/^summit_nodejs_heap_size_used_bytes (\d+(\.\d+)?)/m.exec(text)?.[1] ?? 0) / 1024 / 1024;
+  const mb = (name: string) => Number(new RegExp(`^summit_nodejs_${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0) / 1024 / 1024;
+  return { used: mb('heap_size_used_bytes'), total: mb('heap_size_total_bytes'), external: mb('external_memory_bytes') };
 }
 
 /**
@@ -387,7 +388,10 @@ async function soak(): Promise<void> {
       ],
     });
   await phase(0.06, 30);
-  const sample = async () => ({ rssMb: rssMb(bot.pid as number), heapMb: await heapMb(base) });
+  const sample = async () => {
+    const heap = await heapMb(base);
+    return { rssMb: rssMb(bot.pid as number), heapMb: heap.used, heapTotalMb: heap.total, externalMb: heap.external };
+  };
   const warm = await sample();
   const low = await phase(0.06, phaseSeconds);
   const afterLow = await sample();
@@ -398,6 +402,7 @@ async function soak(): Promise<void> {
   const errors = low.errors + low.non2xx + low.timeouts + high.errors + high.non2xx + high.timeouts;
   rows.push({ figure: `soak RSS: warm / after ${phaseSeconds} s at 6 % asks / after ${phaseSeconds} s at 50 % asks`, value: `${warm.rssMb.toFixed(0)} / ${afterLow.rssMb.toFixed(0)} / ${afterHigh.rssMb.toFixed(0)} MB`, target: 'growth <= 20 MB', ok: growth <= 20 && alive });
   rows.push({ figure: 'soak heap in use: warm / after each phase', value: `${warm.heapMb.toFixed(0)} / ${afterLow.heapMb.toFixed(0)} / ${afterHigh.heapMb.toFixed(0)} MB`, target: 'no death', ok: alive });
+  rows.push({ figure: 'soak heap reserved by V8 / external: warm, after each phase', value: [warm, afterLow, afterHigh].map((x) => `${x.heapTotalMb.toFixed(0)}/${x.externalMb.toFixed(0)}`).join(', ') + ' MB', target: '(reported)', ok: true });
   rows.push({ figure: 'soak requests (errors)', value: `${low.requests.total + high.requests.total} (${errors})`, target: '0 errors', ok: errors === 0 });
   results.soak = { phaseSeconds, rate: 50, warm, afterLow, afterHigh, growthMb: growth, alive, requests: low.requests.total + high.requests.total, errors, p99Ms: [low.latency.p99, high.latency.p99] };
   await stop();

@@ -4,7 +4,7 @@ import { factsAsOf, outstandingUpdates, timelineAsOf, topics } from '../core/inc
 import { planReminders, shift } from '../core/plan';
 import { countQuestions, questionAsOf, questionsAsOf } from '../core/questions';
 import { targetKey, type Target } from '../store/reminders';
-import { scheduleReply, subscriptionReply } from '../views/schedule';
+import { brokenScheduleReply, scheduleReply, subscriptionRefusedReply, subscriptionReply } from '../views/schedule';
 import type { Actor, Incident, Question } from '../incident/model';
 import { AdminCheckError, StoreUnavailableError } from '../lib/errors';
 import { EMPTY_STATE, type FollowUpState } from '../store/records';
@@ -29,7 +29,12 @@ export interface CommandContext {
    * sent again within Slack's five-minute window is answered but not applied twice. Absent in the console.
    */
   requestKey?: string;
+  /** Whether the bot can post and read in a channel (Slack only; asked when a channel is subscribed). */
+  channelAccess?: (channelId: string) => Promise<ChannelAccess>;
 }
+
+/** member: the bot can post and read history there; private: a private channel it is not in; unknown: Slack did not say. */
+export type ChannelAccess = 'member' | 'private' | 'archived' | 'unknown';
 
 /** How far ahead /summit schedule looks. */
 const SCHEDULE_DAYS = 60;
@@ -238,6 +243,12 @@ async function channelSubscription(on: boolean, incident: Incident, ctx: Command
   if (incident.permissions.subscribe === 'admins' && !(await ctx.isAdmin()))
     return read(followUp.refusalReply(on ? 'subscribe a channel' : 'unsubscribe a channel', incident.admins));
   const target = { kind: 'channel' as const, id: channel };
+  if (on && ctx.channelAccess) {
+    // Checked now, so a channel the bot cannot post and read in is refused with how to fix it, instead of failing
+    // silently when the first reminder is due. Joining a public channel happens here too.
+    const access = await ctx.channelAccess(channel);
+    if (access !== 'member') return read(subscriptionRefusedReply(access));
+  }
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
   const changed = on ? await ctx.store.reminders.subscribe(target, ctx.actor, ctx.now) : await ctx.store.reminders.unsubscribe(target, ctx.actor, ctx.now);
   const text = on
@@ -274,6 +285,7 @@ async function schedule(incident: Incident, ctx: CommandContext): Promise<Reply>
   const dm = ctx.channelId.startsWith('D');
   const target: Target = dm ? { kind: 'user', id: ctx.actor.id } : { kind: 'channel', id: ctx.channelId };
   const sub = await reminders.subscription(target);
+  if (sub?.status === 'broken' || sub?.status === 'disabled') return brokenScheduleReply(sub.status, sub.reason);
   const snoozes = await reminders.snoozes();
   const upcoming = planned.filter((r) => !((snoozes.get(`${r.series} ${targetKey(target)}`) ?? new Date(0)) > r.at)).slice(0, SCHEDULE_MAX);
   return scheduleReply({

@@ -10,6 +10,7 @@ import { targetKey, type Delivery, type Target } from '../store/reminders';
 import type { FollowUpStore } from '../store/repository';
 import { REMINDER_EVENT_TYPE } from '../views/ids';
 import { reminderReply } from '../views/reminder';
+import { channelStoppedNotice } from '../views/schedule';
 import { PostError, type ReminderPoster } from './poster';
 
 /** A claim is held this long; a claim older than this belongs to a process that died and is taken over. */
@@ -21,8 +22,8 @@ const CONCURRENCY = 8;
 /** A 429 asking to wait at most this long is retried within the same tick (the claim is kept); longer: next tick. */
 const IN_TICK_RETRY_MAX_S = 5;
 
-/** Slack errors after which the subscription is turned off: the channel or person is gone. */
-const GONE = new Set(['channel_not_found', 'is_archived', 'account_inactive', 'user_not_found', 'user_disabled']);
+/** Slack errors after which a DM subscription is turned off: the person is gone. */
+const GONE = new Set(['channel_not_found', 'account_inactive', 'user_not_found', 'user_disabled']);
 
 export interface TickReport {
   sent: number;
@@ -144,7 +145,7 @@ export class ReminderDelivery {
    * tick). Returns how long to wait before retrying when Slack asked for a short pause.
    */
   private async deliver(r: PlannedReminder, target: Target, incident: Incident, now: Date, report: TickReport, held: boolean): Promise<number | undefined> {
-    const { store, poster, log } = this.deps;
+    const { store, log } = this.deps;
     const tk = targetKey(target);
     const leaseMs = this.deps.leaseMs ?? LEASE_MS;
     try {
@@ -152,7 +153,7 @@ export class ReminderDelivery {
       if (!claim.claimed) return undefined;
       if (claim.attempts > 1) {
         // An earlier attempt may have reached Slack (a crash, a lost answer): look before posting again.
-        const found = await poster.findPosted(target, r.key, new Date(r.at.getTime() - 60_000));
+        const found = await this.findPostedJoiningIfNeeded(target, r.key, new Date(r.at.getTime() - 60_000));
         if (found) {
           await store.reminders.markSent(r.key, tk, found.channel, found.ts, now, 'found in history');
           log.info({ reminder: r.key, target: tk }, 'reminder was already posted; marked sent');
@@ -187,6 +188,22 @@ export class ReminderDelivery {
     }
   }
 
+  /**
+   * The history check. Slack lets the bot post in a public channel it has not joined (chat:write.public) but not
+   * read its history (not_in_channel): then it joins, and looks again. Only a channel it cannot join (private)
+   * fails the check.
+   */
+  private async findPostedJoiningIfNeeded(target: Target, key: string, since: Date) {
+    try {
+      return await this.deps.poster.findPosted(target, key, since);
+    } catch (error) {
+      if (error instanceof PostError && error.code === 'not_in_channel' && target.kind === 'channel' && (await this.deps.poster.join(target.id))) {
+        return this.deps.poster.findPosted(target, key, since);
+      }
+      throw error;
+    }
+  }
+
   private async postJoiningIfNeeded(target: Target, reply: Parameters<ReminderPoster['post']>[1], key: string) {
     const metadata = { event_type: REMINDER_EVENT_TYPE, event_payload: { key } };
     try {
@@ -211,27 +228,27 @@ export class ReminderDelivery {
       log.warn({ reminder: r.key, target: tk, retryAfterMs: wait }, 'rate limited; will retry after Retry-After');
       return;
     }
-    if (code === 'not_in_channel' && target.kind === 'channel') {
+    if (target.kind === 'channel' && (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived')) {
+      // Never switched off in silence. A private channel the bot is not in (or was removed from) answers
+      // channel_not_found, as does a deleted one, and the two cannot be told apart: either way the subscription is
+      // marked broken and whoever subscribed it is told how to fix it. Archived: turned off, with a DM too.
+      const archived = code === 'is_archived';
       await store.reminders.markFailed(r.key, tk, code, now);
-      await store.reminders.setStatus(target, 'broken', 'not_in_channel: the bot cannot join this channel', now);
+      await store.reminders.setStatus(target, archived ? 'disabled' : 'broken', `${code}: ${archived ? 'the channel was archived' : 'the bot cannot post or read there'}`, now);
       report.failed += 1;
       const sub = await store.reminders.subscription(target);
-      log.warn({ channel: target.id, subscriber: sub?.createdBy }, 'cannot post in a private channel; subscription marked broken');
+      log.warn({ channel: target.id, code, subscriber: sub?.createdBy }, archived ? 'channel archived; subscription turned off' : 'cannot post in the channel; subscription marked broken');
       if (sub?.createdBy && /^[UW]/.test(sub.createdBy)) {
-        await poster
-          .notify(
-            sub.createdBy,
-            `I couldn't post summit-bot reminders in <#${target.id}>: it is a private channel I'm not in. Invite me there with \`/invite @summit-bot\`, then run \`/summit subscribe\` in it again.`,
-          )
-          .catch((e: unknown) => log.warn({ err: e }, 'could not tell the subscriber'));
+        await poster.notify(sub.createdBy, channelStoppedNotice(target.id, code)).catch((e: unknown) => log.warn({ err: e }, 'could not tell the subscriber'));
       }
       return;
     }
-    if (GONE.has(code)) {
+    if (target.kind === 'user' && GONE.has(code)) {
+      // The person's account is gone (or their DM cannot be opened): nobody is left to tell.
       await store.reminders.markFailed(r.key, tk, code, now);
       await store.reminders.setStatus(target, 'disabled', code, now);
       report.failed += 1;
-      log.warn({ target: tk, code }, 'subscription disabled');
+      log.warn({ target: tk, code }, 'DM subscription disabled');
       return;
     }
     const attempts = (await store.reminders.delivery(r.key, tk))?.attempts ?? 1;

@@ -174,7 +174,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   }
 
   const background = new InFlight();
-  const listenerDeps = { ...deps, background, replies: new ReplyCache(), admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
+  const listenerDeps = { ...deps, background, client: app.client, replies: new ReplyCache(), admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
   registerCommands(app, listenerDeps);
   const router = new ListenerRouter();
   registerActions(router, listenerDeps);

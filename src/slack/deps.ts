@@ -1,4 +1,6 @@
+import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { channelAccess } from './conversations';
 import type { ReplyCache } from '../commands/handle';
 import type { CommandContext } from '../commands/run';
 import type { Actor, Incident } from '../incident/model';
@@ -24,6 +26,8 @@ export interface SlackDeps {
 
 export interface ListenerDeps extends SlackDeps {
   admins: AdminDirectory;
+  /** The app's Web API client (interactive policy), for the membership check when a channel is subscribed. */
+  client: webApi.WebClient;
   /** Work that goes on after Slack has its answer; drained on stop. */
   background: InFlight;
   replies: ReplyCache;
@@ -51,6 +55,7 @@ export function contextFor(deps: ListenerDeps, actor: Actor, channelId?: string,
     now: deps.clock.now(),
     actor,
     isAdmin: () => (admin ??= deps.admins.isAdmin(actor.id)),
+    channelAccess: (id) => channelAccess(deps.client, id),
     store: deps.store,
   };
 }

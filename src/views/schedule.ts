@@ -28,3 +28,41 @@ export function scheduleReply({ who, subscribed, upcoming, zone, howToSubscribe 
 export function subscriptionReply(text: string, share = true): Reply {
   return { summary: text, blocks: [paragraph(text)], share: share ? 'schedule' : undefined };
 }
+
+const INVITE = '/invite @summit-bot';
+
+/** Why a channel cannot be subscribed, and how to fix it. Nothing was changed. */
+export function subscriptionRefusedReply(access: 'private' | 'archived' | 'unknown'): Reply {
+  const text =
+    access === 'private'
+      ? 'I can’t see this channel: it is private and I’m not in it. Invite me with /invite @summit-bot, then run /summit subscribe again. Nothing was changed.'
+      : access === 'archived'
+        ? 'This channel is archived, so it cannot receive reminders. Nothing was changed.'
+        : 'I could not check with Slack that I can post here just now, so nothing was changed. Please try again in a moment.';
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
+/** /summit schedule in a channel whose reminders stopped: why, and how to start them again. */
+export function brokenScheduleReply(status: 'broken' | 'disabled', reason: string | undefined): Reply {
+  const archived = reason?.startsWith('is_archived') === true;
+  const why = archived
+    ? 'Reminders stopped here: this channel was archived.'
+    : status === 'broken'
+      ? 'Reminders stopped here: I could not post in this channel (it is private and I am not in it, or I was removed).'
+      : 'Reminders stopped here: Slack said this channel is gone.';
+  const fix = archived ? 'Unarchive it and run ' : status === 'broken' ? `Invite me with ${INVITE}, then run ` : 'Run ';
+  return {
+    summary: `${why} Nothing is planned for this channel.`,
+    blocks: [paragraph(bold(why)), note(fix, code('/summit subscribe'), ' to start them again.')],
+  };
+}
+
+/**
+ * The DM to whoever subscribed a channel whose reminders stopped: plain text with the channel as a Slack link.
+ * The id comes from the store (written from Slack's own channel_id), checked here all the same.
+ */
+export function channelStoppedNotice(channelId: string, code: string): string {
+  const channel = /^[CG][A-Z0-9]{1,24}$/.test(channelId) ? `<#${channelId}>` : 'a channel';
+  if (code === 'is_archived') return `${channel} was archived, so its summit-bot reminders stopped. If it is unarchived, run \`/summit subscribe\` there again.`;
+  return `I couldn't post summit-bot reminders in ${channel}: I can't see it, because it is private and I'm not in it (or it was deleted). If it still exists, invite me there with \`${INVITE}\`, then run \`/summit subscribe\` in it again.`;
+}

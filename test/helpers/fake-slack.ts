@@ -28,9 +28,25 @@ type Handler = (call: RecordedCall) => FakeResponse | Record<string, unknown>;
  * - unavailable: HTTP 503 (Slack's "service_unavailable"; node-slack-sdk retries non-200 answers);
  * - ratelimited: HTTP 429 with Retry-After in seconds (https://api.slack.com/docs/rate-limits);
  * - reset: the connection is destroyed before any answer (a lost answer);
- * - malformed: HTTP 200 whose body is not JSON.
+ * - malformed: HTTP 200 whose body is not JSON;
+ * - lost: the call takes effect (a message is posted) but its answer never arrives (the connection is cut).
  */
-export type Fault = { kind: 'hang' } | { kind: 'unavailable' } | { kind: 'ratelimited'; retryAfter: number } | { kind: 'reset' } | { kind: 'malformed' };
+export type Fault = { kind: 'hang' } | { kind: 'unavailable' } | { kind: 'ratelimited'; retryAfter: number } | { kind: 'reset' } | { kind: 'malformed' } | { kind: 'lost' };
+
+/**
+ * A channel as Slack sees it from the bot's side. Registered channels are held to Slack's membership rules
+ * (../shared/reference/slack-platform.md; https://docs.slack.dev/reference/methods/conversations.join):
+ * - public, not a member: chat.postMessage works (chat:write.public); conversations.history answers
+ *   not_in_channel; conversations.join joins (ok, or ok with the warning already_in_channel);
+ * - private, not a member: the bot cannot see it: every call answers channel_not_found (join too);
+ * - private, a member: posting and history work; join answers method_not_supported_for_channel_type;
+ * - archived: posting and joining answer is_archived.
+ */
+export interface FakeChannel {
+  private: boolean;
+  member: boolean;
+  archived: boolean;
+}
 
 const DEFAULTS: Record<string, Handler> = {
   'auth.test': () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test Team', team_id: 'T0TEST', user: 'summit-bot', user_id: 'UBOT', bot_id: 'BBOT' }),
@@ -73,6 +89,8 @@ export class FakeSlack {
   private readonly handlers = new Map<string, Handler>(this.defaults);
   private readonly faults = new Map<string, { fault: Fault; when: (call: RecordedCall) => boolean }>();
   private readonly hanging = new Set<ServerResponse>();
+  /** Channels held to Slack's membership rules (others answer as the handlers say). */
+  readonly channels = new Map<string, FakeChannel>();
   private server?: Server;
   url = '';
 
@@ -97,6 +115,37 @@ export class FakeSlack {
     if (handler) this.handlers.set(method, handler);
     this.faults.delete(method);
     return this;
+  }
+
+  /** Registers a channel, held to Slack's membership rules from now on. */
+  channel(id: string, how: Partial<FakeChannel> = {}): this {
+    this.channels.set(id, { private: false, member: false, archived: false, ...how });
+    return this;
+  }
+
+  /** What Slack answers for a registered channel the bot may not use this way; undefined when the call goes ahead. */
+  private membership(method: string, call: RecordedCall): Record<string, unknown> | undefined {
+    const c = this.channels.get(String(call.body.channel));
+    if (!c) return undefined;
+    const no = (error: string) => ({ ok: false, error });
+    switch (method) {
+      case 'chat.postMessage':
+        if (c.private && !c.member) return no('channel_not_found');
+        if (c.archived) return no('is_archived');
+        return undefined;
+      case 'conversations.history':
+        if (c.private && !c.member) return no('channel_not_found');
+        if (!c.member) return no('not_in_channel');
+        return undefined;
+      case 'conversations.join':
+        if (c.private) return no(c.member ? 'method_not_supported_for_channel_type' : 'channel_not_found');
+        if (c.archived) return no('is_archived');
+        if (c.member) return { ok: true, channel: { id: call.body.channel, is_member: true }, warning: 'already_in_channel' };
+        c.member = true;
+        return { ok: true, channel: { id: call.body.channel, is_member: true } };
+      default:
+        return undefined;
+    }
   }
 
   /** Gives a method a fault, for every call or only the calls `when` picks (one user, one channel). */
@@ -128,11 +177,16 @@ export class FakeSlack {
           if (f.kind === 'hang') return void this.hanging.add(res);
           if (f.kind === 'reset') return void req.socket.destroy();
           if (f.kind === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok": tr');
+          if (f.kind === 'lost') {
+            const handler = this.handlers.get(method);
+            if (handler) handler(call);
+            return void req.socket.destroy();
+          }
           if (f.kind === 'unavailable') return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false,"error":"service_unavailable"}');
           return void res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(f.retryAfter) }).end('{"ok":false,"error":"ratelimited"}');
         }
         const handler = this.handlers.get(method);
-        const out = handler ? handler(call) : { ok: false, error: 'unknown_method' };
+        const out = this.membership(method, call) ?? (handler ? handler(call) : { ok: false, error: 'unknown_method' });
         const response: FakeResponse = out.http === true ? (out as FakeResponse) : httpReply(200, out as Record<string, unknown>);
         const send = () => {
           if (res.destroyed) return;

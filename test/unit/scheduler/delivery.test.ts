@@ -185,15 +185,46 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     expect(fake.callsTo('chat.postMessage').filter((c) => c.body.channel === 'G1')).toHaveLength(1);
   });
 
-  test.each(['is_archived', 'channel_not_found'])('%s: the subscription is disabled and logged; the others go on', async (error) => {
-    fake.on('chat.postMessage', (c) => {
-      if (c.body.channel === 'C2') return { ok: false, error };
-      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata) };
+  // The fake holds these channels to Slack's membership rules (test/helpers/fake-slack.ts).
+  test('a public channel the bot never joined, whose post answer was lost: join, find the post in history, mark sent; no DM, nothing switched off', async () => {
+    fake.channel('C1', { private: false, member: false });
+    let first = true;
+    fake.fault('chat.postMessage', { kind: 'lost' }, (c) => {
+      const lose = c.body.channel === 'C1' && first;
+      if (lose) first = false;
+      return lose;
     });
     clock.set(la('2024-09-09T09:00:05'));
+    expect(await delivery().tick()).toMatchObject({ sent: 2, retrying: 1 });
+    expect(fake.messages.get('C1')).toHaveLength(1);
+    clock.set(la('2024-09-09T09:01:00'));
+    await delivery().tick();
+    expect(fake.callsTo('conversations.history').map((c) => c.body.channel)).toContain('C1');
+    expect(fake.callsTo('conversations.join').map((c) => c.body.channel)).toEqual(['C1']);
+    expect(fake.messages.get('C1')).toHaveLength(1);
+    expect(await store.reminders.delivery(KEY, 'channel:C1')).toMatchObject({ status: 'sent', detail: 'found in history' });
+    expect((await store.reminders.subscription({ kind: 'channel', id: 'C1' }))?.status).toBe('active');
+    expect(fake.callsTo('chat.postMessage').filter((c) => c.body.channel === ADMIN.id)).toEqual([]);
+  });
+
+  test('channel_not_found for a subscribed channel (a private one the bot was removed from): marked broken, the subscriber told how to fix it', async () => {
+    fake.channel('C2', { private: true, member: false });
+    clock.set(la('2024-09-09T09:00:05'));
     expect(await delivery().tick()).toMatchObject({ sent: 2, failed: 1 });
-    expect(await store.reminders.subscription({ kind: 'channel', id: 'C2' })).toMatchObject({ status: 'disabled', reason: error });
+    expect(await store.reminders.subscription({ kind: 'channel', id: 'C2' })).toMatchObject({ status: 'broken' });
+    const dm = fake.callsTo('chat.postMessage').find((c) => c.body.channel === ADMIN.id);
+    expect(String(dm?.body.text)).toContain("I couldn't post summit-bot reminders in <#C2>");
+    expect(String(dm?.body.text)).toContain('/invite @summit-bot');
     expect((await store.reminders.subscriptions('active')).map((s) => s.id).sort()).toEqual(['C1', 'U0DM']);
+  });
+
+  test('an archived channel: turned off, and the subscriber told', async () => {
+    fake.channel('C2', { archived: true, member: true });
+    clock.set(la('2024-09-09T09:00:05'));
+    expect(await delivery().tick()).toMatchObject({ sent: 2, failed: 1 });
+    expect(await store.reminders.subscription({ kind: 'channel', id: 'C2' })).toMatchObject({ status: 'disabled' });
+    const dm = fake.callsTo('chat.postMessage').find((c) => c.body.channel === ADMIN.id);
+    expect(String(dm?.body.text)).toContain('<#C2> was archived');
   });
 
   test('any other error is retried later with backoff, and still posts once', async () => {

@@ -1,0 +1,33 @@
+import type { webApi } from '@slack/bolt';
+import type { ChannelAccess } from '../commands/run';
+import { slackFailureCode } from './failures';
+
+/**
+ * Whether the bot can post in a channel and read its history (the history check that keeps a retried reminder
+ * from being posted twice needs both). Asked when a channel is subscribed, so the person subscribing learns of a
+ * problem at once rather than when the first reminder is lost. What Slack answers conversations.join
+ * (https://docs.slack.dev/reference/methods/conversations.join):
+ * - ok (possibly with the warning already_in_channel): a public channel, now joined;
+ * - method_not_supported_for_channel_type: a private channel the bot can see, so it is a member: confirmed by
+ *   reading one message of its history (groups:history);
+ * - channel_not_found: a private channel the bot is not in (it cannot see it), or no such channel;
+ * - is_archived: archived.
+ */
+export async function channelAccess(client: webApi.WebClient, channel: string): Promise<ChannelAccess> {
+  try {
+    await client.conversations.join({ channel });
+    return 'member';
+  } catch (error) {
+    const code = slackFailureCode(error);
+    if (code === 'is_archived') return 'archived';
+    if (code === 'channel_not_found') return 'private';
+    if (code !== 'method_not_supported_for_channel_type') return 'unknown';
+  }
+  try {
+    await client.conversations.history({ channel, limit: 1 });
+    return 'member';
+  } catch (error) {
+    const code = slackFailureCode(error);
+    return code === 'channel_not_found' || code === 'not_in_channel' ? 'private' : 'unknown';
+  }
+}
