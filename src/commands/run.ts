@@ -64,6 +64,12 @@ export async function runCommand(cmd: Command, ctx: CommandContext): Promise<Com
   }
 }
 
+/**
+ * Most questions that can be added in Slack. Far beyond what a team follows for one incident; it keeps what one
+ * member can make the bot store (and hold in memory) bounded, whatever the rate of asks.
+ */
+export const MAX_ADDED_QUESTIONS = 1000;
+
 /** `update - <text>`: an update not tied to any expected one, whatever its first word looks like. */
 const GENERAL_UPDATE = '-';
 /** A word with the shape of an expected-update id (post-summit, rca_2): words joined by -, _ or . */
@@ -146,6 +152,7 @@ async function runWithState(cmd: Command, ctx: CommandContext, state: FollowUpSt
       return recordChange(cmd, incident, ctx);
     case 'ask': {
       if (incident.permissions.ask === 'admins' && !(await ctx.isAdmin())) return read(followUp.refusalReply('add questions', incident.admins));
+      if (state.questions.length >= MAX_ADDED_QUESTIONS) return read(followUp.questionListFullReply(MAX_ADDED_QUESTIONS));
       if (!(await firstTime(ctx))) return read(followUp.replayReply());
       const added = await ctx.store.addQuestion({ text: cmd.text, actor: ctx.actor, at: now }, (taken) => nextQuestionId(ctx.incident, taken));
       const question: Question = { id: added.questionId, text: added.text, history: [], added: { at: added.at, by: added.actor } };

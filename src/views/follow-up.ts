@@ -149,3 +149,8 @@ export function unknownExpectedUpdateReply(word: string, closest: string[], know
     ],
   };
 }
+
+export function questionListFullReply(max: number): Reply {
+  const text = `The question list is full: at most ${max.toLocaleString('en-US')} questions can be added in Slack. Nothing was added; answer the ones that are open, or ask whoever runs summit-bot to start a new data set.`;
+  return { summary: text, blocks: [paragraph(text)] };
+}

@@ -1,3 +1,4 @@
+import { MAX_ADDED_QUESTIONS } from '../../../src/commands/run';
 import { StoreUnavailableError } from '../../../src/lib/errors';
 import { parseIncident } from '../../../src/incident/load';
 import type { Incident } from '../../../src/incident/model';
@@ -228,6 +229,21 @@ describe('no silent guess on expected-update ids', () => {
       ]);
       // The expected update is still outstanding, so its nudges go on.
       expect((await runText('updates', ctx)).plain).toContain('Still expected:');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('what one member can make the bot store is bounded', () => {
+  test(`past ${1000} added questions, ask is refused and nothing is stored`, async () => {
+    const store = await testStore();
+    try {
+      const incident = defaultIncident();
+      for (let i = 0; i < MAX_ADDED_QUESTIONS; i++) await store.addQuestion({ text: `Question ${i}`, actor: MEMBER, at: new Date(NOW) }, (taken) => `Q${5 + taken.length}`);
+      const r = await runText('ask One more?', contextWith(incident, store, NOW, MEMBER));
+      expect(r.plain).toMatch(/^The question list is full: at most 1,000 questions can be added in Slack\. Nothing was added/);
+      expect((await store.state()).questions).toHaveLength(MAX_ADDED_QUESTIONS);
     } finally {
       await store.close();
     }
