@@ -103,31 +103,13 @@ async function load(url: string, text: string) {
 }
 
 async function commands(): Promise<void> {
-  const fake = new FakeSlack();
-  const apiUrl = await fake.start();
-  const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-'));
-  const port = await freePort();
-  const floorPort = await freePort();
-  const env = {
-    PATH: process.env.PATH,
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: apiUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${path.join(dir, 'summit.db')}`,
-    LOG_LEVEL: 'warn',
-  };
   // Started exactly as `npm start` starts it (its Node flags included).
-  const t0 = performance.now();
-  const bot = spawn(process.execPath, startArgs(), { cwd: ROOT, env, stdio: 'ignore' });
-  await waitHealthy(`http://127.0.0.1:${port}/healthz`);
-  const startMs = performance.now() - t0;
+  const { bot, startMs, stop, events: botUrl } = await startBot();
+  const floorPort = await freePort();
   rows.push({ figure: 'start to healthy /healthz', value: `${startMs.toFixed(0)} ms`, target: '<= 1500 ms', ok: startMs <= 1500 });
   results.startToHealthyMs = startMs;
 
   const floor = await start([path.join(ROOT, '.bench-build/bench/floor.js'), String(floorPort), SECRET], { PATH: process.env.PATH }, /floor ready/);
-  const botUrl = `http://127.0.0.1:${port}/slack/events`;
   const floorUrl = `http://127.0.0.1:${floorPort}/slack/events`;
   // Warm both up (JIT, the users.info cache).
   await load(botUrl, 'status');
@@ -164,9 +146,8 @@ async function commands(): Promise<void> {
   const rss = rssMb(bot.pid as number);
   rows.push({ figure: 'resident memory after the command load', value: `${rss.toFixed(0)} MB`, target: '<= 150 MB', ok: rss <= 150 });
   results.rssMb = rss;
-  bot.kill('SIGTERM');
   floor.kill('SIGTERM');
-  await fake.stop();
+  await stop();
 }
 
 /** A fake Slack that enforces about 1 message per second per channel and a workspace-wide budget. */
@@ -278,11 +259,13 @@ async function startBot(extraEnv: Record<string, string> = {}) {
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
+  const t0 = performance.now();
   const bot = spawn(process.execPath, startArgs(), { cwd: ROOT, env, stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
   await waitHealthy(`${base}/healthz`);
   return {
     bot,
+    startMs: performance.now() - t0,
     base,
     events: `${base}/slack/events`,
     stop: async () => {

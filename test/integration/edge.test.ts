@@ -11,6 +11,7 @@ import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import { datasetWith } from '../helpers/incident';
 import { buttonPress, interactionBody, postSigned, slackSignature, slashCommandBody } from '../helpers/slack-requests';
 import { testStore } from '../helpers/store';
+import { eventually } from '../helpers/wait';
 
 const ADMIN = 'U0LISTED';
 const MEMBER = 'U0MEMBER';
@@ -32,16 +33,6 @@ function rawPost(url: string, headers: Record<string, string>, body: Buffer | st
     req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? resolve({ status: -1 }) : reject(e)));
     req.end(body);
   });
-}
-
-async function eventually<T>(fn: () => T | undefined, ms = 3000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('the edge: the real receiver against hostile requests', () => {

@@ -4,6 +4,7 @@ import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import { datasetWith } from '../helpers/incident';
 import { parseIncident } from '../../src/incident/load';
 import { buttonPress, eventBody, interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests';
+import { eventually } from '../helpers/wait';
 
 const LISTED_ADMIN = 'U0LISTED';
 const WORKSPACE_ADMIN = 'U0WSADMIN';
@@ -13,17 +14,6 @@ interface Ack {
   response_type?: string;
   text?: string;
   blocks?: { type: string; accessory?: { action_id: string; value: string }; elements?: { action_id: string; value: string }[] }[];
-}
-
-/** Waits for async work after an ack (Web API calls the listener makes once it has answered). */
-async function eventually<T>(fn: () => T | undefined, ms = 3000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('follow-up state through the real Bolt receiver and a fake Slack Web API', () => {
