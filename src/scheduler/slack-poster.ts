@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { boltLogger } from '../lib/logger';
 import type { Target } from '../store/reminders';
 import { REMINDER_EVENT_TYPE } from '../views/ids';
 import type { Reply } from '../views/doc';
@@ -16,7 +17,8 @@ export class SlackPoster implements ReminderPoster {
   private readonly dmChannels = new Map<string, string>();
 
   constructor(token: string, slackApiUrl: string, private readonly log: Logger) {
-    this.client = new webApi.WebClient(token, { slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
+    // Its own log lines go through the bot's logger, so they are structured and scrubbed like every other line.
+    this.client = new webApi.WebClient(token, { slackApiUrl, logger: boltLogger(log), rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
   }
 
   private async conversation(target: Target): Promise<string> {

@@ -37,7 +37,9 @@ describe('config/summit.yaml', () => {
     expect(incident.event.timezone).toBe('America/Los_Angeles');
     expect(incident.event.start.toISOString()).toBe('2024-09-10T07:00:00.000Z');
     expect(incident.event.location).toMatch(/Redmond/);
-    expect(incident.event.hosts).toEqual(['Microsoft', 'CrowdStrike']);
+    // Microsoft hosted; CrowdStrike attended with other vendors (facts.md).
+    expect(incident.event.hosts).toEqual(['Microsoft']);
+    expect(incident.event.audience).toMatch(/^CrowdStrike and other key partners/);
   });
 
   test('the four questions of the article, with the dated statuses facts.md gives', () => {
@@ -64,5 +66,22 @@ describe('config/summit.yaml', () => {
     const u = incident.expectedUpdates.find((x) => x.id === 'post-summit');
     expect(u?.expectedDate).toBe('2024-09-11');
     expect(u?.received?.source?.id).toBe('win-0912');
+  });
+
+  test('says no more than its sources (the audit against facts.md)', () => {
+    const text = defaultDatasetText();
+    expect(text).not.toMatch(/co-exhibit|co-host/i);
+    expect(text).not.toMatch(/gave the sensor's Content Interpreter a 21st input field/);
+    expect(text).not.toMatch(/opened a private preview/);
+    expect(text).not.toMatch(/outcome favoured vendor choice/);
+    // Each measure with the document that first promised it: error handling in the PIR, bounds check in the RCA.
+    const byText = (needle: string) => incident.facts.find((f) => f.text.includes(needle));
+    expect(byText('enhanced error handling in the Content Interpreter')?.source.id).toBe('cs-pir');
+    expect(byText('runtime array bounds check')?.source.id).toBe('cs-rca');
+    const q2 = incident.questions.find((q) => q.id === 'Q2');
+    expect(q2?.history.find((h) => h.source?.id === 'cs-rca')?.answer).not.toMatch(/error handling/);
+    expect(q2?.history.find((h) => h.source?.id === 'cs-pir')?.answer).not.toMatch(/third-party/);
+    // A source whose title is not known carries a label that does not pass for a title.
+    expect(incident.sources.find((x) => x.id === 'win-summit')?.title).toMatch(/^Windows Experience Blog post announcing the summit/);
   });
 });
