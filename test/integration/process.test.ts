@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
+import { ROOT } from '../helpers/incident';
 import { cleanEnv, freePort, runBot, startBotProcess } from '../helpers/process';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests';
 
@@ -160,5 +162,28 @@ describe('Slack over HTTP as a process', () => {
       bot.child.kill('SIGKILL');
       await fake.stop();
     }
+  });
+});
+
+/** A real pseudo-terminal for the bot, from util-linux's `script` (on every Debian machine). */
+const hasScript = existsSync('/usr/bin/script');
+
+(hasScript ? describe : describe.skip)('the console at a real terminal', () => {
+  test('shows the prompt and replies, and no log line below warn even with LOG_LEVEL=info; piped, the same bot logs them', async () => {
+    const run = (command: string, input: string) =>
+      new Promise<string>((resolve) => {
+        const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: cleanEnv({ LOG_LEVEL: 'info' }) });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('exit', () => resolve(out));
+        child.stdin.write(input);
+        setTimeout(() => child.stdin.end('\u0004'), 1500);
+      });
+    const tty = await run(`${process.execPath} dist/main.js`, 'when\n');
+    expect(tty).toContain('summit> ');
+    expect(tty).toContain('Countdown: took place');
+    expect(tty).not.toContain('"level":"info"');
+    const piped = await runBot([], { env: cleanEnv({ LOG_LEVEL: 'info' }), input: 'when\n' });
+    expect(piped.stderr).toContain('"msg":"migration"');
   });
 });
