@@ -20,10 +20,18 @@ const JSON_TYPE = 'application/json';
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
 const TIMESTAMP = /^\d{1,12}$/;
 
-/** What a request that passed the screen carries into Bolt's context: its signature, unique per request. */
+/** A request that passed the screen: its verified bytes, and the response it will be answered on. */
 export interface ScreenedRequest extends IncomingMessage {
   rawBody?: Buffer;
+  summitResponse?: ServerResponse;
 }
+
+/**
+ * What a listener may do with the HTTP response before it acks: mark it as JSON, so that an ack given as an
+ * already-serialised JSON string (a reused reply) is sent as it is. Bolt writes a string ack after writeHead(200),
+ * which keeps headers set before it; without this it would serialise the same reply again on every request.
+ */
+export type AckAsJson = () => void;
 
 export interface SummitReceiverOptions extends HTTPReceiverOptions {
   logger: Logger;
@@ -51,15 +59,20 @@ export class SummitHTTPReceiver extends HTTPReceiver {
       // The screen below has verified every request that reaches Bolt, over the same raw bytes; Bolt's own check
       // would compute the HMAC twice more (tsscmp) for nothing.
       signatureVerification: false,
-      // The signature identifies one request: the command path uses it to apply a change only once.
-      customPropertiesExtractor: (req) => ({ requestKey: String(req.headers['x-slack-signature'] ?? '') }),
+      customPropertiesExtractor: (req) => ({
+        // The signature identifies one request: the command path uses it to apply a change only once.
+        requestKey: String(req.headers['x-slack-signature'] ?? ''),
+        ackAsJson: (() => (req as ScreenedRequest).summitResponse?.setHeader('content-type', 'application/json')) satisfies AckAsJson,
+      }),
     });
     const screen = new RequestScreen(options.signingSecret, options.logger, options.realNow ?? Date.now);
     const inner = this.requestListener;
     this.requestListener = (req: IncomingMessage, res: ServerResponse) => {
       if (req.method !== 'POST') return inner(req, res);
       void screen.check(req, res).then((passed) => {
-        if (passed) inner(req, res);
+        if (!passed) return;
+        (req as ScreenedRequest).summitResponse = res;
+        inner(req, res);
       });
     };
   }

@@ -25,6 +25,8 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
     const res = await postSigned(bot.events, slashCommandBody(text, overrides), { secret: SIGNING_SECRET });
     const ms = Date.now() - started;
     expect(res.status).toBe(200);
+    // The reused reply is sent already serialised: it must still be JSON, and say so.
+    expect(res.headers.get('content-type')).toBe('application/json');
     return { body: (await res.json()) as CommandResponse, ms };
   };
 

@@ -9,6 +9,7 @@ import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { slackFailureCode } from '../failures';
 import { refreshHome } from '../home';
+import type { AckAsJson } from '../receiver';
 import { SUMMIT_COMMAND } from '../../views/ids';
 
 /** Past this, the reply goes by response_url instead of in the ack, so Slack's 3 seconds are never missed. */
@@ -26,7 +27,12 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       result = await withDeadline(work, ACK_DEADLINE_MS);
       if (result) {
         acked = true;
-        await ack({ response_type: 'ephemeral', ...rendered(result) });
+        const ackAsJson = context.ackAsJson as AckAsJson | undefined;
+        if (ackAsJson) {
+          // HTTP: the reply serialised once and reused, written as it is.
+          ackAsJson();
+          await ack(serialised(result));
+        } else await ack({ response_type: 'ephemeral', ...rendered(result) });
       } else {
         acked = true;
         await ack();
@@ -53,15 +59,23 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
   });
 }
 
-/** Rendering is pure too: a reused reply is rendered once. */
-const renderedReplies = new WeakMap<Reply, SlackMessage>();
-function rendered(result: CommandResult): SlackMessage {
-  let message = renderedReplies.get(result.reply);
-  if (!message) {
-    message = toSlackMessage(result.reply, { shareable: true });
-    renderedReplies.set(result.reply, message);
+/** Rendering is pure too: a reused reply is rendered, and serialised for the HTTP ack, once. */
+const renderedReplies = new WeakMap<Reply, { message: SlackMessage; json?: string }>();
+function renderedEntry(result: CommandResult): { message: SlackMessage; json?: string } {
+  let entry = renderedReplies.get(result.reply);
+  if (!entry) {
+    entry = { message: toSlackMessage(result.reply, { shareable: true }) };
+    renderedReplies.set(result.reply, entry);
   }
-  return message;
+  return entry;
+}
+function rendered(result: CommandResult): SlackMessage {
+  return renderedEntry(result).message;
+}
+function serialised(result: CommandResult): string {
+  const entry = renderedEntry(result);
+  entry.json ??= JSON.stringify({ response_type: 'ephemeral', ...entry.message });
+  return entry.json;
 }
 
 /** The value if it settles within `ms`, else undefined (the work goes on). */
