@@ -61,8 +61,10 @@ async function main(): Promise<void> {
     env.SUMMIT_NOW = args.at;
   }
   const settings = readSettings(env);
-  // At an interactive terminal only warnings and errors are logged: anything chattier would garble the prompt.
-  const quiet = settings.mode === 'console' && Boolean(process.stdin.isTTY) && (settings.logLevel === 'debug' || settings.logLevel === 'info');
+  // A person at a terminal (rather than a script): the console shows a prompt, and only warnings and errors are
+  // logged, since anything chattier would garble it.
+  const interactive = settings.mode === 'console' && Boolean(process.stdin.isTTY);
+  const quiet = interactive && (settings.logLevel === 'debug' || settings.logLevel === 'info');
   const log = createLogger(quiet ? 'warn' : settings.logLevel, settings.mode === 'console' ? 2 : 1);
   processLog = log;
   const incident = loadIncident(settings.configPath);
@@ -73,7 +75,6 @@ async function main(): Promise<void> {
   try {
     if (settings.mode === 'console') {
       process.stderr.write(`${CONSOLE_BANNER}\n`);
-      const interactive = Boolean(process.stdin.isTTY);
       const screen = new ConsoleScreen(process.stdout, interactive);
       const scheduler = startScheduler({ incident, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
       try {

@@ -22,6 +22,8 @@ const CONCURRENCY = 8;
 /** A 429 asking to wait at most this long is retried within the same tick (the claim is kept); longer: next tick. */
 const IN_TICK_RETRY_MAX_S = 5;
 
+/** Slack errors after which a channel's reminders stop (marked broken, or off when archived), with a DM. */
+const CHANNEL_STOPPED = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
 /** Slack errors after which a DM subscription is turned off: the person is gone. */
 const GONE = new Set(['channel_not_found', 'account_inactive', 'user_not_found', 'user_disabled']);
 
@@ -153,7 +155,8 @@ export class ReminderDelivery {
       if (!claim.claimed) return undefined;
       if (claim.attempts > 1) {
         // An earlier attempt may have reached Slack (a crash, a lost answer): look before posting again.
-        const found = await this.findPostedJoiningIfNeeded(target, r.key, new Date(r.at.getTime() - 60_000));
+        const since = new Date(r.at.getTime() - 60_000);
+        const found = await this.joiningIfNeeded(target, () => this.deps.poster.findPosted(target, r.key, since));
         if (found) {
           await store.reminders.markSent(r.key, tk, found.channel, found.ts, now, 'found in history');
           log.info({ reminder: r.key, target: tk }, 'reminder was already posted; marked sent');
@@ -169,7 +172,8 @@ export class ReminderDelivery {
         open: questionsAsOf(incident.questions, now, 'open'),
         late,
       });
-      const posted = await this.postJoiningIfNeeded(target, reply, r.key);
+      const metadata = { event_type: REMINDER_EVENT_TYPE, event_payload: { key: r.key } };
+      const posted = await this.joiningIfNeeded(target, () => this.deps.poster.post(target, reply, metadata));
       await store.reminders.markSent(r.key, tk, posted.channel, posted.ts, now, late ? 'late' : undefined);
       report.sent += 1;
       if (late) report.late += 1;
@@ -189,29 +193,16 @@ export class ReminderDelivery {
   }
 
   /**
-   * The history check. Slack lets the bot post in a public channel it has not joined (chat:write.public) but not
-   * read its history (not_in_channel): then it joins, and looks again. Only a channel it cannot join (private)
-   * fails the check.
+   * Runs a call to a target's conversation; if Slack answers not_in_channel for a channel, joins it and runs the
+   * call once more. Slack lets the bot post in a public channel it has not joined (chat:write.public) but not read
+   * its history: so both the post and the history check go through here. Only a channel the bot cannot join
+   * (a private one) still fails.
    */
-  private async findPostedJoiningIfNeeded(target: Target, key: string, since: Date) {
+  private async joiningIfNeeded<T>(target: Target, call: () => Promise<T>): Promise<T> {
     try {
-      return await this.deps.poster.findPosted(target, key, since);
+      return await call();
     } catch (error) {
-      if (error instanceof PostError && error.code === 'not_in_channel' && target.kind === 'channel' && (await this.deps.poster.join(target.id))) {
-        return this.deps.poster.findPosted(target, key, since);
-      }
-      throw error;
-    }
-  }
-
-  private async postJoiningIfNeeded(target: Target, reply: Parameters<ReminderPoster['post']>[1], key: string) {
-    const metadata = { event_type: REMINDER_EVENT_TYPE, event_payload: { key } };
-    try {
-      return await this.deps.poster.post(target, reply, metadata);
-    } catch (error) {
-      if (error instanceof PostError && error.code === 'not_in_channel' && target.kind === 'channel' && (await this.deps.poster.join(target.id))) {
-        return this.deps.poster.post(target, reply, metadata);
-      }
+      if (error instanceof PostError && error.code === 'not_in_channel' && target.kind === 'channel' && (await this.deps.poster.join(target.id))) return call();
       throw error;
     }
   }
@@ -228,27 +219,24 @@ export class ReminderDelivery {
       log.warn({ reminder: r.key, target: tk, retryAfterMs: wait }, 'rate limited; will retry after Retry-After');
       return;
     }
-    if (target.kind === 'channel' && (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived')) {
+    const channelStopped = target.kind === 'channel' && CHANNEL_STOPPED.has(code);
+    const personGone = target.kind === 'user' && GONE.has(code);
+    if (channelStopped || personGone) {
       // Never switched off in silence. A private channel the bot is not in (or was removed from) answers
       // channel_not_found, as does a deleted one, and the two cannot be told apart: either way the subscription is
-      // marked broken and whoever subscribed it is told how to fix it. Archived: turned off, with a DM too.
+      // marked broken and whoever subscribed it is told how to fix it. Archived: turned off, with a DM too. A DM
+      // subscription whose person is gone is turned off: nobody is left to tell.
       const archived = code === 'is_archived';
+      const status = archived || personGone ? 'disabled' : 'broken';
+      const reason = personGone ? code : `${code}: ${archived ? 'the channel was archived' : 'the bot cannot post or read there'}`;
       await store.reminders.markFailed(r.key, tk, code, now);
-      await store.reminders.setStatus(target, archived ? 'disabled' : 'broken', `${code}: ${archived ? 'the channel was archived' : 'the bot cannot post or read there'}`, now);
+      await store.reminders.setStatus(target, status, reason, now);
       report.failed += 1;
-      const sub = await store.reminders.subscription(target);
-      log.warn({ channel: target.id, code, subscriber: sub?.createdBy }, archived ? 'channel archived; subscription turned off' : 'cannot post in the channel; subscription marked broken');
+      const sub = personGone ? undefined : await store.reminders.subscription(target);
+      log.warn({ target: tk, code, status, subscriber: sub?.createdBy }, `subscription ${status}`);
       if (sub?.createdBy && /^[UW]/.test(sub.createdBy)) {
         await poster.notify(sub.createdBy, channelStoppedNotice(target.id, code)).catch((e: unknown) => log.warn({ err: e }, 'could not tell the subscriber'));
       }
-      return;
-    }
-    if (target.kind === 'user' && GONE.has(code)) {
-      // The person's account is gone (or their DM cannot be opened): nobody is left to tell.
-      await store.reminders.markFailed(r.key, tk, code, now);
-      await store.reminders.setStatus(target, 'disabled', code, now);
-      report.failed += 1;
-      log.warn({ target: tk, code }, 'DM subscription disabled');
       return;
     }
     const attempts = (await store.reminders.delivery(r.key, tk))?.attempts ?? 1;

@@ -1,7 +1,7 @@
 import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionState } from '../core/questions';
 import type { Question, Receipt } from '../incident/model';
-import { bold, code, date, header, item, list, note, paragraph, user, type Inline, type Line, type Reply } from './doc';
+import { sentenceReply, bold, code, date, header, item, list, note, paragraph, user, type Inline, type Line, type Reply } from './doc';
 import { changeWhen, provenance, questionLine, STATUS_LABEL } from './replies';
 
 /** Replies of the follow-up commands: updates, history, confirmations and refusals. Pure builders. */
@@ -110,13 +110,13 @@ export function changedBriefly(questionId: string, verb: string): Reply {
 /** The same signed request arrived again: it was answered the first time and changes nothing now. */
 export function replayReply(): Reply {
   const text = 'That request was already handled, so it was not applied again.';
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }
 
 /** Slack could not say whether the user is an admin (users.info failed or was slow). */
 export function adminUnconfirmedReply(): Reply {
   const text = 'I could not confirm with Slack that you are an admin just now, so nothing was changed. Please try again in a moment.';
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }
 
 export function noSuchExpectedUpdateReply(id: string, known: string[]): Reply {
@@ -129,12 +129,12 @@ export function noSuchExpectedUpdateReply(id: string, known: string[]): Reply {
 
 export function unknownSeriesReply(): Reply {
   const text = 'That reminder is no longer planned, so there is nothing to snooze. Nothing was changed.';
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }
 
 export function snoozedReply(dm: boolean): Reply {
   const text = `Snoozed: no more of these reminders ${dm ? 'for you' : 'here'} until the same time tomorrow.`;
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }
 
 /** A first word that looks like an expected-update id but is none: the closest ids, and how to record a general update. */
@@ -152,5 +152,5 @@ export function unknownExpectedUpdateReply(word: string, closest: string[], know
 
 export function questionListFullReply(max: number): Reply {
   const text = `The question list is full: at most ${max.toLocaleString('en-US')} questions can be added in Slack. Nothing was added; answer the ones that are open, or ask whoever runs summit-bot to start a new data set.`;
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }

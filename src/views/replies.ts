@@ -4,7 +4,7 @@ import type { QuestionCounts, QuestionState } from '../core/questions';
 import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
 import type { CommandSpec } from '../commands/grammar';
 import type { StatusChange } from '../incident/model';
-import { bold, code, date, divider, header, item, link, list, more as moreBlock, note, paragraph, type Button, type Inline, type Line, type Reply } from './doc';
+import { sentenceReply, bold, code, date, divider, header, item, link, list, more as moreBlock, note, paragraph, type Button, type Inline, type Line, type Reply } from './doc';
 import { shortDate } from './format';
 import { ACTIONS } from './ids';
 
@@ -212,7 +212,7 @@ export function changeWhen(c: StatusChange, zone: string): Inline {
 
 export function notShareableReply(): Reply {
   const text = 'That reply cannot be shared.';
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }
 
 /** Sharing failed: because the bot is not in the conversation (how to invite it), or for another reason. */
@@ -220,18 +220,18 @@ export function cannotPostReply(notMember: boolean): Reply {
   const text = notMember
     ? 'I can’t post in this conversation. Invite me with /invite @summit-bot (or share from a channel I’m in), then try again.'
     : 'Sorry, sharing failed. Please try again.';
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }
 
 /** Something failed that is not an outage: the transaction rolled back, so nothing changed. */
 export function failureReply(): Reply {
   const text = 'Sorry, something went wrong answering that, and nothing was changed. Please try again; if it keeps happening, tell whoever runs summit-bot.';
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }
 
 export function storeDownReply(): Reply {
   const text = 'State is unavailable right now, so nothing was recorded or read. Please try again in a moment.';
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }
 
 const DEGRADED = 'Recorded answers and updates are unavailable right now: this shows the data set alone, without what was recorded in Slack.';

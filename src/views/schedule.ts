@@ -1,5 +1,5 @@
 import type { PlannedReminder } from '../core/plan';
-import { bold, code, date, list, note, paragraph, type Reply } from './doc';
+import { sentenceReply, bold, code, date, list, note, paragraph, type Reply } from './doc';
 
 export interface ScheduleData {
   /** "this channel", "you" (DM) or "the console". */
@@ -26,7 +26,7 @@ export function scheduleReply({ who, subscribed, upcoming, zone, howToSubscribe 
 }
 
 export function subscriptionReply(text: string, share = true): Reply {
-  return { summary: text, blocks: [paragraph(text)], share: share ? 'schedule' : undefined };
+  return sentenceReply(text, share ? 'schedule' : undefined);
 }
 
 const INVITE = '/invite @summit-bot';
@@ -39,7 +39,7 @@ export function subscriptionRefusedReply(access: 'private' | 'archived' | 'unkno
       : access === 'archived'
         ? 'This channel is archived, so it cannot receive reminders. Nothing was changed.'
         : 'I could not check with Slack that I can post here just now, so nothing was changed. Please try again in a moment.';
-  return { summary: text, blocks: [paragraph(text)] };
+  return sentenceReply(text);
 }
 
 /** /summit schedule in a channel whose reminders stopped: why, and how to start them again. */
