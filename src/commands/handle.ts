@@ -1,12 +1,16 @@
 import { StoreUnavailableError } from '../lib/errors';
-import { parseCommand, type Command } from './grammar';
-import { runCommand, type CommandContext, type CommandResult } from './run';
+import { parseCommand, REGISTRY } from './registry';
+import { runCommand } from './run';
+import type { Command, CommandContext, CommandResult } from './types';
 
 /**
- * Commands whose reply depends only on the data set, the recorded state, the clock and whether the caller is an
- * admin. The core is pure, so the same inputs give the same reply: it can be reused.
+ * How a command may be reused is the registry's `reuse`: those whose reply depends only on the data set, the
+ * recorded state, the clock and (for `per-admin`) whether the caller is an admin. The core is pure, so the same
+ * inputs give the same reply.
  */
-const CACHEABLE: ReadonlySet<Command['name']> = new Set(['status', 'facts', 'when', 'questions', 'timeline', 'help']);
+function reuseOf(cmd: Command): 'never' | 'shared' | 'per-admin' {
+  return cmd.name === 'usage' || cmd.name === 'unknown' ? 'never' : REGISTRY[cmd.name].reuse;
+}
 /** At most this many replies, and this many bytes of them (measured as JSON), are kept at once. */
 export const CACHE_MAX_ENTRIES = 200;
 export const CACHE_MAX_BYTES = 4 * 1024 * 1024;
@@ -23,7 +27,8 @@ export class ReplyCache {
   private bytes = 0;
 
   async get(cmd: Command, ctx: CommandContext, make: () => Promise<CommandResult>): Promise<CommandResult> {
-    if (!CACHEABLE.has(cmd.name)) return make();
+    const reuse = reuseOf(cmd);
+    if (reuse === 'never') return make();
     let version: string;
     try {
       version = await ctx.store.stateVersion();
@@ -37,8 +42,8 @@ export class ReplyCache {
       this.bytes = 0;
       this.generation = generation;
     }
-    // Only `questions` differs for admins (its Record answer buttons); when Slack cannot say, it is shown as to anyone.
-    const admin = cmd.name === 'questions' ? await ctx.isAdmin().catch(() => false) : false;
+    // A reply that differs for admins (Record answer buttons); when Slack cannot say, it is shown as to anyone.
+    const admin = reuse === 'per-admin' ? await ctx.isAdmin().catch(() => false) : false;
     const key = `${JSON.stringify(cmd)}|${admin}`;
     const hit = this.entries.get(key);
     if (hit) return hit.result;

@@ -3,7 +3,7 @@ import { applyFollowUps } from '../core/follow-up';
 import { outstandingUpdates } from '../core/incident';
 import { questionsAsOf } from '../core/questions';
 import { HOME_LATEST_UPDATES, type HomeData } from '../views/home';
-import type { CommandContext } from './run';
+import type { CommandContext } from './types';
 
 /** What the Home tab shows for one user, as of the bot's clock. */
 export async function homeData(ctx: CommandContext): Promise<HomeData> {

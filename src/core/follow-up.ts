@@ -1,5 +1,5 @@
 import type { Incident, Question, Receipt, StatusChange } from '../incident/model';
-import type { FollowUpState } from '../store/records';
+import type { FollowUpState } from './records';
 
 /**
  * The data set with everything recorded since applied on top, in time order. Pure: the stored state is an input,

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Incident, Source, Span } from '../incident/model';
 import { countdown, describeCountdown } from './countdown';
-import { cronTimes, parseCron } from './cron';
+import { cronTimes, parseCron } from '../lib/cron';
 import { questionsAsOf } from './questions';
 
 export type ReminderKind = 'countdown' | 'nudge' | 'digest';

@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { Memo } from '../lib/memo';
 
 /**
  * Calendar-day arithmetic in a time zone, fast. Asking a zone for its UTC offset (Intl under the hood) is the
@@ -8,18 +9,12 @@ import { IANAZone } from 'luxon';
 const QUARTER_HOUR = 15 * 60_000;
 const DAY = 86_400_000;
 const MAX_ENTRIES = 20_000;
-const offsets = new Map<string, number>();
+const offsets = new Memo<string, number>(MAX_ENTRIES);
 
 /** The zone's offset from UTC at `ms`, in ms. */
 export function offsetMs(ms: number, zone: string): number {
   const key = `${zone} ${Math.floor(ms / QUARTER_HOUR)}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    offset = IANAZone.create(zone).offset(ms) * 60_000;
-    if (offsets.size >= MAX_ENTRIES) offsets.clear();
-    offsets.set(key, offset);
-  }
-  return offset;
+  return offsets.getOrMake(key, () => IANAZone.create(zone).offset(ms) * 60_000);
 }
 
 /** The local calendar day of an instant in `zone`, as a whole number of days since 1970-01-01. */

@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { parseCron } from '../core/cron';
+import { parseCron } from '../lib/cron';
 import { isHttpUrl } from '../lib/urls';
 
 /**

@@ -1,3 +1,4 @@
+import { Memo } from '../lib/memo';
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { boltLogger } from '../lib/logger';
@@ -14,7 +15,8 @@ import { PostError, type PostedMessage, type ReminderMetadata, type ReminderPost
  */
 export class SlackPoster implements ReminderPoster {
   private readonly client: webApi.WebClient;
-  private readonly dmChannels = new Map<string, string>();
+  /** One entry per person who asked for DMs; bounded all the same (conversations.open is cheap to ask again). */
+  private readonly dmChannels = new Memo<string, string>(10_000);
 
   constructor(token: string, slackApiUrl: string, private readonly log: Logger) {
     // Its own log lines go through the bot's logger, so they are structured and scrubbed like every other line.
@@ -28,8 +30,6 @@ export class SlackPoster implements ReminderPoster {
     const res = await this.call(() => this.client.conversations.open({ users: target.id }));
     const id = res.channel?.id;
     if (!id) throw new PostError('channel_not_found', `no DM channel with ${target.id}`);
-    // One entry per person who asked for DMs; bounded all the same (conversations.open is cheap to ask again).
-    if (this.dmChannels.size >= 10_000) this.dmChannels.clear();
     this.dmChannels.set(target.id, id);
     return id;
   }

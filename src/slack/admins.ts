@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { AdminCheckError } from '../lib/errors';
+import { Memo } from '../lib/memo';
 
 /** How long a users.info answer is trusted. */
 export const ADMIN_CACHE_MS = 5 * 60_000;
@@ -12,14 +13,17 @@ export const ADMIN_CACHE_ENTRIES = 10_000;
  * (users.info, cached for a few minutes so a burst of commands costs one call per user).
  */
 export class AdminDirectory {
-  private readonly cache = new Map<string, { admin: boolean; until: number }>();
 
   constructor(
     private readonly client: webApi.WebClient,
     private readonly listed: readonly string[],
     private readonly log: Logger,
-    private readonly realNow: () => number = Date.now,
-  ) {}
+    realNow: () => number = Date.now,
+  ) {
+    this.cache = new Memo(ADMIN_CACHE_ENTRIES, ADMIN_CACHE_MS, realNow);
+  }
+
+  private readonly cache: Memo<string, boolean>;
 
   /**
    * Whether the user is an admin. Throws AdminCheckError when Slack cannot say (users.info failed, timed out or was
@@ -27,9 +31,8 @@ export class AdminDirectory {
    */
   async isAdmin(userId: string): Promise<boolean> {
     if (this.listed.includes(userId)) return true;
-    const now = this.realNow();
     const cached = this.cache.get(userId);
-    if (cached && cached.until > now) return cached.admin;
+    if (cached !== undefined) return cached;
     let admin: boolean;
     try {
       const res = await this.client.users.info({ user: userId });
@@ -39,18 +42,8 @@ export class AdminDirectory {
       this.log.warn({ err: error, user: userId }, 'users.info failed; cannot confirm whether the user is an admin');
       throw new AdminCheckError({ cause: error });
     }
-    this.remember(userId, admin, now);
+    this.cache.set(userId, admin);
     return admin;
-  }
-
-  private remember(userId: string, admin: boolean, now: number): void {
-    this.cache.delete(userId);
-    if (this.cache.size >= ADMIN_CACHE_ENTRIES) {
-      for (const [id, entry] of this.cache) if (entry.until <= now) this.cache.delete(id);
-      // Still full: drop the oldest (a Map iterates in insertion order).
-      while (this.cache.size >= ADMIN_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    }
-    this.cache.set(userId, { admin, until: now + ADMIN_CACHE_MS });
   }
 
   /** Users remembered now (tests and the soak). */

@@ -9,7 +9,7 @@ import { boltLogger } from '../lib/logger';
 import type { SlackSettings } from '../settings';
 import { AdminDirectory } from './admins';
 import type { SlackDeps } from './deps';
-import { registerActions, registerReminderActions } from './listeners/actions';
+import { registerActions } from './listeners/actions';
 import { registerCommands } from './listeners/commands';
 import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
@@ -178,7 +178,6 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   registerCommands(app, listenerDeps);
   const router = new ListenerRouter();
   registerActions(router, listenerDeps);
-  registerReminderActions(router, listenerDeps);
   registerViews(router, listenerDeps);
   router.mount(app, log, deps.metrics);
   registerEvents(app, listenerDeps);

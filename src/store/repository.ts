@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DialectSeam } from './dialect';
 import { ReminderStore } from './reminders';
-import type { Actor, AuditEntry, FollowUpState, RecordedChange, RecordedQuestion, RecordedUpdate } from './records';
+import type { Actor, AuditEntry, FollowUpState, RecordedChange, RecordedQuestion, RecordedUpdate } from '../core/records';
 import type { Database } from './schema';
 
 /** What a write is given: the record without the id the database assigns. */

@@ -154,3 +154,30 @@ export function questionListFullReply(max: number): Reply {
   const text = `The question list is full: at most ${max.toLocaleString('en-US')} questions can be added in Slack. Nothing was added; answer the ones that are open, or ask whoever runs summit-bot to start a new data set.`;
   return sentenceReply(text);
 }
+
+export function alreadyOpenReply(questionId: string): Reply {
+  return { summary: `${questionId} is already open.`, blocks: [paragraph(`${questionId} is already open. Nothing was changed.`)] };
+}
+
+/** What a button that opens a form says in words (its reply where no form can be shown). */
+export function formOpenedReply(id: string): Reply {
+  return sentenceReply(`Opened the form for ${id}.`);
+}
+
+export const SUBSCRIBE_IN_DM = 'This is a direct message: use `/summit remind me` (or `remind off`) here.';
+export const NO_SNOOZE_IN_CONSOLE = 'In the console, reminders cannot be snoozed.';
+
+export function channelSubscriptionText(on: boolean, changed: boolean): string {
+  if (on) return changed ? 'This channel will receive reminders. `/summit schedule` shows the next ones.' : 'This channel already receives reminders.';
+  return changed ? 'This channel will no longer receive reminders.' : 'This channel was not subscribed.';
+}
+
+export function dmSubscriptionText(on: boolean, changed: boolean): string {
+  if (on) return changed ? 'You will receive reminders by DM.' : 'You already receive reminders by DM.';
+  return changed ? 'You will no longer receive reminders by DM.' : 'You were not receiving reminders by DM.';
+}
+
+export function consoleSubscriptionText(on: boolean, changed: boolean): string {
+  if (on) return 'Reminders print here in the console as they fire.';
+  return changed ? 'The console will no longer print reminders. `subscribe` (or `remind me`) brings them back.' : 'The console was not printing reminders.';
+}

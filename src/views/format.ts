@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { Memo } from '../lib/memo';
 
 /** Slack mrkdwn escaping: exactly &, < and >, nothing else. */
 export function escapeMrkdwn(text: string): string {
@@ -23,16 +24,8 @@ export function truncate(text: string, max: number): string {
 }
 
 /** Formatting a date with luxon costs tens of microseconds and replies repeat the same few: remember them. */
-const formatted = new Map<string, string>();
-function memo(key: string, make: () => string): string {
-  let value = formatted.get(key);
-  if (value === undefined) {
-    value = make();
-    if (formatted.size >= 10_000) formatted.clear();
-    formatted.set(key, value);
-  }
-  return value;
-}
+const formatted = new Memo<string, string>(10_000);
+const memo = (key: string, make: () => string): string => formatted.getOrMake(key, make);
 
 /** "Tuesday, September 10, 2024" or "Tuesday, September 10, 2024, 9:00 AM PDT", in `zone`. */
 export function formatInZone(at: Date, zone: string, withTime: boolean): string {

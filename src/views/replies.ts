@@ -2,7 +2,6 @@ import { describeCountdown, type Countdown } from '../core/countdown';
 import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionCounts, QuestionState } from '../core/questions';
 import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
-import type { CommandSpec } from '../commands/grammar';
 import type { StatusChange } from '../incident/model';
 import { sentenceReply, bold, code, date, divider, header, item, link, list, more as moreBlock, note, paragraph, type Button, type Inline, type Line, type Reply } from './doc';
 import { shortDate } from './format';
@@ -174,7 +173,14 @@ export function timelineReply(incident: Incident, entries: TimelineEntry[]): Rep
   };
 }
 
-export function helpReply(commands: readonly CommandSpec[]): Reply {
+/** One line of help: a command's usage and what it does. */
+export interface CommandHelp {
+  name: string;
+  usage: string;
+  summary: string;
+}
+
+export function helpReply(commands: readonly CommandHelp[]): Reply {
   return {
     share: 'help',
     summary: `/summit commands: ${commands.map((c) => c.name).join(', ')}.`,
@@ -194,7 +200,7 @@ export function unknownReply(word: string, suggestion: string | undefined): Repl
   };
 }
 
-export function usageReply(spec: CommandSpec, problem: string): Reply {
+export function usageReply(spec: CommandHelp, problem: string): Reply {
   return {
     summary: `${problem}. Usage: /summit ${spec.usage}`,
     blocks: [

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { parseCommand } from '../../src/commands/grammar';
+import { parseCommand } from '../../src/commands/registry';
 import { runCommand, type CommandContext } from '../../src/commands/run';
 import { toSlackMessage } from '../../src/views/render-slack';
 import { toPlainText } from '../../src/views/render-text';

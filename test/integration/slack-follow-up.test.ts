@@ -102,6 +102,30 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
     expect(JSON.stringify(post.body.blocks)).not.toContain(ACTIONS.shareReply);
   });
 
+  test.each([
+    // Every kind of reply that carries "Share in channel", by the command that makes it; the button's value is
+    // the command it re-runs in the channel it is pressed in.
+    ['status', 'status', 'Windows Endpoint Security Ecosystem Summit'],
+    ['facts summit', 'facts summit', 'Facts'],
+    ['when', 'when', 'Tuesday, September 10, 2024'],
+    ['questions all', 'questions all', 'All questions'],
+    ['timeline', 'timeline', 'Timeline'],
+    ['updates', 'updates', 'Updates'],
+    ['history Q2', 'history Q2', 'Q2'],
+    ['help', 'help', 'summit-bot commands'],
+    ['schedule', 'schedule', 'reminders'],
+    ['remind me', 'schedule', 'reminders'],
+  ])('the share button on the reply to "%s" (value "%s") posts that reply in the channel', async (text, value, shown) => {
+    const ack = await command(text, MEMBER);
+    const share = ack.blocks?.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTIONS.shareReply);
+    expect(share?.value).toBe(value);
+    await interact(buttonPress({ actionId: ACTIONS.shareReply, value: share?.value ?? '', userId: MEMBER, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('share') }));
+    const post = await eventually(() => bot.fake.callsTo('chat.postMessage')[0]);
+    expect(post.body.channel).toBe('C0GENERAL');
+    expect(JSON.stringify(post.body.blocks)).toContain(shown);
+    expect(bot.fake.callsTo('response_url').filter((c) => String(c.body.text).includes('cannot be shared'))).toEqual([]);
+  });
+
   test('sharing where the bot cannot post explains how to invite it', async () => {
     bot.fake.on('chat.postMessage', () => ({ ok: false, error: 'not_in_channel' }));
     await interact(buttonPress({ actionId: ACTIONS.shareReply, value: 'status', userId: MEMBER, channelId: 'G0PRIVATE', responseUrl: bot.fake.hookUrl('share') }));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseCommand } from '../../src/commands/grammar';
+import { parseCommand } from '../../src/commands/registry';
 import { runCommand } from '../../src/commands/run';
 import { checkSlackPayload } from '../../src/slack/payload';
 import { parseAnswerMetadata, parseAnswerSubmission, parseUpdateMetadata, parseUpdateSubmission } from '../../src/views/modals';

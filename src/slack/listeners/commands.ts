@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { handleCommandText } from '../../commands/handle';
-import { parseCommand } from '../../commands/grammar';
+import { parseCommand } from '../../commands/registry';
 import type { CommandResult } from '../../commands/run';
 import { StoreFailedError } from '../../lib/errors';
 import type { Reply } from '../../views/doc';

@@ -1,4 +1,4 @@
-import { COMMANDS, parseCommand } from '../../../src/commands/grammar';
+import { parseCommand, typedCommands } from '../../../src/commands/registry';
 import { runCommand } from '../../../src/commands/run';
 import { toSlackMessage } from '../../../src/views/render-slack';
 import { toPlainText } from '../../../src/views/render-text';
@@ -84,7 +84,7 @@ describe('/summit replies', () => {
 
   test('help lists every command with its usage', async () => {
     const r = await ask('help', BEFORE);
-    for (const c of COMMANDS) expect(r.plain).toContain(`/summit ${c.usage}`);
+    for (const c of typedCommands()) expect(r.plain).toContain(`/summit ${c.usage}`);
   });
 
   test('anything else names the closest command and points at help', async () => {

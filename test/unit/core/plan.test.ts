@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { cronTimes, parseCron } from '../../../src/core/cron';
+import { cronTimes, parseCron } from '../../../src/lib/cron';
 import { applyFollowUps } from '../../../src/core/follow-up';
 import { planReminders } from '../../../src/core/plan';
 import { parseIncident } from '../../../src/incident/load';
-import { EMPTY_STATE } from '../../../src/store/records';
+import { EMPTY_STATE } from '../../../src/core/records';
 import { defaultIncident, minimalDataset } from '../../helpers/incident';
 
 const la = (iso: string) => DateTime.fromISO(iso, { zone: 'America/Los_Angeles' }).toJSDate();

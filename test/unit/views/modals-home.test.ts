@@ -2,7 +2,7 @@ import { applyFollowUps } from '../../../src/core/follow-up';
 import { countdown } from '../../../src/core/countdown';
 import { outstandingUpdates } from '../../../src/core/incident';
 import { questionsAsOf } from '../../../src/core/questions';
-import { EMPTY_STATE } from '../../../src/store/records';
+import { EMPTY_STATE } from '../../../src/core/records';
 import { homeView } from '../../../src/views/home';
 import { MAX_LISTED_QUESTIONS, questionsReply } from '../../../src/views/replies';
 import { toSlackMessage } from '../../../src/views/render-slack';

@@ -1,0 +1,82 @@
+import { countdown } from '../../core/countdown';
+import { factsAsOf, outstandingUpdates, timelineAsOf, topics } from '../../core/incident';
+import { planReminders, shift } from '../../core/plan';
+import { countQuestions, questionAsOf, questionsAsOf } from '../../core/questions';
+import { targetKey, type Target } from '../../store/reminders';
+import * as followUp from '../../views/follow-up';
+import * as views from '../../views/replies';
+import { brokenScheduleReply, scheduleReply } from '../../views/schedule';
+import type { Handler } from '../types';
+import { adminForDisplay, findQuestion, noSuchQuestion, read } from './common';
+import { CONSOLE_TARGET } from './reminders';
+
+/** The commands that only read: the data set and the recorded follow-ups, as of the bot's clock. */
+
+export const status: Handler<'status'> = async (_cmd, { incident, ctx }) =>
+  read(
+    views.statusReply({
+      incident,
+      countdown: countdown(incident.event, ctx.now),
+      counts: countQuestions(questionsAsOf(incident.questions, ctx.now)),
+      outstanding: outstandingUpdates(incident, ctx.now),
+    }),
+  );
+
+export const when: Handler<'when'> = async (_cmd, { incident, ctx }) => read(views.whenReply(incident, countdown(incident.event, ctx.now)));
+
+export const facts: Handler<'facts'> = async (cmd, { incident, ctx }) =>
+  read(views.factsReply(incident, factsAsOf(incident, ctx.now, cmd.topic), cmd.topic, topics(incident)));
+
+export const questions: Handler<'questions'> = async (cmd, { incident, ctx }) => {
+  const states = questionsAsOf(incident.questions, ctx.now, cmd.filter);
+  const canRecord = states.some((s) => s.status !== 'answered') && (await adminForDisplay(ctx));
+  return read(views.questionsReply(states, cmd.filter, ctx.now, incident.event.timezone, canRecord));
+};
+
+export const timeline: Handler<'timeline'> = async (_cmd, { incident, ctx }) => read(views.timelineReply(incident, timelineAsOf(incident, ctx.now)));
+
+export const updates: Handler<'updates'> = async (_cmd, { incident, ctx }) =>
+  read(
+    followUp.updatesReply(
+      incident.updates.filter((u) => u.when.at <= ctx.now).reverse(),
+      outstandingUpdates(incident, ctx.now),
+      incident.event.timezone,
+    ),
+  );
+
+export const history: Handler<'history'> = async (cmd, { incident, ctx }) => {
+  const q = findQuestion(incident, cmd.questionId, ctx.now);
+  if (!q) return read(noSuchQuestion(incident, cmd.questionId, ctx.now));
+  return read(followUp.historyReply(q, ctx.now, incident.event.timezone, questionAsOf(q, ctx.now)));
+};
+
+/** How far ahead /summit schedule looks, and how many reminders it lists. */
+const SCHEDULE_DAYS = 60;
+const SCHEDULE_MAX = 10;
+
+/** The next reminders for the channel the command came from, or for the caller by DM. */
+export const schedule: Handler<'schedule'> = async (_cmd, { incident, ctx }) => {
+  const zone = incident.reminders?.zone ?? incident.event.timezone;
+  const horizon = shift(ctx.now, { amount: SCHEDULE_DAYS, unit: 'days', text: `${SCHEDULE_DAYS}d` }, zone, 1);
+  const planned = planReminders(incident, ctx.now, horizon, ctx.now);
+  const reminders = ctx.store.reminders;
+  if (ctx.channelId === undefined) {
+    const subscribed = (await reminders.subscription(CONSOLE_TARGET))?.status !== 'removed';
+    return read(scheduleReply({ who: 'the console', subscribed, upcoming: planned.slice(0, SCHEDULE_MAX), zone, howToSubscribe: 'subscribe' }));
+  }
+  const dm = ctx.channelId.startsWith('D');
+  const target: Target = dm ? { kind: 'user', id: ctx.actor.id } : { kind: 'channel', id: ctx.channelId };
+  const sub = await reminders.subscription(target);
+  if (sub?.status === 'broken' || sub?.status === 'disabled') return read(brokenScheduleReply(sub.status, sub.reason));
+  const snoozes = await reminders.snoozes();
+  const upcoming = planned.filter((r) => !((snoozes.get(`${r.series} ${targetKey(target)}`) ?? new Date(0)) > r.at)).slice(0, SCHEDULE_MAX);
+  return read(
+    scheduleReply({
+      who: dm ? 'you' : 'this channel',
+      subscribed: sub?.status === 'active',
+      upcoming,
+      zone,
+      howToSubscribe: dm ? '/summit remind me' : '/summit subscribe',
+    }),
+  );
+};

@@ -1,0 +1,301 @@
+import { z } from 'zod';
+import { clip, MAX_COMMAND_CHARS, sanitize } from '../lib/text';
+import { decodeSlackEntities } from '../views/format';
+import { ACTIONS } from '../views/ids';
+import { helpReply, type CommandHelp } from '../views/replies';
+import { editDistance, noArgs, parseAnswer, parseAsk, parseFacts, parseHistory, parseQuestions, parseReopen, parseRemind, parseUpdate, type Parser } from './grammar';
+import * as read from './handlers/read';
+import * as record from './handlers/record';
+import * as reminders from './handlers/reminders';
+import type { Command, CommandName, Handler } from './types';
+
+/**
+ * The command registry: every command, and every button that acts on the bot's state, described once. Parsing,
+ * dispatch, permissions, what still answers while the store is down, reply reuse, sharing, `help`, the manifest's
+ * usage hint and the README's command table all come from this table (tests hold the last two to it).
+ *
+ * Adding a read-only subcommand: an entry here, a handler (handlers/read.ts), a view (views/), a test.
+ */
+
+/**
+ * Who may run a command. `ask` and `subscribe` follow the data set's `permissions:`; `subscribe` applies in
+ * channels only (in a DM or the console a person only changes their own reminders).
+ */
+export type Access = 'anyone' | 'admins' | 'ask' | 'subscribe';
+
+export interface Entry<N extends CommandName> {
+  /** The arguments as `help` shows them, after `/summit ` (button-only entries: how the button is labelled). */
+  usage: string;
+  summary: string;
+  /** Typed as `/summit <word>` (with its aliases); false: only a button or form starts it. */
+  typed: boolean;
+  aliases?: readonly string[];
+  parse?: Parser;
+  /** The button whose value becomes this command. */
+  button?: { action: string; command: (value: string) => Command };
+  access: Access;
+  /** What a refused user was trying to do ("record answers"), for the refusal. */
+  refusal?: string;
+  /** `none`: answers without the store; `dataset`: answers from the data set alone while it is down. */
+  storeDown: 'none' | 'dataset' | 'refuse';
+  /** Whether its reply may be reused within one state version and minute; per-admin when admins see buttons. */
+  reuse: 'never' | 'shared' | 'per-admin';
+  /** Whether a "Share in channel" button may re-run it in the channel it is pressed in. */
+  share: boolean;
+  run: Handler<N>;
+}
+
+type Registry = { readonly [N in CommandName]: Entry<N> };
+
+/** Longest button value read: every value the bot writes is a short command or id. */
+export const MAX_BUTTON_VALUE = 200;
+const buttonValue = z.string().max(MAX_BUTTON_VALUE).catch('');
+
+const reading = { typed: true, access: 'anyone', storeDown: 'refuse', reuse: 'never', share: true } as const;
+/** A command that records something: typed, never reused or shared, refused while the store is down. */
+const changing = <A extends Access>(access: A, refusal?: string) => ({ typed: true, access, refusal, storeDown: 'refuse', reuse: 'never', share: false }) as const;
+
+export const REGISTRY: Registry = {
+  status: {
+    ...reading,
+    usage: 'status',
+    summary: 'the overview: the event, its countdown, open questions, the next expected update',
+    aliases: ['', 'overview'],
+    parse: noArgs('status'),
+    storeDown: 'dataset',
+    reuse: 'shared',
+    run: read.status,
+  },
+  facts: {
+    ...reading,
+    usage: 'facts [outage|summit|aftermath]',
+    summary: 'what is known, each fact with its source',
+    aliases: ['fact'],
+    parse: parseFacts,
+    storeDown: 'dataset',
+    reuse: 'shared',
+    run: read.facts,
+  },
+  when: { ...reading, usage: 'when', summary: 'date, time zone, place, hosts and countdown', aliases: ['date'], parse: noArgs('when'), storeDown: 'dataset', reuse: 'shared', run: read.when },
+  questions: {
+    ...reading,
+    usage: 'questions [open|answered|all]',
+    summary: 'the questions still open (or all of them), with answers and sources',
+    aliases: ['question'],
+    parse: parseQuestions,
+    button: { action: ACTIONS.openQuestions, command: () => ({ name: 'questions', filter: 'open' }) },
+    storeDown: 'dataset',
+    reuse: 'per-admin',
+    run: read.questions,
+  },
+  timeline: { ...reading, usage: 'timeline', summary: 'what happened when, with sources', parse: noArgs('timeline'), storeDown: 'dataset', reuse: 'shared', run: read.timeline },
+  updates: {
+    ...reading,
+    usage: 'updates',
+    summary: 'the updates recorded, newest first, and the expected ones still outstanding',
+    parse: noArgs('updates'),
+    run: read.updates,
+  },
+  history: { ...reading, usage: 'history Q2', summary: 'every change to a question, with who and when', parse: parseHistory, run: read.history },
+  answer: {
+    ...changing('admins', 'record answers'),
+    usage: 'answer Q2 <answer> [source URL]',
+    summary: 'mark a question answered',
+    parse: parseAnswer('answer'),
+    run: (cmd, env) => record.statusChange(cmd, env),
+  },
+  partial: {
+    ...changing('admins', 'record answers'),
+    usage: 'partial Q2 <answer> [source URL]',
+    summary: 'mark a question partly answered',
+    parse: parseAnswer('partial'),
+    run: (cmd, env) => record.statusChange(cmd, env),
+  },
+  reopen: {
+    ...changing('admins', 'reopen questions'),
+    usage: 'reopen Q2 [reason]',
+    summary: 'set a question back to open',
+    parse: parseReopen,
+    run: (cmd, env) => record.statusChange(cmd, env),
+  },
+  ask: {
+    ...changing('ask', 'add questions'),
+    usage: 'ask <question>',
+    summary: 'add an open question',
+    parse: parseAsk,
+    run: record.ask,
+  },
+  update: {
+    ...changing('admins', 'record updates'),
+    usage: 'update [expected-update-id | -] <text> [URL]',
+    summary: 'record an update that arrived; - records one not tied to an expected update',
+    parse: parseUpdate,
+    run: record.update,
+  },
+  schedule: {
+    ...reading,
+    usage: 'schedule',
+    summary: 'the next reminders for this channel or for you, in your time zone',
+    parse: noArgs('schedule'),
+    run: read.schedule,
+  },
+  subscribe: {
+    ...changing('subscribe', 'subscribe a channel'),
+    usage: 'subscribe',
+    summary: 'this channel receives reminders',
+    parse: noArgs('subscribe'),
+    run: (cmd, env) => reminders.subscription(cmd, env),
+  },
+  unsubscribe: {
+    ...changing('subscribe', 'unsubscribe a channel'),
+    usage: 'unsubscribe',
+    summary: 'this channel stops receiving reminders',
+    parse: noArgs('unsubscribe'),
+    run: (cmd, env) => reminders.subscription(cmd, env),
+  },
+  remind: {
+    ...changing('anyone'),
+    usage: 'remind me|off',
+    summary: 'receive reminders by DM, or stop',
+    parse: parseRemind,
+    run: reminders.remind,
+  },
+  help: {
+    ...reading,
+    usage: 'help',
+    summary: 'every command with a one-line usage',
+    aliases: ['?'],
+    parse: noArgs('help'),
+    storeDown: 'none',
+    reuse: 'shared',
+    run: async () => ({ reply: helpReply(helpEntries()), changed: false }),
+  },
+  'answer-form': {
+    typed: false,
+    usage: 'Record answer (a button on a question)',
+    summary: 'opens the form to record an answer (admins)',
+    button: { action: ACTIONS.recordAnswer, command: (value) => ({ name: 'answer-form', questionId: buttonValue.parse(value) }) },
+    access: 'admins',
+    refusal: 'record answers',
+    storeDown: 'refuse',
+    reuse: 'never',
+    share: false,
+    run: record.answerForm,
+  },
+  'update-form': {
+    typed: false,
+    usage: 'Record update (a button on an update nudge)',
+    summary: 'opens the form to record an expected update (admins)',
+    button: { action: ACTIONS.recordUpdate, command: (value) => ({ name: 'update-form', expectedId: buttonValue.parse(value) }) },
+    access: 'admins',
+    refusal: 'record updates',
+    storeDown: 'none',
+    reuse: 'never',
+    share: false,
+    run: record.updateForm,
+  },
+  snooze: {
+    typed: false,
+    usage: 'Snooze 1 day (a button on a reminder)',
+    summary: 'no more of that series of reminders here until the same time tomorrow',
+    button: { action: ACTIONS.snooze, command: (value) => ({ name: 'snooze', series: buttonValue.parse(value) }) },
+    access: 'subscribe',
+    refusal: 'snooze a channel’s reminders',
+    storeDown: 'refuse',
+    reuse: 'never',
+    share: false,
+    run: reminders.snooze,
+  },
+};
+
+export const COMMAND_NAMES = Object.keys(REGISTRY) as CommandName[];
+
+export function entryOf<N extends CommandName>(name: N): Entry<N> {
+  return REGISTRY[name] as unknown as Entry<N>;
+}
+
+/** The commands people type, in the registry's order: what help, the manifest and the README list. */
+export function typedCommands(): (CommandHelp & { name: CommandName; access: Access })[] {
+  return COMMAND_NAMES.filter((n) => REGISTRY[n].typed).map((name) => ({ name, usage: REGISTRY[name].usage, summary: REGISTRY[name].summary, access: REGISTRY[name].access }));
+}
+
+/** What `help` lists: each typed command, marked when only admins may run it. */
+function helpEntries(): CommandHelp[] {
+  return typedCommands().map((c) => (c.access === 'admins' ? { ...c, summary: `${c.summary} (admins)` } : c));
+}
+
+/** The typed command for a word (a name or an alias), if any. */
+function commandNamed(word: string): CommandName | undefined {
+  return COMMAND_NAMES.find((n) => REGISTRY[n].typed && (n === word || REGISTRY[n].aliases?.includes(word)));
+}
+
+/**
+ * Parses the text of a /summit command (from Slack or the console). Never throws: any text gets a Command.
+ * Slack's entity escaping is undone here, once, so arguments are kept as the user typed them.
+ */
+export function parseCommand(input: string): Command {
+  // The length limit comes before any other work: only the first word of an overlong text is looked at.
+  if (input.length > MAX_COMMAND_CHARS) {
+    const word = firstWord(input.slice(0, 200));
+    const name = commandNamed(word);
+    const problem = `the text is ${input.length} characters; at most ${MAX_COMMAND_CHARS}`;
+    return name === undefined ? { name: 'unknown', word: clip(word) } : { name: 'usage', command: name, problem };
+  }
+  const text = sanitize(decodeSlackEntities(input)).replace(/^\s*\/summit\b/i, '').trim();
+  const [first = '', ...rest] = text.split(/\s+/);
+  const name = commandNamed(first.toLowerCase());
+  const parse = name === undefined ? undefined : REGISTRY[name].parse;
+  if (name === undefined || parse === undefined) return { name: 'unknown', word: clip(first), suggestion: closestCommand(first.toLowerCase()) };
+  // The text after the command word, as typed (inner spacing and line breaks kept).
+  return parse({ remainder: text.slice(first.length).trim(), args: rest.filter((a) => a !== '') });
+}
+
+function firstWord(text: string): string {
+  return text.replace(/^\s*\/summit\b/i, '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+}
+
+/** The command a pressed button stands for, or undefined for a button the registry does not know. */
+export function buttonCommand(actionId: string, value: string | undefined): Command | undefined {
+  const name = COMMAND_NAMES.find((n) => REGISTRY[n].button?.action === actionId);
+  return name === undefined ? undefined : REGISTRY[name].button?.command(value ?? '');
+}
+
+/** Whether a "Share in channel" button may re-run this command. */
+export function isShareable(cmd: Command): boolean {
+  return cmd.name !== 'usage' && cmd.name !== 'unknown' && REGISTRY[cmd.name].share;
+}
+
+/** The command closest to a mistyped word (a prefix, or at most two edits away), if any is close enough. */
+export function closestCommand(word: string): CommandName | undefined {
+  if (word === '') return undefined;
+  const w = word.slice(0, 32);
+  const names = typedCommands().map((c) => c.name);
+  const prefix = names.find((n) => n.startsWith(w) || (w.length > n.length && w.startsWith(n)));
+  if (prefix) return prefix;
+  let best: { name: CommandName; d: number } | undefined;
+  for (const n of names) {
+    const d = editDistance(w, n);
+    if (d <= Math.max(1, Math.min(2, Math.floor(n.length / 3))) && (best === undefined || d < best.d)) best = { name: n, d };
+  }
+  return best?.name;
+}
+
+/** The slash command's usage hint in manifest.yml: every typed command's name. */
+export function usageHint(): string {
+  return `[${typedCommands()
+    .map((c) => c.name)
+    .join(' | ')}]`;
+}
+
+const WHO: Record<Access, string> = {
+  anyone: 'anyone',
+  admins: 'admins',
+  ask: 'anyone, or admins if the data set says `permissions.ask: admins`',
+  subscribe: 'admins, or anyone if the data set says `permissions.subscribe: everyone`',
+};
+
+/** The README's command table (a test holds the README to it). */
+export function commandTable(): string {
+  const rows = typedCommands().map((c) => `| \`/summit ${c.usage.replace(/\|/g, '\\|')}\` | ${WHO[c.access]} | ${c.summary.replace(/\|/g, '\\|')} |`);
+  return ['| command | who may | what it does |', '|---|---|---|', ...rows].join('\n');
+}

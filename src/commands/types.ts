@@ -1,0 +1,89 @@
+import type { Actor, Incident } from '../incident/model';
+import type { FollowUpState } from '../core/records';
+import type { FollowUpStore } from '../store/repository';
+import type { Reply } from '../views/doc';
+import type { ModalView } from '@slack/types';
+
+/** The types every part of the command path shares: what a command is, what it runs against, what it returns. */
+
+export type QuestionFilterArg = 'open' | 'answered' | 'all';
+
+/** One typed command, from a /summit text, a button or a form. */
+export type Command =
+  | { name: 'status' }
+  | { name: 'facts'; topic?: string }
+  | { name: 'when' }
+  | { name: 'questions'; filter: QuestionFilterArg }
+  | { name: 'timeline' }
+  | { name: 'help' }
+  | { name: 'answer'; questionId: string; answer: string; sourceUrl?: string }
+  | { name: 'partial'; questionId: string; answer: string; sourceUrl?: string }
+  | { name: 'reopen'; questionId: string; reason?: string }
+  | { name: 'ask'; text: string }
+  /**
+   * From the slash command `words` may start with an expected-update id (only the data set can tell, so the
+   * handler decides); from the Record update form the id comes apart, as `expectedId`, and `words` is the text alone.
+   */
+  | { name: 'update'; words: string; url?: string; expectedId?: string }
+  | { name: 'updates' }
+  | { name: 'history'; questionId: string }
+  | { name: 'subscribe' }
+  | { name: 'unsubscribe' }
+  | { name: 'remind'; on: boolean }
+  | { name: 'schedule' }
+  /** Record answer, pressed on a question: opens the form. */
+  | { name: 'answer-form'; questionId: string }
+  /** Record update, pressed on an update nudge: opens the form. */
+  | { name: 'update-form'; expectedId: string }
+  /** Snooze 1 day, pressed on a reminder: postpone one series of reminders here by a day. */
+  | { name: 'snooze'; series: string }
+  /** Known command, bad arguments. */
+  | { name: 'usage'; command: CommandName; problem: string }
+  | { name: 'unknown'; word: string; suggestion?: CommandName };
+
+/** Every command the registry describes (usage and unknown are the grammar's answers, not commands). */
+export type CommandName = Exclude<Command['name'], 'usage' | 'unknown'>;
+export type CommandOf<N extends Command['name']> = Extract<Command, { name: N }>;
+
+/** member: the bot can post and read history there; private: a private channel it is not in; unknown: Slack did not say. */
+export type ChannelAccess = 'member' | 'private' | 'archived' | 'unknown';
+
+/** What a command runs against: the data set, the bot's clock reading, who is asking, and the store. */
+export interface CommandContext {
+  incident: Incident;
+  now: Date;
+  actor: Actor;
+  /** Whether the actor may record answers and updates; may ask Slack (cached), so only called when needed. */
+  isAdmin: () => Promise<boolean>;
+  store: FollowUpStore;
+  /** The Slack conversation the command came from; absent in the console. */
+  channelId?: string;
+  /**
+   * What identifies this request (its Slack signature): a change is applied once per key, so a signed request
+   * sent again within Slack's five-minute window is answered but not applied twice. Absent in the console.
+   */
+  requestKey?: string;
+  /** Whether the bot can post and read in a channel (Slack only; asked when a channel is subscribed). */
+  channelAccess?: (channelId: string) => Promise<ChannelAccess>;
+}
+
+export interface CommandResult {
+  reply: Reply;
+  /** Something was recorded: views that show state (the Home tab) should be refreshed. */
+  changed: boolean;
+  /** Answered without the store (it was unavailable). */
+  degraded?: boolean;
+  /** A form to open instead of replying (buttons that start a change); `reply` says the same in words. */
+  form?: ModalView;
+}
+
+/** What a handler gets: the command's context, the data set with the recorded follow-ups applied, and the state. */
+export interface RunEnv {
+  ctx: CommandContext;
+  incident: Incident;
+  state: FollowUpState;
+  /** The usage reply for this command with a problem (what the grammar says for bad arguments). */
+  usage: (problem: string) => CommandResult;
+}
+
+export type Handler<N extends CommandName> = (cmd: CommandOf<N>, env: RunEnv) => Promise<CommandResult>;
