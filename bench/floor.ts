@@ -7,7 +7,14 @@ import { App, HTTPReceiver } from '@slack/bolt';
 async function main(): Promise<void> {
   const [port = '0', secret = ''] = process.argv.slice(2);
   const receiver = new HTTPReceiver({ signingSecret: secret, logLevel: undefined });
-  const app = new App({ token: 'xoxb-floor', receiver, tokenVerificationEnabled: false, botId: 'B', botUserId: 'U', clientOptions: { slackApiUrl: 'http://127.0.0.1:9/api/' } });
+  const app = new App({
+    token: 'xoxb-floor',
+    receiver,
+    tokenVerificationEnabled: false,
+    botId: 'B',
+    botUserId: 'U',
+    clientOptions: { slackApiUrl: 'http://127.0.0.1:9/api/' },
+  });
   app.command('/summit', async ({ ack }) => {
     await ack({ response_type: 'ephemeral', text: 'ok' });
   });

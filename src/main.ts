@@ -57,7 +57,10 @@ async function main(): Promise<void> {
   const env = { ...process.env };
   if (args.at !== undefined) {
     if (parseInstant(args.at) === undefined)
-      throw new ConfigError('settings_invalid', `--at: must be an ISO-8601 date or instant such as 2024-09-03, not "${args.at}".`);
+      throw new ConfigError(
+        'settings_invalid',
+        `--at: must be an ISO-8601 date or instant such as 2024-09-03, not "${args.at}".`,
+      );
     env.SUMMIT_NOW = args.at;
   }
   const settings = readSettings(env);
@@ -68,7 +71,8 @@ async function main(): Promise<void> {
   const log = createLogger(quiet ? 'warn' : settings.logLevel, settings.mode === 'console' ? 2 : 1);
   processLog = log;
   const incident = loadIncident(settings.configPath);
-  const start = settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
+  const start =
+    settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
   const clock: Clock = start ? clockStartingAt(start) : systemClock;
   log.debug({ mode: settings.mode, dataset: settings.configPath, now: clock.now().toISOString() }, 'starting');
   const store = await openStore(settings.database, log, { connectMs: settings.databaseConnectMs });
@@ -97,7 +101,12 @@ async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings
   const identity = await verifyBotToken(settings, log);
   const app = buildSlackApp({ ...deps, settings }, identity);
   const running = await startSlackApp(app, settings);
-  const scheduler = startScheduler(deps, new SlackPoster(settings.slack.botToken, settings.slackApiUrl, log), [], deps.metrics);
+  const scheduler = startScheduler(
+    deps,
+    new SlackPoster(settings.slack.botToken, settings.slackApiUrl, log),
+    [],
+    deps.metrics,
+  );
   runningSince = Date.now();
   log.info(
     settings.mode === 'http'
@@ -114,7 +123,11 @@ async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings
     settings.shutdownGraceMs,
   );
   if (finished) log.info('stopped');
-  else log.warn({ graceMs: settings.shutdownGraceMs, inFlight: running.inFlight() }, 'stopped: work still in flight after the grace period was abandoned');
+  else
+    log.warn(
+      { graceMs: settings.shutdownGraceMs, inFlight: running.inFlight() },
+      'stopped: work still in flight after the grace period was abandoned',
+    );
 }
 
 /** Resolves true when `work` finishes within `ms`, false when the time runs out first (the work is left to die). */

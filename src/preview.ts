@@ -34,10 +34,18 @@ function parseArgs(argv: string[], zone: string): { from?: Date; to?: Date } {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const [flag, inline] = a.includes('=') ? a.split(/=(.*)/) : [a, undefined];
-    if (flag !== '--from' && flag !== '--to') throw new ConfigError('settings_invalid', `Unknown argument "${a}". Usage: npm run preview -- [--from ISO] [--to ISO]`);
+    if (flag !== '--from' && flag !== '--to')
+      throw new ConfigError(
+        'settings_invalid',
+        `Unknown argument "${a}". Usage: npm run preview -- [--from ISO] [--to ISO]`,
+      );
     const value = inline ?? argv[++i] ?? '';
     const at = parseInstant(value, zone);
-    if (!at) throw new ConfigError('settings_invalid', `${flag}: must be an ISO-8601 date or instant such as 2024-08-01, not "${value}".`);
+    if (!at)
+      throw new ConfigError(
+        'settings_invalid',
+        `${flag}: must be an ISO-8601 date or instant such as 2024-08-01, not "${value}".`,
+      );
     out[flag === '--from' ? 'from' : 'to'] = at;
   }
   return out;
@@ -53,13 +61,19 @@ const DEFAULT_SPAN = { months: 3 };
  */
 export function previewWindow(args: { from?: Date; to?: Date }, event: DateTime): { from: Date; to: Date } {
   if (args.from && args.to) {
-    if (args.to <= args.from) throw new ConfigError('settings_invalid', '--to must come after --from (they were given the other way round).');
+    if (args.to <= args.from)
+      throw new ConfigError('settings_invalid', '--to must come after --from (they were given the other way round).');
     return { from: args.from, to: args.to };
   }
   // Months are calendar months in the event's zone, like everything the plan counts.
-  if (args.from) return { from: args.from, to: DateTime.fromJSDate(args.from, { zone: event.zone }).plus(DEFAULT_SPAN).toJSDate() };
-  if (args.to) return { from: DateTime.fromJSDate(args.to, { zone: event.zone }).minus(DEFAULT_SPAN).toJSDate(), to: args.to };
-  return { from: event.minus({ months: 1 }).startOf('month').toJSDate(), to: event.plus({ months: 1 }).endOf('month').toJSDate() };
+  if (args.from)
+    return { from: args.from, to: DateTime.fromJSDate(args.from, { zone: event.zone }).plus(DEFAULT_SPAN).toJSDate() };
+  if (args.to)
+    return { from: DateTime.fromJSDate(args.to, { zone: event.zone }).minus(DEFAULT_SPAN).toJSDate(), to: args.to };
+  return {
+    from: event.minus({ months: 1 }).startOf('month').toJSDate(),
+    to: event.plus({ months: 1 }).endOf('month').toJSDate(),
+  };
 }
 
 async function main(): Promise<void> {
@@ -70,7 +84,11 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), zone);
   const { from, to } = previewWindow(args, DateTime.fromJSDate(base.event.start, { zone }));
   let incident = base;
-  if (settings.database.kind === 'sqlite' && settings.database.path !== ':memory:' && existsSync(settings.database.path)) {
+  if (
+    settings.database.kind === 'sqlite' &&
+    settings.database.path !== ':memory:' &&
+    existsSync(settings.database.path)
+  ) {
     const store = await openStore(settings.database, pino({ level: 'warn' }, pino.destination(2)));
     incident = applyFollowUps(base, await store.state());
     await store.close();
@@ -78,7 +96,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatPlan(incident, from, to)}\n`);
 }
 
-if (require.main === module) main().catch((error: unknown) => {
-  process.stderr.write(`summit-bot preview: ${scrubSecrets(isAppError(error) ? error.message : String(error))}\n`);
-  process.exit(isAppError(error) ? error.exitCode : 1);
-});
+if (require.main === module)
+  main().catch((error: unknown) => {
+    process.stderr.write(`summit-bot preview: ${scrubSecrets(isAppError(error) ? error.message : String(error))}\n`);
+    process.exit(isAppError(error) ? error.exitCode : 1);
+  });

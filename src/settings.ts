@@ -8,7 +8,8 @@ import type { LogLevelName } from './lib/logger';
 export type Mode = 'http' | 'socket' | 'console';
 
 /** Where follow-up state is kept: an embedded SQLite file (default) or PostgreSQL (several replicas). */
-export type DatabaseSettings = { kind: 'sqlite'; path: string; isDefault?: boolean } | { kind: 'postgres'; url: string };
+export type DatabaseSettings =
+  { kind: 'sqlite'; path: string; isDefault?: boolean } | { kind: 'postgres'; url: string };
 
 /** What every mode has. */
 interface CommonSettings {
@@ -53,7 +54,10 @@ export const DEFAULT_CONFIG_PATH = 'config/summit.yaml';
 export const DEFAULT_SQLITE_PATH = 'data/summit.db';
 
 /** Treat an empty variable (`FOO=` copied from .env.example) as unset. */
-const optional = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
+const optional = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.string().trim().optional(),
+);
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: optional,
@@ -74,7 +78,8 @@ const envSchema = z.object({
 function seconds(value: string | undefined, fallback: number, max: number): number | string {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > max) return `must be a whole number of seconds from 1 to ${max}, not "${value}"`;
+  if (!/^\d+$/.test(value) || n < 1 || n > max)
+    return `must be a whole number of seconds from 1 to ${max}, not "${value}"`;
   return n;
 }
 
@@ -100,23 +105,34 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (bot !== undefined && !bot.startsWith('xoxb-'))
     bad('SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb- (OAuth & Permissions > Bot User OAuth Token)');
   if (appToken !== undefined && !appToken.startsWith('xapp-'))
-    bad('SLACK_APP_TOKEN', 'must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)');
+    bad(
+      'SLACK_APP_TOKEN',
+      'must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)',
+    );
   if (appToken !== undefined && bot === undefined)
     bad('SLACK_BOT_TOKEN', 'is required with SLACK_APP_TOKEN: Socket Mode needs the bot token (xoxb-...) too');
   if (appToken === undefined && bot !== undefined && secret === undefined)
-    bad('SLACK_SIGNING_SECRET', 'is required with SLACK_BOT_TOKEN for HTTP mode (Basic Information > Signing Secret); or set SLACK_APP_TOKEN for Socket Mode');
+    bad(
+      'SLACK_SIGNING_SECRET',
+      'is required with SLACK_BOT_TOKEN for HTTP mode (Basic Information > Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+    );
   if (appToken === undefined && bot === undefined && secret !== undefined)
-    bad('SLACK_BOT_TOKEN', 'is required with SLACK_SIGNING_SECRET (a bot token starting with xoxb-); unset both for console mode');
+    bad(
+      'SLACK_BOT_TOKEN',
+      'is required with SLACK_SIGNING_SECRET (a bot token starting with xoxb-); unset both for console mode',
+    );
 
   let port = 3000;
   if (raw.PORT !== undefined) {
     port = Number(raw.PORT);
-    if (!/^\d+$/.test(raw.PORT) || port < 1 || port > 65535) bad('PORT', `must be a whole number from 1 to 65535, not "${raw.PORT}"`);
+    if (!/^\d+$/.test(raw.PORT) || port < 1 || port > 65535)
+      bad('PORT', `must be a whole number from 1 to 65535, not "${raw.PORT}"`);
   }
 
   let slackApiUrl = DEFAULT_SLACK_API_URL;
   if (raw.SLACK_API_URL !== undefined) {
-    if (!isHttpUrl(raw.SLACK_API_URL)) bad('SLACK_API_URL', `must be an http(s) URL such as ${DEFAULT_SLACK_API_URL}, not "${raw.SLACK_API_URL}"`);
+    if (!isHttpUrl(raw.SLACK_API_URL))
+      bad('SLACK_API_URL', `must be an http(s) URL such as ${DEFAULT_SLACK_API_URL}, not "${raw.SLACK_API_URL}"`);
     else {
       const href = new URL(raw.SLACK_API_URL).href;
       slackApiUrl = href.endsWith('/') ? href : `${href}/`;
@@ -124,7 +140,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
 
   if (raw.SUMMIT_NOW !== undefined && parseInstant(raw.SUMMIT_NOW) === undefined)
-    bad('SUMMIT_NOW', `must be an ISO-8601 date or instant such as 2024-09-03 or 2024-09-10T16:00:00Z, not "${raw.SUMMIT_NOW}"`);
+    bad(
+      'SUMMIT_NOW',
+      `must be an ISO-8601 date or instant such as 2024-09-03 or 2024-09-10T16:00:00Z, not "${raw.SUMMIT_NOW}"`,
+    );
 
   const levels: LogLevelName[] = ['debug', 'info', 'warn', 'error'];
   const logLevel = (raw.LOG_LEVEL ?? 'info').toLowerCase() as LogLevelName;
@@ -156,7 +175,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseConnectMs: (connect as number) * 1000,
   };
   if (bot === undefined) return { ...common, mode: 'console' };
-  if (appToken !== undefined) return { ...common, mode: 'socket', slack: { botToken: bot, appToken }, signingSecretIgnored: secret !== undefined };
+  if (appToken !== undefined)
+    return {
+      ...common,
+      mode: 'socket',
+      slack: { botToken: bot, appToken },
+      signingSecretIgnored: secret !== undefined,
+    };
   return { ...common, mode: 'http', slack: { botToken: bot, signingSecret: secret as string } };
 }
 
@@ -166,10 +191,14 @@ export function parseDatabaseUrl(url: string | undefined): DatabaseSettings | st
   if (url === 'sqlite::memory:') return { kind: 'sqlite', path: ':memory:' };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    return path === '' ? 'sqlite: needs a file path, as in sqlite:data/summit.db (or sqlite::memory:)' : { kind: 'sqlite', path };
+    return path === ''
+      ? 'sqlite: needs a file path, as in sqlite:data/summit.db (or sqlite::memory:)'
+      : { kind: 'sqlite', path };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    return URL.canParse(url) ? { kind: 'postgres', url } : 'is not a valid postgres:// URL (postgres://user@host:5432/database)';
+    return URL.canParse(url)
+      ? { kind: 'postgres', url }
+      : 'is not a valid postgres:// URL (postgres://user@host:5432/database)';
   }
   return 'must be sqlite:<path>, sqlite::memory: or postgres://user@host:5432/database (unset: sqlite at data/summit.db)';
 }

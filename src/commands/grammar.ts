@@ -20,7 +20,9 @@ const FILTERS: readonly QuestionFilterArg[] = ['open', 'answered', 'all'];
 export const noArgs =
   (name: CommandName): Parser =>
   ({ args }) =>
-    args.length > 0 ? { name: 'usage', command: name, problem: `\`${name}\` takes no arguments` } : ({ name } as Command);
+    args.length > 0
+      ? { name: 'usage', command: name, problem: `\`${name}\` takes no arguments` }
+      : ({ name } as Command);
 
 export const parseFacts: Parser = ({ args }) => {
   if (args.length > 1) return { name: 'usage', command: 'facts', problem: 'give at most one topic' };
@@ -28,10 +30,15 @@ export const parseFacts: Parser = ({ args }) => {
 };
 
 export const parseQuestions: Parser = ({ args }) => {
-  if (args.length > 1) return { name: 'usage', command: 'questions', problem: 'give at most one of open, answered, all' };
+  if (args.length > 1)
+    return { name: 'usage', command: 'questions', problem: 'give at most one of open, answered, all' };
   const filter = (args[0] ?? 'open').toLowerCase();
   if (!FILTERS.includes(filter as QuestionFilterArg))
-    return { name: 'usage', command: 'questions', problem: `"${args[0]?.slice(0, ECHO_MAX)}" is not one of open, answered, all` };
+    return {
+      name: 'usage',
+      command: 'questions',
+      problem: `"${args[0]?.slice(0, ECHO_MAX)}" is not one of open, answered, all`,
+    };
   return { name: 'questions', filter: filter as QuestionFilterArg };
 };
 
@@ -53,7 +60,8 @@ export const parseReopen: Parser = ({ remainder }) => {
 
 export const parseRemind: Parser = ({ args }) => {
   const what = args[0]?.toLowerCase();
-  if (args.length !== 1 || (what !== 'me' && what !== 'off')) return { name: 'usage', command: 'remind', problem: 'say `remind me` or `remind off`' };
+  if (args.length !== 1 || (what !== 'me' && what !== 'off'))
+    return { name: 'usage', command: 'remind', problem: 'say `remind me` or `remind off`' };
   return { name: 'remind', on: what === 'me' };
 };
 
@@ -83,7 +91,9 @@ export const parseAnswer =
     if (body === '') return { name: 'usage', command: name, problem: `write the answer after ${questionId}` };
     const answer = checkedText('answer', name, body);
     if ('usage' in answer) return answer.usage;
-    return url === undefined ? { name, questionId, answer: answer.value } : { name, questionId, answer: answer.value, sourceUrl: url };
+    return url === undefined
+      ? { name, questionId, answer: answer.value }
+      : { name, questionId, answer: answer.value, sourceUrl: url };
   };
 
 /** The usage reply for a text that fails its check, or the cleaned text. */
@@ -136,14 +146,17 @@ const URL_TOKEN_MAX = 2 * 2000 + 10;
 
 /** Edit distance counting an insertion, deletion, substitution or swap of neighbours as one edit (OSA). */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   const at = (i: number, j: number) => d[i]?.[j] ?? 0;
   for (let i = 1; i <= a.length; i++) {
     const row = d[i] as number[];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       row[j] = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(at(i, j), at(i - 2, j - 2) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(at(i, j), at(i - 2, j - 2) + 1);
     }
   }
   return at(a.length, b.length);

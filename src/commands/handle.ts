@@ -71,7 +71,11 @@ export class ReplyCache {
 }
 
 /** The one command path every front end takes: text in, reply out (with the command's name, for metrics). */
-export async function handleCommandText(text: string, ctx: CommandContext, cache?: ReplyCache): Promise<CommandResult & { verb: Command['name'] }> {
+export async function handleCommandText(
+  text: string,
+  ctx: CommandContext,
+  cache?: ReplyCache,
+): Promise<CommandResult & { verb: Command['name'] }> {
   const cmd = parseCommand(text);
   const result = await (cache ? cache.get(cmd, ctx, () => runCommand(cmd, ctx)) : runCommand(cmd, ctx));
   return { ...result, verb: cmd.name };

@@ -13,7 +13,10 @@ export async function homeData(ctx: CommandContext): Promise<HomeData> {
     incident,
     countdown: countdown(incident.event, ctx.now),
     open,
-    latest: incident.updates.filter((u) => u.when.at <= ctx.now).slice(-HOME_LATEST_UPDATES).reverse(),
+    latest: incident.updates
+      .filter((u) => u.when.at <= ctx.now)
+      .slice(-HOME_LATEST_UPDATES)
+      .reverse(),
     outstanding: outstandingUpdates(incident, ctx.now),
     canRecord: open.length > 0 && (await ctx.isAdmin()),
     now: ctx.now,

@@ -3,7 +3,19 @@ import { clip, MAX_COMMAND_CHARS, sanitize } from '../lib/text';
 import { decodeSlackEntities } from '../views/format';
 import { ACTIONS } from '../views/ids';
 import { helpReply, type CommandHelp } from '../views/replies';
-import { editDistance, noArgs, parseAnswer, parseAsk, parseFacts, parseHistory, parseQuestions, parseReopen, parseRemind, parseUpdate, type Parser } from './grammar';
+import {
+  editDistance,
+  noArgs,
+  parseAnswer,
+  parseAsk,
+  parseFacts,
+  parseHistory,
+  parseQuestions,
+  parseReopen,
+  parseRemind,
+  parseUpdate,
+  type Parser,
+} from './grammar';
 import * as read from './handlers/read';
 import * as record from './handlers/record';
 import * as reminders from './handlers/reminders';
@@ -53,7 +65,8 @@ const buttonValue = z.string().max(MAX_BUTTON_VALUE).catch('');
 
 const reading = { typed: true, access: 'anyone', storeDown: 'refuse', reuse: 'never', share: true } as const;
 /** A command that records something: typed, never reused or shared, refused while the store is down. */
-const changing = <A extends Access>(access: A, refusal?: string) => ({ typed: true, access, refusal, storeDown: 'refuse', reuse: 'never', share: false }) as const;
+const changing = <A extends Access>(access: A, refusal?: string) =>
+  ({ typed: true, access, refusal, storeDown: 'refuse', reuse: 'never', share: false }) as const;
 
 export const REGISTRY: Registry = {
   status: {
@@ -76,7 +89,16 @@ export const REGISTRY: Registry = {
     reuse: 'shared',
     run: read.facts,
   },
-  when: { ...reading, usage: 'when', summary: 'date, time zone, place, hosts and countdown', aliases: ['date'], parse: noArgs('when'), storeDown: 'dataset', reuse: 'shared', run: read.when },
+  when: {
+    ...reading,
+    usage: 'when',
+    summary: 'date, time zone, place, hosts and countdown',
+    aliases: ['date'],
+    parse: noArgs('when'),
+    storeDown: 'dataset',
+    reuse: 'shared',
+    run: read.when,
+  },
   questions: {
     ...reading,
     usage: 'questions [open|answered|all]',
@@ -88,7 +110,15 @@ export const REGISTRY: Registry = {
     reuse: 'per-admin',
     run: read.questions,
   },
-  timeline: { ...reading, usage: 'timeline', summary: 'what happened when, with sources', parse: noArgs('timeline'), storeDown: 'dataset', reuse: 'shared', run: read.timeline },
+  timeline: {
+    ...reading,
+    usage: 'timeline',
+    summary: 'what happened when, with sources',
+    parse: noArgs('timeline'),
+    storeDown: 'dataset',
+    reuse: 'shared',
+    run: read.timeline,
+  },
   updates: {
     ...reading,
     usage: 'updates',
@@ -96,7 +126,13 @@ export const REGISTRY: Registry = {
     parse: noArgs('updates'),
     run: read.updates,
   },
-  history: { ...reading, usage: 'history Q2', summary: 'every change to a question, with who and when', parse: parseHistory, run: read.history },
+  history: {
+    ...reading,
+    usage: 'history Q2',
+    summary: 'every change to a question, with who and when',
+    parse: parseHistory,
+    run: read.history,
+  },
   answer: {
     ...changing('admins', 'record answers'),
     usage: 'answer Q2 <answer> [source URL]',
@@ -174,7 +210,10 @@ export const REGISTRY: Registry = {
     typed: false,
     usage: 'Record answer (a button on a question)',
     summary: 'opens the form to record an answer (admins)',
-    button: { action: ACTIONS.recordAnswer, command: (value) => ({ name: 'answer-form', questionId: buttonValue.parse(value) }) },
+    button: {
+      action: ACTIONS.recordAnswer,
+      command: (value) => ({ name: 'answer-form', questionId: buttonValue.parse(value) }),
+    },
     access: 'admins',
     refusal: 'record answers',
     storeDown: 'refuse',
@@ -186,7 +225,10 @@ export const REGISTRY: Registry = {
     typed: false,
     usage: 'Record update (a button on an update nudge)',
     summary: 'opens the form to record an expected update (admins)',
-    button: { action: ACTIONS.recordUpdate, command: (value) => ({ name: 'update-form', expectedId: buttonValue.parse(value) }) },
+    button: {
+      action: ACTIONS.recordUpdate,
+      command: (value) => ({ name: 'update-form', expectedId: buttonValue.parse(value) }),
+    },
     access: 'admins',
     refusal: 'record updates',
     storeDown: 'none',
@@ -216,7 +258,12 @@ export function entryOf<N extends CommandName>(name: N): Entry<N> {
 
 /** The commands people type, in the registry's order: what help, the manifest and the README list. */
 export function typedCommands(): (CommandHelp & { name: CommandName; access: Access })[] {
-  return COMMAND_NAMES.filter((n) => REGISTRY[n].typed).map((name) => ({ name, usage: REGISTRY[name].usage, summary: REGISTRY[name].summary, access: REGISTRY[name].access }));
+  return COMMAND_NAMES.filter((n) => REGISTRY[n].typed).map((name) => ({
+    name,
+    usage: REGISTRY[name].usage,
+    summary: REGISTRY[name].summary,
+    access: REGISTRY[name].access,
+  }));
 }
 
 /** What `help` lists: each typed command, marked when only admins may run it. */
@@ -241,17 +288,26 @@ export function parseCommand(input: string): Command {
     const problem = `the text is ${input.length} characters; at most ${MAX_COMMAND_CHARS}`;
     return name === undefined ? { name: 'unknown', word: clip(word) } : { name: 'usage', command: name, problem };
   }
-  const text = sanitize(decodeSlackEntities(input)).replace(/^\s*\/summit\b/i, '').trim();
+  const text = sanitize(decodeSlackEntities(input))
+    .replace(/^\s*\/summit\b/i, '')
+    .trim();
   const [first = '', ...rest] = text.split(/\s+/);
   const name = commandNamed(first.toLowerCase());
   const parse = name === undefined ? undefined : REGISTRY[name].parse;
-  if (name === undefined || parse === undefined) return { name: 'unknown', word: clip(first), suggestion: closestCommand(first.toLowerCase()) };
+  if (name === undefined || parse === undefined)
+    return { name: 'unknown', word: clip(first), suggestion: closestCommand(first.toLowerCase()) };
   // The text after the command word, as typed (inner spacing and line breaks kept).
   return parse({ remainder: text.slice(first.length).trim(), args: rest.filter((a) => a !== '') });
 }
 
 function firstWord(text: string): string {
-  return text.replace(/^\s*\/summit\b/i, '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  return (
+    text
+      .replace(/^\s*\/summit\b/i, '')
+      .trim()
+      .split(/\s+/)[0]
+      ?.toLowerCase() ?? ''
+  );
 }
 
 /** The command a pressed button stands for, or undefined for a button the registry does not know. */
@@ -275,7 +331,8 @@ export function closestCommand(word: string): CommandName | undefined {
   let best: { name: CommandName; d: number } | undefined;
   for (const n of names) {
     const d = editDistance(w, n);
-    if (d <= Math.max(1, Math.min(2, Math.floor(n.length / 3))) && (best === undefined || d < best.d)) best = { name: n, d };
+    if (d <= Math.max(1, Math.min(2, Math.floor(n.length / 3))) && (best === undefined || d < best.d))
+      best = { name: n, d };
   }
   return best?.name;
 }
@@ -296,6 +353,8 @@ const WHO: Record<Access, string> = {
 
 /** The README's command table (a test holds the README to it). */
 export function commandTable(): string {
-  const rows = typedCommands().map((c) => `| \`/summit ${c.usage.replace(/\|/g, '\\|')}\` | ${WHO[c.access]} | ${c.summary.replace(/\|/g, '\\|')} |`);
+  const rows = typedCommands().map(
+    (c) => `| \`/summit ${c.usage.replace(/\|/g, '\\|')}\` | ${WHO[c.access]} | ${c.summary.replace(/\|/g, '\\|')} |`,
+  );
   return ['| command | who may | what it does |', '|---|---|---|', ...rows].join('\n');
 }

@@ -32,7 +32,12 @@ export async function runCommand(cmd: Command, ctx: CommandContext): Promise<Com
   }
 }
 
-async function dispatch(cmd: Exclude<Command, { name: 'usage' | 'unknown' }>, entry: Entry<CommandName>, ctx: CommandContext, state: FollowUpState): Promise<CommandResult> {
+async function dispatch(
+  cmd: Exclude<Command, { name: 'usage' | 'unknown' }>,
+  entry: Entry<CommandName>,
+  ctx: CommandContext,
+  state: FollowUpState,
+): Promise<CommandResult> {
   const incident = applyFollowUps(ctx.incident, state);
   const refused = await refusal(entry, ctx, incident.permissions);
   if (refused) return read(refused);
@@ -41,11 +46,18 @@ async function dispatch(cmd: Exclude<Command, { name: 'usage' | 'unknown' }>, en
 }
 
 /** The refusal for someone the registry's access rule keeps out, or undefined when they may go on. */
-async function refusal(entry: Entry<CommandName>, ctx: CommandContext, permissions: { ask: string; subscribe: string }): Promise<Reply | undefined> {
+async function refusal(
+  entry: Entry<CommandName>,
+  ctx: CommandContext,
+  permissions: { ask: string; subscribe: string },
+): Promise<Reply | undefined> {
   const adminsOnly =
     entry.access === 'admins' ||
     (entry.access === 'ask' && permissions.ask === 'admins') ||
-    (entry.access === 'subscribe' && permissions.subscribe === 'admins' && ctx.channelId !== undefined && !ctx.channelId.startsWith('D'));
+    (entry.access === 'subscribe' &&
+      permissions.subscribe === 'admins' &&
+      ctx.channelId !== undefined &&
+      !ctx.channelId.startsWith('D'));
   if (!adminsOnly || (await ctx.isAdmin())) return undefined;
   return followUp.refusalReply(entry.refusal ?? 'do that', ctx.incident.admins);
 }

@@ -70,7 +70,13 @@ export async function runConsole({ incident, clock, store, input, screen, intera
       const text = line.trim();
       if (text === 'exit' || text === 'quit') break;
       if (text !== '') {
-        const reply = await handleCommandText(text, { incident, now: clock.now(), actor, isAdmin: async () => true, store }).then(
+        const reply = await handleCommandText(text, {
+          incident,
+          now: clock.now(),
+          actor,
+          isAdmin: async () => true,
+          store,
+        }).then(
           (r) => r.reply,
           // A failure that is not an outage (outages are answered inside the command path): the console carries on.
           () => failureReply(),

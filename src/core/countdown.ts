@@ -43,7 +43,11 @@ export function describeCountdown(c: Countdown, allDay: boolean): string {
     case 'started':
       return startedAgo(c.minutes);
     case 'past':
-      return c.days === 0 ? 'took place earlier today' : c.days === 1 ? 'took place yesterday' : `took place ${c.days} days ago`;
+      return c.days === 0
+        ? 'took place earlier today'
+        : c.days === 1
+          ? 'took place yesterday'
+          : `took place ${c.days} days ago`;
   }
 }
 

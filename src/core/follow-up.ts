@@ -26,8 +26,12 @@ export function applyFollowUps(incident: Incident, state: FollowUpState): Incide
 const applied = new WeakMap<Incident, WeakMap<FollowUpState, Incident>>();
 
 function apply(incident: Incident, state: FollowUpState): Incident {
-
-  const added: Question[] = state.questions.map((q) => ({ id: q.questionId, text: q.text, history: [], added: { at: q.at, by: q.actor } }));
+  const added: Question[] = state.questions.map((q) => ({
+    id: q.questionId,
+    text: q.text,
+    history: [],
+    added: { at: q.at, by: q.actor },
+  }));
   const questions = [...incident.questions, ...added].map((q) => {
     const recorded: StatusChange[] = state.changes
       .filter((c) => c.questionId === q.id)
@@ -63,6 +67,8 @@ function apply(incident: Incident, state: FollowUpState): Incident {
 
 /** The next free question id (Q5 after Q1-Q4), given the data set and the ids already added. */
 export function nextQuestionId(incident: Incident, taken: string[]): string {
-  const numbers = [...incident.questions.map((q) => q.id), ...taken].map((id) => Number(id.replace(/^Q/, ''))).filter(Number.isFinite);
+  const numbers = [...incident.questions.map((q) => q.id), ...taken]
+    .map((id) => Number(id.replace(/^Q/, '')))
+    .filter(Number.isFinite);
   return `Q${Math.max(0, ...numbers) + 1}`;
 }

@@ -39,7 +39,10 @@ export function publishedAt(source: Source, zone: string): Date {
 /** The first moment anything about the incident is known: its earliest source or timeline entry. */
 export function incidentKnownAt(incident: Incident): Date {
   const zone = incident.event.timezone;
-  const times = [...incident.sources.map((s) => publishedAt(s, zone).getTime()), ...incident.timeline.map((t) => t.when.at.getTime())];
+  const times = [
+    ...incident.sources.map((s) => publishedAt(s, zone).getTime()),
+    ...incident.timeline.map((t) => t.when.at.getTime()),
+  ];
   return new Date(Math.min(...times));
 }
 
@@ -74,7 +77,13 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
       if (!inWindow(at) || at < eventAnnounced) continue;
       // The reminder's words are those of its planned moment, so title and body agree whenever it is posted.
       const when = describeCountdown(countdown(event, at), event.allDay);
-      out.push({ key: `countdown:${offset.text}`, series: 'countdown', kind: 'countdown', at, title: `${event.name}: ${when}` });
+      out.push({
+        key: `countdown:${offset.text}`,
+        series: 'countdown',
+        kind: 'countdown',
+        at,
+        title: `${event.name}: ${when}`,
+      });
     }
   }
 

@@ -13,8 +13,17 @@ export function loadIncident(path: string): Incident {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(e)})`;
-    throw new ConfigError('dataset_missing', `Data set ${path}: ${why}. Set SUMMIT_CONFIG to a YAML data set (default config/summit.yaml).`, { cause: e });
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : `cannot be read (${code ?? String(e)})`;
+    throw new ConfigError(
+      'dataset_missing',
+      `Data set ${path}: ${why}. Set SUMMIT_CONFIG to a YAML data set (default config/summit.yaml).`,
+      { cause: e },
+    );
   }
   return parseIncident(text, path);
 }
@@ -32,7 +41,10 @@ export function parseIncident(text: string, name: string): Incident {
   }
   const result = datasetSchema.safeParse(doc.toJS() ?? {});
   if (!result.success) {
-    throw new ConfigError('dataset_invalid', `Data set ${name} is invalid:\n${describeIssues(result.error.issues, doc, lineCounter).join('\n')}`);
+    throw new ConfigError(
+      'dataset_invalid',
+      `Data set ${name} is invalid:\n${describeIssues(result.error.issues, doc, lineCounter).join('\n')}`,
+    );
   }
   return resolve(result.data);
 }
@@ -43,8 +55,10 @@ function describeIssues(issues: z.core.$ZodIssue[], doc: Document, lines: LineCo
     const field = path.length === 0 ? '(top level)' : formatPath(path);
     const line = lineOf(doc, lines, path);
     let message = issue.message;
-    if (issue.code === 'invalid_type' && message.includes('received undefined')) message = `is required (${issue.expected})`;
-    if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling`;
+    if (issue.code === 'invalid_type' && message.includes('received undefined'))
+      message = `is required (${issue.expected})`;
+    if (issue.code === 'unrecognized_keys')
+      message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: check the spelling`;
     return `  - ${field}${line ? ` (line ${line})` : ''}: ${message}`;
   });
 }
@@ -119,7 +133,12 @@ function resolve(d: Dataset): Incident {
       expected: toInstant(u.expected, zone),
       dueBy: DateTime.fromISO(u.expected, { zone }).plus({ days: 1 }).toJSDate(),
       source: src(u.source),
-      received: u.received && { when: when(u.received.at), source: src(u.received.source), text: u.received.note, expectedId: u.id },
+      received: u.received && {
+        when: when(u.received.at),
+        source: src(u.received.source),
+        text: u.received.note,
+        expectedId: u.id,
+      },
     })),
     questions: d.questions.map((q) => ({
       id: q.id,

@@ -8,7 +8,8 @@ import { isHttpUrl } from '../lib/urls';
  * of history) are checked here too, so one validation pass reports every problem with its field path.
  */
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be letters, digits, "-", "_" or "." (at most 64), like cs-pir');
@@ -22,18 +23,29 @@ export const isoDate = z
 /** A date (YYYY-MM-DD) or a date and time (2024-07-19T04:09:00Z); with no offset it is read in the event's zone. */
 export const dateOrInstant = z
   .string()
-  .refine((s) => DateTime.fromISO(s, { setZone: true }).isValid, 'must be a date (YYYY-MM-DD) or an ISO-8601 date and time (2024-07-19T04:09:00Z)');
+  .refine(
+    (s) => DateTime.fromISO(s, { setZone: true }).isValid,
+    'must be a date (YYYY-MM-DD) or an ISO-8601 date and time (2024-07-19T04:09:00Z)',
+  );
 const httpUrl = z.string().refine(isHttpUrl, 'must be an http:// or https:// URL');
 
 /** A duration such as 30m, 2h or 14d. */
 export const duration = z.string().regex(/^\d{1,4}[mhd]$/, 'must be a duration such as 30m, 2h or 14d');
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day such as "09:00"');
-const zoneName = z.string().refine((z) => IANAZone.isValidZone(z), 'must be an IANA time zone such as America/Los_Angeles');
+const zoneName = z
+  .string()
+  .refine((z) => IANAZone.isValidZone(z), 'must be an IANA time zone such as America/Los_Angeles');
 
 const remindersSchema = z.strictObject({
   timezone: zoneName.optional(),
   countdown: z
-    .union([z.literal(false), z.strictObject({ offsets: z.array(duration).min(1, 'list at least one offset, such as [7d, 1d, 0d]'), time: clockTime.default('09:00') })])
+    .union([
+      z.literal(false),
+      z.strictObject({
+        offsets: z.array(duration).min(1, 'list at least one offset, such as [7d, 1d, 0d]'),
+        time: clockTime.default('09:00'),
+      }),
+    ])
     .optional(),
   updates: z
     .union([
@@ -90,7 +102,11 @@ const eventSchema = z
   })
   .superRefine((e, ctx) => {
     if ((e.date === undefined) === (e.start === undefined))
-      ctx.addIssue({ code: 'custom', path: ['date'], message: 'give either date: (an all-day event) or start: (a timed event), not both or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['date'],
+        message: 'give either date: (an all-day event) or start: (a timed event), not both or neither',
+      });
     if (e.end !== undefined && e.start === undefined)
       ctx.addIssue({ code: 'custom', path: ['end'], message: 'end: needs start: (an all-day event has date: alone)' });
   });
@@ -118,7 +134,11 @@ const historySchema = z
     if (h.status !== 'open' && h.answer === undefined)
       ctx.addIssue({ code: 'custom', path: ['answer'], message: `a ${h.status} entry needs answer: (what is known)` });
     if (h.status !== 'open' && h.source === undefined)
-      ctx.addIssue({ code: 'custom', path: ['source'], message: `a ${h.status} entry needs source: (the id of the source that says so)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['source'],
+        message: `a ${h.status} entry needs source: (the id of the source that says so)`,
+      });
   });
 
 const questionSchema = z.strictObject({
@@ -154,34 +174,53 @@ export const datasetSchema = z
   .superRefine((d, ctx) => {
     const sourceIds = new Set<string>();
     d.incident.sources.forEach((s, i) => {
-      if (sourceIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['incident', 'sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      if (sourceIds.has(s.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['incident', 'sources', i, 'id'],
+          message: `duplicate source id "${s.id}"`,
+        });
       sourceIds.add(s.id);
     });
     const known = [...sourceIds].join(', ');
     const ref = (path: (string | number)[], sid: string | undefined) => {
       if (sid !== undefined && !sourceIds.has(sid))
-        ctx.addIssue({ code: 'custom', path, message: `unknown source "${sid}"; add it under incident.sources or use one of: ${known}` });
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `unknown source "${sid}"; add it under incident.sources or use one of: ${known}`,
+        });
     };
     d.incident.facts.forEach((f, i) => ref(['incident', 'facts', i, 'source'], f.source));
     d.incident.timeline.forEach((t, i) => ref(['incident', 'timeline', i, 'source'], t.source));
     ref(['event', 'source'], d.event.source);
     const updateIds = new Set<string>();
     d.expectedUpdates.forEach((u, i) => {
-      if (updateIds.has(u.id)) ctx.addIssue({ code: 'custom', path: ['expectedUpdates', i, 'id'], message: `duplicate expected-update id "${u.id}"` });
+      if (updateIds.has(u.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['expectedUpdates', i, 'id'],
+          message: `duplicate expected-update id "${u.id}"`,
+        });
       updateIds.add(u.id);
       ref(['expectedUpdates', i, 'source'], u.source);
       ref(['expectedUpdates', i, 'received', 'source'], u.received?.source);
     });
     const questionIds = new Set<string>();
     d.questions.forEach((q, i) => {
-      if (questionIds.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
+      if (questionIds.has(q.id))
+        ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
       questionIds.add(q.id);
       let previous = -Infinity;
       q.history.forEach((h, j) => {
         ref(['questions', i, 'history', j, 'source'], h.source);
         const at = DateTime.fromISO(h.at, { zone: d.event.timezone }).toMillis();
         if (at < previous)
-          ctx.addIssue({ code: 'custom', path: ['questions', i, 'history', j, 'at'], message: 'history must be oldest first: this entry is older than the one before it' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['questions', i, 'history', j, 'at'],
+            message: 'history must be oldest first: this entry is older than the one before it',
+          });
         previous = at;
       });
     });

@@ -21,7 +21,8 @@ const FIELDS = [
 /** Parses a cron expression, or returns a sentence saying what is wrong with it. */
 export function parseCron(expression: string): CronSpec | string {
   const parts = expression.trim().split(/\s+/);
-  if (parts.length !== 5) return 'must have five fields: minute hour day-of-month month day-of-week, such as "0 9 * * 1"';
+  if (parts.length !== 5)
+    return 'must have five fields: minute hour day-of-month month day-of-week, such as "0 9 * * 1"';
   for (const [i, part] of parts.entries()) {
     // Checked field by field, so the finding names the field and the text the person wrote.
     const probe = parts.map((p, j) => (j === i ? p : '*')).join(' ');

@@ -54,7 +54,10 @@ export class StoreUnavailableError extends AppError {
  * so nothing changed; the user is told so, and the log has the code.
  */
 export class StoreFailedError extends AppError {
-  constructor(readonly detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
     super('store_failed', `a store operation failed (${detail})`, 1, options);
     this.name = 'StoreFailedError';
   }

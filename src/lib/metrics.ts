@@ -3,7 +3,12 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /** What the bot counts, for /metrics (Prometheus text format). One instance per process. */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly commands = new Counter({ name: 'summit_commands_total', help: 'Slash commands answered, by verb and outcome', labelNames: ['command', 'outcome'], registers: [this.registry] });
+  private readonly commands = new Counter({
+    name: 'summit_commands_total',
+    help: 'Slash commands answered, by verb and outcome',
+    labelNames: ['command', 'outcome'],
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'summit_command_duration_seconds',
     help: 'Time from receiving a slash command to answering it',
@@ -11,10 +16,29 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
-  private readonly reminders = new Counter({ name: 'summit_reminders_total', help: 'Reminder deliveries, by result (sent, late, skipped, failed, retrying)', labelNames: ['result'], registers: [this.registry] });
-  private readonly slackErrors = new Counter({ name: 'summit_slack_api_errors_total', help: 'Slack Web API errors, by error code', labelNames: ['code'], registers: [this.registry] });
-  private readonly storeErrors = new Counter({ name: 'summit_store_errors_total', help: 'Operations that failed because the store was unavailable', registers: [this.registry] });
-  private readonly internalErrors = new Counter({ name: 'summit_internal_errors_total', help: 'Operations that failed for another reason than an outage, by code', labelNames: ['code'], registers: [this.registry] });
+  private readonly reminders = new Counter({
+    name: 'summit_reminders_total',
+    help: 'Reminder deliveries, by result (sent, late, skipped, failed, retrying)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  private readonly slackErrors = new Counter({
+    name: 'summit_slack_api_errors_total',
+    help: 'Slack Web API errors, by error code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  private readonly storeErrors = new Counter({
+    name: 'summit_store_errors_total',
+    help: 'Operations that failed because the store was unavailable',
+    registers: [this.registry],
+  });
+  private readonly internalErrors = new Counter({
+    name: 'summit_internal_errors_total',
+    help: 'Operations that failed for another reason than an outage, by code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
 
   constructor(withProcessMetrics = true) {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'summit_' });

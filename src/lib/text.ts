@@ -37,18 +37,22 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string }
 export function checkText(kind: TextKind, raw: string): Checked<string> {
   const max = TEXT_LIMITS[kind];
   // Measure before cleaning too, so a huge text is refused without being copied.
-  if (raw.length > max * 4) return { ok: false, problem: `the ${NOUN[kind]} is ${raw.length} characters; at most ${max}` };
+  if (raw.length > max * 4)
+    return { ok: false, problem: `the ${NOUN[kind]} is ${raw.length} characters; at most ${max}` };
   const value = sanitize(raw).trim();
   if (value === '') return { ok: false, problem: `write the ${NOUN[kind]}` };
-  if (value.length > max) return { ok: false, problem: `the ${NOUN[kind]} is ${value.length} characters; at most ${max}` };
+  if (value.length > max)
+    return { ok: false, problem: `the ${NOUN[kind]} is ${value.length} characters; at most ${max}` };
   return { ok: true, value };
 }
 
 /** The one check for a source or update link: an absolute http(s) URL within the length limit. */
 export function checkUrl(raw: string): Checked<string> {
   const value = raw.trim();
-  if (value.length > TEXT_LIMITS.url) return { ok: false, problem: `the URL is ${value.length} characters; at most ${TEXT_LIMITS.url}` };
-  if (!isHttpUrl(value)) return { ok: false, problem: `the source must be an http:// or https:// URL, not "${clip(value)}"` };
+  if (value.length > TEXT_LIMITS.url)
+    return { ok: false, problem: `the URL is ${value.length} characters; at most ${TEXT_LIMITS.url}` };
+  if (!isHttpUrl(value))
+    return { ok: false, problem: `the source must be an http:// or https:// URL, not "${clip(value)}"` };
   return { ok: true, value };
 }
 

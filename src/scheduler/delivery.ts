@@ -74,7 +74,12 @@ export class ReminderDelivery {
     if (!c || c.version !== version || from.getTime() < c.from || to.getTime() > c.to) {
       const incident = applyFollowUps(this.deps.incident, await this.deps.store.state());
       const until = new Date(to.getTime() + PLAN_AHEAD_MS);
-      this.planCache = { version, from: from.getTime(), to: until.getTime(), plan: planReminders(incident, from, until) };
+      this.planCache = {
+        version,
+        from: from.getTime(),
+        to: until.getTime(),
+        plan: planReminders(incident, from, until),
+      };
     }
     const plan = (this.planCache as { plan: PlannedReminder[] }).plan;
     return plan.filter((r) => r.at > from && r.at <= to);
@@ -103,12 +108,18 @@ export class ReminderDelivery {
       return report;
     }
     const incident = applyFollowUps(this.deps.incident, await store.state());
-    const subscribed = (await reminders.subscriptions('active')).map((s) => ({ target: { kind: s.kind, id: s.id } as Target, since: s.createdAt }));
+    const subscribed = (await reminders.subscriptions('active')).map((s) => ({
+      target: { kind: s.kind, id: s.id } as Target,
+      since: s.createdAt,
+    }));
     // A fixed target (the console) receives reminders until it unsubscribes, which the store remembers.
     const fixed = [];
-    for (const target of this.deps.fixedTargets ?? []) if ((await reminders.subscription(target))?.status !== 'removed') fixed.push({ target, since: new Date(0) });
+    for (const target of this.deps.fixedTargets ?? [])
+      if ((await reminders.subscription(target))?.status !== 'removed') fixed.push({ target, since: new Date(0) });
     const targets = [...fixed, ...subscribed.filter((s) => s.target.kind !== 'console')];
-    const existing = new Map((await reminders.deliveriesFor(plan.map((r) => r.key))).map((d) => [`${d.reminderKey} ${d.target}`, d]));
+    const existing = new Map(
+      (await reminders.deliveriesFor(plan.map((r) => r.key))).map((d) => [`${d.reminderKey} ${d.target}`, d]),
+    );
     const snoozes = await reminders.snoozes();
 
     const jobs: Job[] = [];
@@ -119,9 +130,15 @@ export class ReminderDelivery {
         const d = existing.get(`${r.key} ${tk}`);
         if (d && (d.status === 'sent' || d.status === 'skipped' || d.status === 'failed')) continue;
         if (r.at <= catchUpStart) {
-          if (!d && (await reminders.recordSkipped(r.key, tk, `missed: due ${r.at.toISOString()}, past catch-up`, now))) {
+          if (
+            !d &&
+            (await reminders.recordSkipped(r.key, tk, `missed: due ${r.at.toISOString()}, past catch-up`, now))
+          ) {
             report.skipped += 1;
-            log.warn({ reminder: r.key, target: tk, due: r.at.toISOString() }, 'reminder missed while not running; skipped');
+            log.warn(
+              { reminder: r.key, target: tk, due: r.at.toISOString() },
+              'reminder missed while not running; skipped',
+            );
           } else if (d?.status === 'retry') {
             await reminders.expire(r.key, tk, 'gave up: past catch-up', now);
             report.skipped += 1;
@@ -130,7 +147,8 @@ export class ReminderDelivery {
         }
         const snoozedUntil = snoozes.get(`${r.series} ${tk}`);
         if (snoozedUntil && snoozedUntil > r.at) {
-          if (!d && (await reminders.recordSkipped(r.key, tk, `snoozed until ${snoozedUntil.toISOString()}`, now))) report.skipped += 1;
+          if (!d && (await reminders.recordSkipped(r.key, tk, `snoozed until ${snoozedUntil.toISOString()}`, now)))
+            report.skipped += 1;
           continue;
         }
         if (d && !claimable(d, now)) continue;
@@ -146,12 +164,21 @@ export class ReminderDelivery {
    * Delivers one reminder to one target. `held`: the claim is already ours (a retry after a short 429 in this
    * tick). Returns how long to wait before retrying when Slack asked for a short pause.
    */
-  private async deliver(r: PlannedReminder, target: Target, incident: Incident, now: Date, report: TickReport, held: boolean): Promise<number | undefined> {
+  private async deliver(
+    r: PlannedReminder,
+    target: Target,
+    incident: Incident,
+    now: Date,
+    report: TickReport,
+    held: boolean,
+  ): Promise<number | undefined> {
     const { store, log } = this.deps;
     const tk = targetKey(target);
     const leaseMs = this.deps.leaseMs ?? LEASE_MS;
     try {
-      const claim = held ? { claimed: true as const, attempts: 1 } : await store.reminders.claim(r.key, tk, now, leaseMs);
+      const claim = held
+        ? { claimed: true as const, attempts: 1 }
+        : await store.reminders.claim(r.key, tk, now, leaseMs);
       if (!claim.claimed) return undefined;
       if (claim.attempts > 1) {
         // An earlier attempt may have reached Slack (a crash, a lost answer): look before posting again.
@@ -180,14 +207,20 @@ export class ReminderDelivery {
       log.info({ reminder: r.key, target: tk, late }, 'reminder sent');
       return undefined;
     } catch (error) {
-      if (error instanceof PostError && error.code === 'ratelimited' && (error.retryAfterSeconds ?? 1) <= IN_TICK_RETRY_MAX_S) {
+      if (
+        error instanceof PostError &&
+        error.code === 'ratelimited' &&
+        (error.retryAfterSeconds ?? 1) <= IN_TICK_RETRY_MAX_S
+      ) {
         // A 429 means nothing was posted. Keep the claim (renewed) and try again after Retry-After; the other
         // targets carry on meanwhile.
         this.deps.metrics?.slackError('ratelimited');
         await store.reminders.renew(r.key, tk, this.deps.clock.now(), leaseMs);
         return (error.retryAfterSeconds ?? 1) * 1000;
       }
-      await this.handleFailure(r, target, now, error, report).catch((e: unknown) => log.error({ err: e, reminder: r.key, target: tk }, 'could not record a failed delivery'));
+      await this.handleFailure(r, target, now, error, report).catch((e: unknown) =>
+        log.error({ err: e, reminder: r.key, target: tk }, 'could not record a failed delivery'),
+      );
       return undefined;
     }
   }
@@ -202,12 +235,24 @@ export class ReminderDelivery {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof PostError && error.code === 'not_in_channel' && target.kind === 'channel' && (await this.deps.poster.join(target.id))) return call();
+      if (
+        error instanceof PostError &&
+        error.code === 'not_in_channel' &&
+        target.kind === 'channel' &&
+        (await this.deps.poster.join(target.id))
+      )
+        return call();
       throw error;
     }
   }
 
-  private async handleFailure(r: PlannedReminder, target: Target, now: Date, error: unknown, report: TickReport): Promise<void> {
+  private async handleFailure(
+    r: PlannedReminder,
+    target: Target,
+    now: Date,
+    error: unknown,
+    report: TickReport,
+  ): Promise<void> {
     const { store, log, poster } = this.deps;
     const tk = targetKey(target);
     const code = error instanceof PostError ? error.code : 'internal';
@@ -228,14 +273,18 @@ export class ReminderDelivery {
       // subscription whose person is gone is turned off: nobody is left to tell.
       const archived = code === 'is_archived';
       const status = archived || personGone ? 'disabled' : 'broken';
-      const reason = personGone ? code : `${code}: ${archived ? 'the channel was archived' : 'the bot cannot post or read there'}`;
+      const reason = personGone
+        ? code
+        : `${code}: ${archived ? 'the channel was archived' : 'the bot cannot post or read there'}`;
       await store.reminders.markFailed(r.key, tk, code, now);
       await store.reminders.setStatus(target, status, reason, now);
       report.failed += 1;
       const sub = personGone ? undefined : await store.reminders.subscription(target);
       log.warn({ target: tk, code, status, subscriber: sub?.createdBy }, `subscription ${status}`);
       if (sub?.createdBy && /^[UW]/.test(sub.createdBy)) {
-        await poster.notify(sub.createdBy, channelStoppedNotice(target.id, code)).catch((e: unknown) => log.warn({ err: e }, 'could not tell the subscriber'));
+        await poster
+          .notify(sub.createdBy, channelStoppedNotice(target.id, code))
+          .catch((e: unknown) => log.warn({ err: e }, 'could not tell the subscriber'));
       }
       return;
     }

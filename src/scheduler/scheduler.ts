@@ -32,8 +32,10 @@ export class Scheduler {
     this.running = this.delivery
       .tick()
       .then((report) => {
-        for (const result of ['sent', 'late', 'skipped', 'failed', 'retrying'] as const) this.metrics?.reminder(result, report[result]);
-        if (report.sent + report.skipped + report.retrying + report.failed > 0) this.log.info({ ...report }, 'reminder tick');
+        for (const result of ['sent', 'late', 'skipped', 'failed', 'retrying'] as const)
+          this.metrics?.reminder(result, report[result]);
+        if (report.sent + report.skipped + report.retrying + report.failed > 0)
+          this.log.info({ ...report }, 'reminder tick');
       })
       .catch((error: unknown) => {
         if (error instanceof StoreUnavailableError) {

@@ -18,9 +18,19 @@ export class SlackPoster implements ReminderPoster {
   /** One entry per person who asked for DMs; bounded all the same (conversations.open is cheap to ask again). */
   private readonly dmChannels = new Memo<string, string>(10_000);
 
-  constructor(token: string, slackApiUrl: string, private readonly log: Logger) {
+  constructor(
+    token: string,
+    slackApiUrl: string,
+    private readonly log: Logger,
+  ) {
     // Its own log lines go through the bot's logger, so they are structured and scrubbed like every other line.
-    this.client = new webApi.WebClient(token, { slackApiUrl, logger: boltLogger(log), rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, timeout: 10_000 });
+    this.client = new webApi.WebClient(token, {
+      slackApiUrl,
+      logger: boltLogger(log),
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: 10_000,
+    });
   }
 
   private async conversation(target: Target): Promise<string> {
@@ -37,14 +47,21 @@ export class SlackPoster implements ReminderPoster {
   async post(target: Target, reply: Reply, metadata: ReminderMetadata): Promise<PostedMessage> {
     const channel = await this.conversation(target);
     const message = toSlackMessage(reply);
-    const res = await this.call(() => this.client.chat.postMessage({ channel, ...message, metadata, unfurl_links: false, unfurl_media: false }));
+    const res = await this.call(() =>
+      this.client.chat.postMessage({ channel, ...message, metadata, unfurl_links: false, unfurl_media: false }),
+    );
     return { channel: res.channel ?? channel, ts: res.ts ?? '' };
   }
 
   async findPosted(target: Target, key: string, since: Date): Promise<PostedMessage | undefined> {
     const channel = await this.conversation(target);
     const res = await this.call(() =>
-      this.client.conversations.history({ channel, oldest: String(Math.floor(since.getTime() / 1000)), include_all_metadata: true, limit: 200 }),
+      this.client.conversations.history({
+        channel,
+        oldest: String(Math.floor(since.getTime() / 1000)),
+        include_all_metadata: true,
+        limit: 200,
+      }),
     );
     const found = (res.messages ?? []).find((m) => {
       const meta = m.metadata as { event_type?: string; event_payload?: { key?: string } } | undefined;
@@ -73,8 +90,10 @@ export class SlackPoster implements ReminderPoster {
       return await fn();
     } catch (e) {
       const err = e as webApi.WebAPICallError & { retryAfter?: number; data?: { error?: string } };
-      if (err.code === webApi.ErrorCode.RateLimitedError) throw new PostError('ratelimited', 'rate limited', err.retryAfter ?? 1);
-      if (err.code === webApi.ErrorCode.PlatformError) throw new PostError(err.data?.error ?? 'unknown_error', err.message);
+      if (err.code === webApi.ErrorCode.RateLimitedError)
+        throw new PostError('ratelimited', 'rate limited', err.retryAfter ?? 1);
+      if (err.code === webApi.ErrorCode.PlatformError)
+        throw new PostError(err.data?.error ?? 'unknown_error', err.message);
       throw new PostError('network', err.message);
     }
   }

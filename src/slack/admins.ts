@@ -13,7 +13,6 @@ export const ADMIN_CACHE_ENTRIES = 10_000;
  * (users.info, cached for a few minutes so a burst of commands costs one call per user).
  */
 export class AdminDirectory {
-
   constructor(
     private readonly client: webApi.WebClient,
     private readonly listed: readonly string[],

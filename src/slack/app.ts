@@ -64,10 +64,19 @@ const HEALTH_TIMEOUT_MS = 1000;
 /** The promise's value, or false if it takes longer than `ms`. */
 function withTimeout(p: Promise<boolean>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([p, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]).finally(
+    () => clearTimeout(timer),
+  );
 }
 
-const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
+const AUTH_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_allowed_token_type',
+]);
 
 /**
  * Checks the bot token with auth.test before anything starts, so a wrong token ends the process with a clear
@@ -82,7 +91,10 @@ export async function verifyBotToken(settings: SlackSettings, log: Logger): Prom
   });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${AUTH_TEST_DEADLINE_MS / 1000} s`)), AUTH_TEST_DEADLINE_MS);
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${AUTH_TEST_DEADLINE_MS / 1000} s`)),
+      AUTH_TEST_DEADLINE_MS,
+    );
   });
   try {
     const r = await Promise.race([client.auth.test(), deadline]);
@@ -98,7 +110,12 @@ export async function verifyBotToken(settings: SlackSettings, log: Logger): Prom
           1,
           { cause: e },
         );
-      throw new AppError('slack_auth_failed', `Slack answered auth.test with "${slackError}". Check SLACK_BOT_TOKEN.`, 1, { cause: e });
+      throw new AppError(
+        'slack_auth_failed',
+        `Slack answered auth.test with "${slackError}". Check SLACK_BOT_TOKEN.`,
+        1,
+        { cause: e },
+      );
     }
     throw new AppError(
       'slack_unreachable',
@@ -154,7 +171,13 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
           handler: (_req, res) => {
             void withTimeout(deps.store.ping(), HEALTH_TIMEOUT_MS).then((reachable) => {
               res.writeHead(reachable ? 200 : 503, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ status: reachable ? 'ok' : 'degraded', store: reachable ? 'ok' : 'unreachable', dataset: incident.title }));
+              res.end(
+                JSON.stringify({
+                  status: reachable ? 'ok' : 'degraded',
+                  store: reachable ? 'ok' : 'unreachable',
+                  dataset: incident.title,
+                }),
+              );
             });
           },
         },
@@ -174,7 +197,13 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   }
 
   const background = new InFlight();
-  const listenerDeps = { ...deps, background, client: app.client, replies: new ReplyCache(), admins: new AdminDirectory(app.client, incident.admins, log, realNow) };
+  const listenerDeps = {
+    ...deps,
+    background,
+    client: app.client,
+    replies: new ReplyCache(),
+    admins: new AdminDirectory(app.client, incident.admins, log, realNow),
+  };
   registerCommands(app, listenerDeps);
   const router = new ListenerRouter();
   registerActions(router, listenerDeps);
@@ -197,7 +226,10 @@ const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /** Starts the app (HTTP on settings.port, or Socket Mode) and returns how to stop it. */
-export async function startSlackApp({ app, background }: BuiltSlackApp, settings: SlackSettings): Promise<RunningSlackApp> {
+export async function startSlackApp(
+  { app, background }: BuiltSlackApp,
+  settings: SlackSettings,
+): Promise<RunningSlackApp> {
   const stop = async () => {
     await app.stop();
     await background.drain();
@@ -213,7 +245,12 @@ export async function startSlackApp({ app, background }: BuiltSlackApp, settings
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      const why = code === 'EADDRINUSE' ? 'is already in use by another program' : code === 'EACCES' ? 'needs privileges this process lacks' : 'is not an address of this machine';
+      const why =
+        code === 'EADDRINUSE'
+          ? 'is already in use by another program'
+          : code === 'EACCES'
+            ? 'needs privileges this process lacks'
+            : 'is not an address of this machine';
       throw new ConfigError(
         'settings_invalid',
         `Cannot listen on ${settings.host ?? 'all interfaces'}, port ${settings.port}: the ${code === 'EADDRNOTAVAIL' ? 'HOST' : 'port'} ${why}. Set PORT to a free port${code === 'EADDRNOTAVAIL' ? ' and HOST to an address of this machine' : ''}, or stop the other program.`,

@@ -62,7 +62,8 @@ export class SummitHTTPReceiver extends HTTPReceiver {
       customPropertiesExtractor: (req) => ({
         // The signature identifies one request: the command path uses it to apply a change only once.
         requestKey: String(req.headers['x-slack-signature'] ?? ''),
-        ackAsJson: (() => (req as ScreenedRequest).summitResponse?.setHeader('content-type', 'application/json')) satisfies AckAsJson,
+        ackAsJson: (() =>
+          (req as ScreenedRequest).summitResponse?.setHeader('content-type', 'application/json')) satisfies AckAsJson,
       }),
     });
     const screen = new RequestScreen(options.signingSecret, options.logger, options.realNow ?? Date.now);
@@ -98,7 +99,11 @@ export class RequestScreen {
   }
 
   private async checkOrAnswer(req: ScreenedRequest, res: ServerResponse): Promise<boolean> {
-    const mediaType = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const mediaType =
+      String(req.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase() ?? '';
     if (mediaType !== FORM && mediaType !== JSON_TYPE) return refuse(req, res, 415);
     // Bolt compares the content type exactly; parameters such as a charset would send a form to its JSON parser.
     req.headers['content-type'] = mediaType;
@@ -107,7 +112,12 @@ export class RequestScreen {
 
     const signature = req.headers['x-slack-signature'];
     const timestamp = req.headers['x-slack-request-timestamp'];
-    if (typeof signature !== 'string' || typeof timestamp !== 'string' || !SIGNATURE.test(signature) || !TIMESTAMP.test(timestamp)) {
+    if (
+      typeof signature !== 'string' ||
+      typeof timestamp !== 'string' ||
+      !SIGNATURE.test(signature) ||
+      !TIMESTAMP.test(timestamp)
+    ) {
       if (mediaType === FORM && declared <= SSL_CHECK_MAX_BYTES) return this.sslCheck(req, res);
       this.log.warn('Rejected a request without a well-formed Slack signature');
       return refuse(req, res, 401);
@@ -148,7 +158,11 @@ export class RequestScreen {
  * Reads a body of at most `limit` bytes, handing each chunk to `onChunk` as it arrives. Resolves undefined (and
  * stops reading) as soon as the body passes the limit.
  */
-function readLimited(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer) => void): Promise<Buffer | undefined> {
+function readLimited(
+  req: IncomingMessage,
+  limit: number,
+  onChunk: (chunk: Buffer) => void,
+): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

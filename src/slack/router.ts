@@ -1,4 +1,11 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+} from '@slack/bolt';
 import type { Logger } from 'pino';
 import { AdminCheckError, StoreFailedError, StoreUnavailableError } from '../lib/errors';
 import type { Metrics } from '../lib/metrics';
@@ -37,18 +44,29 @@ export class ListenerRouter {
         await handler(args);
       } catch (error) {
         // Handlers ack first; what went wrong is told to the person who pressed the button, and nothing changed.
-        const reply = error instanceof StoreUnavailableError ? storeDownReply() : error instanceof AdminCheckError ? adminUnconfirmedReply() : failureReply();
+        const reply =
+          error instanceof StoreUnavailableError
+            ? storeDownReply()
+            : error instanceof AdminCheckError
+              ? adminUnconfirmedReply()
+              : failureReply();
         const slackCode = slackFailureCode(error);
         if (error instanceof StoreUnavailableError) metrics.storeError();
         else if (slackCode !== undefined) {
-          log.warn({ err: error, action: args.action.action_id, code: slackCode }, 'a Slack call failed while answering a button');
+          log.warn(
+            { err: error, action: args.action.action_id, code: slackCode },
+            'a Slack call failed while answering a button',
+          );
           metrics.slackError(slackCode);
         } else if (!(error instanceof AdminCheckError)) {
           const code = error instanceof StoreFailedError ? error.detail : 'listener';
           log.error({ err: error, action: args.action.action_id, code }, 'button failed');
           metrics.internalError(code);
         }
-        if (args.body.response_url) await args.respond({ response_type: 'ephemeral', replace_original: false, text: reply.summary }).catch(() => undefined);
+        if (args.body.response_url)
+          await args
+            .respond({ response_type: 'ephemeral', replace_original: false, text: reply.summary })
+            .catch(() => undefined);
       }
     });
     app.view(OUR_IDS, async (args) => {

@@ -4,7 +4,16 @@ import { AppError } from '../lib/errors';
 import type { SocketSettings } from '../settings';
 
 /** Slack's answers to apps.connections.open that no retry can fix: the app-level token is wrong or revoked. */
-const APP_TOKEN_REJECTED = new Set(['not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'user_removed_from_team', 'team_disabled']);
+const APP_TOKEN_REJECTED = new Set([
+  'not_authed',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_allowed_token_type',
+  'user_removed_from_team',
+  'team_disabled',
+]);
 
 export function appTokenRejected(code: string): AppError {
   return new AppError(
@@ -22,14 +31,21 @@ export function appTokenRejected(code: string): AppError {
  * - an envelope that lacks what the client reads from it (an events_api envelope without payload.event) is logged
  *   and dropped before the client sees it, so it can neither crash the process nor cut the connection.
  */
-export function buildSocketModeReceiver(settings: SocketSettings, boltLogger: BoltLogger, log: Logger, onFatal: (error: AppError) => void): SocketModeReceiver {
+export function buildSocketModeReceiver(
+  settings: SocketSettings,
+  boltLogger: BoltLogger,
+  log: Logger,
+  onFatal: (error: AppError) => void,
+): SocketModeReceiver {
   const receiver = new SocketModeReceiver({
     appToken: settings.slack.appToken,
     logger: boltLogger,
     // The client's own Web API calls (apps.connections.open) go to SLACK_API_URL too.
     installerOptions: { clientOptions: { slackApiUrl: settings.slackApiUrl } },
   });
-  const client = receiver.client as unknown as NodeJS.EventEmitter & { webClient: { apps: { connections: { open: (args: object) => Promise<unknown> } } } };
+  const client = receiver.client as unknown as NodeJS.EventEmitter & {
+    webClient: { apps: { connections: { open: (args: object) => Promise<unknown> } } };
+  };
   const connections = client.webClient.apps.connections;
   const open = connections.open.bind(connections);
   connections.open = async (args: object) => {
@@ -65,7 +81,12 @@ export function envelopeProblem(data: string | ArrayBuffer): string | undefined 
   if (typeof envelope !== 'object' || envelope === null) return 'not an object';
   const e = envelope as { type?: unknown; payload?: { event?: { type?: unknown } } };
   if (typeof e.type !== 'string') return 'no type';
-  if (e.type === 'events_api' && typeof e.payload?.event?.type !== 'string') return 'an events_api envelope without payload.event.type';
-  if ((e.type === 'slash_commands' || e.type === 'interactive') && (typeof e.payload !== 'object' || e.payload === null)) return `a ${e.type} envelope without payload`;
+  if (e.type === 'events_api' && typeof e.payload?.event?.type !== 'string')
+    return 'an events_api envelope without payload.event.type';
+  if (
+    (e.type === 'slash_commands' || e.type === 'interactive') &&
+    (typeof e.payload !== 'object' || e.payload === null)
+  )
+    return `a ${e.type} envelope without payload`;
   return undefined;
 }

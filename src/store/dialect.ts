@@ -14,7 +14,8 @@ export interface DialectSeam {
 export const sqliteSeam: DialectSeam = {
   kind: 'sqlite',
   addIdColumn: (t) => t.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()),
-  isUniqueViolation: (e) => typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT'),
+  isUniqueViolation: (e) =>
+    typeof e === 'object' && e !== null && String((e as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT'),
 };
 
 export const postgresSeam: DialectSeam = {

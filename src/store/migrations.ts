@@ -23,7 +23,11 @@ export function migrations(seam: DialectSeam): Record<string, Migration> {
           .addColumn('actor_name', 'text', (c) => c.notNull())
           .addColumn('at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('question_change_by_question').on('question_change').columns(['question_id', 'at']).execute();
+        await db.schema
+          .createIndex('question_change_by_question')
+          .on('question_change')
+          .columns(['question_id', 'at'])
+          .execute();
 
         await db.schema
           .createTable('added_question')

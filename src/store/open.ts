@@ -19,7 +19,11 @@ const BUSY_TIMEOUT_MS = 5000;
  * it from opening safely (an unwritable folder, a file that is not a database, a schema newer than this code)
  * is a ConfigError (exit 2) naming the file and the fix; the file is never overwritten.
  */
-export async function openStore(settings: DatabaseSettings, log: Logger, options: { connectMs?: number } = {}): Promise<FollowUpStore> {
+export async function openStore(
+  settings: DatabaseSettings,
+  log: Logger,
+  options: { connectMs?: number } = {},
+): Promise<FollowUpStore> {
   if (settings.kind === 'postgres') return openPostgres(settings.url, log, options.connectMs ?? 0);
   const raw = openSqlite(settings.path, settings.isDefault === true);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
@@ -34,8 +38,18 @@ export async function openStore(settings: DatabaseSettings, log: Logger, options
  * shutdown classes (08xxx, 57P01-57P03, 53xxx), pg's own connection messages, and SQLite's busy, I/O and closed
  * states.
  */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-const UNREACHABLE_MESSAGES = /connection terminated|timeout exceeded when trying to connect|connection error|cannot use a pool after calling end|connection is not open|driver has already been destroyed|not queryable/i;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+const UNREACHABLE_MESSAGES =
+  /connection terminated|timeout exceeded when trying to connect|connection error|cannot use a pool after calling end|connection is not open|driver has already been destroyed|not queryable/i;
 
 export function isUnreachable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -69,7 +83,9 @@ function guarded(store: FollowUpStore): FollowUpStore {
         return (...args: unknown[]) =>
           (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args).catch((e: unknown) => {
             if (e instanceof StoreUnavailableError || e instanceof StoreFailedError) throw e;
-            throw isUnreachable(e) ? new StoreUnavailableError({ cause: e }) : new StoreFailedError(failureCode(e), { cause: e });
+            throw isUnreachable(e)
+              ? new StoreUnavailableError({ cause: e })
+              : new StoreFailedError(failureCode(e), { cause: e });
           });
       },
     });
@@ -81,17 +97,27 @@ const PG_POOL_SIZE = 10;
 
 async function openPostgres(url: string, log: Logger, connectMs: number): Promise<FollowUpStore> {
   const where = `the PostgreSQL store at ${redactUrl(url)}`;
-  const pool = new Pool({ connectionString: url, max: PG_POOL_SIZE, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  const pool = new Pool({
+    connectionString: url,
+    max: PG_POOL_SIZE,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
   // A connection that drops must never crash the process. pg emits 'error' on the client itself when the socket
   // fails, also while a query holds it (the query rejects too), so every client gets a listener of its own.
-  const lost = (error: Error) => log.warn({ err: error }, 'PostgreSQL connection lost; it will be reopened when needed');
+  const lost = (error: Error) =>
+    log.warn({ err: error }, 'PostgreSQL connection lost; it will be reopened when needed');
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
   try {
     await connectWithin(pool, connectMs, where, log);
   } catch (e) {
     await pool.end().catch(() => undefined);
-    throw new ConfigError('store_unavailable', `Cannot connect to ${where}: ${(e as Error).message}. Check DATABASE_URL and that the server is running.`, { cause: e });
+    throw new ConfigError(
+      'store_unavailable',
+      `Cannot connect to ${where}: ${(e as Error).message}. Check DATABASE_URL and that the server is running.`,
+      { cause: e },
+    );
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await prepare(db, postgresSeam, where, log);
@@ -114,7 +140,10 @@ async function connectWithin(pool: Pool, ms: number, where: string, log: Logger)
       const left = until - Date.now();
       if (!isUnreachable(e) || left <= 0) throw e;
       const pause = Math.min(wait, left);
-      log.warn({ attempt, retryInMs: pause, error: (e as Error).message }, `${where} does not answer yet; retrying (DATABASE_CONNECT_SECONDS bounds the wait)`);
+      log.warn(
+        { attempt, retryInMs: pause, error: (e as Error).message },
+        `${where} does not answer yet; retrying (DATABASE_CONNECT_SECONDS bounds the wait)`,
+      );
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
@@ -150,7 +179,11 @@ function openSqlite(file: string, isDefault: boolean): SqliteDatabase.Database {
     try {
       mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     } catch (e) {
-      throw new ConfigError('store_unavailable', `Cannot create the folder for ${where}: ${(e as Error).message}. ${fix}`, { cause: e });
+      throw new ConfigError(
+        'store_unavailable',
+        `Cannot create the folder for ${where}: ${(e as Error).message}. ${fix}`,
+        { cause: e },
+      );
     }
   }
   let raw: SqliteDatabase.Database;
@@ -194,7 +227,9 @@ export async function prepare(db: Kysely<Database>, seam: DialectSeam, where: st
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
-    throw new ConfigError('store_unavailable', `Migrating ${where} failed: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError('store_unavailable', `Migrating ${where} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   for (const r of results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
 }

@@ -50,10 +50,29 @@ export class ReminderStore {
     await this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('subscription')
-        .values({ target_kind: t.kind, target_id: t.id, status: 'active', status_reason: null, created_by: actor.id, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['target_kind', 'target_id']).doUpdateSet({ status: 'active', status_reason: null, created_by: actor.id, created_at: now, updated_at: now }))
+        .values({
+          target_kind: t.kind,
+          target_id: t.id,
+          status: 'active',
+          status_reason: null,
+          created_by: actor.id,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc.columns(['target_kind', 'target_id']).doUpdateSet({
+            status: 'active',
+            status_reason: null,
+            created_by: actor.id,
+            created_at: now,
+            updated_at: now,
+          }),
+        )
         .execute();
-      await tx.insertInto('audit').values({ at: now, actor_id: actor.id, action: 'subscription.added', subject: targetKey(t), detail: '{}' }).execute();
+      await tx
+        .insertInto('audit')
+        .values({ at: now, actor_id: actor.id, action: 'subscription.added', subject: targetKey(t), detail: '{}' })
+        .execute();
     });
     return true;
   }
@@ -71,7 +90,13 @@ export class ReminderStore {
     return true;
   }
 
-  async setStatus(t: Target, status: SubscriptionTable['status'], reason: string, at: Date, actorId = 'summit-bot'): Promise<void> {
+  async setStatus(
+    t: Target,
+    status: SubscriptionTable['status'],
+    reason: string,
+    at: Date,
+    actorId = 'summit-bot',
+  ): Promise<void> {
     const now = at.toISOString();
     await this.db.transaction().execute(async (tx) => {
       await tx
@@ -80,7 +105,16 @@ export class ReminderStore {
         .where('target_kind', '=', t.kind)
         .where('target_id', '=', t.id)
         .execute();
-      await tx.insertInto('audit').values({ at: now, actor_id: actorId, action: `subscription.${status}`, subject: targetKey(t), detail: JSON.stringify({ reason }) }).execute();
+      await tx
+        .insertInto('audit')
+        .values({
+          at: now,
+          actor_id: actorId,
+          action: `subscription.${status}`,
+          subject: targetKey(t),
+          detail: JSON.stringify({ reason }),
+        })
+        .execute();
     });
   }
 
@@ -110,7 +144,14 @@ export class ReminderStore {
     const iso = now.toISOString();
     const inserted = await this.db
       .insertInto('delivery')
-      .values({ reminder_key: reminderKey, target, status: 'claimed', attempts: 1, lease_until: lease, updated_at: iso })
+      .values({
+        reminder_key: reminderKey,
+        target,
+        status: 'claimed',
+        attempts: 1,
+        lease_until: lease,
+        updated_at: iso,
+      })
       .onConflict((oc) => oc.columns(['reminder_key', 'target']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { claimed: true, takeover: false, attempts: 1 };
@@ -146,23 +187,55 @@ export class ReminderStore {
       .execute();
   }
 
-  async markSent(reminderKey: string, target: string, channel: string, ts: string, now: Date, detail?: string): Promise<void> {
-    await this.finish(reminderKey, target, { status: 'sent', channel, message_ts: ts, detail: detail ?? null, lease_until: null, updated_at: now.toISOString() });
+  async markSent(
+    reminderKey: string,
+    target: string,
+    channel: string,
+    ts: string,
+    now: Date,
+    detail?: string,
+  ): Promise<void> {
+    await this.finish(reminderKey, target, {
+      status: 'sent',
+      channel,
+      message_ts: ts,
+      detail: detail ?? null,
+      lease_until: null,
+      updated_at: now.toISOString(),
+    });
   }
 
   async markRetry(reminderKey: string, target: string, nextAttemptAt: Date, detail: string, now: Date): Promise<void> {
-    await this.finish(reminderKey, target, { status: 'retry', next_attempt_at: nextAttemptAt.toISOString(), lease_until: null, detail, updated_at: now.toISOString() });
+    await this.finish(reminderKey, target, {
+      status: 'retry',
+      next_attempt_at: nextAttemptAt.toISOString(),
+      lease_until: null,
+      detail,
+      updated_at: now.toISOString(),
+    });
   }
 
   async markFailed(reminderKey: string, target: string, detail: string, now: Date): Promise<void> {
-    await this.finish(reminderKey, target, { status: 'failed', lease_until: null, detail, updated_at: now.toISOString() });
+    await this.finish(reminderKey, target, {
+      status: 'failed',
+      lease_until: null,
+      detail,
+      updated_at: now.toISOString(),
+    });
   }
 
   /** Records a reminder that will not be sent to a target (missed past catch-up, snoozed), unless a row exists. */
   async recordSkipped(reminderKey: string, target: string, detail: string, now: Date): Promise<boolean> {
     const r = await this.db
       .insertInto('delivery')
-      .values({ reminder_key: reminderKey, target, status: 'skipped', attempts: 0, detail, updated_at: now.toISOString() })
+      .values({
+        reminder_key: reminderKey,
+        target,
+        status: 'skipped',
+        attempts: 0,
+        detail,
+        updated_at: now.toISOString(),
+      })
       .onConflict((oc) => oc.columns(['reminder_key', 'target']).doNothing())
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
@@ -179,17 +252,33 @@ export class ReminderStore {
       .execute();
   }
 
-  private async finish(reminderKey: string, target: string, set: Partial<Omit<DeliveryTable, 'reminder_key' | 'target'>>): Promise<void> {
-    await this.db.updateTable('delivery').set(set).where('reminder_key', '=', reminderKey).where('target', '=', target).execute();
+  private async finish(
+    reminderKey: string,
+    target: string,
+    set: Partial<Omit<DeliveryTable, 'reminder_key' | 'target'>>,
+  ): Promise<void> {
+    await this.db
+      .updateTable('delivery')
+      .set(set)
+      .where('reminder_key', '=', reminderKey)
+      .where('target', '=', target)
+      .execute();
   }
 
   async delivery(reminderKey: string, target: string): Promise<Delivery | undefined> {
-    const row = await this.db.selectFrom('delivery').selectAll().where('reminder_key', '=', reminderKey).where('target', '=', target).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('delivery')
+      .selectAll()
+      .where('reminder_key', '=', reminderKey)
+      .where('target', '=', target)
+      .executeTakeFirst();
     return row && toDelivery(row);
   }
 
   async deliveries(): Promise<Delivery[]> {
-    return (await this.db.selectFrom('delivery').selectAll().orderBy('reminder_key').orderBy('target').execute()).map(toDelivery);
+    return (await this.db.selectFrom('delivery').selectAll().orderBy('reminder_key').orderBy('target').execute()).map(
+      toDelivery,
+    );
   }
 
   /** Deliveries of these reminders, for one tick's look-up. */
@@ -205,9 +294,22 @@ export class ReminderStore {
       await tx
         .insertInto('snooze')
         .values(values)
-        .onConflict((oc) => oc.columns(['series', 'target']).doUpdateSet({ until: values.until, actor_id: values.actor_id, at: values.at }))
+        .onConflict((oc) =>
+          oc
+            .columns(['series', 'target'])
+            .doUpdateSet({ until: values.until, actor_id: values.actor_id, at: values.at }),
+        )
         .execute();
-      await tx.insertInto('audit').values({ at: values.at, actor_id: actor.id, action: 'reminder.snoozed', subject: `${series} ${target}`, detail: JSON.stringify({ until: values.until }) }).execute();
+      await tx
+        .insertInto('audit')
+        .values({
+          at: values.at,
+          actor_id: actor.id,
+          action: 'reminder.snoozed',
+          subject: `${series} ${target}`,
+          detail: JSON.stringify({ until: values.until }),
+        })
+        .execute();
     });
   }
 
@@ -218,7 +320,11 @@ export class ReminderStore {
   }
 
   async watermark(): Promise<Date | undefined> {
-    const row = await this.db.selectFrom('scheduler_state').select('value').where('name', '=', 'watermark').executeTakeFirst();
+    const row = await this.db
+      .selectFrom('scheduler_state')
+      .select('value')
+      .where('name', '=', 'watermark')
+      .executeTakeFirst();
     return row ? new Date(row.value) : undefined;
   }
 

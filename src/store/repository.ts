@@ -1,7 +1,14 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DialectSeam } from './dialect';
 import { ReminderStore } from './reminders';
-import type { Actor, AuditEntry, FollowUpState, RecordedChange, RecordedQuestion, RecordedUpdate } from '../core/records';
+import type {
+  Actor,
+  AuditEntry,
+  FollowUpState,
+  RecordedChange,
+  RecordedQuestion,
+  RecordedUpdate,
+} from '../core/records';
 import type { Database } from './schema';
 
 /** What a write is given: the record without the id the database assigns. */
@@ -54,11 +61,18 @@ export class FollowUpStore {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await audit(tx, change.actor, change.at, `question.${change.status === 'open' ? 'reopened' : change.status}`, change.questionId, {
-        answer: change.answer,
-        sourceUrl: change.sourceUrl,
-        note: change.note,
-      });
+      await audit(
+        tx,
+        change.actor,
+        change.at,
+        `question.${change.status === 'open' ? 'reopened' : change.status}`,
+        change.questionId,
+        {
+          answer: change.answer,
+          sourceUrl: change.sourceUrl,
+          note: change.note,
+        },
+      );
       return { ...change, id: Number(row.id) };
     });
   }
@@ -67,15 +81,26 @@ export class FollowUpStore {
    * Adds a question under the next free id. `nextId` picks it from the ids already taken; if another process
    * takes the same id first, the unique key refuses the insert and it tries the next one.
    */
-  async addQuestion(q: { text: string; actor: Actor; at: Date }, nextId: (taken: string[]) => string): Promise<RecordedQuestion> {
+  async addQuestion(
+    q: { text: string; actor: Actor; at: Date },
+    nextId: (taken: string[]) => string,
+  ): Promise<RecordedQuestion> {
     for (let attempt = 0; ; attempt++) {
-      const taken = (await this.db.selectFrom('added_question').select('question_id').execute()).map((r) => r.question_id);
+      const taken = (await this.db.selectFrom('added_question').select('question_id').execute()).map(
+        (r) => r.question_id,
+      );
       const questionId = nextId(taken);
       try {
         await this.committed(async (tx) => {
           await tx
             .insertInto('added_question')
-            .values({ question_id: questionId, text: q.text, actor_id: q.actor.id, actor_name: q.actor.name, at: q.at.toISOString() })
+            .values({
+              question_id: questionId,
+              text: q.text,
+              actor_id: q.actor.id,
+              actor_name: q.actor.name,
+              at: q.at.toISOString(),
+            })
             .execute();
           await audit(tx, q.actor, q.at, 'question.added', questionId, { text: q.text });
         });
@@ -100,7 +125,10 @@ export class FollowUpStore {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await audit(tx, update.actor, update.at, 'update.recorded', update.expectedId ?? '', { text: update.text, url: update.url });
+      await audit(tx, update.actor, update.at, 'update.recorded', update.expectedId ?? '', {
+        text: update.text,
+        url: update.url,
+      });
       return { ...update, id: Number(row.id) };
     });
   }
@@ -150,7 +178,12 @@ export class FollowUpStore {
         actor: { id: r.actor_id, name: r.actor_name },
         at: new Date(r.at),
       })),
-      questions: questions.map((r) => ({ questionId: r.question_id, text: r.text, actor: { id: r.actor_id, name: r.actor_name }, at: new Date(r.at) })),
+      questions: questions.map((r) => ({
+        questionId: r.question_id,
+        text: r.text,
+        actor: { id: r.actor_id, name: r.actor_name },
+        at: new Date(r.at),
+      })),
       updates: updates.map((r) => ({
         id: Number(r.id),
         expectedId: r.expected_id ?? undefined,
@@ -216,7 +249,14 @@ export class FollowUpStore {
   }
 }
 
-async function audit(tx: Transaction<Database>, actor: Actor, at: Date, action: string, subject: string, detail: Record<string, unknown>): Promise<void> {
+async function audit(
+  tx: Transaction<Database>,
+  actor: Actor,
+  at: Date,
+  action: string,
+  subject: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
   await tx
     .insertInto('audit')
     .values({ at: at.toISOString(), actor_id: actor.id, action, subject, detail: JSON.stringify(detail) })

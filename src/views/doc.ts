@@ -57,9 +57,13 @@ export const note = (...line: Inline[]): DocBlock => ({ type: 'note', line });
 export const list = (items: Line[]): DocBlock => ({ type: 'list', items });
 export const divider: DocBlock = { type: 'divider' };
 export const user = (id: string): Inline => ({ user: id });
-export const item = (line: Line, button?: Button): DocBlock => (button ? { type: 'item', line, button } : { type: 'item', line });
+export const item = (line: Line, button?: Button): DocBlock =>
+  button ? { type: 'item', line, button } : { type: 'item', line };
 export const more = (count: number): DocBlock => ({ type: 'more', count });
 export const actions = (...buttons: Button[]): DocBlock => ({ type: 'actions', buttons });
 
 /** A reply that is one sentence (a refusal, a confirmation, an error): the same text as its summary and its body. */
-export const sentenceReply = (text: string, share?: string): Reply => (share === undefined ? { summary: text, blocks: [paragraph(text)] } : { summary: text, blocks: [paragraph(text)], share });
+export const sentenceReply = (text: string, share?: string): Reply =>
+  share === undefined
+    ? { summary: text, blocks: [paragraph(text)] }
+    : { summary: text, blocks: [paragraph(text)], share };

@@ -1,7 +1,21 @@
 import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionState } from '../core/questions';
 import type { Question, Receipt } from '../incident/model';
-import { sentenceReply, bold, code, date, header, item, list, note, paragraph, user, type Inline, type Line, type Reply } from './doc';
+import {
+  sentenceReply,
+  bold,
+  code,
+  date,
+  header,
+  item,
+  list,
+  note,
+  paragraph,
+  user,
+  type Inline,
+  type Line,
+  type Reply,
+} from './doc';
 import { changeWhen, provenance, questionLine, STATUS_LABEL } from './replies';
 
 /** Replies of the follow-up commands: updates, history, confirmations and refusals. Pure builders. */
@@ -21,7 +35,16 @@ export function updatesReply(received: Receipt[], outstanding: OutstandingUpdate
   else {
     blocks.push(paragraph(bold('Still expected:')));
     blocks.push(
-      list(outstanding.map((o) => [code(o.update.id), ' ', o.update.text, ' — expected ', date(o.update.expected, zone), o.overdue ? ' (overdue)' : ''])),
+      list(
+        outstanding.map((o) => [
+          code(o.update.id),
+          ' ',
+          o.update.text,
+          ' — expected ',
+          date(o.update.expected, zone),
+          o.overdue ? ' (overdue)' : '',
+        ]),
+      ),
     );
     blocks.push(note('An admin records one with ', code('/summit update <id> <text> [URL]'), '.'));
   }
@@ -55,7 +78,11 @@ export function historyReply(question: Question, now: Date, zone: string, curren
 export function changedReply(state: QuestionState, verb: string): Reply {
   return {
     summary: `${state.question.id} ${verb}.`,
-    blocks: [paragraph('Recorded: ', bold(state.question.id), ` ${verb}.`), item(questionLine(state)), note(code(`/summit history ${state.question.id}`), ' shows every change.')],
+    blocks: [
+      paragraph('Recorded: ', bold(state.question.id), ` ${verb}.`),
+      item(questionLine(state)),
+      note(code(`/summit history ${state.question.id}`), ' shows every change.'),
+    ],
     share: `history ${state.question.id}`,
   };
 }
@@ -63,7 +90,10 @@ export function changedReply(state: QuestionState, verb: string): Reply {
 export function askedReply(question: Question): Reply {
   return {
     summary: `Added ${question.id}: ${question.text}`,
-    blocks: [paragraph('Added ', bold(question.id), ' (open): ', question.text), note('An admin can answer it with ', code(`/summit answer ${question.id} <answer> [source URL]`), '.')],
+    blocks: [
+      paragraph('Added ', bold(question.id), ' (open): ', question.text),
+      note('An admin can answer it with ', code(`/summit answer ${question.id} <answer> [source URL]`), '.'),
+    ],
     share: `history ${question.id}`,
   };
 }
@@ -72,7 +102,11 @@ export function updateRecordedReply(receipt: Receipt, zone: string): Reply {
   return {
     summary: `Update recorded${receipt.expectedId ? ` for ${receipt.expectedId}` : ''}.`,
     blocks: [
-      paragraph('Recorded an update', ...(receipt.expectedId ? [' for ', code(receipt.expectedId), ' (no longer outstanding)'] : []), '.'),
+      paragraph(
+        'Recorded an update',
+        ...(receipt.expectedId ? [' for ', code(receipt.expectedId), ' (no longer outstanding)'] : []),
+        '.',
+      ),
       item(receiptLine(receipt, zone)),
     ],
     share: 'updates',
@@ -94,7 +128,13 @@ export function noSuchQuestionReply(id: string, open: string[]): Reply {
   const hint = open.length > 0 ? `Open: ${open.join(', ')}` : 'No question is open';
   return {
     summary: `No question ${id}. ${hint}.`,
-    blocks: [paragraph(`No question ${id}. ${hint}. `, code('/summit questions all'), ' lists every question. Nothing was changed.')],
+    blocks: [
+      paragraph(
+        `No question ${id}. ${hint}. `,
+        code('/summit questions all'),
+        ' lists every question. Nothing was changed.',
+      ),
+    ],
   };
 }
 
@@ -102,7 +142,10 @@ export function noSuchQuestionReply(id: string, open: string[]): Reply {
 export function changedBriefly(questionId: string, verb: string): Reply {
   return {
     summary: `${questionId} ${verb}.`,
-    blocks: [paragraph('Recorded: ', bold(questionId), ` ${verb}.`), note(code(`/summit history ${questionId}`), ' shows every change.')],
+    blocks: [
+      paragraph('Recorded: ', bold(questionId), ` ${verb}.`),
+      note(code(`/summit history ${questionId}`), ' shows every change.'),
+    ],
     share: `history ${questionId}`,
   };
 }
@@ -115,7 +158,8 @@ export function replayReply(): Reply {
 
 /** Slack could not say whether the user is an admin (users.info failed or was slow). */
 export function adminUnconfirmedReply(): Reply {
-  const text = 'I could not confirm with Slack that you are an admin just now, so nothing was changed. Please try again in a moment.';
+  const text =
+    'I could not confirm with Slack that you are an admin just now, so nothing was changed. Please try again in a moment.';
   return sentenceReply(text);
 }
 
@@ -139,13 +183,20 @@ export function snoozedReply(dm: boolean): Reply {
 
 /** A first word that looks like an expected-update id but is none: the closest ids, and how to record a general update. */
 export function unknownExpectedUpdateReply(word: string, closest: string[], known: string[]): Reply {
-  const did: Inline[] = closest.length > 0 ? [' Did you mean ', ...closest.flatMap((id, i) => (i === 0 ? [code(id)] : [' or ', code(id)])), '?'] : [];
+  const did: Inline[] =
+    closest.length > 0
+      ? [' Did you mean ', ...closest.flatMap((id, i) => (i === 0 ? [code(id)] : [' or ', code(id)])), '?']
+      : [];
   const list = known.length > 0 ? `Expected updates: ${known.join(', ')}.` : 'The data set expects no update.';
   return {
     summary: `${word} is not an expected update.${closest.length > 0 ? ` Did you mean ${closest.join(' or ')}?` : ''} Nothing was recorded.`,
     blocks: [
       paragraph(code(word), ' is not an expected update.', ...did, ` ${list} Nothing was recorded.`),
-      note('To record an update not tied to an expected one, start with a dash: ', code('/summit update - <text> [URL]'), '.'),
+      note(
+        'To record an update not tied to an expected one, start with a dash: ',
+        code('/summit update - <text> [URL]'),
+        '.',
+      ),
     ],
   };
 }
@@ -156,7 +207,10 @@ export function questionListFullReply(max: number): Reply {
 }
 
 export function alreadyOpenReply(questionId: string): Reply {
-  return { summary: `${questionId} is already open.`, blocks: [paragraph(`${questionId} is already open. Nothing was changed.`)] };
+  return {
+    summary: `${questionId} is already open.`,
+    blocks: [paragraph(`${questionId} is already open. Nothing was changed.`)],
+  };
 }
 
 /** What a button that opens a form says in words (its reply where no form can be shown). */
@@ -168,7 +222,10 @@ export const SUBSCRIBE_IN_DM = 'This is a direct message: use `/summit remind me
 export const NO_SNOOZE_IN_CONSOLE = 'In the console, reminders cannot be snoozed.';
 
 export function channelSubscriptionText(on: boolean, changed: boolean): string {
-  if (on) return changed ? 'This channel will receive reminders. `/summit schedule` shows the next ones.' : 'This channel already receives reminders.';
+  if (on)
+    return changed
+      ? 'This channel will receive reminders. `/summit schedule` shows the next ones.'
+      : 'This channel already receives reminders.';
   return changed ? 'This channel will no longer receive reminders.' : 'This channel was not subscribed.';
 }
 
@@ -179,5 +236,7 @@ export function dmSubscriptionText(on: boolean, changed: boolean): string {
 
 export function consoleSubscriptionText(on: boolean, changed: boolean): string {
   if (on) return 'Reminders print here in the console as they fire.';
-  return changed ? 'The console will no longer print reminders. `subscribe` (or `remind me`) brings them back.' : 'The console was not printing reminders.';
+  return changed
+    ? 'The console will no longer print reminders. `subscribe` (or `remind me`) brings them back.'
+    : 'The console was not printing reminders.';
 }

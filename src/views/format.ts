@@ -39,5 +39,7 @@ export function formatInZone(at: Date, zone: string, withTime: boolean): string 
 
 /** "Sep 10, 2024" in `zone`. */
 export function shortDate(at: Date, zone: string): string {
-  return memo(`S ${zone} ${at.getTime()}`, () => DateTime.fromJSDate(at, { zone }).toFormat('LLL d, yyyy', { locale: 'en-US' }));
+  return memo(`S ${zone} ${at.getTime()}`, () =>
+    DateTime.fromJSDate(at, { zone }).toFormat('LLL d, yyyy', { locale: 'en-US' }),
+  );
 }

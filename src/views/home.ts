@@ -31,7 +31,9 @@ export function homeReply(d: HomeData): Reply {
     header(e.name),
     paragraph(...eventDate(e), ` · ${e.location} · `, bold(describeCountdown(d.countdown, e.allDay))),
     divider,
-    paragraph(bold(d.open.length === 0 ? 'Every question is answered.' : `Questions not fully answered (${d.open.length})`)),
+    paragraph(
+      bold(d.open.length === 0 ? 'Every question is answered.' : `Questions not fully answered (${d.open.length})`),
+    ),
     // The Home tab holds 100 blocks: list no more open questions than could ever show.
     ...d.open.slice(0, HOME_MAX_QUESTIONS).map((s) => item(questionLine(s), recordAnswerButton(s, d.canRecord))),
     ...(d.open.length > HOME_MAX_QUESTIONS ? [more(d.open.length - HOME_MAX_QUESTIONS)] : []),
@@ -39,11 +41,27 @@ export function homeReply(d: HomeData): Reply {
     paragraph(bold('Latest updates')),
     d.latest.length === 0
       ? note('No update has been recorded yet.')
-      : list(d.latest.map((r) => [date(r.when.at, zone, !r.when.dateOnly), ' — ', r.text ?? 'Update received', ...provenance(r)])),
+      : list(
+          d.latest.map((r) => [
+            date(r.when.at, zone, !r.when.dateOnly),
+            ' — ',
+            r.text ?? 'Update received',
+            ...provenance(r),
+          ]),
+        ),
     paragraph(bold('Expected updates')),
     d.outstanding.length === 0
       ? note('None outstanding.')
-      : list(d.outstanding.map((o) => [code(o.update.id), ' ', o.update.text, ' — expected ', date(o.update.expected, zone), o.overdue ? ' (overdue)' : ''])),
+      : list(
+          d.outstanding.map((o) => [
+            code(o.update.id),
+            ' ',
+            o.update.text,
+            ' — expected ',
+            date(o.update.expected, zone),
+            o.overdue ? ' (overdue)' : '',
+          ]),
+        ),
     note('As of ', date(d.now, zone, true), '. Type ', code('/summit help'), ' in any channel for every command.'),
   ];
   return { summary: `${e.name}: ${describeCountdown(d.countdown, e.allDay)}`, blocks };

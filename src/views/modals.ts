@@ -1,12 +1,27 @@
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
-import { CHANNEL_ID, checkText, checkUrl, DATASET_ID, QUESTION_ID, TEXT_LIMITS, type Checked, type TextKind } from '../lib/text';
+import {
+  CHANNEL_ID,
+  checkText,
+  checkUrl,
+  DATASET_ID,
+  QUESTION_ID,
+  TEXT_LIMITS,
+  type Checked,
+  type TextKind,
+} from '../lib/text';
 import type { QuestionState } from '../core/questions';
 import { escapeMrkdwn, truncate } from './format';
 import { ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from './ids';
 
 /** A recording form: title, Record / Cancel, a heading saying what it is about, then its inputs. */
-function recordingModal(callbackId: string, meta: object, title: string, heading: string, inputs: ModalView['blocks']): ModalView {
+function recordingModal(
+  callbackId: string,
+  meta: object,
+  title: string,
+  heading: string,
+  inputs: ModalView['blocks'],
+): ModalView {
   return {
     type: 'modal',
     callback_id: callbackId,
@@ -26,7 +41,12 @@ export interface AnswerModalMetadata {
 
 /** The "Record answer" modal for one question. */
 export function recordAnswerModal(state: QuestionState, meta: AnswerModalMetadata): ModalView {
-  return recordingModal(CALLBACKS.recordAnswerModal, meta, `Answer ${state.question.id}`, `*${state.question.id}* ${escapeMrkdwn(state.question.text)}`, [
+  return recordingModal(
+    CALLBACKS.recordAnswerModal,
+    meta,
+    `Answer ${state.question.id}`,
+    `*${state.question.id}* ${escapeMrkdwn(state.question.text)}`,
+    [
       {
         type: 'input',
         block_id: ANSWER_MODAL.status.block,
@@ -45,7 +65,12 @@ export function recordAnswerModal(state: QuestionState, meta: AnswerModalMetadat
         type: 'input',
         block_id: ANSWER_MODAL.answer.block,
         label: { type: 'plain_text', text: 'Answer' },
-        element: { type: 'plain_text_input', action_id: ANSWER_MODAL.answer.action, multiline: true, max_length: TEXT_LIMITS.answer },
+        element: {
+          type: 'plain_text_input',
+          action_id: ANSWER_MODAL.answer.action,
+          multiline: true,
+          max_length: TEXT_LIMITS.answer,
+        },
       },
       {
         type: 'input',
@@ -53,9 +78,14 @@ export function recordAnswerModal(state: QuestionState, meta: AnswerModalMetadat
         optional: true,
         label: { type: 'plain_text', text: 'Source URL' },
         hint: { type: 'plain_text', text: 'Where the answer comes from: an http:// or https:// link.' },
-        element: { type: 'plain_text_input', action_id: ANSWER_MODAL.source.action, placeholder: { type: 'plain_text', text: 'https://' } },
+        element: {
+          type: 'plain_text_input',
+          action_id: ANSWER_MODAL.source.action,
+          placeholder: { type: 'plain_text', text: 'https://' },
+        },
       },
-  ]);
+    ],
+  );
 }
 
 /** "the answer is 2400 characters; at most 2000" -> "The answer is 2400 characters; at most 2000." */
@@ -72,7 +102,10 @@ function checked<T>(check: (raw: string) => Checked<T>) {
 }
 const formText = (kind: TextKind) => checked((raw) => checkText(kind, raw));
 /** An optional link: empty means none. */
-const formUrl = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), checked(checkUrl).optional());
+const formUrl = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  checked(checkUrl).optional(),
+);
 
 const submissionSchema = z.object({
   status: z.enum(['answered', 'partial'], { error: 'Choose answered or partly answered.' }),
@@ -83,7 +116,10 @@ const submissionSchema = z.object({
 export type AnswerSubmission = z.infer<typeof submissionSchema>;
 
 /** Slack's view.state.values, as far as this modal needs it. */
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+type StateValues = Record<
+  string,
+  Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+>;
 
 const FIELD_BLOCK: Record<keyof AnswerSubmission, string> = {
   status: ANSWER_MODAL.status.block,
@@ -95,18 +131,25 @@ const FIELD_BLOCK: Record<keyof AnswerSubmission, string> = {
  * Parses the submitted modal once, with zod. On failure, returns errors keyed by block id for
  * `response_action: errors`, so they show beside the fields and nothing is stored.
  */
-export function parseAnswerSubmission(values: StateValues): { ok: true; value: AnswerSubmission } | { ok: false; errors: Record<string, string> } {
+export function parseAnswerSubmission(
+  values: StateValues,
+): { ok: true; value: AnswerSubmission } | { ok: false; errors: Record<string, string> } {
   const raw = {
     status: values[ANSWER_MODAL.status.block]?.[ANSWER_MODAL.status.action]?.selected_option?.value,
     answer: values[ANSWER_MODAL.answer.block]?.[ANSWER_MODAL.answer.action]?.value ?? '',
     sourceUrl: values[ANSWER_MODAL.source.block]?.[ANSWER_MODAL.source.action]?.value ?? '',
   };
   const r = submissionSchema.safeParse(raw);
-  return r.success ? { ok: true, value: r.data } : { ok: false, errors: errorsByBlock(r.error.issues, (f) => FIELD_BLOCK[f as keyof AnswerSubmission]) };
+  return r.success
+    ? { ok: true, value: r.data }
+    : { ok: false, errors: errorsByBlock(r.error.issues, (f) => FIELD_BLOCK[f as keyof AnswerSubmission]) };
 }
 
 /** zod issues -> Slack's `response_action: errors` map: the first message per input block. */
-function errorsByBlock(issues: z.core.$ZodIssue[], blockOf: (field: string) => string | undefined): Record<string, string> {
+function errorsByBlock(
+  issues: z.core.$ZodIssue[],
+  blockOf: (field: string) => string | undefined,
+): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of issues) {
     const block = blockOf(String(issue.path[0]));
@@ -141,21 +184,36 @@ export interface UpdateModalMetadata {
 
 /** The "Record update" modal of an update nudge. */
 export function recordUpdateModal(expectedId: string, text: string, meta: UpdateModalMetadata): ModalView {
-  return recordingModal(CALLBACKS.recordUpdateModal, meta, 'Record update', `*${escapeMrkdwn(expectedId)}*: ${escapeMrkdwn(text)}`, [
+  return recordingModal(
+    CALLBACKS.recordUpdateModal,
+    meta,
+    'Record update',
+    `*${escapeMrkdwn(expectedId)}*: ${escapeMrkdwn(text)}`,
+    [
       {
         type: 'input',
         block_id: UPDATE_MODAL.text.block,
         label: { type: 'plain_text', text: 'What the update says' },
-        element: { type: 'plain_text_input', action_id: UPDATE_MODAL.text.action, multiline: true, max_length: TEXT_LIMITS.update },
+        element: {
+          type: 'plain_text_input',
+          action_id: UPDATE_MODAL.text.action,
+          multiline: true,
+          max_length: TEXT_LIMITS.update,
+        },
       },
       {
         type: 'input',
         block_id: UPDATE_MODAL.url.block,
         optional: true,
         label: { type: 'plain_text', text: 'Link' },
-        element: { type: 'plain_text_input', action_id: UPDATE_MODAL.url.action, placeholder: { type: 'plain_text', text: 'https://' } },
+        element: {
+          type: 'plain_text_input',
+          action_id: UPDATE_MODAL.url.action,
+          placeholder: { type: 'plain_text', text: 'https://' },
+        },
       },
-  ]);
+    ],
+  );
 }
 
 const updateSchema = z.object({
@@ -165,12 +223,19 @@ const updateSchema = z.object({
 
 export type UpdateSubmission = z.infer<typeof updateSchema>;
 
-export function parseUpdateSubmission(values: StateValues): { ok: true; value: UpdateSubmission } | { ok: false; errors: Record<string, string> } {
+export function parseUpdateSubmission(
+  values: StateValues,
+): { ok: true; value: UpdateSubmission } | { ok: false; errors: Record<string, string> } {
   const r = updateSchema.safeParse({
     text: values[UPDATE_MODAL.text.block]?.[UPDATE_MODAL.text.action]?.value ?? '',
     url: values[UPDATE_MODAL.url.block]?.[UPDATE_MODAL.url.action]?.value ?? '',
   });
-  return r.success ? { ok: true, value: r.data } : { ok: false, errors: errorsByBlock(r.error.issues, (f) => (f === 'url' ? UPDATE_MODAL.url.block : UPDATE_MODAL.text.block)) };
+  return r.success
+    ? { ok: true, value: r.data }
+    : {
+        ok: false,
+        errors: errorsByBlock(r.error.issues, (f) => (f === 'url' ? UPDATE_MODAL.url.block : UPDATE_MODAL.text.block)),
+      };
 }
 
 export function parseUpdateMetadata(text: string): UpdateModalMetadata | undefined {

@@ -31,11 +31,27 @@ export function reminderReply({ reminder, event, countdown, open, late }: Remind
     blocks.push(list(shown.map((s) => [bold(s.question.id), ` ${s.question.text}`])));
     if (open.length > shown.length) blocks.push(note(`…and ${open.length - shown.length} more.`));
   } else blocks.push(paragraph('Every question is answered.'));
-  if (late) blocks.push(note('Sent late: it was due ', date(reminder.at, zone, true), ' while summit-bot was not running.'));
-  blocks.push(note(code('/summit schedule'), ' shows what comes next; ', code('/summit unsubscribe'), ' or ', code('/summit remind off'), ' stops these.'));
+  if (late)
+    blocks.push(note('Sent late: it was due ', date(reminder.at, zone, true), ' while summit-bot was not running.'));
+  blocks.push(
+    note(
+      code('/summit schedule'),
+      ' shows what comes next; ',
+      code('/summit unsubscribe'),
+      ' or ',
+      code('/summit remind off'),
+      ' stops these.',
+    ),
+  );
 
   const buttons: Button[] = [{ actionId: ACTIONS.openQuestions, text: 'Open questions', value: 'questions' }];
-  if (reminder.kind === 'nudge' && reminder.expectedId) buttons.push({ actionId: ACTIONS.recordUpdate, text: 'Record update', value: reminder.expectedId, style: 'primary' });
+  if (reminder.kind === 'nudge' && reminder.expectedId)
+    buttons.push({
+      actionId: ACTIONS.recordUpdate,
+      text: 'Record update',
+      value: reminder.expectedId,
+      style: 'primary',
+    });
   buttons.push({ actionId: ACTIONS.snooze, text: 'Snooze 1 day', value: reminder.series });
   blocks.push(actions(...buttons));
   return { summary: `${reminder.title}${late ? ' (sent late)' : ''}`, blocks };

@@ -80,7 +80,10 @@ export interface RenderOptions {
  */
 export function toSlackBlocks(reply: Reply, options: RenderOptions = {}): KnownBlock[] {
   const max = options.maxBlocks ?? LIMITS.blocksPerMessage;
-  const docBlocks = options.shareable && reply.share !== undefined ? [...reply.blocks, { type: 'actions', buttons: [shareButton(reply.share)] } as DocBlock] : reply.blocks;
+  const docBlocks =
+    options.shareable && reply.share !== undefined
+      ? [...reply.blocks, { type: 'actions', buttons: [shareButton(reply.share)] } as DocBlock]
+      : reply.blocks;
   const items = docBlocks.filter((b) => b.type === 'item').length;
   const omitted = docBlocks.reduce((n, b) => n + (b.type === 'more' ? b.count : 0), 0);
   const fixed = docBlocks.filter((b) => b.type !== 'list' && b.type !== 'item' && b.type !== 'more').length;
@@ -88,7 +91,8 @@ export function toSlackBlocks(reply: Reply, options: RenderOptions = {}): KnownB
   // Items are shown one block each while they fit; lists share what is left, each keeping one block for its note.
   const itemBudget = Math.max(0, max - fixed - lists * 2 - (items > 0 || omitted > 0 ? 1 : 0));
   const shownItems = Math.min(items, itemBudget);
-  const perList = lists === 0 ? 0 : Math.max(2, Math.floor((max - fixed - shownItems - (items > shownItems ? 1 : 0)) / lists));
+  const perList =
+    lists === 0 ? 0 : Math.max(2, Math.floor((max - fixed - shownItems - (items > shownItems ? 1 : 0)) / lists));
   const blocks: KnownBlock[] = [];
   let itemsSeen = 0;
   for (const b of docBlocks) {

@@ -3,7 +3,10 @@ import { formatInZone } from './format';
 
 /** Renders a reply as plain text for a terminal: links as "label <url>", dates in the event's zone. */
 export function toPlainText(reply: Reply): string {
-  return reply.blocks.map(renderBlock).filter((s) => s !== '').join('\n');
+  return reply.blocks
+    .map(renderBlock)
+    .filter((s) => s !== '')
+    .join('\n');
 }
 
 function inline(piece: Inline): string {

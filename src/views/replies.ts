@@ -3,7 +3,24 @@ import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionCounts, QuestionState } from '../core/questions';
 import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
 import type { StatusChange } from '../incident/model';
-import { sentenceReply, bold, code, date, divider, header, item, link, list, more as moreBlock, note, paragraph, type Button, type Inline, type Line, type Reply } from './doc';
+import {
+  sentenceReply,
+  bold,
+  code,
+  date,
+  divider,
+  header,
+  item,
+  link,
+  list,
+  more as moreBlock,
+  note,
+  paragraph,
+  type Button,
+  type Inline,
+  type Line,
+  type Reply,
+} from './doc';
 import { shortDate } from './format';
 import { ACTIONS } from './ids';
 
@@ -46,7 +63,12 @@ function countsText(c: QuestionCounts): string {
 function nextUpdateLine(outstanding: OutstandingUpdate[], zone: string): Line {
   const next = outstanding[0];
   if (!next) return ['No expected update is outstanding.'];
-  const line: Line = [bold('Next expected update: '), next.update.text, ' — expected ', date(next.update.expected, zone)];
+  const line: Line = [
+    bold('Next expected update: '),
+    next.update.text,
+    ' — expected ',
+    date(next.update.expected, zone),
+  ];
   if (next.overdue) line.push(' (overdue)');
   if (outstanding.length > 1) line.push(` (+${outstanding.length - 1} more outstanding)`);
   return line;
@@ -129,7 +151,9 @@ export function questionLine(s: QuestionState): Line {
 
 /** "Record answer" beside a question that is not fully answered, for those who may record one. */
 export function recordAnswerButton(s: QuestionState, canRecord: boolean): Button | undefined {
-  return canRecord && s.status !== 'answered' ? { actionId: ACTIONS.recordAnswer, text: 'Record answer', value: s.question.id, style: 'primary' } : undefined;
+  return canRecord && s.status !== 'answered'
+    ? { actionId: ACTIONS.recordAnswer, text: 'Record answer', value: s.question.id, style: 'primary' }
+    : undefined;
 }
 
 /**
@@ -138,12 +162,30 @@ export function recordAnswerButton(s: QuestionState, canRecord: boolean): Button
  */
 export const MAX_LISTED_QUESTIONS = 200;
 
-export function questionsReply(states: QuestionState[], filter: 'open' | 'answered' | 'all', asOf: Date, zone: string, canRecord = false): Reply {
-  const title = filter === 'open' ? 'Questions not fully answered' : filter === 'answered' ? 'Answered questions' : 'All questions';
-  const asOfNote = note('As of ', date(asOf, zone, true), '. ', code('/summit questions all'), ' shows every question.');
+export function questionsReply(
+  states: QuestionState[],
+  filter: 'open' | 'answered' | 'all',
+  asOf: Date,
+  zone: string,
+  canRecord = false,
+): Reply {
+  const title =
+    filter === 'open' ? 'Questions not fully answered' : filter === 'answered' ? 'Answered questions' : 'All questions';
+  const asOfNote = note(
+    'As of ',
+    date(asOf, zone, true),
+    '. ',
+    code('/summit questions all'),
+    ' shows every question.',
+  );
   const share = filter === 'open' ? 'questions' : `questions ${filter}`;
   if (states.length === 0) {
-    const none = filter === 'answered' ? 'No question is answered yet.' : filter === 'open' ? 'Every question is answered.' : 'The data set has no questions.';
+    const none =
+      filter === 'answered'
+        ? 'No question is answered yet.'
+        : filter === 'open'
+          ? 'Every question is answered.'
+          : 'The data set has no questions.';
     return { summary: none, blocks: [paragraph(none), asOfNote], share };
   }
   const listed = states.slice(0, MAX_LISTED_QUESTIONS);
@@ -162,13 +204,22 @@ export function questionsReply(states: QuestionState[], filter: 'open' | 'answer
 
 export function timelineReply(incident: Incident, entries: TimelineEntry[]): Reply {
   const zone = incident.event.timezone;
-  if (entries.length === 0) return { summary: 'Nothing on the timeline yet.', blocks: [paragraph('Nothing on the timeline yet.')] };
+  if (entries.length === 0)
+    return { summary: 'Nothing on the timeline yet.', blocks: [paragraph('Nothing on the timeline yet.')] };
   return {
     share: 'timeline',
     summary: `Timeline of ${incident.title}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}.`,
     blocks: [
       header(`Timeline: ${incident.title}`),
-      list(entries.map((e) => [date(e.when.at, e.when.dateOnly ? zone : 'UTC', !e.when.dateOnly), ' — ', e.text, ' — ', sourceLink(e.source)])),
+      list(
+        entries.map((e) => [
+          date(e.when.at, e.when.dateOnly ? zone : 'UTC', !e.when.dateOnly),
+          ' — ',
+          e.text,
+          ' — ',
+          sourceLink(e.source),
+        ]),
+      ),
     ],
   };
 }
@@ -231,7 +282,8 @@ export function cannotPostReply(notMember: boolean): Reply {
 
 /** Something failed that is not an outage: the transaction rolled back, so nothing changed. */
 export function failureReply(): Reply {
-  const text = 'Sorry, something went wrong answering that, and nothing was changed. Please try again; if it keeps happening, tell whoever runs summit-bot.';
+  const text =
+    'Sorry, something went wrong answering that, and nothing was changed. Please try again; if it keeps happening, tell whoever runs summit-bot.';
   return sentenceReply(text);
 }
 
@@ -240,12 +292,17 @@ export function storeDownReply(): Reply {
   return sentenceReply(text);
 }
 
-const DEGRADED = 'Recorded answers and updates are unavailable right now: this shows the data set alone, without what was recorded in Slack.';
+const DEGRADED =
+  'Recorded answers and updates are unavailable right now: this shows the data set alone, without what was recorded in Slack.';
 
 /**
  * A reply made without the store says so first, in its blocks and in its fallback text, so nobody takes the data
  * set's view for the recorded state.
  */
 export function degraded(reply: Reply): Reply {
-  return { summary: `${DEGRADED} ${reply.summary}`, blocks: [paragraph(bold(DEGRADED)), ...reply.blocks], share: undefined };
+  return {
+    summary: `${DEGRADED} ${reply.summary}`,
+    blocks: [paragraph(bold(DEGRADED)), ...reply.blocks],
+    share: undefined,
+  };
 }

@@ -13,7 +13,9 @@ export interface ScheduleData {
 
 /** The next reminders for one target, with their times in the reader's zone. */
 export function scheduleReply({ who, subscribed, upcoming, zone, howToSubscribe }: ScheduleData): Reply {
-  const head = subscribed ? `Next reminders for ${who}` : `${who[0]?.toUpperCase()}${who.slice(1)} ${who === 'you' ? 'are' : 'is'} not subscribed. If ${who === 'you' ? 'you were' : 'it were'}, the next reminders would be`;
+  const head = subscribed
+    ? `Next reminders for ${who}`
+    : `${who[0]?.toUpperCase()}${who.slice(1)} ${who === 'you' ? 'are' : 'is'} not subscribed. If ${who === 'you' ? 'you were' : 'it were'}, the next reminders would be`;
   const blocks = [paragraph(bold(`${head}:`))];
   if (upcoming.length === 0) blocks.push(paragraph('Nothing is planned.'));
   else blocks.push(list(upcoming.map((r) => [date(r.at, zone, true), ' — ', r.title])));
@@ -63,6 +65,7 @@ export function brokenScheduleReply(status: 'broken' | 'disabled', reason: strin
  */
 export function channelStoppedNotice(channelId: string, code: string): string {
   const channel = /^[CG][A-Z0-9]{1,24}$/.test(channelId) ? `<#${channelId}>` : 'a channel';
-  if (code === 'is_archived') return `${channel} was archived, so its summit-bot reminders stopped. If it is unarchived, run \`/summit subscribe\` there again.`;
+  if (code === 'is_archived')
+    return `${channel} was archived, so its summit-bot reminders stopped. If it is unarchived, run \`/summit subscribe\` there again.`;
   return `I couldn't post summit-bot reminders in ${channel}: I can't see it, because it is private and I'm not in it (or it was deleted). If it still exists, invite me there with \`${INVITE}\`, then run \`/summit subscribe\` in it again.`;
 }

@@ -21,7 +21,11 @@ export interface TestBot {
 }
 
 /** The real Bolt app in HTTP mode on a free loopback port, its Web API pointed at a fake Slack. */
-export async function startTestBot(incident: Incident, clock: Clock, options: { realNow?: () => number; store?: FollowUpStore } = {}): Promise<TestBot> {
+export async function startTestBot(
+  incident: Incident,
+  clock: Clock,
+  options: { realNow?: () => number; store?: FollowUpStore } = {},
+): Promise<TestBot> {
   const store = options.store ?? (await testStore());
   const fake = new FakeSlack();
   const slackApiUrl = await fake.start();
@@ -37,7 +41,11 @@ export async function startTestBot(incident: Incident, clock: Clock, options: { 
     shutdownGraceMs: 10_000,
     databaseConnectMs: 0,
   };
-  const app = buildSlackApp({ settings, incident, clock, log: silent, store, metrics: new Metrics(false) }, { botId: 'BBOT', botUserId: 'UBOT' }, options.realNow);
+  const app = buildSlackApp(
+    { settings, incident, clock, log: silent, store, metrics: new Metrics(false) },
+    { botId: 'BBOT', botUserId: 'UBOT' },
+    options.realNow,
+  );
   const running = await startSlackApp(app, settings);
   const base = `http://127.0.0.1:${running.port}`;
   return {

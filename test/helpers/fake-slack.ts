@@ -16,7 +16,11 @@ export interface FakeResponse {
 }
 
 /** An answer with its own HTTP status and headers (429 with Retry-After, a 500). */
-export function httpReply(status: number, body: Record<string, unknown>, headers?: Record<string, string>): FakeResponse {
+export function httpReply(
+  status: number,
+  body: Record<string, unknown>,
+  headers?: Record<string, string>,
+): FakeResponse {
   return { http: true, status, headers, body };
 }
 
@@ -31,7 +35,13 @@ type Handler = (call: RecordedCall) => FakeResponse | Record<string, unknown>;
  * - malformed: HTTP 200 whose body is not JSON;
  * - lost: the call takes effect (a message is posted) but its answer never arrives (the connection is cut).
  */
-export type Fault = { kind: 'hang' } | { kind: 'unavailable' } | { kind: 'ratelimited'; retryAfter: number } | { kind: 'reset' } | { kind: 'malformed' } | { kind: 'lost' };
+export type Fault =
+  | { kind: 'hang' }
+  | { kind: 'unavailable' }
+  | { kind: 'ratelimited'; retryAfter: number }
+  | { kind: 'reset' }
+  | { kind: 'malformed' }
+  | { kind: 'lost' };
 
 /**
  * A channel as Slack sees it from the bot's side. Registered channels are held to Slack's membership rules
@@ -49,7 +59,15 @@ export interface FakeChannel {
 }
 
 const DEFAULTS: Record<string, Handler> = {
-  'auth.test': () => ({ ok: true, url: 'https://test.slack.com/', team: 'Test Team', team_id: 'T0TEST', user: 'summit-bot', user_id: 'UBOT', bot_id: 'BBOT' }),
+  'auth.test': () => ({
+    ok: true,
+    url: 'https://test.slack.com/',
+    team: 'Test Team',
+    team_id: 'T0TEST',
+    user: 'summit-bot',
+    user_id: 'UBOT',
+    bot_id: 'BBOT',
+  }),
   'chat.postEphemeral': () => ({ ok: true, message_ts: `${Date.now() / 1000}` }),
   'views.publish': () => ({ ok: true, view: { id: 'V1' } }),
   'views.open': () => ({ ok: true, view: { id: 'V2' } }),
@@ -83,7 +101,11 @@ export class FakeSlack {
     ['conversations.join', (c) => ({ ok: true, channel: { id: c.body.channel } })],
     [
       'conversations.history',
-      (c) => ({ ok: true, messages: [...(this.messages.get(String(c.body.channel)) ?? [])].reverse(), has_more: false }),
+      (c) => ({
+        ok: true,
+        messages: [...(this.messages.get(String(c.body.channel)) ?? [])].reverse(),
+        has_more: false,
+      }),
     ],
   ]);
   private readonly handlers = new Map<string, Handler>(this.defaults);
@@ -140,7 +162,8 @@ export class FakeSlack {
       case 'conversations.join':
         if (c.private) return no(c.member ? 'method_not_supported_for_channel_type' : 'channel_not_found');
         if (c.archived) return no('is_archived');
-        if (c.member) return { ok: true, channel: { id: call.body.channel, is_member: true }, warning: 'already_in_channel' };
+        if (c.member)
+          return { ok: true, channel: { id: call.body.channel, is_member: true }, warning: 'already_in_channel' };
         c.member = true;
         return { ok: true, channel: { id: call.body.channel, is_member: true } };
       default:
@@ -156,7 +179,8 @@ export class FakeSlack {
 
   /** Answers every hanging request with 503 (the stall ends). */
   releaseHanging(): void {
-    for (const res of this.hanging) if (!res.destroyed) res.writeHead(503).end('{"ok":false,"error":"service_unavailable"}');
+    for (const res of this.hanging)
+      if (!res.destroyed) res.writeHead(503).end('{"ok":false,"error":"service_unavailable"}');
     this.hanging.clear();
   }
 
@@ -168,26 +192,39 @@ export class FakeSlack {
     this.server = createServer((req, res) => {
       void readBody(req).then((raw) => {
         // Posts to a response_url (given out by tests as <fake>/hooks/...) are recorded as "response_url".
-        const method = req.url?.startsWith('/hooks/') ? 'response_url' : ((req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '');
-        const call: RecordedCall = { method, body: parseBody(raw, req.headers['content-type']), authorization: req.headers.authorization };
+        const method = req.url?.startsWith('/hooks/')
+          ? 'response_url'
+          : ((req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '');
+        const call: RecordedCall = {
+          method,
+          body: parseBody(raw, req.headers['content-type']),
+          authorization: req.headers.authorization,
+        };
         this.calls.push(call);
         const faulty = this.faults.get(method);
         if (faulty && faulty.when(call)) {
           const f = faulty.fault;
           if (f.kind === 'hang') return void this.hanging.add(res);
           if (f.kind === 'reset') return void req.socket.destroy();
-          if (f.kind === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok": tr');
+          if (f.kind === 'malformed')
+            return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok": tr');
           if (f.kind === 'lost') {
             const handler = this.handlers.get(method);
             if (handler) handler(call);
             return void req.socket.destroy();
           }
-          if (f.kind === 'unavailable') return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"ok":false,"error":"service_unavailable"}');
-          return void res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(f.retryAfter) }).end('{"ok":false,"error":"ratelimited"}');
+          if (f.kind === 'unavailable')
+            return void res
+              .writeHead(503, { 'content-type': 'application/json' })
+              .end('{"ok":false,"error":"service_unavailable"}');
+          return void res
+            .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(f.retryAfter) })
+            .end('{"ok":false,"error":"ratelimited"}');
         }
         const handler = this.handlers.get(method);
         const out = this.membership(method, call) ?? (handler ? handler(call) : { ok: false, error: 'unknown_method' });
-        const response: FakeResponse = out.http === true ? (out as FakeResponse) : httpReply(200, out as Record<string, unknown>);
+        const response: FakeResponse =
+          out.http === true ? (out as FakeResponse) : httpReply(200, out as Record<string, unknown>);
         const send = () => {
           if (res.destroyed) return;
           res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });

@@ -28,9 +28,18 @@ export function minimalDataset(event: Record<string, unknown>, extra: Record<str
     incident: {
       title: 'Test incident',
       summary: 'A test.',
-      sources: [{ id: 's1', title: 'Source one', publisher: 'Test', date: '2024-01-01', url: 'https://example.com/s1' }],
+      sources: [
+        { id: 's1', title: 'Source one', publisher: 'Test', date: '2024-01-01', url: 'https://example.com/s1' },
+      ],
     },
-    event: { name: 'Test event', timezone: 'America/Los_Angeles', location: 'Online', hosts: ['Test'], source: 's1', ...event },
+    event: {
+      name: 'Test event',
+      timezone: 'America/Los_Angeles',
+      location: 'Online',
+      hosts: ['Test'],
+      source: 's1',
+      ...event,
+    },
     ...extra,
   };
   return JSON.stringify(doc);

@@ -39,7 +39,12 @@ export function slashCommandBody(text: string, overrides: Record<string, string>
 }
 
 /** POSTs a form body to the bot as Slack would: signed, with Slack's headers. */
-export async function postSigned(url: string, body: string, opts: SignedOptions, contentType = 'application/x-www-form-urlencoded'): Promise<Response> {
+export async function postSigned(
+  url: string,
+  body: string,
+  opts: SignedOptions,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<Response> {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   return fetch(url, {
     method: 'POST',
@@ -71,17 +76,40 @@ export function eventBody(event: Record<string, unknown>): string {
 }
 
 /** block_actions for one button press. */
-export function buttonPress(opts: { actionId: string; value: string; userId: string; userName?: string; channelId?: string; responseUrl?: string }) {
+export function buttonPress(opts: {
+  actionId: string;
+  value: string;
+  userId: string;
+  userName?: string;
+  channelId?: string;
+  responseUrl?: string;
+}) {
   return {
     type: 'block_actions',
     team: { id: 'T0TEST', domain: 'test' },
-    user: { id: opts.userId, username: opts.userName ?? 'someone', name: opts.userName ?? 'someone', team_id: 'T0TEST' },
+    user: {
+      id: opts.userId,
+      username: opts.userName ?? 'someone',
+      name: opts.userName ?? 'someone',
+      team_id: 'T0TEST',
+    },
     api_app_id: 'A0SUMMIT',
     token: 'deprecated',
     trigger_id: '111.222.trigger',
-    container: opts.channelId ? { type: 'message', message_ts: '1.2', channel_id: opts.channelId, is_ephemeral: true } : { type: 'view', view_id: 'V0HOME' },
+    container: opts.channelId
+      ? { type: 'message', message_ts: '1.2', channel_id: opts.channelId, is_ephemeral: true }
+      : { type: 'view', view_id: 'V0HOME' },
     channel: opts.channelId ? { id: opts.channelId, name: 'general' } : undefined,
     response_url: opts.responseUrl,
-    actions: [{ type: 'button', action_id: opts.actionId, block_id: 'b1', value: opts.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1.3' }],
+    actions: [
+      {
+        type: 'button',
+        action_id: opts.actionId,
+        block_id: 'b1',
+        value: opts.value,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: '1.3',
+      },
+    ],
   };
 }

@@ -18,7 +18,12 @@ export const ADMIN: Actor = { id: 'U0ADMIN', name: 'ada' };
 export const MEMBER: Actor = { id: 'U0MEMBER', name: 'bob' };
 
 /** A command context with a chosen actor; only ADMIN is an admin. */
-export function contextWith(incident: Incident, store: FollowUpStore, now: Date | string, actor: Actor = ADMIN): CommandContext {
+export function contextWith(
+  incident: Incident,
+  store: FollowUpStore,
+  now: Date | string,
+  actor: Actor = ADMIN,
+): CommandContext {
   return { incident, store, now: new Date(now), actor, isAdmin: async () => actor.id === ADMIN.id };
 }
 

@@ -36,17 +36,34 @@ describe('the edge, as a process', () => {
     const fake = new FakeSlack();
     const port = await freePort();
     const bot = startBotProcess(
-      cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: await fake.start(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
+      cleanEnv({
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: await fake.start(),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+      }),
       /summit-bot is running/,
       START_FLAGS,
     );
     try {
       await bot.ready;
       const hostile = `a=${'b+'.repeat(2_000_000)}`;
-      const statuses = await Promise.all(Array.from({ length: 3 }, () => rawPost(`http://127.0.0.1:${port}/slack/events`, { 'content-type': 'application/x-www-form-urlencoded' }, hostile)));
+      const statuses = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          rawPost(
+            `http://127.0.0.1:${port}/slack/events`,
+            { 'content-type': 'application/x-www-form-urlencoded' },
+            hostile,
+          ),
+        ),
+      );
       for (const s of statuses) expect([401, 413, -1]).toContain(s);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      const res = await postSigned(`http://127.0.0.1:${port}/slack/events`, slashCommandBody('status'), { secret: SECRET });
+      const res = await postSigned(`http://127.0.0.1:${port}/slack/events`, slashCommandBody('status'), {
+        secret: SECRET,
+      });
       expect(res.status).toBe(200);
       expect(bot.child.exitCode).toBeNull();
     } finally {
@@ -60,9 +77,14 @@ describe('the edge, as a process', () => {
     const url = await fake.start();
     try {
       const started = Date.now();
-      const r = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: url }), timeoutMs: 20_000 });
+      const r = await runBot([], {
+        env: cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: url }),
+        timeoutMs: 20_000,
+      });
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/Could not reach the Slack Web API at .* \((no answer within 8 s|.*timeout)\)\. Check the network and SLACK_API_URL\./);
+      expect(r.stderr).toMatch(
+        /Could not reach the Slack Web API at .* \((no answer within 8 s|.*timeout)\)\. Check the network and SLACK_API_URL\./,
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
@@ -97,7 +119,8 @@ describe('the edge, as a process', () => {
     );
     try {
       await bot.ready;
-      for (let i = 0; i < 100 && fake.callsTo('chat.postMessage').length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && fake.callsTo('chat.postMessage').length === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
       const stopping = Date.now();
       bot.child.kill('SIGTERM');
@@ -113,11 +136,26 @@ describe('the edge, as a process', () => {
 
   describe('secrets never leave', () => {
     test('a running bot: Web API errors whose bodies echo the token and the signing secret are logged scrubbed', async () => {
-      const echo = { ok: false, error: 'fatal_error', echo: `${BOT_TOKEN} ${SECRET}`, nested: { deeper: [{ token: BOT_TOKEN, secret: SECRET }] } };
-      const fake = new FakeSlack().on('users.info', () => echo).on('views.publish', () => echo).on('chat.postEphemeral', () => echo);
+      const echo = {
+        ok: false,
+        error: 'fatal_error',
+        echo: `${BOT_TOKEN} ${SECRET}`,
+        nested: { deeper: [{ token: BOT_TOKEN, secret: SECRET }] },
+      };
+      const fake = new FakeSlack()
+        .on('users.info', () => echo)
+        .on('views.publish', () => echo)
+        .on('chat.postEphemeral', () => echo);
       const port = await freePort();
       const bot = startBotProcess(
-        cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: await fake.start(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug' }),
+        cleanEnv({
+          SLACK_BOT_TOKEN: BOT_TOKEN,
+          SLACK_SIGNING_SECRET: SECRET,
+          SLACK_API_URL: await fake.start(),
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'debug',
+        }),
         /summit-bot is running/,
       );
       try {
@@ -125,7 +163,8 @@ describe('the edge, as a process', () => {
         const events = `http://127.0.0.1:${port}/slack/events`;
         await postSigned(events, slashCommandBody('answer Q3 anything'), { secret: SECRET });
         await postSigned(events, slashCommandBody('ask Is it over?'), { secret: SECRET });
-        for (let i = 0; i < 100 && fake.callsTo('views.publish').length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 100 && fake.callsTo('views.publish').length === 0; i++)
+          await new Promise((r) => setTimeout(r, 50));
         await new Promise((r) => setTimeout(r, 300));
         bot.child.kill('SIGTERM');
         await bot.exited;
@@ -138,15 +177,28 @@ describe('the edge, as a process', () => {
     });
 
     test('start-up errors: a secret pasted into PORT, auth.test echoing it, PostgreSQL with a password', async () => {
-      const port = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, PORT: SECRET }) });
+      const port = await runBot([], {
+        env: cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, PORT: SECRET }),
+      });
       expect(port.code).toBe(2);
       expect(port.stderr).toMatch(/PORT: must be a whole number/);
       expectNoSecret(port.stdout + port.stderr);
 
-      const fake = new FakeSlack().on('auth.test', () => ({ ok: false, error: 'invalid_auth', echo: `${BOT_TOKEN} ${SECRET}` }));
+      const fake = new FakeSlack().on('auth.test', () => ({
+        ok: false,
+        error: 'invalid_auth',
+        echo: `${BOT_TOKEN} ${SECRET}`,
+      }));
       const url = await fake.start();
       try {
-        const auth = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: url, LOG_LEVEL: 'debug' }) });
+        const auth = await runBot([], {
+          env: cleanEnv({
+            SLACK_BOT_TOKEN: BOT_TOKEN,
+            SLACK_SIGNING_SECRET: SECRET,
+            SLACK_API_URL: url,
+            LOG_LEVEL: 'debug',
+          }),
+        });
         expect(auth.code).toBe(1);
         expectNoSecret(auth.stdout + auth.stderr);
       } finally {
@@ -154,10 +206,16 @@ describe('the edge, as a process', () => {
       }
 
       const pg = await runBot([], {
-        env: cleanEnv({ DATABASE_URL: `postgres://summit:${PASSWORD}@127.0.0.1:1/summit`, DATABASE_CONNECT_SECONDS: '1', LOG_LEVEL: 'debug' }),
+        env: cleanEnv({
+          DATABASE_URL: `postgres://summit:${PASSWORD}@127.0.0.1:1/summit`,
+          DATABASE_CONNECT_SECONDS: '1',
+          LOG_LEVEL: 'debug',
+        }),
       });
       expect(pg.code).toBe(2);
-      expect(pg.stderr).toMatch(/Cannot connect to the PostgreSQL store at postgres:\/\/summit:\*\*\*@127\.0\.0\.1:1\/summit/);
+      expect(pg.stderr).toMatch(
+        /Cannot connect to the PostgreSQL store at postgres:\/\/summit:\*\*\*@127\.0\.0\.1:1\/summit/,
+      );
       expectNoSecret(pg.stdout + pg.stderr);
     });
   });
@@ -169,9 +227,19 @@ describe('the edge, as a process', () => {
       const taken = (server.address() as AddressInfo).port;
       const fake = new FakeSlack();
       try {
-        const r = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: await fake.start(), PORT: String(taken), HOST: '127.0.0.1' }) });
+        const r = await runBot([], {
+          env: cleanEnv({
+            SLACK_BOT_TOKEN: BOT_TOKEN,
+            SLACK_SIGNING_SECRET: SECRET,
+            SLACK_API_URL: await fake.start(),
+            PORT: String(taken),
+            HOST: '127.0.0.1',
+          }),
+        });
         expect(r.code).toBe(2);
-        expect(r.stderr).toContain(`Cannot listen on 127.0.0.1, port ${taken}: the port is already in use by another program. Set PORT to a free port`);
+        expect(r.stderr).toContain(
+          `Cannot listen on 127.0.0.1, port ${taken}: the port is already in use by another program. Set PORT to a free port`,
+        );
         expect(r.stderr).not.toMatch(/\n\s+at /);
       } finally {
         server.close();
@@ -189,9 +257,17 @@ describe('the edge, as a process', () => {
       const fake = new FakeSlack().on('auth.test', () => ({ ok: false, error: 'invalid_auth' }));
       try {
         const r = await runBot([], {
-          env: cleanEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: 'xapp-1-A1-1-edge', SLACK_API_URL: await fake.start(), LOG_LEVEL: 'info' }),
+          env: cleanEnv({
+            SLACK_BOT_TOKEN: BOT_TOKEN,
+            SLACK_SIGNING_SECRET: SECRET,
+            SLACK_APP_TOKEN: 'xapp-1-A1-1-edge',
+            SLACK_API_URL: await fake.start(),
+            LOG_LEVEL: 'info',
+          }),
         });
-        expect(r.stdout).toContain('Socket Mode was chosen because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is not used in Socket Mode');
+        expect(r.stdout).toContain(
+          'Socket Mode was chosen because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is not used in Socket Mode',
+        );
       } finally {
         await fake.stop();
       }

@@ -15,7 +15,11 @@ import { eventually } from '../helpers/wait';
 
 const ADMIN = 'U0LISTED';
 const MEMBER = 'U0MEMBER';
-const incident = () => parseIncident(datasetWith((d) => d.setIn(['admins'], [ADMIN])), 'summit.yaml');
+const incident = () =>
+  parseIncident(
+    datasetWith((d) => d.setIn(['admins'], [ADMIN])),
+    'summit.yaml',
+  );
 
 interface Ack {
   text?: string;
@@ -30,7 +34,9 @@ function rawPost(url: string, headers: Record<string, string>, body: Buffer | st
       res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
     });
     // The server may answer and close before the whole body is sent: that is the point.
-    req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? resolve({ status: -1 }) : reject(e)));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      e.code === 'EPIPE' || e.code === 'ECONNRESET' ? resolve({ status: -1 }) : reject(e),
+    );
     req.end(body);
   });
 }
@@ -44,7 +50,11 @@ describe('the edge: the real receiver against hostile requests', () => {
 
   const signedHeaders = (body: string, contentType = 'application/x-www-form-urlencoded') => {
     const ts = Math.floor(Date.now() / 1000);
-    return { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body) };
+    return {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body),
+    };
   };
 
   test('a media type other than form or JSON gets 415', async () => {
@@ -55,10 +65,29 @@ describe('the edge: the real receiver against hostile requests', () => {
 
   test('a body over the limit gets 413: by its Content-Length at once, or as it streams past the limit', async () => {
     const big = Buffer.alloc(MAX_BODY_BYTES + 1, 'a');
-    expect((await rawPost(bot.events, { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(big.length) }, big)).status).toBe(413);
+    expect(
+      (
+        await rawPost(
+          bot.events,
+          { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(big.length) },
+          big,
+        )
+      ).status,
+    ).toBe(413);
     const streamed = Buffer.alloc(MAX_BODY_BYTES + 100_000, 'a');
     const ts = String(Math.floor(Date.now() / 1000));
-    const status = (await rawPost(bot.events, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${'0'.repeat(64)}` }, streamed)).status;
+    const status = (
+      await rawPost(
+        bot.events,
+        {
+          'content-type': 'application/json',
+          'transfer-encoding': 'chunked',
+          'x-slack-request-timestamp': ts,
+          'x-slack-signature': `v0=${'0'.repeat(64)}`,
+        },
+        streamed,
+      )
+    ).status;
     expect([413, -1]).toContain(status);
   });
 
@@ -78,7 +107,15 @@ describe('the edge: the real receiver against hostile requests', () => {
     const body = Buffer.alloc(1024 * 1024, 'x');
     const ts = String(Math.floor(Date.now() / 1000));
     const burst = Array.from({ length: 20 }, () =>
-      rawPost(bot.events, { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${'1'.repeat(64)}` }, body),
+      rawPost(
+        bot.events,
+        {
+          'content-type': 'application/json',
+          'x-slack-request-timestamp': ts,
+          'x-slack-signature': `v0=${'1'.repeat(64)}`,
+        },
+        body,
+      ),
     );
     const started = Date.now();
     const res = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET });
@@ -89,18 +126,35 @@ describe('the edge: the real receiver against hostile requests', () => {
   });
 
   test("Slack's unsigned ssl_check gets 200; any other small unsigned form gets 401", async () => {
-    expect((await rawPost(bot.events, { 'content-type': 'application/x-www-form-urlencoded' }, 'ssl_check=1&token=x')).status).toBe(200);
-    expect((await rawPost(bot.events, { 'content-type': 'application/x-www-form-urlencoded' }, slashCommandBody('ask hi'))).status).toBe(401);
+    expect(
+      (await rawPost(bot.events, { 'content-type': 'application/x-www-form-urlencoded' }, 'ssl_check=1&token=x'))
+        .status,
+    ).toBe(200);
+    expect(
+      (await rawPost(bot.events, { 'content-type': 'application/x-www-form-urlencoded' }, slashCommandBody('ask hi')))
+        .status,
+    ).toBe(401);
     expect(await bot.store.auditLog()).toEqual([]);
   });
 
   test('the largest real payload is admitted: a view submission of a 100-block modal of non-ASCII text', async () => {
-    const blocks = Array.from({ length: 100 }, (_, i) => ({ type: 'section', block_id: `b${i}`, text: { type: 'mrkdwn', text: 'é'.repeat(3000) } }));
+    const blocks = Array.from({ length: 100 }, (_, i) => ({
+      type: 'section',
+      block_id: `b${i}`,
+      text: { type: 'mrkdwn', text: 'é'.repeat(3000) },
+    }));
     const payload = {
       type: 'view_submission',
       team: { id: 'T0TEST' },
       user: { id: ADMIN, name: 'lia' },
-      view: { id: 'V1', type: 'modal', callback_id: 'summit_unknown_form', blocks, private_metadata: '', state: { values: {} } },
+      view: {
+        id: 'V1',
+        type: 'modal',
+        callback_id: 'summit_unknown_form',
+        blocks,
+        private_metadata: '',
+        state: { values: {} },
+      },
     };
     const body = interactionBody(payload);
     expect(body.length).toBeGreaterThan(1_500_000);
@@ -109,26 +163,43 @@ describe('the edge: the real receiver against hostile requests', () => {
   });
 
   test('a form with a charset parameter is read as a form', async () => {
-    const res = await postSigned(bot.events, slashCommandBody('when'), { secret: SIGNING_SECRET }, 'application/x-www-form-urlencoded; charset=utf-8');
+    const res = await postSigned(
+      bot.events,
+      slashCommandBody('when'),
+      { secret: SIGNING_SECRET },
+      'application/x-www-form-urlencoded; charset=utf-8',
+    );
     expect(res.status).toBe(200);
     expect(((await res.json()) as Ack).text).toContain('Windows Endpoint Security Ecosystem Summit');
   });
 
   test('a signed payload missing the fields Slack always sends is a 400 before any work', async () => {
     const calls = bot.fake.calls.length;
-    const noUser = new URLSearchParams({ command: '/summit', text: 'ask Who?', channel_id: 'C1', team_id: 'T1' }).toString();
+    const noUser = new URLSearchParams({
+      command: '/summit',
+      text: 'ask Who?',
+      channel_id: 'C1',
+      team_id: 'T1',
+    }).toString();
     expect((await postSigned(bot.events, noUser, { secret: SIGNING_SECRET })).status).toBe(400);
     const noType = interactionBody({ user: { id: ADMIN } });
     expect((await postSigned(bot.events, noType, { secret: SIGNING_SECRET })).status).toBe(400);
-    expect((await postSigned(bot.events, '{"type":"event_callback"}', { secret: SIGNING_SECRET }, 'application/json')).status).toBe(400);
+    expect(
+      (await postSigned(bot.events, '{"type":"event_callback"}', { secret: SIGNING_SECRET }, 'application/json'))
+        .status,
+    ).toBe(400);
     expect((await postSigned(bot.events, 'payload=%7Bnot%20json', { secret: SIGNING_SECRET })).status).toBe(400);
     expect(bot.fake.calls.length).toBe(calls);
     expect(await bot.store.auditLog()).toEqual([]);
   });
 
   test('a 100,000-character command gets a usage reply, and the trailing-URL split stays linear', async () => {
-    const res = await postSigned(bot.events, slashCommandBody(`update ${'a'.repeat(100_000)} b`), { secret: SIGNING_SECRET });
-    expect(((await res.json()) as Ack).text).toMatch(/^the text is 100009 characters; at most 5000\. Usage: \/summit update/);
+    const res = await postSigned(bot.events, slashCommandBody(`update ${'a'.repeat(100_000)} b`), {
+      secret: SIGNING_SECRET,
+    });
+    expect(((await res.json()) as Ack).text).toMatch(
+      /^the text is 100009 characters; at most 5000\. Usage: \/summit update/,
+    );
   });
 });
 
@@ -142,7 +213,11 @@ describe('the edge: a slow or failing Slack', () => {
 
   const command = async (text: string, userId: string) => {
     const started = Date.now();
-    const res = await postSigned(bot.events, slashCommandBody(text, { user_id: userId, response_url: bot.fake.hookUrl(`u${userId}`) }), { secret: SIGNING_SECRET });
+    const res = await postSigned(
+      bot.events,
+      slashCommandBody(text, { user_id: userId, response_url: bot.fake.hookUrl(`u${userId}`) }),
+      { secret: SIGNING_SECRET },
+    );
     const ack = (await res.json().catch(() => ({}))) as Ack;
     return { ack, ms: Date.now() - started };
   };
@@ -153,7 +228,9 @@ describe('the edge: a slow or failing Slack', () => {
     expect(q.ack.text).toMatch(/^Questions not fully answered/);
     expect(q.ack.blocks?.some((b) => b.accessory?.action_id === ACTIONS.recordAnswer)).toBe(false);
     const a = await command('answer Q3 A total https://example.com/t', MEMBER);
-    expect(a.ack.text).toBe('I could not confirm with Slack that you are an admin just now, so nothing was changed. Please try again in a moment.');
+    expect(a.ack.text).toBe(
+      'I could not confirm with Slack that you are an admin just now, so nothing was changed. Please try again in a moment.',
+    );
     // Within Slack's 3 seconds, in the ack itself.
     expect(a.ms).toBeLessThan(3000);
     expect(await bot.store.auditLog()).toEqual([]);
@@ -165,7 +242,9 @@ describe('the edge: a slow or failing Slack', () => {
     ['malformed JSON', { kind: 'malformed' as const }],
   ])('users.info answers %s: the same', async (_name, fault) => {
     bot.fake.fault('users.info', fault);
-    expect((await command('reopen Q1', MEMBER)).ack.text).toMatch(/^I could not confirm with Slack that you are an admin/);
+    expect((await command('reopen Q1', MEMBER)).ack.text).toMatch(
+      /^I could not confirm with Slack that you are an admin/,
+    );
     expect(await bot.store.auditLog()).toEqual([]);
   });
 
@@ -193,14 +272,27 @@ describe('the edge: a slow or failing Slack', () => {
 
   test('response_url hangs: a slow reply is abandoned after its deadline instead of being held forever', async () => {
     bot.fake.fault('response_url', { kind: 'hang' });
-    await postSigned(bot.events, interactionBody(buttonPress({ actionId: ACTIONS.openQuestions, value: 'questions', userId: MEMBER, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('oq') })), {
-      secret: SIGNING_SECRET,
-    });
+    await postSigned(
+      bot.events,
+      interactionBody(
+        buttonPress({
+          actionId: ACTIONS.openQuestions,
+          value: 'questions',
+          userId: MEMBER,
+          channelId: 'C0GENERAL',
+          responseUrl: bot.fake.hookUrl('oq'),
+        }),
+      ),
+      {
+        secret: SIGNING_SECRET,
+      },
+    );
     await eventually(() => bot.fake.callsTo('response_url')[0]);
     // The respond() call gives up at its deadline and is counted as a Slack failure, not left pending.
     const metrics = async () => (await fetch(`${bot.base}/metrics`)).text();
     const until = Date.now() + 3000;
-    while (!/summit_slack_api_errors_total\{code="timeout"\} 1/.test(await metrics()) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while (!/summit_slack_api_errors_total\{code="timeout"\} 1/.test(await metrics()) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await metrics()).toMatch(/summit_slack_api_errors_total\{code="timeout"\} 1/);
   });
 });
@@ -226,7 +318,12 @@ describe('the edge: buttons and forms are held to the slash rules', () => {
       type: 'modal',
       callback_id: CALLBACKS.recordUpdateModal,
       private_metadata: meta,
-      state: { values: { [UPDATE_MODAL.text.block]: { [UPDATE_MODAL.text.action]: { value: text } }, [UPDATE_MODAL.url.block]: { [UPDATE_MODAL.url.action]: { value: null } } } },
+      state: {
+        values: {
+          [UPDATE_MODAL.text.block]: { [UPDATE_MODAL.text.action]: { value: text } },
+          [UPDATE_MODAL.url.block]: { [UPDATE_MODAL.url.action]: { value: null } },
+        },
+      },
     },
   });
 
@@ -241,14 +338,24 @@ describe('the edge: buttons and forms are held to the slash rules', () => {
   test('controls, bidi overrides and line separators are stripped from form text as from slash text', async () => {
     const typed = 'Microsoft\u202e posted\u0007 an\u2028 update\u0085 here';
     expect(await interact(updateSubmission(JSON.stringify({ expectedId: 'post-summit' }), typed))).toBeUndefined();
-    await postSigned(bot.events, slashCommandBody(`ask Why\u202e not\u2066 yet\u0001?`, { user_id: MEMBER }), { secret: SIGNING_SECRET });
+    await postSigned(bot.events, slashCommandBody(`ask Why\u202e not\u2066 yet\u0001?`, { user_id: MEMBER }), {
+      secret: SIGNING_SECRET,
+    });
     const state = await bot.store.state();
     expect(state.updates.map((u) => u.text)).toEqual(['Microsoft posted an update here']);
     expect(state.questions.map((q) => q.text)).toEqual(['Why not yet?']);
   });
 
   test('a forged button value is never echoed raw', async () => {
-    await interact(buttonPress({ actionId: ACTIONS.recordAnswer, value: '<!channel> Q1', userId: ADMIN, channelId: 'C0GENERAL', responseUrl: bot.fake.hookUrl('ra') }));
+    await interact(
+      buttonPress({
+        actionId: ACTIONS.recordAnswer,
+        value: '<!channel> Q1',
+        userId: ADMIN,
+        channelId: 'C0GENERAL',
+        responseUrl: bot.fake.hookUrl('ra'),
+      }),
+    );
     const reply = await eventually(() => bot.fake.callsTo('response_url')[0]);
     expect(JSON.stringify(reply.body)).not.toContain('<!channel>');
     expect(JSON.stringify(reply.body)).toContain('&lt;!channel&gt;');
@@ -260,9 +367,15 @@ describe('the edge: store errors told apart, replays applied once', () => {
     const store = await testStore();
     const bot = await startTestBot(incident(), new ManualClock('2025-01-15T17:00:00Z'), { store });
     try {
-      await sql`create trigger refuse before insert on question_change begin select raise(abort, 'refused'); end`.execute(store.db);
-      const res = await postSigned(bot.events, slashCommandBody('answer Q3 A total', { user_id: ADMIN }), { secret: SIGNING_SECRET });
-      expect(((await res.json()) as Ack).text).toMatch(/^Sorry, something went wrong answering that, and nothing was changed/);
+      await sql`create trigger refuse before insert on question_change begin select raise(abort, 'refused'); end`.execute(
+        store.db,
+      );
+      const res = await postSigned(bot.events, slashCommandBody('answer Q3 A total', { user_id: ADMIN }), {
+        secret: SIGNING_SECRET,
+      });
+      expect(((await res.json()) as Ack).text).toMatch(
+        /^Sorry, something went wrong answering that, and nothing was changed/,
+      );
       expect(await store.auditLog()).toEqual([]);
       const metrics = await (await fetch(`${bot.base}/metrics`)).text();
       expect(metrics).toMatch(/summit_internal_errors_total\{code="SQLITE_CONSTRAINT_TRIGGER"\} 1/);
@@ -294,7 +407,9 @@ describe('the edge: store errors told apart, replays applied once', () => {
       expect(elsewhere.text).toBe('That request was already handled, so it was not applied again.');
       expect((await a.store.state()).questions).toHaveLength(1);
       // A new request (a new signature) with the same text is a new question.
-      const next = (await (await postSigned(b.events, body, { secret: SIGNING_SECRET, timestamp: timestamp + 1 })).json()) as Ack;
+      const next = (await (
+        await postSigned(b.events, body, { secret: SIGNING_SECRET, timestamp: timestamp + 1 })
+      ).json()) as Ack;
       expect(next.text).toBe('Added Q6: Who pays for the recovery?');
     } finally {
       await a.stop();

@@ -13,16 +13,28 @@ const ADMIN = 'U0LISTED';
 describe('membership is handled when a channel is subscribed, never guessed', () => {
   let bot: TestBot;
   beforeEach(async () => {
-    bot = await startTestBot(parseIncident(datasetWith((d) => d.setIn(['admins'], [ADMIN])), 'summit.yaml'), new ManualClock('2024-08-26T16:00:00Z'));
+    bot = await startTestBot(
+      parseIncident(
+        datasetWith((d) => d.setIn(['admins'], [ADMIN])),
+        'summit.yaml',
+      ),
+      new ManualClock('2024-08-26T16:00:00Z'),
+    );
   });
   afterEach(() => bot.stop());
 
   const command = async (text: string, channel: string) =>
-    ((await (await postSigned(bot.events, slashCommandBody(text, { user_id: ADMIN, channel_id: channel }), { secret: SIGNING_SECRET })).json()) as { text: string });
+    (await (
+      await postSigned(bot.events, slashCommandBody(text, { user_id: ADMIN, channel_id: channel }), {
+        secret: SIGNING_SECRET,
+      })
+    ).json()) as { text: string };
 
   test('a public channel the bot is not in: joined at once, then subscribed', async () => {
     bot.fake.channel('C0PUBLIC', { private: false, member: false });
-    expect((await command('subscribe', 'C0PUBLIC')).text).toBe('This channel will receive reminders. `/summit schedule` shows the next ones.');
+    expect((await command('subscribe', 'C0PUBLIC')).text).toBe(
+      'This channel will receive reminders. `/summit schedule` shows the next ones.',
+    );
     expect(bot.fake.callsTo('conversations.join').map((c) => c.body.channel)).toEqual(['C0PUBLIC']);
     expect(bot.fake.channels.get('C0PUBLIC')?.member).toBe(true);
     expect((await bot.store.reminders.subscription({ kind: 'channel', id: 'C0PUBLIC' }))?.status).toBe('active');
@@ -47,14 +59,27 @@ describe('membership is handled when a channel is subscribed, never guessed', ()
     bot.fake.channel('C0OLD', { archived: true });
     expect((await command('subscribe', 'C0OLD')).text).toMatch(/^This channel is archived/);
     bot.fake.fault('conversations.join', { kind: 'hang' });
-    expect((await command('subscribe', 'C0OTHER')).text).toMatch(/^I could not check with Slack that I can post here just now/);
+    expect((await command('subscribe', 'C0OTHER')).text).toMatch(
+      /^I could not check with Slack that I can post here just now/,
+    );
     expect(await bot.store.reminders.subscriptions()).toEqual([]);
   });
 
   test('/summit schedule in a channel whose reminders stopped says why and how to fix it', async () => {
-    await bot.store.reminders.subscribe({ kind: 'channel', id: 'G0GONE' }, { id: ADMIN, name: 'lia' }, new Date('2024-08-01'));
-    await bot.store.reminders.setStatus({ kind: 'channel', id: 'G0GONE' }, 'broken', 'channel_not_found: the bot cannot post or read there', new Date('2024-08-20'));
+    await bot.store.reminders.subscribe(
+      { kind: 'channel', id: 'G0GONE' },
+      { id: ADMIN, name: 'lia' },
+      new Date('2024-08-01'),
+    );
+    await bot.store.reminders.setStatus(
+      { kind: 'channel', id: 'G0GONE' },
+      'broken',
+      'channel_not_found: the bot cannot post or read there',
+      new Date('2024-08-20'),
+    );
     const reply = await command('schedule', 'G0GONE');
-    expect(reply.text).toBe('Reminders stopped here: I could not post in this channel (it is private and I am not in it, or I was removed). Nothing is planned for this channel.');
+    expect(reply.text).toBe(
+      'Reminders stopped here: I could not post in this channel (it is private and I am not in it, or I was removed). Nothing is planned for this channel.',
+    );
   });
 });

@@ -58,7 +58,9 @@ describe('the console keeps what was recorded', () => {
     expect(first.stdout).toContain('Recorded: Q3 marked answered.');
     const second = await runBot([], { env, input: 'questions answered\nhistory Q3\n' });
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/Q3 \(answered\) Exactly how many devices were affected\?\n\s+↳ No total was ever published — example.com <https:\/\/example.com\/total>/);
+    expect(second.stdout).toMatch(
+      /Q3 \(answered\) Exactly how many devices were affected\?\n\s+↳ No total was ever published — example.com <https:\/\/example.com\/total>/,
+    );
     expect(second.stdout).toMatch(/marked answered|answered: No total was ever published/);
   });
 });
@@ -80,7 +82,9 @@ describe('start-up errors', () => {
   });
 
   test('a partial Slack set stops with exit code 2 naming every bad variable', async () => {
-    const r = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-1-secretvalue', SUMMIT_NOW: 'whenever', SLACK_API_URL: 'nope' }) });
+    const r = await runBot([], {
+      env: cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-1-secretvalue', SUMMIT_NOW: 'whenever', SLACK_API_URL: 'nope' }),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SLACK_SIGNING_SECRET: is required/);
     expect(r.stderr).toMatch(/SUMMIT_NOW: must be/);
@@ -122,7 +126,14 @@ describe('start-up errors', () => {
     const fake = new FakeSlack().on('auth.test', () => ({ ok: false, error: 'invalid_auth' }));
     const url = await fake.start();
     try {
-      const r = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-1-2-verysecret', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: url, PORT: '3999' }) });
+      const r = await runBot([], {
+        env: cleanEnv({
+          SLACK_BOT_TOKEN: 'xoxb-1-2-verysecret',
+          SLACK_SIGNING_SECRET: 's',
+          SLACK_API_URL: url,
+          PORT: '3999',
+        }),
+      });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/Slack rejected SLACK_BOT_TOKEN \(invalid_auth\)/);
       expect(r.stderr).not.toMatch(/\n\s+at |UnhandledPromiseRejection/);
@@ -142,7 +153,14 @@ describe('Slack over HTTP as a process', () => {
     const port = await freePort();
     const secret = 'process-test-signing-secret';
     const bot = startBotProcess(
-      cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-9-9-topsecret', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'debug' }),
+      cleanEnv({
+        SLACK_BOT_TOKEN: 'xoxb-9-9-topsecret',
+        SLACK_SIGNING_SECRET: secret,
+        SLACK_API_URL: url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'debug',
+      }),
       /summit-bot is running/,
     );
     try {
@@ -172,7 +190,10 @@ const hasScript = existsSync('/usr/bin/script');
   test('shows the prompt and replies, and no log line below warn even with LOG_LEVEL=info; piped, the same bot logs them', async () => {
     const run = (command: string, input: string) =>
       new Promise<string>((resolve) => {
-        const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: cleanEnv({ LOG_LEVEL: 'info' }) });
+        const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], {
+          cwd: ROOT,
+          env: cleanEnv({ LOG_LEVEL: 'info' }),
+        });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.on('exit', () => resolve(out));

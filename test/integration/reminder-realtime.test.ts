@@ -20,7 +20,13 @@ describe('a reminder in real time', () => {
     start.setUTCSeconds(0, 0);
     const due = new Date(start.getTime() - 60_000);
     const dataset = path.join(dir, 'event.yaml');
-    writeFileSync(dataset, minimalDataset({ start: start.toISOString() }, { admins: ['U0ADMIN'], reminders: { countdown: { offsets: ['1m'] }, catchUp: '6h' } }));
+    writeFileSync(
+      dataset,
+      minimalDataset(
+        { start: start.toISOString() },
+        { admins: ['U0ADMIN'], reminders: { countdown: { offsets: ['1m'] }, catchUp: '6h' } },
+      ),
+    );
     const port = await freePort();
     const secret = 'realtime-secret';
     const bot = startBotProcess(
@@ -38,7 +44,11 @@ describe('a reminder in real time', () => {
     );
     try {
       await bot.ready;
-      const res = await postSigned(`http://127.0.0.1:${port}/slack/events`, slashCommandBody('subscribe', { user_id: 'U0ADMIN', channel_id: 'C0REMIND' }), { secret });
+      const res = await postSigned(
+        `http://127.0.0.1:${port}/slack/events`,
+        slashCommandBody('subscribe', { user_id: 'U0ADMIN', channel_id: 'C0REMIND' }),
+        { secret },
+      );
       expect(((await res.json()) as { text: string }).text).toContain('This channel will receive reminders');
       const post = await new Promise<{ at: number; body: Record<string, unknown> }>((resolve, reject) => {
         const timer = setInterval(() => {

@@ -20,11 +20,19 @@ describePostgres('several replicas on PostgreSQL', () => {
   async function setup() {
     const { url, drop } = await freshSchema();
     const store = await postgresStore(url);
-    for (let i = 0; i < CHANNELS; i++) await store.reminders.subscribe({ kind: 'channel', id: `C${String(i).padStart(4, '0')}` }, ADMIN, new Date('2029-12-01T00:00:00Z'));
+    for (let i = 0; i < CHANNELS; i++)
+      await store.reminders.subscribe(
+        { kind: 'channel', id: `C${String(i).padStart(4, '0')}` },
+        ADMIN,
+        new Date('2029-12-01T00:00:00Z'),
+      );
     await store.close();
     const dir = mkdtempSync(path.join(tmpdir(), 'summit-replicas-'));
     const dataset = path.join(dir, 'event.yaml');
-    writeFileSync(dataset, minimalDataset({ start: START }, { reminders: { countdown: { offsets: ['1h'] }, catchUp: '6h' } }));
+    writeFileSync(
+      dataset,
+      minimalDataset({ start: START }, { reminders: { countdown: { offsets: ['1h'] }, catchUp: '6h' } }),
+    );
     const fake = new FakeSlack();
     const apiUrl = await fake.start();
     // Each clock starts five seconds before the reminder is due, so the first ticks find nothing and a later one
@@ -52,7 +60,8 @@ describePostgres('several replicas on PostgreSQL', () => {
       const counts = new Map<string, number>();
       for (const c of fake.callsTo('chat.postMessage')) {
         const meta = c.body.metadata as { event_payload?: { key?: string } } | undefined;
-        if (meta?.event_payload?.key === KEY) counts.set(String(c.body.channel), (counts.get(String(c.body.channel)) ?? 0) + 1);
+        if (meta?.event_payload?.key === KEY)
+          counts.set(String(c.body.channel), (counts.get(String(c.body.channel)) ?? 0) + 1);
       }
       return counts;
     };

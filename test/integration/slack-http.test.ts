@@ -33,7 +33,9 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
   test("the helper signs exactly as Slack does (Slack's published test vector)", () => {
     const body =
       'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
-    expect(slackSignature('8f742231b10e8888abcd99yyyzzz85a5', 1531420618, body)).toBe('v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503');
+    expect(slackSignature('8f742231b10e8888abcd99yyyzzz85a5', 1531420618, body)).toBe(
+      'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503',
+    );
   });
 
   test.each(['', 'status', 'facts', 'facts outage', 'when', 'questions', 'questions all', 'timeline', 'help'])(
@@ -63,7 +65,10 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
   });
 
   test('hostile text comes back escaped, whether Slack escaped it (should_escape) or not', async () => {
-    for (const text of ['<!channel> <@U123> <https://evil.example|bank>', '&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|bank&gt;']) {
+    for (const text of [
+      '<!channel> <@U123> <https://evil.example|bank>',
+      '&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|bank&gt;',
+    ]) {
       const { body } = await command(text);
       const json = JSON.stringify(body);
       expect(json).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil/);
@@ -73,7 +78,13 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
   });
 
   test('any text Slack allows gets a reply: 4,000 characters, emoji, control characters', async () => {
-    for (const text of ['q'.repeat(4000), '🎉 facts 🎉', 'facts \u0001\u0002\u001b[2J', 'questions\u0000all', '\ud83d\ude00'.repeat(2000)]) {
+    for (const text of [
+      'q'.repeat(4000),
+      '🎉 facts 🎉',
+      'facts \u0001\u0002\u001b[2J',
+      'questions\u0000all',
+      '\ud83d\ude00'.repeat(2000),
+    ]) {
       const { body } = await command(text);
       expect(body.response_type).toBe('ephemeral');
       expect(body.text.length).toBeGreaterThan(0);
@@ -81,22 +92,34 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
   });
 
   test('a bad signature gets 401 and no reply', async () => {
-    const res = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET, signature: `v0=${'0'.repeat(64)}` });
+    const res = await postSigned(bot.events, slashCommandBody('status'), {
+      secret: SIGNING_SECRET,
+      signature: `v0=${'0'.repeat(64)}`,
+    });
     expect(res.status).toBe(401);
     const wrongSecret = await postSigned(bot.events, slashCommandBody('status'), { secret: 'another-secret' });
     expect(wrongSecret.status).toBe(401);
   });
 
   test('a timestamp more than 5 minutes old gets 401', async () => {
-    const res = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET, timestamp: Math.floor(Date.now() / 1000) - 301 });
+    const res = await postSigned(bot.events, slashCommandBody('status'), {
+      secret: SIGNING_SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
     expect(res.status).toBe(401);
   });
 
   test('a timestamp more than 5 minutes in the future gets 401; a small skew is accepted', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const future = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET, timestamp: now + 301 });
+    const future = await postSigned(bot.events, slashCommandBody('status'), {
+      secret: SIGNING_SECRET,
+      timestamp: now + 301,
+    });
     expect(future.status).toBe(401);
-    const skew = await postSigned(bot.events, slashCommandBody('status'), { secret: SIGNING_SECRET, timestamp: now + 60 });
+    const skew = await postSigned(bot.events, slashCommandBody('status'), {
+      secret: SIGNING_SECRET,
+      timestamp: now + 60,
+    });
     expect(skew.status).toBe(200);
   });
 

@@ -24,7 +24,14 @@ describe('Slack over Socket Mode', () => {
     connected = new Promise((resolve) =>
       wss.on('connection', (socket) => {
         sockets.push(socket);
-        socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0SUMMIT' }, debug_info: { host: 'local' } }));
+        socket.send(
+          JSON.stringify({
+            type: 'hello',
+            num_connections: 1,
+            connection_info: { app_id: 'A0SUMMIT' },
+            debug_info: { host: 'local' },
+          }),
+        );
         resolve(socket);
       }),
     );
@@ -57,7 +64,10 @@ describe('Slack over Socket Mode', () => {
   test('a /summit envelope is acknowledged with the ephemeral reply as its payload', async () => {
     const socket = await connected;
     const envelopeId = 'env-1';
-    const reply = new Promise<{ envelope_id: string; payload: { response_type: string; text: string; blocks: unknown[] } }>((resolve) =>
+    const reply = new Promise<{
+      envelope_id: string;
+      payload: { response_type: string; text: string; blocks: unknown[] };
+    }>((resolve) =>
       socket.on('message', (data) => {
         const msg = JSON.parse(String(data)) as { envelope_id?: string };
         if (msg.envelope_id === envelopeId) resolve(msg as never);
@@ -86,11 +96,19 @@ describe('Slack over Socket Mode', () => {
         if (msg.envelope_id === 'env-2') resolve(msg as never);
       }),
     );
-    socket.send(JSON.stringify({ envelope_id: 'env-2', type: 'slash_commands', accepts_response_payload: true, payload: slashCommandFields('when') }));
+    socket.send(
+      JSON.stringify({
+        envelope_id: 'env-2',
+        type: 'slash_commands',
+        accepts_response_payload: true,
+        payload: slashCommandFields('when'),
+      }),
+    );
     expect((await reply).payload.text).toContain('Windows Endpoint Security Ecosystem Summit');
     expect(bot.child.exitCode).toBeNull();
     // Log lines are written asynchronously: wait for this one.
-    for (let i = 0; i < 100 && !bot.output().includes('dropped a malformed Socket Mode envelope'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !bot.output().includes('dropped a malformed Socket Mode envelope'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(bot.output()).toContain('dropped a malformed Socket Mode envelope');
   });
 
@@ -109,9 +127,17 @@ describe('Socket Mode with an app token Slack rejects', () => {
   test('at start: exit 1 with a sentence naming SLACK_APP_TOKEN and where to get one, no stack trace, no token', async () => {
     const fake = new FakeSlack().on('apps.connections.open', () => ({ ok: false, error: 'invalid_auth' }));
     try {
-      const r = await runBot([], { env: cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-socket-test', SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: await fake.start() }) });
+      const r = await runBot([], {
+        env: cleanEnv({
+          SLACK_BOT_TOKEN: 'xoxb-socket-test',
+          SLACK_APP_TOKEN: APP_TOKEN,
+          SLACK_API_URL: await fake.start(),
+        }),
+      });
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('summit-bot: Slack rejected SLACK_APP_TOKEN (invalid_auth). Create an app-level token with the connections:write scope');
+      expect(r.stderr).toContain(
+        'summit-bot: Slack rejected SLACK_APP_TOKEN (invalid_auth). Create an app-level token with the connections:write scope',
+      );
       expect(r.stderr).not.toMatch(/\n\s+at |unexpected error/);
       expect(r.stdout + r.stderr).not.toContain('rejectedsecret');
     } finally {
@@ -124,20 +150,35 @@ describe('Socket Mode with an app token Slack rejects', () => {
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/link`;
     let revoked = false;
-    const fake = new FakeSlack().on('apps.connections.open', () => (revoked ? { ok: false, error: 'token_revoked' } : { ok: true, url: wsUrl }));
+    const fake = new FakeSlack().on('apps.connections.open', () =>
+      revoked ? { ok: false, error: 'token_revoked' } : { ok: true, url: wsUrl },
+    );
     const first = new Promise<WebSocket>((resolve) =>
       wss.on('connection', (socket) => {
         socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0SUMMIT' } }));
         resolve(socket);
       }),
     );
-    const bot = startBotProcess(cleanEnv({ SLACK_BOT_TOKEN: 'xoxb-socket-test', SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: await fake.start(), LOG_LEVEL: 'info' }), /summit-bot is running/);
+    const bot = startBotProcess(
+      cleanEnv({
+        SLACK_BOT_TOKEN: 'xoxb-socket-test',
+        SLACK_APP_TOKEN: APP_TOKEN,
+        SLACK_API_URL: await fake.start(),
+        LOG_LEVEL: 'info',
+      }),
+      /summit-bot is running/,
+    );
     try {
       await bot.ready;
       const socket = await first;
       revoked = true;
       socket.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested' }));
-      const { code } = await Promise.race([bot.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running:\n${bot.output()}`)), 20_000))]);
+      const { code } = await Promise.race([
+        bot.exited,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`still running:\n${bot.output()}`)), 20_000),
+        ),
+      ]);
       expect(code).toBe(1);
       expect(bot.output()).toContain('Slack rejected SLACK_APP_TOKEN (token_revoked)');
       expect(bot.output()).not.toContain('rejectedsecret');

@@ -23,10 +23,16 @@ describe('a store that stops answering (SQLite closed under the bot)', () => {
       const body = (await status.json()) as Ack;
       expect(body.text).toContain('in 7 days');
       // Said first, in the blocks and in the fallback text alike.
-      expect(body.text).toMatch(/^Recorded answers and updates are unavailable right now: this shows the data set alone/);
+      expect(body.text).toMatch(
+        /^Recorded answers and updates are unavailable right now: this shows the data set alone/,
+      );
       expect(JSON.stringify(body.blocks[0])).toContain('Recorded answers and updates are unavailable right now');
-      const answer = (await (await postSigned(bot.events, slashCommandBody('ask Why?'), { secret: SIGNING_SECRET })).json()) as Ack;
-      expect(answer.text).toBe('State is unavailable right now, so nothing was recorded or read. Please try again in a moment.');
+      const answer = (await (
+        await postSigned(bot.events, slashCommandBody('ask Why?'), { secret: SIGNING_SECRET })
+      ).json()) as Ack;
+      expect(answer.text).toBe(
+        'State is unavailable right now, so nothing was recorded or read. Please try again in a moment.',
+      );
       const health = await fetch(`${bot.base}/healthz`);
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ status: 'degraded', store: 'unreachable' });
@@ -51,7 +57,11 @@ describePostgres('PostgreSQL cut off under a running bot, then back', () => {
     const bot = await startTestBot(defaultIncident(), new ManualClock('2025-01-15T17:00:00Z'), { store });
     bot.fake.on('users.info', (c) => ({ ok: true, user: { id: c.body.user, is_admin: c.body.user === ADMIN.id } }));
     const command = async (text: string) =>
-      (await (await postSigned(bot.events, slashCommandBody(text, { user_id: ADMIN.id, user_name: ADMIN.name }), { secret: SIGNING_SECRET })).json()) as Ack;
+      (await (
+        await postSigned(bot.events, slashCommandBody(text, { user_id: ADMIN.id, user_name: ADMIN.name }), {
+          secret: SIGNING_SECRET,
+        })
+      ).json()) as Ack;
     try {
       expect((await command('answer Q3 Recorded before the outage')).text).toBe('Q3 marked answered.');
       await proxy.cut();
@@ -85,11 +95,20 @@ describe('buttons while the store is down', () => {
       await store.close();
       const res = await postSigned(
         bot.events,
-        interactionBody(buttonPress({ actionId: ACTIONS.snooze, value: 'countdown', userId: 'U0X', channelId: 'C0X', responseUrl: bot.fake.hookUrl('s') })),
+        interactionBody(
+          buttonPress({
+            actionId: ACTIONS.snooze,
+            value: 'countdown',
+            userId: 'U0X',
+            channelId: 'C0X',
+            responseUrl: bot.fake.hookUrl('s'),
+          }),
+        ),
         { secret: SIGNING_SECRET },
       );
       expect(res.status).toBe(200);
-      for (let i = 0; i < 50 && bot.fake.callsTo('response_url').length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 50 && bot.fake.callsTo('response_url').length === 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(String(bot.fake.callsTo('response_url')[0]?.body.text)).toMatch(/^State is unavailable right now/);
     } finally {
       await bot.running.stop();
@@ -108,7 +127,11 @@ describePostgres('starting while PostgreSQL is down', () => {
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(port);
     try {
-      const run = runBot([], { env: cleanEnv({ DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_SECONDS: '30', SUMMIT_NOW: '2024-09-03' }), input: 'status\n', timeoutMs: 40_000 });
+      const run = runBot([], {
+        env: cleanEnv({ DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_SECONDS: '30', SUMMIT_NOW: '2024-09-03' }),
+        input: 'status\n',
+        timeoutMs: 40_000,
+      });
       await new Promise((r) => setTimeout(r, 2500));
       await proxy.open(port);
       const r = await run;
@@ -128,9 +151,14 @@ describePostgres('starting while PostgreSQL is down', () => {
   test('a database that never answers: exit 2 with the usual sentence once DATABASE_CONNECT_SECONDS has passed', async () => {
     const port = await freePort();
     const started = Date.now();
-    const r = await runBot([], { env: cleanEnv({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test`, DATABASE_CONNECT_SECONDS: '2' }), timeoutMs: 20_000 });
+    const r = await runBot([], {
+      env: cleanEnv({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test`, DATABASE_CONNECT_SECONDS: '2' }),
+      timeoutMs: 20_000,
+    });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Cannot connect to the PostgreSQL store at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test: .*Check DATABASE_URL and that the server is running\./);
+    expect(r.stderr).toMatch(
+      /Cannot connect to the PostgreSQL store at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test: .*Check DATABASE_URL and that the server is running\./,
+    );
     expect(r.stderr.match(/does not answer yet; retrying/g)?.length).toBeGreaterThanOrEqual(2);
     expect(Date.now() - started).toBeLessThan(10_000);
   });

@@ -46,7 +46,8 @@ describe('layers', () => {
         const to = topOf(target.endsWith('.ts') ? target : `${target}.ts`);
         const toTop = layerOf(to) === -1 ? topOf(target) : to;
         if (toTop === from) continue;
-        if (layerOf(toTop) >= layerOf(from)) wrong.push(`${path.relative(ROOT, file)} imports ${m[1]} (${toTop} is not below ${from})`);
+        if (layerOf(toTop) >= layerOf(from))
+          wrong.push(`${path.relative(ROOT, file)} imports ${m[1]} (${toTop} is not below ${from})`);
       }
     }
     expect(wrong).toEqual([]);

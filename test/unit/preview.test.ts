@@ -11,8 +11,14 @@ const d = (iso: string) => new Date(iso);
 describe('npm run preview: its window', () => {
   test('only --from: three months from it; only --to: three months before it; neither: around the event', () => {
     // Midnight in Los Angeles: 08:00 UTC in winter, 07:00 UTC in summer.
-    expect(previewWindow({ from: d('2025-01-01T08:00:00Z') }, event)).toEqual({ from: d('2025-01-01T08:00:00Z'), to: d('2025-04-01T07:00:00Z') });
-    expect(previewWindow({ to: d('2024-07-25T07:00:00Z') }, event)).toEqual({ from: d('2024-04-25T07:00:00Z'), to: d('2024-07-25T07:00:00Z') });
+    expect(previewWindow({ from: d('2025-01-01T08:00:00Z') }, event)).toEqual({
+      from: d('2025-01-01T08:00:00Z'),
+      to: d('2025-04-01T07:00:00Z'),
+    });
+    expect(previewWindow({ to: d('2024-07-25T07:00:00Z') }, event)).toEqual({
+      from: d('2024-04-25T07:00:00Z'),
+      to: d('2024-07-25T07:00:00Z'),
+    });
     const around = previewWindow({}, event);
     expect(around.from.toISOString()).toBe('2024-08-01T07:00:00.000Z');
     expect(around.to.toISOString()).toBe('2024-11-01T06:59:59.999Z');
@@ -20,7 +26,9 @@ describe('npm run preview: its window', () => {
 
   test('a backwards window is refused only when both flags were given, naming both', () => {
     expect(() => previewWindow({ from: d('2025-01-01'), to: d('2024-01-01') }, event)).toThrow(ConfigError);
-    expect(() => previewWindow({ from: d('2025-01-01'), to: d('2024-01-01') }, event)).toThrow(/--to must come after --from/);
+    expect(() => previewWindow({ from: d('2025-01-01'), to: d('2024-01-01') }, event)).toThrow(
+      /--to must come after --from/,
+    );
     expect(() => previewWindow({ from: d('2025-01-01') }, event)).not.toThrow();
   });
 
@@ -32,8 +40,11 @@ describe('npm run preview: its window', () => {
 
   test('as a command: `--from 2025-01-01` alone previews January to April 2025 (exit 0)', async () => {
     const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, [path.join(ROOT, 'dist', 'preview.js'), '--from', '2025-01-01'], { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: 'sqlite::memory:' } }, (error, stdout, stderr) =>
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [path.join(ROOT, 'dist', 'preview.js'), '--from', '2025-01-01'],
+        { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: 'sqlite::memory:' } },
+        (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
       ),
     );
     expect(out.stderr).toBe('');

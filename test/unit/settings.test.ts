@@ -36,7 +36,9 @@ describe('readSettings', () => {
   });
 
   test('an app token as well: Socket Mode', () => {
-    expect(readSettings({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: APP }).mode).toBe('socket');
+    expect(readSettings({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: APP }).mode).toBe(
+      'socket',
+    );
     expect(readSettings({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP }).mode).toBe('socket');
   });
 
@@ -51,22 +53,32 @@ describe('readSettings', () => {
   });
 
   test('a signing secret without a bot token names SLACK_BOT_TOKEN', () => {
-    expect(settingsError({ SLACK_SIGNING_SECRET: SECRET }).message).toMatch(/SLACK_BOT_TOKEN: is required with SLACK_SIGNING_SECRET/);
+    expect(settingsError({ SLACK_SIGNING_SECRET: SECRET }).message).toMatch(
+      /SLACK_BOT_TOKEN: is required with SLACK_SIGNING_SECRET/,
+    );
   });
 
   test('an app token without a bot token names SLACK_BOT_TOKEN', () => {
-    expect(settingsError({ SLACK_APP_TOKEN: APP }).message).toMatch(/SLACK_BOT_TOKEN: is required with SLACK_APP_TOKEN/);
+    expect(settingsError({ SLACK_APP_TOKEN: APP }).message).toMatch(
+      /SLACK_BOT_TOKEN: is required with SLACK_APP_TOKEN/,
+    );
   });
 
   test('tokens of the wrong kind are named without echoing them', () => {
-    const e = settingsError({ SLACK_BOT_TOKEN: 'xoxp-user-token-secret', SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: 'xoxb-wrong-secret' });
+    const e = settingsError({
+      SLACK_BOT_TOKEN: 'xoxp-user-token-secret',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_APP_TOKEN: 'xoxb-wrong-secret',
+    });
     expect(e.message).toMatch(/SLACK_BOT_TOKEN: must be a bot token starting with xoxb-/);
     expect(e.message).toMatch(/SLACK_APP_TOKEN: must be an app-level token starting with xapp-/);
     expect(e.message).not.toMatch(/user-token-secret|wrong-secret/);
   });
 
   test('a bad SLACK_API_URL', () => {
-    expect(settingsError({ SLACK_API_URL: 'ftp://example.com/api' }).message).toMatch(/SLACK_API_URL: must be an http\(s\) URL/);
+    expect(settingsError({ SLACK_API_URL: 'ftp://example.com/api' }).message).toMatch(
+      /SLACK_API_URL: must be an http\(s\) URL/,
+    );
     expect(settingsError({ SLACK_API_URL: 'not a url' }).message).toMatch(/SLACK_API_URL/);
   });
 
@@ -75,7 +87,9 @@ describe('readSettings', () => {
   });
 
   test('a bad SUMMIT_NOW', () => {
-    expect(settingsError({ SUMMIT_NOW: 'next tuesday' }).message).toMatch(/SUMMIT_NOW: must be an ISO-8601 date or instant/);
+    expect(settingsError({ SUMMIT_NOW: 'next tuesday' }).message).toMatch(
+      /SUMMIT_NOW: must be an ISO-8601 date or instant/,
+    );
     expect(settingsError({ SUMMIT_NOW: '2024-02-30' }).message).toMatch(/SUMMIT_NOW/);
   });
 
@@ -91,8 +105,15 @@ describe('readSettings', () => {
   });
 
   test('every bad variable is named in one message', () => {
-    const e = settingsError({ SLACK_BOT_TOKEN: BOT, PORT: '0', SUMMIT_NOW: 'soon', LOG_LEVEL: 'x', SLACK_API_URL: 'x' });
-    for (const name of ['SLACK_SIGNING_SECRET', 'PORT', 'SUMMIT_NOW', 'LOG_LEVEL', 'SLACK_API_URL']) expect(e.message).toContain(`${name}:`);
+    const e = settingsError({
+      SLACK_BOT_TOKEN: BOT,
+      PORT: '0',
+      SUMMIT_NOW: 'soon',
+      LOG_LEVEL: 'x',
+      SLACK_API_URL: 'x',
+    });
+    for (const name of ['SLACK_SIGNING_SECRET', 'PORT', 'SUMMIT_NOW', 'LOG_LEVEL', 'SLACK_API_URL'])
+      expect(e.message).toContain(`${name}:`);
     expect(e.code).toBe('settings_invalid');
   });
 });
@@ -102,7 +123,10 @@ describe('the shutdown grace and the database connect bound', () => {
     const s = readSettings({});
     expect(s.shutdownGraceMs).toBe(10_000);
     expect(s.databaseConnectMs).toBe(60_000);
-    expect(readSettings({ SHUTDOWN_GRACE_SECONDS: '2', DATABASE_CONNECT_SECONDS: '5' })).toMatchObject({ shutdownGraceMs: 2000, databaseConnectMs: 5000 });
+    expect(readSettings({ SHUTDOWN_GRACE_SECONDS: '2', DATABASE_CONNECT_SECONDS: '5' })).toMatchObject({
+      shutdownGraceMs: 2000,
+      databaseConnectMs: 5000,
+    });
     const e = settingsError({ SHUTDOWN_GRACE_SECONDS: 'soon', DATABASE_CONNECT_SECONDS: '0' });
     expect(e.message).toMatch(/SHUTDOWN_GRACE_SECONDS: must be a whole number of seconds from 1 to 300, not "soon"/);
     expect(e.message).toMatch(/DATABASE_CONNECT_SECONDS: must be a whole number of seconds from 1 to 3600, not "0"/);
@@ -114,7 +138,11 @@ describe('the shutdown grace and the database connect bound', () => {
   });
 
   test('a secret pasted into another variable is cut from the settings error', () => {
-    const e = settingsError({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: 'a-long-signing-secret-123', PORT: 'a-long-signing-secret-123' });
+    const e = settingsError({
+      SLACK_BOT_TOKEN: BOT,
+      SLACK_SIGNING_SECRET: 'a-long-signing-secret-123',
+      PORT: 'a-long-signing-secret-123',
+    });
     expect(e.message).toMatch(/PORT: must be a whole number/);
     expect(scrubSecrets(e.message)).not.toContain('a-long-signing-secret-123');
   });

@@ -22,7 +22,8 @@ export const status: Handler<'status'> = async (_cmd, { incident, ctx }) =>
     }),
   );
 
-export const when: Handler<'when'> = async (_cmd, { incident, ctx }) => read(views.whenReply(incident, countdown(incident.event, ctx.now)));
+export const when: Handler<'when'> = async (_cmd, { incident, ctx }) =>
+  read(views.whenReply(incident, countdown(incident.event, ctx.now)));
 
 export const facts: Handler<'facts'> = async (cmd, { incident, ctx }) =>
   read(views.factsReply(incident, factsAsOf(incident, ctx.now, cmd.topic), cmd.topic, topics(incident)));
@@ -33,7 +34,8 @@ export const questions: Handler<'questions'> = async (cmd, { incident, ctx }) =>
   return read(views.questionsReply(states, cmd.filter, ctx.now, incident.event.timezone, canRecord));
 };
 
-export const timeline: Handler<'timeline'> = async (_cmd, { incident, ctx }) => read(views.timelineReply(incident, timelineAsOf(incident, ctx.now)));
+export const timeline: Handler<'timeline'> = async (_cmd, { incident, ctx }) =>
+  read(views.timelineReply(incident, timelineAsOf(incident, ctx.now)));
 
 export const updates: Handler<'updates'> = async (_cmd, { incident, ctx }) =>
   read(
@@ -62,14 +64,24 @@ export const schedule: Handler<'schedule'> = async (_cmd, { incident, ctx }) => 
   const reminders = ctx.store.reminders;
   if (ctx.channelId === undefined) {
     const subscribed = (await reminders.subscription(CONSOLE_TARGET))?.status !== 'removed';
-    return read(scheduleReply({ who: 'the console', subscribed, upcoming: planned.slice(0, SCHEDULE_MAX), zone, howToSubscribe: 'subscribe' }));
+    return read(
+      scheduleReply({
+        who: 'the console',
+        subscribed,
+        upcoming: planned.slice(0, SCHEDULE_MAX),
+        zone,
+        howToSubscribe: 'subscribe',
+      }),
+    );
   }
   const dm = ctx.channelId.startsWith('D');
   const target: Target = dm ? { kind: 'user', id: ctx.actor.id } : { kind: 'channel', id: ctx.channelId };
   const sub = await reminders.subscription(target);
   if (sub?.status === 'broken' || sub?.status === 'disabled') return read(brokenScheduleReply(sub.status, sub.reason));
   const snoozes = await reminders.snoozes();
-  const upcoming = planned.filter((r) => !((snoozes.get(`${r.series} ${targetKey(target)}`) ?? new Date(0)) > r.at)).slice(0, SCHEDULE_MAX);
+  const upcoming = planned
+    .filter((r) => !((snoozes.get(`${r.series} ${targetKey(target)}`) ?? new Date(0)) > r.at))
+    .slice(0, SCHEDULE_MAX);
   return read(
     scheduleReply({
       who: dm ? 'you' : 'this channel',

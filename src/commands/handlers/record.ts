@@ -41,7 +41,8 @@ export const statusChange: Handler<'answer' | 'partial' | 'reopen'> = async (cmd
           at: ctx.now,
         };
   await ctx.store.recordChange(change);
-  const verb = cmd.name === 'reopen' ? 'reopened' : cmd.name === 'answer' ? 'marked answered' : 'marked partly answered';
+  const verb =
+    cmd.name === 'reopen' ? 'reopened' : cmd.name === 'answer' ? 'marked answered' : 'marked partly answered';
   // Committed: from here on the reply says so, whatever happens to the read-back that shows the question.
   try {
     const after = applyFollowUps(ctx.incident, await ctx.store.state());
@@ -55,8 +56,15 @@ export const statusChange: Handler<'answer' | 'partial' | 'reopen'> = async (cmd
 export const ask: Handler<'ask'> = async (cmd, { state, ctx }) => {
   if (state.questions.length >= MAX_ADDED_QUESTIONS) return read(followUp.questionListFullReply(MAX_ADDED_QUESTIONS));
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
-  const added = await ctx.store.addQuestion({ text: cmd.text, actor: ctx.actor, at: ctx.now }, (taken) => nextQuestionId(ctx.incident, taken));
-  const question: Question = { id: added.questionId, text: added.text, history: [], added: { at: added.at, by: added.actor } };
+  const added = await ctx.store.addQuestion({ text: cmd.text, actor: ctx.actor, at: ctx.now }, (taken) =>
+    nextQuestionId(ctx.incident, taken),
+  );
+  const question: Question = {
+    id: added.questionId,
+    text: added.text,
+    history: [],
+    added: { at: added.at, by: added.actor },
+  };
   return { reply: followUp.askedReply(question), changed: true };
 };
 
@@ -65,7 +73,13 @@ export const update: Handler<'update'> = async (cmd, { incident, ctx, usage }) =
   let text = cmd.words;
   if (cmd.expectedId !== undefined) {
     expected = incident.expectedUpdates.find((e) => e.id === cmd.expectedId);
-    if (!expected) return read(followUp.noSuchExpectedUpdateReply(cmd.expectedId.slice(0, 40), incident.expectedUpdates.map((e) => e.id)));
+    if (!expected)
+      return read(
+        followUp.noSuchExpectedUpdateReply(
+          cmd.expectedId.slice(0, 40),
+          incident.expectedUpdates.map((e) => e.id),
+        ),
+      );
   } else {
     const [first = '', ...rest] = cmd.words.split(/\s+/);
     expected = incident.expectedUpdates.find((e) => e.id.toLowerCase() === first.toLowerCase());
@@ -75,14 +89,25 @@ export const update: Handler<'update'> = async (cmd, { incident, ctx, usage }) =
       // closest ids instead of being recorded as the start of a general update.
       const ids = incident.expectedUpdates.map((e) => e.id);
       const close = ids.filter((id) => editDistance(first.toLowerCase(), id.toLowerCase()) <= 2);
-      if (close.length > 0 || ID_SHAPED.test(first)) return read(followUp.unknownExpectedUpdateReply(first, close, ids));
+      if (close.length > 0 || ID_SHAPED.test(first))
+        return read(followUp.unknownExpectedUpdateReply(first, close, ids));
     }
-    if ((expected || first === GENERAL_UPDATE) && rest.length === 0) return usage(`write what the update says after ${first}`);
+    if ((expected || first === GENERAL_UPDATE) && rest.length === 0)
+      return usage(`write what the update says after ${first}`);
   }
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
-  const u = await ctx.store.recordUpdate({ expectedId: expected?.id, text, url: cmd.url, actor: ctx.actor, at: ctx.now });
+  const u = await ctx.store.recordUpdate({
+    expectedId: expected?.id,
+    text,
+    url: cmd.url,
+    actor: ctx.actor,
+    at: ctx.now,
+  });
   return {
-    reply: followUp.updateRecordedReply({ when: { at: u.at, dateOnly: false }, text: u.text, url: u.url, expectedId: u.expectedId, by: u.actor }, incident.event.timezone),
+    reply: followUp.updateRecordedReply(
+      { when: { at: u.at, dateOnly: false }, text: u.text, url: u.url, expectedId: u.expectedId, by: u.actor },
+      incident.event.timezone,
+    ),
     changed: true,
   };
 };
@@ -92,12 +117,24 @@ export const answerForm: Handler<'answer-form'> = async (cmd, { incident, ctx })
   const question = findQuestion(incident, cmd.questionId, ctx.now);
   if (!question) return read(noSuchQuestion(incident, cmd.questionId, ctx.now));
   const state = questionAsOf(question, ctx.now);
-  return { ...read(followUp.formOpenedReply(question.id)), form: recordAnswerModal(state, { questionId: question.id, channelId: ctx.channelId }) };
+  return {
+    ...read(followUp.formOpenedReply(question.id)),
+    form: recordAnswerModal(state, { questionId: question.id, channelId: ctx.channelId }),
+  };
 };
 
 /** Record update (a button on an update nudge): the form for an expected update of the data set, or why not. */
 export const updateForm: Handler<'update-form'> = async (cmd, { incident, ctx }): Promise<CommandResult> => {
   const expected = incident.expectedUpdates.find((u) => u.id === cmd.expectedId);
-  if (!expected) return read(followUp.noSuchExpectedUpdateReply(cmd.expectedId.slice(0, 40), incident.expectedUpdates.map((u) => u.id)));
-  return { ...read(followUp.formOpenedReply(expected.id)), form: recordUpdateModal(expected.id, expected.text, { expectedId: expected.id, channelId: ctx.channelId }) };
+  if (!expected)
+    return read(
+      followUp.noSuchExpectedUpdateReply(
+        cmd.expectedId.slice(0, 40),
+        incident.expectedUpdates.map((u) => u.id),
+      ),
+    );
+  return {
+    ...read(followUp.formOpenedReply(expected.id)),
+    form: recordUpdateModal(expected.id, expected.text, { expectedId: expected.id, channelId: ctx.channelId }),
+  };
 };

@@ -23,7 +23,9 @@ export const subscription: Handler<'subscribe' | 'unsubscribe'> = async (cmd, { 
     if (access !== 'member') return read(subscriptionRefusedReply(access));
   }
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
-  const changed = on ? await ctx.store.reminders.subscribe(target, ctx.actor, ctx.now) : await ctx.store.reminders.unsubscribe(target, ctx.actor, ctx.now);
+  const changed = on
+    ? await ctx.store.reminders.subscribe(target, ctx.actor, ctx.now)
+    : await ctx.store.reminders.unsubscribe(target, ctx.actor, ctx.now);
   return { reply: subscriptionReply(followUp.channelSubscriptionText(on, changed), on), changed };
 };
 
@@ -31,7 +33,9 @@ export const remind: Handler<'remind'> = async (cmd, { ctx }) => {
   if (ctx.channelId === undefined) return consoleReminders(cmd.on, ctx);
   const me: Target = { kind: 'user', id: ctx.actor.id };
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
-  const changed = cmd.on ? await ctx.store.reminders.subscribe(me, ctx.actor, ctx.now) : await ctx.store.reminders.unsubscribe(me, ctx.actor, ctx.now);
+  const changed = cmd.on
+    ? await ctx.store.reminders.subscribe(me, ctx.actor, ctx.now)
+    : await ctx.store.reminders.unsubscribe(me, ctx.actor, ctx.now);
   return { reply: subscriptionReply(followUp.dmSubscriptionText(cmd.on, changed), cmd.on), changed };
 };
 

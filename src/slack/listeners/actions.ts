@@ -12,7 +12,13 @@ import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
 
 /** Slack errors meaning "the bot cannot post in this conversation". */
-const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action', 'cannot_dm_bot']);
+const CANNOT_POST = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+  'cannot_dm_bot',
+]);
 
 const ephemeral = { response_type: 'ephemeral' as const, replace_original: false };
 

@@ -20,7 +20,11 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command(SUMMIT_COMMAND, async ({ command, ack, respond, client, context }) => {
     const started = Date.now();
     const actor = actorOf({ id: command.user_id }, command.user_name);
-    const work = handleCommandText(command.text ?? '', contextFor(deps, actor, command.channel_id, requestKeyOf(context)), deps.replies);
+    const work = handleCommandText(
+      command.text ?? '',
+      contextFor(deps, actor, command.channel_id, requestKeyOf(context)),
+      deps.replies,
+    );
     let result: (CommandResult & { verb: string }) | undefined;
     let acked = false;
     try {
@@ -48,7 +52,10 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       deps.metrics.command(verbOf(command.text), (Date.now() - started) / 1000, 'error');
       const failed = { response_type: 'ephemeral' as const, ...toSlackMessage(failureReply()) };
       if (!acked) await ack(failed);
-      else await respond(failed).catch((e: unknown) => deps.log.warn({ err: e }, 'could not tell the user the command failed'));
+      else
+        await respond(failed).catch((e: unknown) =>
+          deps.log.warn({ err: e }, 'could not tell the user the command failed'),
+        );
       return;
     }
     const verb = result.verb;
@@ -81,7 +88,10 @@ function serialised(result: CommandResult): string {
 /** The value if it settles within `ms`, else undefined (the work goes on). */
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   // Most replies are ready within the same turn of the event loop (a reused reply): no timer for those.
-  const quick = await Promise.race([work.then((value) => ({ value })), new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+  const quick = await Promise.race([
+    work.then((value) => ({ value })),
+    new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined))),
+  ]);
   if (quick) return quick.value;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {

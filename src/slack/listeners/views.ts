@@ -2,7 +2,12 @@ import type { CommandResult } from '../../commands/run';
 import type { ListenerRouter, ViewArgs } from '../router';
 import { runCommand } from '../../commands/run';
 import { CALLBACKS, ANSWER_MODAL, UPDATE_MODAL } from '../../views/ids';
-import { parseAnswerMetadata, parseAnswerSubmission, parseUpdateMetadata, parseUpdateSubmission } from '../../views/modals';
+import {
+  parseAnswerMetadata,
+  parseAnswerSubmission,
+  parseUpdateMetadata,
+  parseUpdateSubmission,
+} from '../../views/modals';
 import { toSlackMessage } from '../../views/render-slack';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
@@ -17,17 +22,33 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       return;
     }
     if (!meta) {
-      await ack({ response_action: 'errors', errors: { [ANSWER_MODAL.answer.block]: 'This form has expired. Close it and press Record answer again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [ANSWER_MODAL.answer.block]: 'This form has expired. Close it and press Record answer again.' },
+      });
       return;
     }
     const actor = actorOf(body.user);
     const ctx = contextFor(deps, actor, undefined, requestKeyOf(context));
     const { value } = parsed;
     const result = await runCommand(
-      { name: value.status === 'answered' ? 'answer' : 'partial', questionId: meta.questionId, answer: value.answer, sourceUrl: value.sourceUrl },
+      {
+        name: value.status === 'answered' ? 'answer' : 'partial',
+        questionId: meta.questionId,
+        answer: value.answer,
+        sourceUrl: value.sourceUrl,
+      },
       ctx,
     );
-    await finishSubmission({ ack, client, deps, actor, channelId: meta.channelId, result, errorBlock: ANSWER_MODAL.answer.block });
+    await finishSubmission({
+      ack,
+      client,
+      deps,
+      actor,
+      channelId: meta.channelId,
+      result,
+      errorBlock: ANSWER_MODAL.answer.block,
+    });
   });
 
   router.view(CALLBACKS.recordUpdateModal, async ({ ack, body, view, client, context }) => {
@@ -38,7 +59,10 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       return;
     }
     if (!meta) {
-      await ack({ response_action: 'errors', errors: { [UPDATE_MODAL.text.block]: 'This form has expired. Close it and press Record update again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [UPDATE_MODAL.text.block]: 'This form has expired. Close it and press Record update again.' },
+      });
       return;
     }
     const actor = actorOf(body.user);
@@ -46,7 +70,15 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       { name: 'update', expectedId: meta.expectedId, words: parsed.value.text, url: parsed.value.url },
       contextFor(deps, actor, undefined, requestKeyOf(context)),
     );
-    await finishSubmission({ ack, client, deps, actor, channelId: meta.channelId, result, errorBlock: UPDATE_MODAL.text.block });
+    await finishSubmission({
+      ack,
+      client,
+      deps,
+      actor,
+      channelId: meta.channelId,
+      result,
+      errorBlock: UPDATE_MODAL.text.block,
+    });
   });
 }
 

@@ -28,7 +28,9 @@ describe('recording follow-ups with /summit', () => {
     const r = await run('answer Q3 Microsoft never published a total https://example.com/count');
     expect(r.changed).toBe(true);
     expect(r.plain).toContain('Q3 marked answered');
-    expect(r.plain).toContain('Microsoft never published a total — example.com <https://example.com/count> (recorded by ada)');
+    expect(r.plain).toContain(
+      'Microsoft never published a total — example.com <https://example.com/count> (recorded by ada)',
+    );
     expect((await run('questions answered')).plain).toMatch(/Q3 \(answered\)/);
     expect((await run('status')).plain).toContain('1 open, 1 partly answered, 2 answered');
   });
@@ -41,8 +43,12 @@ describe('recording follow-ups with /summit', () => {
     const h = await run('history Q4', MEMBER, '2025-01-17T00:00:00Z');
     expect(h.plain).toContain('History of Q4');
     expect(h.plain).toMatch(/Thursday, September 12, 2024 — open: No such plan was announced/);
-    expect(h.plain).toMatch(/Wednesday, January 15, 2025, 9:00 AM PST — partly answered: Vendor choice stays — example.com <https:\/\/example.com\/p> \(recorded by ada\)/);
-    expect(h.plain).toMatch(/Thursday, January 16, 2025, 9:00 AM PST — reopened: the plan was withdrawn \(recorded by ada\)/);
+    expect(h.plain).toMatch(
+      /Wednesday, January 15, 2025, 9:00 AM PST — partly answered: Vendor choice stays — example.com <https:\/\/example.com\/p> \(recorded by ada\)/,
+    );
+    expect(h.plain).toMatch(
+      /Thursday, January 16, 2025, 9:00 AM PST — reopened: the plan was withdrawn \(recorded by ada\)/,
+    );
     expect(h.plain).toContain('now open');
   });
 
@@ -57,14 +63,19 @@ describe('recording follow-ups with /summit', () => {
     const r = await run('ask Will Microsoft publish the attendee list?', MEMBER);
     expect(r.plain).toContain('Added Q5 (open): Will Microsoft publish the attendee list?');
     expect((await run('ask And a second one?', MEMBER)).plain).toContain('Added Q6');
-    expect((await run('questions', MEMBER)).plain).toMatch(/Q5 \(open\) Will Microsoft publish the attendee list\?[\s\S]*Q6 \(open\)/);
+    expect((await run('questions', MEMBER)).plain).toMatch(
+      /Q5 \(open\) Will Microsoft publish the attendee list\?[\s\S]*Q6 \(open\)/,
+    );
     // The question did not exist before it was asked.
     expect((await run('questions all', MEMBER, '2025-01-01T00:00:00Z')).plain).not.toContain('Q5');
     expect((await run('history Q5', MEMBER)).plain).toContain('asked (by bob)');
   });
 
   test('the data set can restrict ask to admins', async () => {
-    incident = parseIncident(datasetWith((d) => d.setIn(['permissions', 'ask'], 'admins')), 't');
+    incident = parseIncident(
+      datasetWith((d) => d.setIn(['permissions', 'ask'], 'admins')),
+      't',
+    );
     const r = await run('ask Why?', MEMBER);
     expect(r.changed).toBe(false);
     expect(r.plain).toContain('Sorry, only admins can add questions');
@@ -102,10 +113,15 @@ describe('recording follow-ups with /summit', () => {
     ['reopen Q1', 'reopen questions'],
     ['update news', 'record updates'],
   ])('a non-admin gets a polite refusal naming who may, and nothing changes: %s', async (text, what) => {
-    incident = parseIncident(datasetWith((d) => d.setIn(['admins'], ['U0ADMIN'])), 't');
+    incident = parseIncident(
+      datasetWith((d) => d.setIn(['admins'], ['U0ADMIN'])),
+      't',
+    );
     const r = await run(text, MEMBER);
     expect(r.changed).toBe(false);
-    expect(r.plain).toBe(`Sorry, only admins can ${what}: @U0ADMIN, or a workspace admin or owner. Nothing was changed.`);
+    expect(r.plain).toBe(
+      `Sorry, only admins can ${what}: @U0ADMIN, or a workspace admin or owner. Nothing was changed.`,
+    );
     expect(r.json).toContain('<@U0ADMIN>');
     await nothingStored();
   });
@@ -137,23 +153,25 @@ describe('recording follow-ups with /summit', () => {
     expect(r.plain).toContain('Nothing was changed.');
   });
 
-  test.each(['<!channel> is this fixed?', 'ping <@U123> please', 'see <https://evil.example|bank>', '&lt;!channel&gt; escaped by Slack'])(
-    'hostile text is stored as typed and shown escaped: %s',
-    async (text) => {
-      await run(`ask ${text}`, MEMBER);
-      await run(`answer Q5 ${text}`, ADMIN);
-      const typed = text.replace('&lt;', '<').replace('&gt;', '>');
-      const s = await store.state();
-      expect(s.questions[0]?.text).toBe(typed);
-      expect(s.changes[0]?.answer).toBe(typed);
-      expect(s.changes[0]?.sourceUrl).toBeUndefined();
-      for (const view of ['questions', 'history Q5']) {
-        const { json } = await run(view, MEMBER);
-        expect(json).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil/);
-        expect(json).not.toContain('&amp;lt;');
-      }
-    },
-  );
+  test.each([
+    '<!channel> is this fixed?',
+    'ping <@U123> please',
+    'see <https://evil.example|bank>',
+    '&lt;!channel&gt; escaped by Slack',
+  ])('hostile text is stored as typed and shown escaped: %s', async (text) => {
+    await run(`ask ${text}`, MEMBER);
+    await run(`answer Q5 ${text}`, ADMIN);
+    const typed = text.replace('&lt;', '<').replace('&gt;', '>');
+    const s = await store.state();
+    expect(s.questions[0]?.text).toBe(typed);
+    expect(s.changes[0]?.answer).toBe(typed);
+    expect(s.changes[0]?.sourceUrl).toBeUndefined();
+    for (const view of ['questions', 'history Q5']) {
+      const { json } = await run(view, MEMBER);
+      expect(json).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil/);
+      expect(json).not.toContain('&amp;lt;');
+    }
+  });
 
   test('a URL Slack wrapped as <url> is taken as the source', async () => {
     await run('answer Q3 counted <https://example.com/n>');
@@ -196,12 +214,17 @@ describe('a write reply tells the truth', () => {
           return Reflect.get(target, prop, receiver) as unknown;
         },
       });
-      const r = await runText('answer Q3 A total, at last https://example.com/total', contextWith(defaultIncident(), flaky, '2025-01-15T17:00:00Z'));
+      const r = await runText(
+        'answer Q3 A total, at last https://example.com/total',
+        contextWith(defaultIncident(), flaky, '2025-01-15T17:00:00Z'),
+      );
       expect(r.reply.summary).toBe('Q3 marked answered.');
       expect(r.changed).toBe(true);
       expect(r.plain).toContain('Recorded: Q3 marked answered.');
       expect(r.plain).not.toMatch(/unavailable|nothing was recorded/i);
-      expect((await store.state()).changes).toMatchObject([{ questionId: 'Q3', status: 'answered', answer: 'A total, at last' }]);
+      expect((await store.state()).changes).toMatchObject([
+        { questionId: 'Q3', status: 'answered', answer: 'A total, at last' },
+      ]);
     } finally {
       await store.close();
     }
@@ -240,9 +263,15 @@ describe('what one member can make the bot store is bounded', () => {
     const store = await testStore();
     try {
       const incident = defaultIncident();
-      for (let i = 0; i < MAX_ADDED_QUESTIONS; i++) await store.addQuestion({ text: `Question ${i}`, actor: MEMBER, at: new Date(NOW) }, (taken) => `Q${5 + taken.length}`);
+      for (let i = 0; i < MAX_ADDED_QUESTIONS; i++)
+        await store.addQuestion(
+          { text: `Question ${i}`, actor: MEMBER, at: new Date(NOW) },
+          (taken) => `Q${5 + taken.length}`,
+        );
       const r = await runText('ask One more?', contextWith(incident, store, NOW, MEMBER));
-      expect(r.plain).toMatch(/^The question list is full: at most 1,000 questions can be added in Slack\. Nothing was added/);
+      expect(r.plain).toMatch(
+        /^The question list is full: at most 1,000 questions can be added in Slack\. Nothing was added/,
+      );
       expect((await store.state()).questions).toHaveLength(MAX_ADDED_QUESTIONS);
     } finally {
       await store.close();

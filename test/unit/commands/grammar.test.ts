@@ -25,10 +25,18 @@ describe('parseCommand', () => {
   });
 
   test('bad arguments to a known command give its usage', () => {
-    expect(parseCommand('questions later')).toEqual({ name: 'usage', command: 'questions', problem: '"later" is not one of open, answered, all' });
+    expect(parseCommand('questions later')).toEqual({
+      name: 'usage',
+      command: 'questions',
+      problem: '"later" is not one of open, answered, all',
+    });
     expect(parseCommand('questions open all')).toMatchObject({ name: 'usage', command: 'questions' });
     expect(parseCommand('facts a b')).toMatchObject({ name: 'usage', command: 'facts' });
-    expect(parseCommand('when tomorrow')).toEqual({ name: 'usage', command: 'when', problem: '`when` takes no arguments' });
+    expect(parseCommand('when tomorrow')).toEqual({
+      name: 'usage',
+      command: 'when',
+      problem: '`when` takes no arguments',
+    });
   });
 
   test('unknown words name the closest command', () => {

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { buttonCommand, COMMAND_NAMES, commandTable, isShareable, parseCommand, REGISTRY, typedCommands, usageHint } from '../../../src/commands/registry';
+import {
+  buttonCommand,
+  COMMAND_NAMES,
+  commandTable,
+  isShareable,
+  parseCommand,
+  REGISTRY,
+  typedCommands,
+  usageHint,
+} from '../../../src/commands/registry';
 import { runCommand } from '../../../src/commands/run';
 import { ACTIONS } from '../../../src/views/ids';
 import { toPlainText } from '../../../src/views/render-text';
@@ -18,14 +27,19 @@ describe('the command registry', () => {
   });
 
   test("the manifest's usage hint names every typed command", () => {
-    const manifest = parse(readFileSync(path.join(ROOT, 'manifest.yml'), 'utf8')) as { features: { slash_commands: { usage_hint: string }[] } };
+    const manifest = parse(readFileSync(path.join(ROOT, 'manifest.yml'), 'utf8')) as {
+      features: { slash_commands: { usage_hint: string }[] };
+    };
     expect(manifest.features.slash_commands[0]?.usage_hint).toBe(usageHint());
   });
 
   test('help lists every typed command, with its usage, and no button-only command', async () => {
     const store = await testStore();
     try {
-      const { reply } = await runCommand({ name: 'help' }, contextWith(defaultIncident(), store, '2024-09-03T16:00:00Z'));
+      const { reply } = await runCommand(
+        { name: 'help' },
+        contextWith(defaultIncident(), store, '2024-09-03T16:00:00Z'),
+      );
       const text = toPlainText(reply);
       for (const c of typedCommands()) expect(text).toContain(`/summit ${c.usage}`);
       for (const n of COMMAND_NAMES.filter((n) => !REGISTRY[n].typed)) expect(text).not.toContain(REGISTRY[n].usage);
@@ -67,13 +81,27 @@ describe('the command registry', () => {
       store = await testStore();
     });
     afterAll(() => store.close());
-    test.each(['status', 'facts', 'facts summit', 'when', 'questions', 'questions all', 'timeline', 'updates', 'history Q2', 'help', 'schedule', 'subscribe', 'remind me'])(
-      '%s',
-      async (text) => {
-        const { reply } = await runCommand(parseCommand(text), { ...contextWith(defaultIncident(), store, '2024-09-03T16:00:00Z'), channelId: 'C0GENERAL' });
-        expect(reply.share).toBeDefined();
-        expect(isShareable(parseCommand(reply.share ?? ''))).toBe(true);
-      },
-    );
+    test.each([
+      'status',
+      'facts',
+      'facts summit',
+      'when',
+      'questions',
+      'questions all',
+      'timeline',
+      'updates',
+      'history Q2',
+      'help',
+      'schedule',
+      'subscribe',
+      'remind me',
+    ])('%s', async (text) => {
+      const { reply } = await runCommand(parseCommand(text), {
+        ...contextWith(defaultIncident(), store, '2024-09-03T16:00:00Z'),
+        channelId: 'C0GENERAL',
+      });
+      expect(reply.share).toBeDefined();
+      expect(isShareable(parseCommand(reply.share ?? ''))).toBe(true);
+    });
   });
 });

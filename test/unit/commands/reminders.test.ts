@@ -21,7 +21,11 @@ describe('/summit subscribe, unsubscribe, remind, schedule', () => {
 
   test('an admin subscribes a channel, with who and when; twice is harmless; unsubscribe ends it', async () => {
     expect((await run('subscribe')).plain).toContain('This channel will receive reminders.');
-    expect(await store.reminders.subscription({ kind: 'channel', id: 'C0GENERAL' })).toMatchObject({ status: 'active', createdBy: ADMIN.id, createdAt: new Date(BEFORE) });
+    expect(await store.reminders.subscription({ kind: 'channel', id: 'C0GENERAL' })).toMatchObject({
+      status: 'active',
+      createdBy: ADMIN.id,
+      createdAt: new Date(BEFORE),
+    });
     expect((await run('subscribe')).plain).toBe('This channel already receives reminders.');
     expect((await run('unsubscribe')).plain).toBe('This channel will no longer receive reminders.');
     expect((await run('unsubscribe')).plain).toBe('This channel was not subscribed.');
@@ -32,7 +36,10 @@ describe('/summit subscribe, unsubscribe, remind, schedule', () => {
     const r = await run('subscribe', MEMBER);
     expect(r.plain).toMatch(/^Sorry, only admins can subscribe a channel/);
     expect(await store.reminders.subscriptions()).toEqual([]);
-    incident = parseIncident(datasetWith((d) => d.setIn(['permissions', 'subscribe'], 'everyone')), 't');
+    incident = parseIncident(
+      datasetWith((d) => d.setIn(['permissions', 'subscribe'], 'everyone')),
+      't',
+    );
     expect((await run('subscribe', MEMBER)).changed).toBe(true);
   });
 
@@ -54,14 +61,22 @@ describe('/summit subscribe, unsubscribe, remind, schedule', () => {
     await run('subscribe');
     const r = await run('schedule');
     expect(r.plain).toMatch(/^Next reminders for this channel:/);
-    expect(r.plain).toContain('Tuesday, August 27, 2024, 9:00 AM PDT — Windows Endpoint Security Ecosystem Summit: in 14 days');
+    expect(r.plain).toContain(
+      'Tuesday, August 27, 2024, 9:00 AM PDT — Windows Endpoint Security Ecosystem Summit: in 14 days',
+    );
     expect(r.json).toContain('<!date^1724774400^{date_long_pretty} {time}|');
     expect((await run('schedule', MEMBER, 'D0DM')).plain).toMatch(/^You are not subscribed/);
   });
 
   test('schedule leaves out what is snoozed for this channel', async () => {
     await run('subscribe');
-    await store.reminders.snooze('countdown', 'channel:C0GENERAL', new Date('2024-08-28T00:00:00Z'), ADMIN, new Date(BEFORE));
+    await store.reminders.snooze(
+      'countdown',
+      'channel:C0GENERAL',
+      new Date('2024-08-28T00:00:00Z'),
+      ADMIN,
+      new Date(BEFORE),
+    );
     expect((await run('schedule')).plain).not.toContain('in 14 days');
   });
 

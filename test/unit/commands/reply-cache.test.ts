@@ -11,7 +11,11 @@ describe('the reply cache', () => {
     try {
       const at = '2025-01-15T17:00:10Z';
       const a = await handleCommandText('questions', contextWith(incident, store, at, MEMBER), cache);
-      const b = await handleCommandText('/summit questions', contextWith(incident, store, '2025-01-15T17:00:50Z', MEMBER), cache);
+      const b = await handleCommandText(
+        '/summit questions',
+        contextWith(incident, store, '2025-01-15T17:00:50Z', MEMBER),
+        cache,
+      );
       expect(b.reply).toBe(a.reply);
       // An admin sees buttons: a different entry.
       const admin = await handleCommandText('questions', contextWith(incident, store, at, ADMIN), cache);
@@ -24,7 +28,11 @@ describe('the reply cache', () => {
       expect(d.reply).not.toBe(a.reply);
       expect(toPlainText(d.reply)).not.toMatch(/Q3 \(/);
       // The next minute is a new entry ("as of" names the minute).
-      const e = await handleCommandText('questions', contextWith(incident, store, '2025-01-15T17:01:00Z', MEMBER), cache);
+      const e = await handleCommandText(
+        'questions',
+        contextWith(incident, store, '2025-01-15T17:01:00Z', MEMBER),
+        cache,
+      );
       expect(e.reply).not.toBe(d.reply);
       // Recording commands are never cached.
       const r1 = await handleCommandText('ask Same?', contextWith(incident, store, at, MEMBER), cache);
@@ -45,13 +53,18 @@ describe('the reply cache stays bounded', () => {
     try {
       const at = '2025-01-15T17:00:10Z';
       for (let i = 0; i < 50; i++) {
-        await handleCommandText(`ask ${'Why is this question so long? '.repeat(16).slice(0, 480)} ${i}`, contextWith(incident, store, at, MEMBER), cache);
+        await handleCommandText(
+          `ask ${'Why is this question so long? '.repeat(16).slice(0, 480)} ${i}`,
+          contextWith(incident, store, at, MEMBER),
+          cache,
+        );
         await handleCommandText('questions all', contextWith(incident, store, at, MEMBER), cache);
       }
       // Each ask moved the version: only the latest state's reply is held, however many rounds ran.
       expect(cache.size.entries).toBe(1);
       // Many distinct cacheable commands within one state: capped.
-      for (let i = 0; i < CACHE_MAX_ENTRIES + 50; i++) await handleCommandText(`facts t${i}`, contextWith(incident, store, at, MEMBER), cache);
+      for (let i = 0; i < CACHE_MAX_ENTRIES + 50; i++)
+        await handleCommandText(`facts t${i}`, contextWith(incident, store, at, MEMBER), cache);
       expect(cache.size.entries).toBeLessThanOrEqual(CACHE_MAX_ENTRIES);
       expect(cache.size.bytes).toBeLessThanOrEqual(CACHE_MAX_BYTES);
       // The next minute starts afresh.

@@ -15,7 +15,12 @@ afterAll(() => store.close());
 
 const ask = async (text: string, now: string) => {
   const { reply } = await runCommand(parseCommand(text), contextWith(incident, store, now));
-  return { reply, slack: toSlackMessage(reply), json: JSON.stringify(toSlackMessage(reply).blocks), plain: toPlainText(reply) };
+  return {
+    reply,
+    slack: toSlackMessage(reply),
+    json: JSON.stringify(toSlackMessage(reply).blocks),
+    plain: toPlainText(reply),
+  };
 };
 const BEFORE = '2024-09-03T16:00:00Z';
 const AFTER = '2026-11-29T20:00:00Z';
@@ -56,7 +61,8 @@ describe('/summit replies', () => {
 
   test('when: date, zone, place, hosts, countdown', async () => {
     const r = await ask('when', BEFORE);
-    for (const s of ['Tuesday, September 10, 2024', 'America/Los_Angeles', 'Redmond', 'Hosts: Microsoft', 'in 7 days']) expect(r.plain).toContain(s);
+    for (const s of ['Tuesday, September 10, 2024', 'America/Los_Angeles', 'Redmond', 'Hosts: Microsoft', 'in 7 days'])
+      expect(r.plain).toContain(s);
   });
 
   test('questions: by default those not fully answered, as of the clock, with answers and sources', async () => {
@@ -88,8 +94,12 @@ describe('/summit replies', () => {
   });
 
   test('anything else names the closest command and points at help', async () => {
-    expect((await ask('factz', BEFORE)).plain).toBe('I don’t know factz. Did you mean facts? /summit help lists every command.');
-    expect((await ask('questions soon', BEFORE)).plain).toMatch(/"soon" is not one of open, answered, all\. Usage: \/summit questions \[open\|answered\|all\]/);
+    expect((await ask('factz', BEFORE)).plain).toBe(
+      'I don’t know factz. Did you mean facts? /summit help lists every command.',
+    );
+    expect((await ask('questions soon', BEFORE)).plain).toMatch(
+      /"soon" is not one of open, answered, all\. Usage: \/summit questions \[open\|answered\|all\]/,
+    );
   });
 
   test('hostile text is echoed escaped in Slack', async () => {
@@ -100,9 +110,18 @@ describe('/summit replies', () => {
   });
 
   test('every reply, whatever the text, stays within Block Kit limits and has fallback text', async () => {
-    for (const text of ['', 'facts', 'questions all', 'timeline', 'help', 'x'.repeat(4000), '🎉'.repeat(1000), 'facts 🎉']) {
+    for (const text of [
+      '',
+      'facts',
+      'questions all',
+      'timeline',
+      'help',
+      'x'.repeat(4000),
+      '🎉'.repeat(1000),
+      'facts 🎉',
+    ]) {
       for (const now of [BEFORE, AFTER]) {
-        const { slack } = (await ask(text, now));
+        const { slack } = await ask(text, now);
         expect(slack.text.length).toBeGreaterThan(0);
         expect(slack.blocks.length).toBeLessThanOrEqual(50);
       }

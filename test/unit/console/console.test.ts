@@ -44,22 +44,42 @@ describe('the console at an interactive terminal', () => {
 });
 
 describe('the console honours its own footer', () => {
-  const incident = parseIncident(minimalDataset({ date: '2030-01-10' }, { reminders: { countdown: { offsets: ['3d', '1d'], time: '09:00' }, catchUp: '6h' } }), 't');
+  const incident = parseIncident(
+    minimalDataset(
+      { date: '2030-01-10' },
+      { reminders: { countdown: { offsets: ['3d', '1d'], time: '09:00' }, catchUp: '6h' } },
+    ),
+    't',
+  );
 
   test('unsubscribe (or remind off) stops its reminders and is remembered in the store; subscribe brings them back', async () => {
     const store = await testStore();
     const printed: string[] = [];
     const clock = new ManualClock('2030-01-07T16:59:00Z');
-    const delivery = () => new ReminderDelivery({ incident, store, clock, poster: new ConsolePoster({ print: (t) => printed.push(t) }), log: silent, fixedTargets: [CONSOLE_TARGET] });
+    const delivery = () =>
+      new ReminderDelivery({
+        incident,
+        store,
+        clock,
+        poster: new ConsolePoster({ print: (t) => printed.push(t) }),
+        log: silent,
+        fixedTargets: [CONSOLE_TARGET],
+      });
     try {
       await delivery().tick();
-      expect((await runText('remind off', contextWith(incident, store, clock.now(), ADMIN))).plain).toContain('The console will no longer print reminders.');
+      expect((await runText('remind off', contextWith(incident, store, clock.now(), ADMIN))).plain).toContain(
+        'The console will no longer print reminders.',
+      );
       // A new process on the same store still knows.
-      expect((await runText('schedule', contextWith(incident, store, clock.now(), ADMIN))).plain).toMatch(/^The console is not subscribed/);
+      expect((await runText('schedule', contextWith(incident, store, clock.now(), ADMIN))).plain).toMatch(
+        /^The console is not subscribed/,
+      );
       clock.set('2030-01-07T17:00:30Z');
       await delivery().tick();
       expect(printed).toEqual([]);
-      expect((await runText('subscribe', contextWith(incident, store, clock.now(), ADMIN))).plain).toContain('Reminders print here in the console as they fire.');
+      expect((await runText('subscribe', contextWith(incident, store, clock.now(), ADMIN))).plain).toContain(
+        'Reminders print here in the console as they fire.',
+      );
       clock.set('2030-01-09T17:00:30Z');
       await delivery().tick();
       expect(printed).toHaveLength(1);

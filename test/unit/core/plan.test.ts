@@ -7,7 +7,8 @@ import { EMPTY_STATE } from '../../../src/core/records';
 import { defaultIncident, minimalDataset } from '../../helpers/incident';
 
 const la = (iso: string) => DateTime.fromISO(iso, { zone: 'America/Los_Angeles' }).toJSDate();
-const local = (d: Date, zone = 'America/Los_Angeles') => DateTime.fromJSDate(d, { zone }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
+const local = (d: Date, zone = 'America/Los_Angeles') =>
+  DateTime.fromJSDate(d, { zone }).toFormat('yyyy-LL-dd HH:mm ZZZZ');
 
 describe('the reminder plan', () => {
   const summit = defaultIncident();
@@ -21,7 +22,13 @@ describe('the reminder plan', () => {
       ['countdown:1d', '2024-09-09 09:00 PDT'],
       ['countdown:0d', '2024-09-10 09:00 PDT'],
     ]);
-    expect(plan.map((r) => r.title.split(': ')[1])).toEqual(['in 14 days', 'in 7 days', 'in 3 days', 'tomorrow', 'today']);
+    expect(plan.map((r) => r.title.split(': ')[1])).toEqual([
+      'in 14 days',
+      'in 7 days',
+      'in 3 days',
+      'tomorrow',
+      'today',
+    ]);
   });
 
   test('the window is (from, to]: a reminder exactly at `from` is not repeated', () => {
@@ -32,7 +39,10 @@ describe('the reminder plan', () => {
 
   test('a timed event counts back from its start; 0m is "starting now"', () => {
     const timed = parseIncident(
-      minimalDataset({ start: '2024-11-04T10:00' }, { reminders: { countdown: { offsets: ['1d', '2h', '30m', '0m'] } } }),
+      minimalDataset(
+        { start: '2024-11-04T10:00' },
+        { reminders: { countdown: { offsets: ['1d', '2h', '30m', '0m'] } } },
+      ),
       't',
     );
     const plan = planReminders(timed, la('2024-11-01'), la('2024-11-05'));
@@ -48,7 +58,13 @@ describe('the reminder plan', () => {
     const inc = parseIncident(
       minimalDataset(
         { date: '2024-11-06' },
-        { reminders: { countdown: { offsets: ['5d', '4d', '3d', '2d', '1d'], time: '09:00' }, digest: { cron: '30 1 * * *', until: '1d' } }, questions: [{ id: 'Q1', text: 'Open?' }] },
+        {
+          reminders: {
+            countdown: { offsets: ['5d', '4d', '3d', '2d', '1d'], time: '09:00' },
+            digest: { cron: '30 1 * * *', until: '1d' },
+          },
+          questions: [{ id: 'Q1', text: 'Open?' }],
+        },
       ),
       't',
     );
@@ -76,7 +92,13 @@ describe('the reminder plan', () => {
 
   test('update nudges: on the expected date at the set time, then every interval, at most max times', () => {
     const inc = parseIncident(
-      minimalDataset({ date: '2024-09-10' }, { expectedUpdates: [{ id: 'u1', text: 'Report', expected: '2024-09-11', source: 's1' }], reminders: { updates: { every: '2d', max: 3, time: '10:30' } } }),
+      minimalDataset(
+        { date: '2024-09-10' },
+        {
+          expectedUpdates: [{ id: 'u1', text: 'Report', expected: '2024-09-11', source: 's1' }],
+          reminders: { updates: { every: '2d', max: 3, time: '10:30' } },
+        },
+      ),
       't',
     );
     const plan = planReminders(inc, la('2024-09-01'), la('2024-12-01'));
@@ -91,46 +113,107 @@ describe('the reminder plan', () => {
 
   test('nudges stop once an update for it is recorded', () => {
     const inc = parseIncident(
-      minimalDataset({ date: '2024-09-10' }, { expectedUpdates: [{ id: 'u1', text: 'Report', expected: '2024-09-11', source: 's1' }], reminders: { updates: { every: '1d', max: 5 } } }),
+      minimalDataset(
+        { date: '2024-09-10' },
+        {
+          expectedUpdates: [{ id: 'u1', text: 'Report', expected: '2024-09-11', source: 's1' }],
+          reminders: { updates: { every: '1d', max: 5 } },
+        },
+      ),
       't',
     );
     const withUpdate = applyFollowUps(inc, {
       ...EMPTY_STATE,
-      updates: [{ id: 1, expectedId: 'u1', text: 'Out now', actor: { id: 'U1', name: 'a' }, at: la('2024-09-12T15:00') }],
+      updates: [
+        { id: 1, expectedId: 'u1', text: 'Out now', actor: { id: 'U1', name: 'a' }, at: la('2024-09-12T15:00') },
+      ],
     });
-    expect(planReminders(withUpdate, la('2024-09-01'), la('2024-12-01')).map((r) => r.key)).toEqual(['nudge:u1:1', 'nudge:u1:2']);
+    expect(planReminders(withUpdate, la('2024-09-01'), la('2024-12-01')).map((r) => r.key)).toEqual([
+      'nudge:u1:1',
+      'nudge:u1:2',
+    ]);
     // The default data set records the post-summit update on September 12: one nudge, on the 11th.
-    expect(planReminders(summit, la('2024-09-01'), la('2024-12-01')).filter((r) => r.kind === 'nudge').map((r) => r.key)).toEqual(['nudge:post-summit:1']);
+    expect(
+      planReminders(summit, la('2024-09-01'), la('2024-12-01'))
+        .filter((r) => r.kind === 'nudge')
+        .map((r) => r.key),
+    ).toEqual(['nudge:post-summit:1']);
   });
 
   test('the digest goes out while a question is open, until `until` after the event', () => {
     const text = minimalDataset(
       { date: '2024-09-10' },
-      { questions: [{ id: 'Q1', text: 'Why?', history: [{ status: 'answered', at: '2024-09-20', answer: 'Because', source: 's1' }] }], reminders: { digest: { cron: '0 9 * * 1', until: '30d' } } },
+      {
+        questions: [
+          {
+            id: 'Q1',
+            text: 'Why?',
+            history: [{ status: 'answered', at: '2024-09-20', answer: 'Because', source: 's1' }],
+          },
+        ],
+        reminders: { digest: { cron: '0 9 * * 1', until: '30d' } },
+      },
     );
     const plan = planReminders(parseIncident(text, 't'), la('2024-09-01'), la('2024-12-31'));
-    expect(plan.map((r) => local(r.at))).toEqual(['2024-09-02 09:00 PDT', '2024-09-09 09:00 PDT', '2024-09-16 09:00 PDT']);
-    const open = minimalDataset({ date: '2024-09-10' }, { questions: [{ id: 'Q1', text: 'Why?' }], reminders: { digest: { cron: '0 9 * * 1', until: '30d' } } });
+    expect(plan.map((r) => local(r.at))).toEqual([
+      '2024-09-02 09:00 PDT',
+      '2024-09-09 09:00 PDT',
+      '2024-09-16 09:00 PDT',
+    ]);
+    const open = minimalDataset(
+      { date: '2024-09-10' },
+      { questions: [{ id: 'Q1', text: 'Why?' }], reminders: { digest: { cron: '0 9 * * 1', until: '30d' } } },
+    );
     const all = planReminders(parseIncident(open, 't'), la('2024-09-01'), la('2024-12-31'));
     expect(local(all.at(-1)?.at ?? new Date())).toBe('2024-10-07 09:00 PDT');
   });
 
   test('any part may be left out or set to false; no reminders: section, nothing planned', () => {
-    const off = parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { countdown: false, updates: false, digest: false } }), 't');
+    const off = parseIncident(
+      minimalDataset({ date: '2024-09-10' }, { reminders: { countdown: false, updates: false, digest: false } }),
+      't',
+    );
     expect(planReminders(off, la('2024-01-01'), la('2025-01-01'))).toEqual([]);
-    expect(planReminders(parseIncident(minimalDataset({ date: '2024-09-10' }), 't'), la('2024-01-01'), la('2025-01-01'))).toEqual([]);
+    expect(
+      planReminders(parseIncident(minimalDataset({ date: '2024-09-10' }), 't'), la('2024-01-01'), la('2025-01-01')),
+    ).toEqual([]);
   });
 
   test('the reminder zone may differ from the event zone', () => {
-    const inc = parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { timezone: 'Europe/Berlin', countdown: { offsets: ['1d'], time: '09:00' } } }), 't');
-    expect(planReminders(inc, la('2024-09-01'), la('2024-09-30')).map((r) => local(r.at, 'Europe/Berlin'))).toEqual(['2024-09-09 09:00 GMT+2']);
+    const inc = parseIncident(
+      minimalDataset(
+        { date: '2024-09-10' },
+        { reminders: { timezone: 'Europe/Berlin', countdown: { offsets: ['1d'], time: '09:00' } } },
+      ),
+      't',
+    );
+    expect(planReminders(inc, la('2024-09-01'), la('2024-09-30')).map((r) => local(r.at, 'Europe/Berlin'))).toEqual([
+      '2024-09-09 09:00 GMT+2',
+    ]);
   });
 
   test('the data set rejects bad reminder settings', () => {
-    expect(() => parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { digest: { cron: '0 25 * * *', until: '1d' } } }), 't')).toThrow(/reminders\.digest\.cron.*hour "25": must be within 0-23/);
-    expect(() => parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { countdown: { offsets: ['2 weeks'] } } }), 't')).toThrow(/reminders\.countdown\.offsets\[0\].*duration such as 30m/);
-    expect(() => parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { updates: { every: '1d', max: 0 } } }), 't')).toThrow(/reminders\.updates\.max/);
-    expect(() => parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { countdown: { offsets: ['1d'], time: '9am' } } }), 't')).toThrow(/time of day such as "09:00"/);
+    expect(() =>
+      parseIncident(
+        minimalDataset({ date: '2024-09-10' }, { reminders: { digest: { cron: '0 25 * * *', until: '1d' } } }),
+        't',
+      ),
+    ).toThrow(/reminders\.digest\.cron.*hour "25": must be within 0-23/);
+    expect(() =>
+      parseIncident(
+        minimalDataset({ date: '2024-09-10' }, { reminders: { countdown: { offsets: ['2 weeks'] } } }),
+        't',
+      ),
+    ).toThrow(/reminders\.countdown\.offsets\[0\].*duration such as 30m/);
+    expect(() =>
+      parseIncident(minimalDataset({ date: '2024-09-10' }, { reminders: { updates: { every: '1d', max: 0 } } }), 't'),
+    ).toThrow(/reminders\.updates\.max/);
+    expect(() =>
+      parseIncident(
+        minimalDataset({ date: '2024-09-10' }, { reminders: { countdown: { offsets: ['1d'], time: '9am' } } }),
+        't',
+      ),
+    ).toThrow(/time of day such as "09:00"/);
   });
 });
 
@@ -143,7 +226,9 @@ describe('cron expressions', () => {
   ])('%s (%s)', (expr, _what, count) => {
     const spec = parseCron(expr);
     if (typeof spec === 'string') throw new Error(spec);
-    expect(cronTimes(spec, 'UTC', new Date('2024-09-01T00:00:00Z'), new Date('2024-10-01T00:00:00Z')).length).toBe(count);
+    expect(cronTimes(spec, 'UTC', new Date('2024-09-01T00:00:00Z'), new Date('2024-10-01T00:00:00Z')).length).toBe(
+      count,
+    );
   });
 
   test('bad expressions say what is wrong', () => {
@@ -165,8 +250,21 @@ describe('nothing is planned before it could be known', () => {
   test('a made-up incident first reported on November 20 gets no digest on November 2, 9 or 16', () => {
     const inc = parseIncident(
       JSON.stringify({
-        incident: { title: 'T', summary: 'S', sources: [{ id: 's1', title: 'First report', publisher: 'P', date: '2030-11-20', url: 'https://example.com/a' }] },
-        event: { name: 'Review', date: '2030-12-01', timezone: 'America/Los_Angeles', location: 'Online', hosts: ['Us'], source: 's1' },
+        incident: {
+          title: 'T',
+          summary: 'S',
+          sources: [
+            { id: 's1', title: 'First report', publisher: 'P', date: '2030-11-20', url: 'https://example.com/a' },
+          ],
+        },
+        event: {
+          name: 'Review',
+          date: '2030-12-01',
+          timezone: 'America/Los_Angeles',
+          location: 'Online',
+          hosts: ['Us'],
+          source: 's1',
+        },
         questions: [{ id: 'Q1', text: 'Why?' }],
         reminders: { digest: { cron: '0 9 * * 6', until: '7d' } },
       }),
@@ -188,7 +286,14 @@ describe('nothing is planned before it could be known', () => {
             { id: 'promise', title: 'Promise', publisher: 'P', date: '2030-06-12', url: 'https://example.com/p' },
           ],
         },
-        event: { name: 'Summit', date: '2030-06-10', timezone: 'America/Los_Angeles', location: 'Here', hosts: ['Us'], source: 'ann' },
+        event: {
+          name: 'Summit',
+          date: '2030-06-10',
+          timezone: 'America/Los_Angeles',
+          location: 'Here',
+          hosts: ['Us'],
+          source: 'ann',
+        },
         expectedUpdates: [{ id: 'report', text: 'The report', expected: '2030-06-11', source: 'promise' }],
         reminders: { countdown: { offsets: ['7d', '3d', '1d'] }, updates: { every: '1d', max: 3 } },
       }),

@@ -25,8 +25,17 @@ describe('questions as of a moment', () => {
   });
 
   test('partial answers accumulate, oldest first, up to the moment asked', () => {
-    expect(questionAsOf(q('Q2'), new Date('2024-09-03')).answers.map((a) => a.source?.id)).toEqual(['cs-pir', 'cs-rca']);
-    expect(questionAsOf(q('Q2'), new Date('2026-01-01')).answers.map((a) => a.source?.id)).toEqual(['cs-pir', 'cs-rca', 'win-0912', 'win-1119', 'win-0626']);
+    expect(questionAsOf(q('Q2'), new Date('2024-09-03')).answers.map((a) => a.source?.id)).toEqual([
+      'cs-pir',
+      'cs-rca',
+    ]);
+    expect(questionAsOf(q('Q2'), new Date('2026-01-01')).answers.map((a) => a.source?.id)).toEqual([
+      'cs-pir',
+      'cs-rca',
+      'win-0912',
+      'win-1119',
+      'win-0626',
+    ]);
   });
 
   test('an open entry carries its note; an answer replaces earlier partial answers; a reopen clears them', () => {
@@ -60,13 +69,19 @@ describe('questions as of a moment', () => {
     expect(questionsAsOf(incident.questions, at, 'open').map((s) => s.question.id)).toEqual(['Q2', 'Q3', 'Q4']);
     expect(questionsAsOf(incident.questions, at, 'answered').map((s) => s.question.id)).toEqual(['Q1']);
     expect(countQuestions(questionsAsOf(incident.questions, at))).toEqual({ open: 2, partial: 1, answered: 1 });
-    expect(countQuestions(questionsAsOf(incident.questions, new Date('2024-07-01')))).toEqual({ open: 4, partial: 0, answered: 0 });
+    expect(countQuestions(questionsAsOf(incident.questions, new Date('2024-07-01')))).toEqual({
+      open: 4,
+      partial: 0,
+      answered: 0,
+    });
   });
 });
 
 describe('expected updates', () => {
   test('outstanding before it is received, overdue after its day, gone once received', () => {
-    expect(outstandingUpdates(incident, new Date('2024-09-03T12:00:00Z')).map((o) => [o.update.id, o.overdue])).toEqual([['post-summit', false]]);
+    expect(outstandingUpdates(incident, new Date('2024-09-03T12:00:00Z')).map((o) => [o.update.id, o.overdue])).toEqual(
+      [['post-summit', false]],
+    );
     // September 11 ends at 07:00 UTC on September 12 (midnight in Los Angeles).
     expect(outstandingUpdates(incident, new Date('2024-09-12T06:59:00Z'))[0]?.overdue).toBe(false);
     expect(outstandingUpdates(incident, new Date('2024-09-12T07:00:00Z'))).toEqual([]);
@@ -84,13 +99,17 @@ describe('expected updates', () => {
       },
     );
     const inc = parseIncident(text, 't');
-    expect(outstandingUpdates(inc, new Date('2024-09-20T12:00:00-07:00')).map((o) => [o.update.id, o.overdue])).toEqual([
-      ['early', false],
-      ['late', false],
-    ]);
-    expect(outstandingUpdates(inc, new Date('2024-09-21T00:00:00-07:00')).map((o) => [o.update.id, o.overdue])).toEqual([
-      ['early', true],
-      ['late', false],
-    ]);
+    expect(outstandingUpdates(inc, new Date('2024-09-20T12:00:00-07:00')).map((o) => [o.update.id, o.overdue])).toEqual(
+      [
+        ['early', false],
+        ['late', false],
+      ],
+    );
+    expect(outstandingUpdates(inc, new Date('2024-09-21T00:00:00-07:00')).map((o) => [o.update.id, o.overdue])).toEqual(
+      [
+        ['early', true],
+        ['late', false],
+      ],
+    );
   });
 });

@@ -82,6 +82,8 @@ describe('config/summit.yaml', () => {
     expect(q2?.history.find((h) => h.source?.id === 'cs-rca')?.answer).not.toMatch(/error handling/);
     expect(q2?.history.find((h) => h.source?.id === 'cs-pir')?.answer).not.toMatch(/third-party/);
     // A source whose title is not known carries a label that does not pass for a title.
-    expect(incident.sources.find((x) => x.id === 'win-summit')?.title).toMatch(/^Windows Experience Blog post announcing the summit/);
+    expect(incident.sources.find((x) => x.id === 'win-summit')?.title).toMatch(
+      /^Windows Experience Blog post announcing the summit/,
+    );
   });
 });

@@ -38,7 +38,9 @@ describe('data set validation: one rule each', () => {
   });
 
   test('YAML syntax errors give line and column', () => {
-    expect(invalid('incident:\n  title: [unclosed\n')).toMatch(/config\/test.yaml is not valid YAML:\n {2}- line \d+, column \d+/);
+    expect(invalid('incident:\n  title: [unclosed\n')).toMatch(
+      /config\/test.yaml is not valid YAML:\n {2}- line \d+, column \d+/,
+    );
   });
 
   test('an empty file names the missing sections', () => {
@@ -53,7 +55,9 @@ describe('data set validation: one rule each', () => {
   });
 
   test('an unknown field (a typo) is rejected', () => {
-    expect(invalid(datasetWith((d) => d.setIn(['event', 'locaton'], 'Redmond')))).toMatch(/event.*unknown field\(s\) "locaton"/);
+    expect(invalid(datasetWith((d) => d.setIn(['event', 'locaton'], 'Redmond')))).toMatch(
+      /event.*unknown field\(s\) "locaton"/,
+    );
   });
 
   test('a source URL must be http(s)', () => {
@@ -63,31 +67,45 @@ describe('data set validation: one rule each', () => {
   });
 
   test('a source date must be a real YYYY-MM-DD date', () => {
-    expect(invalid(datasetWith((d) => d.setIn(['incident', 'sources', 0, 'date'], '24 July 2024')))).toMatch(/sources\[0\]\.date.*YYYY-MM-DD/);
-    expect(invalid(datasetWith((d) => d.setIn(['incident', 'sources', 0, 'date'], '2024-02-30')))).toMatch(/not a real calendar date/);
+    expect(invalid(datasetWith((d) => d.setIn(['incident', 'sources', 0, 'date'], '24 July 2024')))).toMatch(
+      /sources\[0\]\.date.*YYYY-MM-DD/,
+    );
+    expect(invalid(datasetWith((d) => d.setIn(['incident', 'sources', 0, 'date'], '2024-02-30')))).toMatch(
+      /not a real calendar date/,
+    );
   });
 
   test('every source id must resolve', () => {
     const msg = invalid(datasetWith((d) => d.setIn(['incident', 'facts', 2, 'source'], 'nope')));
-    expect(msg).toMatch(/incident\.facts\[2\]\.source \(line \d+\): unknown source "nope"; add it under incident.sources or use one of: cs-pir/);
+    expect(msg).toMatch(
+      /incident\.facts\[2\]\.source \(line \d+\): unknown source "nope"; add it under incident.sources or use one of: cs-pir/,
+    );
   });
 
   test('source ids must be unique', () => {
-    expect(invalid(datasetWith((d) => d.setIn(['incident', 'sources', 1, 'id'], 'cs-pir')))).toMatch(/duplicate source id "cs-pir"/);
+    expect(invalid(datasetWith((d) => d.setIn(['incident', 'sources', 1, 'id'], 'cs-pir')))).toMatch(
+      /duplicate source id "cs-pir"/,
+    );
   });
 
   test('an event has date: or start:, not both', () => {
-    expect(invalid(datasetWith((d) => d.setIn(['event', 'start'], '2024-09-10T09:00:00')))).toMatch(/event\.date.*either date:/);
+    expect(invalid(datasetWith((d) => d.setIn(['event', 'start'], '2024-09-10T09:00:00')))).toMatch(
+      /event\.date.*either date:/,
+    );
     expect(invalid(minimalDataset({}))).toMatch(/event\.date.*either date:/);
   });
 
   test('end: needs start: and must come after it', () => {
     expect(invalid(minimalDataset({ date: '2024-09-10', end: '2024-09-11' }))).toMatch(/event\.end.*needs start:/);
-    expect(invalid(minimalDataset({ start: '2024-09-10T10:00', end: '2024-09-10T09:00' }))).toMatch(/event\.end \(line \d+\): must be after start/);
+    expect(invalid(minimalDataset({ start: '2024-09-10T10:00', end: '2024-09-10T09:00' }))).toMatch(
+      /event\.end \(line \d+\): must be after start/,
+    );
   });
 
   test('the time zone must be an IANA zone', () => {
-    expect(invalid(datasetWith((d) => d.setIn(['event', 'timezone'], 'Pacific Time')))).toMatch(/event\.timezone.*IANA time zone/);
+    expect(invalid(datasetWith((d) => d.setIn(['event', 'timezone'], 'Pacific Time')))).toMatch(
+      /event\.timezone.*IANA time zone/,
+    );
   });
 
   test('an answered or partial entry needs an answer and a source', () => {
@@ -102,7 +120,9 @@ describe('data set validation: one rule each', () => {
   });
 
   test('a status must be open, partial or answered', () => {
-    expect(invalid(datasetWith((d) => d.setIn(['questions', 0, 'history', 0, 'status'], 'done')))).toMatch(/questions\[0\]\.history\[0\]\.status/);
+    expect(invalid(datasetWith((d) => d.setIn(['questions', 0, 'history', 0, 'status'], 'done')))).toMatch(
+      /questions\[0\]\.history\[0\]\.status/,
+    );
   });
 
   test('history must be oldest first', () => {
@@ -112,7 +132,9 @@ describe('data set validation: one rule each', () => {
   });
 
   test('question ids look like Q1 and are unique', () => {
-    expect(invalid(datasetWith((d) => d.setIn(['questions', 0, 'id'], 'first')))).toMatch(/questions\[0\]\.id.*like Q1/);
+    expect(invalid(datasetWith((d) => d.setIn(['questions', 0, 'id'], 'first')))).toMatch(
+      /questions\[0\]\.id.*like Q1/,
+    );
     expect(invalid(datasetWith((d) => d.setIn(['questions', 1, 'id'], 'Q1')))).toMatch(/duplicate question id "Q1"/);
   });
 
@@ -126,12 +148,18 @@ describe('data set validation: one rule each', () => {
   });
 
   test('a timeline time must be a date or ISO date-time', () => {
-    expect(invalid(datasetWith((d) => d.setIn(['incident', 'timeline', 0, 'at'], 'July 19')))).toMatch(/incident\.timeline\[0\]\.at.*ISO-8601/);
+    expect(invalid(datasetWith((d) => d.setIn(['incident', 'timeline', 0, 'at'], 'July 19')))).toMatch(
+      /incident\.timeline\[0\]\.at.*ISO-8601/,
+    );
   });
 
   test('text fields may not be empty or over their limit', () => {
-    expect(invalid(datasetWith((d) => d.setIn(['incident', 'title'], '  ')))).toMatch(/incident\.title.*must not be empty/);
-    expect(invalid(datasetWith((d) => d.setIn(['incident', 'facts', 0, 'text'], 'x'.repeat(1501))))).toMatch(/facts\[0\]\.text.*at most 1500/);
+    expect(invalid(datasetWith((d) => d.setIn(['incident', 'title'], '  ')))).toMatch(
+      /incident\.title.*must not be empty/,
+    );
+    expect(invalid(datasetWith((d) => d.setIn(['incident', 'facts', 0, 'text'], 'x'.repeat(1501))))).toMatch(
+      /facts\[0\]\.text.*at most 1500/,
+    );
   });
 
   test('every problem is reported at once', () => {

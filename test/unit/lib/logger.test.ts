@@ -21,7 +21,10 @@ describe('secrets registered at start', () => {
   test('the exact values, and their JSON- and URL-encoded forms, are cut from any text', () => {
     registerSecret('8f742231b10e8888abcd99yyyzzz85a5');
     registerUrlPassword('postgres://summit:p%40ss"word!@db.example:5432/summit');
-    const line = JSON.stringify({ err: { data: { echo: 'secret 8f742231b10e8888abcd99yyyzzz85a5 here', pw: 'p@ss"word!' } }, url: 'postgres://summit:p%40ss"word!@db' });
+    const line = JSON.stringify({
+      err: { data: { echo: 'secret 8f742231b10e8888abcd99yyyzzz85a5 here', pw: 'p@ss"word!' } },
+      url: 'postgres://summit:p%40ss"word!@db',
+    });
     const out = scrubSecrets(line);
     expect(out).not.toContain('8f742231b10e8888abcd99yyyzzz85a5');
     expect(out).not.toContain('p@ss');

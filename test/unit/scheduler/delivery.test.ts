@@ -15,7 +15,13 @@ import { ADMIN, silent, testStore } from '../../helpers/store';
 const la = (iso: string) => DateTime.fromISO(iso, { zone: 'America/Los_Angeles' }).toJSDate();
 /** An all-day event on September 10, 2024 with one countdown reminder at 09:00 the day before. */
 const INCIDENT: Incident = parseIncident(
-  minimalDataset({ date: '2024-09-10' }, { questions: [{ id: 'Q1', text: 'Why?' }], reminders: { countdown: { offsets: ['1d'], time: '09:00' }, catchUp: '6h' } }),
+  minimalDataset(
+    { date: '2024-09-10' },
+    {
+      questions: [{ id: 'Q1', text: 'Why?' }],
+      reminders: { countdown: { offsets: ['1d'], time: '09:00' }, catchUp: '6h' },
+    },
+  ),
   't',
 );
 const KEY = 'countdown:1d';
@@ -26,8 +32,18 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
   let store: FollowUpStore;
   let clock: ManualClock;
 
-  const delivery = (s = store) => new ReminderDelivery({ incident: INCIDENT, store: s, clock, poster: new SlackPoster('xoxb-test', fake.url, silent), log: silent });
-  const posts = () => fake.callsTo('chat.postMessage').filter((c) => (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key === KEY);
+  const delivery = (s = store) =>
+    new ReminderDelivery({
+      incident: INCIDENT,
+      store: s,
+      clock,
+      poster: new SlackPoster('xoxb-test', fake.url, silent),
+      log: silent,
+    });
+  const posts = () =>
+    fake
+      .callsTo('chat.postMessage')
+      .filter((c) => (c.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key === KEY);
   const postsTo = (channel: string) => posts().filter((c) => c.body.channel === channel);
 
   beforeEach(async () => {
@@ -54,7 +70,11 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     clock.set(la('2024-09-09T09:00:10'));
     const report = await delivery().tick();
     expect(report).toMatchObject({ sent: 3, late: 0 });
-    expect(posts().map((c) => c.body.channel).sort()).toEqual(['C1', 'C2', 'DU0DM']);
+    expect(
+      posts()
+        .map((c) => c.body.channel)
+        .sort(),
+    ).toEqual(['C1', 'C2', 'DU0DM']);
     const body = posts()[0]?.body as { metadata: unknown; text: string; blocks: unknown[] };
     expect(body.metadata).toEqual({ event_type: 'summit_reminder', event_payload: { key: KEY } });
     expect(body.text).toBe('Test event: tomorrow');
@@ -105,13 +125,17 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     await delivery().tick();
     expect(postsTo('C1')).toHaveLength(0);
     expect(fake.messages.get('C1')).toHaveLength(1);
-    expect(await store.reminders.delivery(KEY, 'channel:C1')).toMatchObject({ status: 'sent', detail: 'found in history' });
+    expect(await store.reminders.delivery(KEY, 'channel:C1')).toMatchObject({
+      status: 'sent',
+      detail: 'found in history',
+    });
   });
 
   test('429 with Retry-After: that channel waits, the others are not held up', async () => {
     let limited = true;
     fake.on('chat.postMessage', (c) => {
-      if (c.body.channel === 'C1' && limited) return httpReply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '30' });
+      if (c.body.channel === 'C1' && limited)
+        return httpReply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '30' });
       const ts = fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata);
       return { ok: true, channel: c.body.channel, ts };
     });
@@ -120,7 +144,9 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     const report = await delivery().tick();
     expect(Date.now() - started).toBeLessThan(5000);
     expect(report).toMatchObject({ sent: 2, retrying: 1 });
-    expect((await store.reminders.delivery(KEY, 'channel:C1'))?.nextAttemptAt?.toISOString()).toBe(new Date(la('2024-09-09T09:00:05').getTime() + 30_000).toISOString());
+    expect((await store.reminders.delivery(KEY, 'channel:C1'))?.nextAttemptAt?.toISOString()).toBe(
+      new Date(la('2024-09-09T09:00:05').getTime() + 30_000).toISOString(),
+    );
     limited = false;
     clock.set(la('2024-09-09T09:00:20'));
     await delivery().tick();
@@ -138,7 +164,12 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
         limitedUntil = Date.now() + 1000;
         return httpReply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
       }
-      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata), at: Date.now() };
+      return {
+        ok: true,
+        channel: c.body.channel,
+        ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata),
+        at: Date.now(),
+      };
     });
     clock.set(la('2024-09-09T09:00:05'));
     const started = Date.now();
@@ -159,7 +190,11 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     });
     fake.on('chat.postMessage', (c) => {
       if (c.body.channel === 'C1' && !joined) return { ok: false, error: 'not_in_channel' };
-      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata) };
+      return {
+        ok: true,
+        channel: c.body.channel,
+        ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata),
+      };
     });
     clock.set(la('2024-09-09T09:00:05'));
     await delivery().tick();
@@ -172,7 +207,11 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     fake.on('conversations.join', () => ({ ok: false, error: 'method_not_supported_for_channel_type' }));
     fake.on('chat.postMessage', (c) => {
       if (c.body.channel === 'G1') return { ok: false, error: 'not_in_channel' };
-      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata) };
+      return {
+        ok: true,
+        channel: c.body.channel,
+        ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata),
+      };
     });
     clock.set(la('2024-09-09T09:00:05'));
     const report = await delivery().tick();
@@ -202,7 +241,10 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     expect(fake.callsTo('conversations.history').map((c) => c.body.channel)).toContain('C1');
     expect(fake.callsTo('conversations.join').map((c) => c.body.channel)).toEqual(['C1']);
     expect(fake.messages.get('C1')).toHaveLength(1);
-    expect(await store.reminders.delivery(KEY, 'channel:C1')).toMatchObject({ status: 'sent', detail: 'found in history' });
+    expect(await store.reminders.delivery(KEY, 'channel:C1')).toMatchObject({
+      status: 'sent',
+      detail: 'found in history',
+    });
     expect((await store.reminders.subscription({ kind: 'channel', id: 'C1' }))?.status).toBe('active');
     expect(fake.callsTo('chat.postMessage').filter((c) => c.body.channel === ADMIN.id)).toEqual([]);
   });
@@ -231,7 +273,11 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     let failures = 2;
     fake.on('chat.postMessage', (c) => {
       if (c.body.channel === 'C1' && failures-- > 0) return httpReply(500, { ok: false, error: 'internal_error' });
-      return { ok: true, channel: c.body.channel, ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata) };
+      return {
+        ok: true,
+        channel: c.body.channel,
+        ts: fake.addMessage(String(c.body.channel), c.body.text, c.body.metadata),
+      };
     });
     clock.set(la('2024-09-09T09:00:05'));
     await delivery().tick();
@@ -282,7 +328,13 @@ describe('starting in 2026 with the 2024 data set', () => {
     try {
       await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, la('2024-01-01'));
       const clock = new ManualClock('2026-11-29T12:00:00Z');
-      const d = new ReminderDelivery({ incident: INCIDENT, store, clock, poster: new SlackPoster('xoxb-test', fake.url, silent), log: silent });
+      const d = new ReminderDelivery({
+        incident: INCIDENT,
+        store,
+        clock,
+        poster: new SlackPoster('xoxb-test', fake.url, silent),
+        log: silent,
+      });
       expect(await d.tick()).toEqual({ sent: 0, late: 0, skipped: 0, retrying: 0, failed: 0 });
       expect(fake.callsTo('chat.postMessage')).toEqual([]);
     } finally {
@@ -300,21 +352,38 @@ describe('a reminder says one thing: title and body from its planned moment', ()
     const store = await testStore();
     await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, new Date(subscribedAt));
     const clock = new ManualClock(ticks[0] as string);
-    const delivery = new ReminderDelivery({ incident: parseIncident(dataset, 't'), store, clock, poster: new SlackPoster('xoxb-test', fake.url, silent), log: silent });
+    const delivery = new ReminderDelivery({
+      incident: parseIncident(dataset, 't'),
+      store,
+      clock,
+      poster: new SlackPoster('xoxb-test', fake.url, silent),
+      log: silent,
+    });
     await store.reminders.advanceWatermark(new Date(new Date(ticks[0] as string).getTime() - 1000));
     for (const t of ticks) {
       clock.set(t);
       await delivery.tick();
     }
-    const out = fake.callsTo('chat.postMessage').map((c) => ({ key: (c.body.metadata as { event_payload: { key: string } }).event_payload.key, text: String(c.body.text), body: JSON.stringify(c.body.blocks) }));
+    const out = fake.callsTo('chat.postMessage').map((c) => ({
+      key: (c.body.metadata as { event_payload: { key: string } }).event_payload.key,
+      text: String(c.body.text),
+      body: JSON.stringify(c.body.blocks),
+    }));
     await store.close();
     await fake.stop();
     return out;
   }
 
   test('minutes and hours before a timed event with no end, and 0m: posted a minute late, the words stay those of the planned time', async () => {
-    const dataset = minimalDataset({ start: '2030-01-01T09:00:00-08:00' }, { reminders: { countdown: { offsets: ['2h', '30m', '0m'] }, catchUp: '6h' } });
-    const out = await posted(dataset, '2029-12-01T00:00:00Z', ['2030-01-01T07:00:50-08:00', '2030-01-01T08:30:59-08:00', '2030-01-01T09:00:59-08:00']);
+    const dataset = minimalDataset(
+      { start: '2030-01-01T09:00:00-08:00' },
+      { reminders: { countdown: { offsets: ['2h', '30m', '0m'] }, catchUp: '6h' } },
+    );
+    const out = await posted(dataset, '2029-12-01T00:00:00Z', [
+      '2030-01-01T07:00:50-08:00',
+      '2030-01-01T08:30:59-08:00',
+      '2030-01-01T09:00:59-08:00',
+    ]);
     expect(out.map((o) => [o.key, o.text])).toEqual([
       ['countdown:2h', 'Test event: today, in 2 hours'],
       ['countdown:30m', 'Test event: today, in 30 minutes'],
@@ -325,8 +394,14 @@ describe('a reminder says one thing: title and body from its planned moment', ()
   });
 
   test('days before an all-day event, and a late delivery that says it is late', async () => {
-    const dataset = minimalDataset({ date: '2030-01-10' }, { reminders: { countdown: { offsets: ['3d', '0d'], time: '09:00' }, catchUp: '6h' } });
-    const out = await posted(dataset, '2029-12-01T00:00:00Z', ['2030-01-07T09:00:10-08:00', '2030-01-10T11:30:00-08:00']);
+    const dataset = minimalDataset(
+      { date: '2030-01-10' },
+      { reminders: { countdown: { offsets: ['3d', '0d'], time: '09:00' }, catchUp: '6h' } },
+    );
+    const out = await posted(dataset, '2029-12-01T00:00:00Z', [
+      '2030-01-07T09:00:10-08:00',
+      '2030-01-10T11:30:00-08:00',
+    ]);
     expect(out.map((o) => [o.key, o.text])).toEqual([
       ['countdown:3d', 'Test event: in 3 days'],
       ['countdown:0d', 'Test event: today (sent late)'],

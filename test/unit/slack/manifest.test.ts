@@ -7,7 +7,11 @@ import { ROOT } from '../../helpers/incident';
 interface Manifest {
   features: { slash_commands: { command: string; usage_hint?: string }[]; app_home?: { home_tab_enabled?: boolean } };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity?: { is_enabled?: boolean }; socket_mode_enabled?: boolean; event_subscriptions?: { bot_events?: string[] } };
+  settings: {
+    interactivity?: { is_enabled?: boolean };
+    socket_mode_enabled?: boolean;
+    event_subscriptions?: { bot_events?: string[] };
+  };
 }
 
 describe('manifest.yml', () => {

@@ -52,22 +52,57 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
   });
 
   test('migrations run twice change nothing, and what was written survives a restart', async () => {
-    await store.recordChange({ questionId: 'Q3', status: 'answered', answer: 'A', sourceUrl: 'https://example.com/a', actor: ADMIN, at: at('2025-01-01T00:00:00Z') });
+    await store.recordChange({
+      questionId: 'Q3',
+      status: 'answered',
+      answer: 'A',
+      sourceUrl: 'https://example.com/a',
+      actor: ADMIN,
+      at: at('2025-01-01T00:00:00Z'),
+    });
     await store.addQuestion({ text: 'New?', actor: MEMBER, at: at('2025-01-02T00:00:00Z') }, () => 'Q5');
-    await store.recordUpdate({ expectedId: 'post-summit', text: 'U', url: 'https://example.com/u', actor: ADMIN, at: at('2025-01-03T00:00:00Z') });
+    await store.recordUpdate({
+      expectedId: 'post-summit',
+      text: 'U',
+      url: 'https://example.com/u',
+      actor: ADMIN,
+      at: at('2025-01-03T00:00:00Z'),
+    });
     const before = await store.state();
     await store.close();
     store = await open();
     await store.close();
     store = await open();
     expect(await store.state()).toEqual(before);
-    expect((await store.auditLog()).map((a) => a.action)).toEqual(['question.answered', 'question.added', 'update.recorded']);
+    expect((await store.auditLog()).map((a) => a.action)).toEqual([
+      'question.answered',
+      'question.added',
+      'update.recorded',
+    ]);
   });
 
   test('every write reads back as plain records, in time order', async () => {
-    await store.recordChange({ questionId: 'Q4', status: 'partial', answer: 'second', actor: ADMIN, at: at('2025-01-02T00:00:00Z') });
-    await store.recordChange({ questionId: 'Q4', status: 'partial', answer: 'first', actor: ADMIN, at: at('2025-01-01T00:00:00Z') });
-    await store.recordChange({ questionId: 'Q4', status: 'open', note: 'again', actor: MEMBER, at: at('2025-01-03T00:00:00Z') });
+    await store.recordChange({
+      questionId: 'Q4',
+      status: 'partial',
+      answer: 'second',
+      actor: ADMIN,
+      at: at('2025-01-02T00:00:00Z'),
+    });
+    await store.recordChange({
+      questionId: 'Q4',
+      status: 'partial',
+      answer: 'first',
+      actor: ADMIN,
+      at: at('2025-01-01T00:00:00Z'),
+    });
+    await store.recordChange({
+      questionId: 'Q4',
+      status: 'open',
+      note: 'again',
+      actor: MEMBER,
+      at: at('2025-01-03T00:00:00Z'),
+    });
     const s = await store.state();
     expect(s.changes.map((c) => [c.answer ?? c.note, c.status, c.actor.name, typeof c.id])).toEqual([
       ['first', 'partial', 'ada', 'number'],
@@ -79,7 +114,9 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
   test('next free question ids stay distinct under concurrent adds', async () => {
     const incident = defaultIncident();
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => store.addQuestion({ text: `q${i}`, actor: MEMBER, at: new Date() }, (taken) => nextQuestionId(incident, taken))),
+      Array.from({ length: 8 }, (_, i) =>
+        store.addQuestion({ text: `q${i}`, actor: MEMBER, at: new Date() }, (taken) => nextQuestionId(incident, taken)),
+      ),
     );
     expect(new Set(results.map((r) => r.questionId)).size).toBe(8);
   });
@@ -89,18 +126,29 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
     expect(await store.reminders.subscribe(c, ADMIN, at('2025-01-01T00:00:00Z'))).toBe(true);
     expect(await store.reminders.subscribe(c, ADMIN, at('2025-01-01T00:01:00Z'))).toBe(false);
     await store.reminders.setStatus(c, 'broken', 'not_in_channel', at('2025-01-02T00:00:00Z'));
-    expect(await store.reminders.subscription(c)).toMatchObject({ status: 'broken', reason: 'not_in_channel', createdBy: ADMIN.id });
+    expect(await store.reminders.subscription(c)).toMatchObject({
+      status: 'broken',
+      reason: 'not_in_channel',
+      createdBy: ADMIN.id,
+    });
     expect(await store.reminders.subscribe(c, MEMBER, at('2025-01-03T00:00:00Z'))).toBe(true);
     expect(await store.reminders.unsubscribe(c, MEMBER, at('2025-01-04T00:00:00Z'))).toBe(true);
     expect(await store.reminders.subscriptions('active')).toEqual([]);
-    expect((await store.auditLog()).map((a) => a.action)).toEqual(['subscription.added', 'subscription.broken', 'subscription.added', 'subscription.removed']);
+    expect((await store.auditLog()).map((a) => a.action)).toEqual([
+      'subscription.added',
+      'subscription.broken',
+      'subscription.added',
+      'subscription.removed',
+    ]);
   });
 
   test('a claim is atomic: of many racing claims exactly one wins', async () => {
     const now = at('2025-01-01T00:00:00Z');
     const other = await open();
     try {
-      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).reminders.claim('k1', 'channel:C1', now, 60_000)));
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).reminders.claim('k1', 'channel:C1', now, 60_000)),
+      );
       expect(claims.filter((c) => c.claimed)).toHaveLength(1);
     } finally {
       await other.close();
@@ -112,10 +160,18 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
     const t0 = at('2025-01-01T00:00:00Z');
     expect(await r.claim('k', 'T', t0, 60_000)).toEqual({ claimed: true, takeover: false, attempts: 1 });
     expect(await r.claim('k', 'T', at('2025-01-01T00:00:30Z'), 60_000)).toEqual({ claimed: false });
-    expect(await r.claim('k', 'T', at('2025-01-01T00:01:01Z'), 60_000)).toEqual({ claimed: true, takeover: true, attempts: 2 });
+    expect(await r.claim('k', 'T', at('2025-01-01T00:01:01Z'), 60_000)).toEqual({
+      claimed: true,
+      takeover: true,
+      attempts: 2,
+    });
     await r.markRetry('k', 'T', at('2025-01-01T00:05:00Z'), 'rate limited', at('2025-01-01T00:01:02Z'));
     expect(await r.claim('k', 'T', at('2025-01-01T00:04:59Z'), 60_000)).toEqual({ claimed: false });
-    expect(await r.claim('k', 'T', at('2025-01-01T00:05:00Z'), 60_000)).toEqual({ claimed: true, takeover: false, attempts: 3 });
+    expect(await r.claim('k', 'T', at('2025-01-01T00:05:00Z'), 60_000)).toEqual({
+      claimed: true,
+      takeover: false,
+      attempts: 3,
+    });
     await r.markSent('k', 'T', 'C1', '1.2', at('2025-01-01T00:05:01Z'));
     expect(await r.claim('k', 'T', at('2025-02-01T00:00:00Z'), 60_000)).toEqual({ claimed: false });
     expect(await r.delivery('k', 'T')).toMatchObject({ status: 'sent', channel: 'C1', messageTs: '1.2', attempts: 3 });

@@ -45,7 +45,13 @@ describe('the SQLite store, on a real file', () => {
   });
 
   test('running the migrations twice changes nothing', async () => {
-    await store.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: new Date('2025-01-01T00:00:00Z') });
+    await store.recordChange({
+      questionId: 'Q3',
+      status: 'partial',
+      answer: 'a',
+      actor: ADMIN,
+      at: new Date('2025-01-01T00:00:00Z'),
+    });
     await store.close();
     store = await testStore(file);
     store = await (async () => {
@@ -53,23 +59,58 @@ describe('the SQLite store, on a real file', () => {
       return testStore(file);
     })();
     const raw = new SqliteDatabase(file, { readonly: true });
-    expect(raw.prepare('select name from kysely_migration order by name').all()).toEqual([{ name: '0001_follow_up_state' }, { name: '0002_reminders' }, { name: '0003_request_seen' }]);
+    expect(raw.prepare('select name from kysely_migration order by name').all()).toEqual([
+      { name: '0001_follow_up_state' },
+      { name: '0002_reminders' },
+      { name: '0003_request_seen' },
+    ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
   });
 
   test('every write reads back, with who and when', async () => {
     const at = new Date('2025-02-03T04:05:06.789Z');
-    const c = await store.recordChange({ questionId: 'Q3', status: 'answered', answer: 'About 8.5 million', sourceUrl: 'https://example.com/a', actor: ADMIN, at });
+    const c = await store.recordChange({
+      questionId: 'Q3',
+      status: 'answered',
+      answer: 'About 8.5 million',
+      sourceUrl: 'https://example.com/a',
+      actor: ADMIN,
+      at,
+    });
     const q = await store.addQuestion({ text: 'Will there be a second summit?', actor: MEMBER, at }, () => 'Q5');
-    const u = await store.recordUpdate({ expectedId: 'post-summit', text: 'Blog post', url: 'https://example.com/u', actor: ADMIN, at });
+    const u = await store.recordUpdate({
+      expectedId: 'post-summit',
+      text: 'Blog post',
+      url: 'https://example.com/u',
+      actor: ADMIN,
+      at,
+    });
     const state = await store.state();
     expect(state.changes).toEqual([{ ...c, note: undefined }]);
-    expect(state.changes[0]).toMatchObject({ questionId: 'Q3', status: 'answered', answer: 'About 8.5 million', sourceUrl: 'https://example.com/a', actor: ADMIN, at });
+    expect(state.changes[0]).toMatchObject({
+      questionId: 'Q3',
+      status: 'answered',
+      answer: 'About 8.5 million',
+      sourceUrl: 'https://example.com/a',
+      actor: ADMIN,
+      at,
+    });
     expect(state.questions).toEqual([q]);
-    expect(state.questions[0]).toMatchObject({ questionId: 'Q5', text: 'Will there be a second summit?', actor: MEMBER, at });
+    expect(state.questions[0]).toMatchObject({
+      questionId: 'Q5',
+      text: 'Will there be a second summit?',
+      actor: MEMBER,
+      at,
+    });
     expect(state.updates).toEqual([{ ...u }]);
-    expect(state.updates[0]).toMatchObject({ expectedId: 'post-summit', text: 'Blog post', url: 'https://example.com/u', actor: ADMIN, at });
+    expect(state.updates[0]).toMatchObject({
+      expectedId: 'post-summit',
+      text: 'Blog post',
+      url: 'https://example.com/u',
+      actor: ADMIN,
+      at,
+    });
   });
 
   test('an audit row for every change', async () => {
@@ -89,16 +130,46 @@ describe('the SQLite store, on a real file', () => {
   });
 
   test('history comes back in time order, ties in recording order', async () => {
-    await store.recordChange({ questionId: 'Q4', status: 'partial', answer: 'second', actor: ADMIN, at: new Date('2025-01-02T00:00:00Z') });
-    await store.recordChange({ questionId: 'Q4', status: 'partial', answer: 'first', actor: ADMIN, at: new Date('2025-01-01T00:00:00Z') });
-    await store.recordChange({ questionId: 'Q4', status: 'answered', answer: 'third', actor: ADMIN, at: new Date('2025-01-02T00:00:00Z') });
+    await store.recordChange({
+      questionId: 'Q4',
+      status: 'partial',
+      answer: 'second',
+      actor: ADMIN,
+      at: new Date('2025-01-02T00:00:00Z'),
+    });
+    await store.recordChange({
+      questionId: 'Q4',
+      status: 'partial',
+      answer: 'first',
+      actor: ADMIN,
+      at: new Date('2025-01-01T00:00:00Z'),
+    });
+    await store.recordChange({
+      questionId: 'Q4',
+      status: 'answered',
+      answer: 'third',
+      actor: ADMIN,
+      at: new Date('2025-01-02T00:00:00Z'),
+    });
     expect((await store.state()).changes.map((c) => c.answer)).toEqual(['first', 'second', 'third']);
   });
 
   test('the current state is derived: the data set, then the recorded changes as of each moment', async () => {
     const incident = defaultIncident();
-    await store.recordChange({ questionId: 'Q3', status: 'answered', answer: 'A final count', actor: ADMIN, at: new Date('2025-03-01T12:00:00Z') });
-    await store.recordChange({ questionId: 'Q3', status: 'open', note: 'The count was withdrawn', actor: ADMIN, at: new Date('2025-04-01T12:00:00Z') });
+    await store.recordChange({
+      questionId: 'Q3',
+      status: 'answered',
+      answer: 'A final count',
+      actor: ADMIN,
+      at: new Date('2025-03-01T12:00:00Z'),
+    });
+    await store.recordChange({
+      questionId: 'Q3',
+      status: 'open',
+      note: 'The count was withdrawn',
+      actor: ADMIN,
+      at: new Date('2025-04-01T12:00:00Z'),
+    });
     const merged = applyFollowUps(incident, await store.state());
     const q3 = merged.questions.find((q) => q.id === 'Q3');
     if (!q3) throw new Error('Q3');
@@ -111,7 +182,13 @@ describe('the SQLite store, on a real file', () => {
   });
 
   test('a restart keeps everything', async () => {
-    await store.recordChange({ questionId: 'Q2', status: 'answered', answer: 'done', actor: ADMIN, at: new Date('2025-01-01T00:00:00Z') });
+    await store.recordChange({
+      questionId: 'Q2',
+      status: 'answered',
+      answer: 'done',
+      actor: ADMIN,
+      at: new Date('2025-01-01T00:00:00Z'),
+    });
     await store.addQuestion({ text: 'New?', actor: MEMBER, at: new Date('2025-01-01T00:00:00Z') }, () => 'Q5');
     await store.recordUpdate({ text: 'u', actor: ADMIN, at: new Date('2025-01-01T00:00:00Z') });
     const before = await store.state();
@@ -135,7 +212,9 @@ describe('the SQLite store, on a real file', () => {
         await store.close();
       })().catch((e) => { console.error(e); process.exit(1); });`;
     const run = () =>
-      new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', script, file], { cwd: ROOT, stdio: 'inherit' }).on('exit', resolve));
+      new Promise<number | null>((resolve) =>
+        spawn(process.execPath, ['-e', script, file], { cwd: ROOT, stdio: 'inherit' }).on('exit', resolve),
+      );
     expect(await Promise.all([run(), run()])).toEqual([0, 0]);
     store = await testStore(file);
     const ids = (await store.state()).questions.map((q) => Number(q.questionId.slice(1))).sort((a, b) => a - b);
@@ -158,10 +237,14 @@ describe('a store that cannot be opened stops the bot (exit code 2) and is never
     const dir = tmp();
     writeFileSync(path.join(dir, 'afile'), 'x');
     let e: unknown;
-    await openStore({ kind: 'sqlite', path: path.join(dir, 'afile', 'summit.db'), isDefault: true }, silent).catch((x: unknown) => (e = x));
+    await openStore({ kind: 'sqlite', path: path.join(dir, 'afile', 'summit.db'), isDefault: true }, silent).catch(
+      (x: unknown) => (e = x),
+    );
     expect(e).toBeInstanceOf(ConfigError);
     expect((e as ConfigError).exitCode).toBe(2);
-    expect((e as ConfigError).message).toMatch(/Cannot create the folder for the SQLite store .*afile\/summit.db.*DATABASE_URL=sqlite:/);
+    expect((e as ConfigError).message).toMatch(
+      /Cannot create the folder for the SQLite store .*afile\/summit.db.*DATABASE_URL=sqlite:/,
+    );
   });
 
   test('the default path makes its folder', async () => {
@@ -175,7 +258,9 @@ describe('a store that cannot be opened stops the bot (exit code 2) and is never
     const dir = tmp();
     const e = await openError(path.join(dir, 'no', 'such', 'summit.db'));
     expect(e.exitCode).toBe(2);
-    expect(e.message).toContain(`The folder of the SQLite store ${path.join(dir, 'no', 'such', 'summit.db')} (${path.join(dir, 'no', 'such')}) does not exist`);
+    expect(e.message).toContain(
+      `The folder of the SQLite store ${path.join(dir, 'no', 'such', 'summit.db')} (${path.join(dir, 'no', 'such')}) does not exist`,
+    );
     expect(e.message).toContain('DATABASE_URL');
     expect(existsSync(path.join(dir, 'no'))).toBe(false);
   });

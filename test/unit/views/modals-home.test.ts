@@ -19,7 +19,10 @@ const values = (status: string | null, answer: string | null, source: string | n
 
 describe('the record-answer modal', () => {
   test('a valid submission parses to a typed answer (empty source is no source)', () => {
-    expect(parseAnswerSubmission(values('partial', '  Some of it  ', ''))).toEqual({ ok: true, value: { status: 'partial', answer: 'Some of it', sourceUrl: undefined } });
+    expect(parseAnswerSubmission(values('partial', '  Some of it  ', ''))).toEqual({
+      ok: true,
+      value: { status: 'partial', answer: 'Some of it', sourceUrl: undefined },
+    });
     expect(parseAnswerSubmission(values('answered', 'All', ' https://example.com/x ')).ok).toBe(true);
   });
 
@@ -33,7 +36,10 @@ describe('the record-answer modal', () => {
         [ANSWER_MODAL.source.block]: 'The source must be an http:// or https:// URL, not "ftp://x".',
       },
     });
-    expect(parseAnswerSubmission(values('answered', 'x'.repeat(2001), null))).toMatchObject({ ok: false, errors: { [ANSWER_MODAL.answer.block]: 'The answer is 2001 characters; at most 2000.' } });
+    expect(parseAnswerSubmission(values('answered', 'x'.repeat(2001), null))).toMatchObject({
+      ok: false,
+      errors: { [ANSWER_MODAL.answer.block]: 'The answer is 2001 characters; at most 2000.' },
+    });
   });
 
   test('the modal escapes the question and carries its metadata', () => {
@@ -53,11 +59,24 @@ describe('the Home tab', () => {
     const base = defaultIncident();
     const many = applyFollowUps(base, {
       ...EMPTY_STATE,
-      questions: Array.from({ length: 150 }, (_, i) => ({ questionId: `Q${i + 5}`, text: `Question ${i + 5}`, actor: { id: 'U1', name: 'a' }, at: new Date('2025-01-01') })),
+      questions: Array.from({ length: 150 }, (_, i) => ({
+        questionId: `Q${i + 5}`,
+        text: `Question ${i + 5}`,
+        actor: { id: 'U1', name: 'a' },
+        at: new Date('2025-01-01'),
+      })),
     });
     const now = new Date('2025-06-01');
     const open = questionsAsOf(many.questions, now, 'open');
-    const view = homeView({ incident: many, countdown: countdown(many.event, now), open, latest: [], outstanding: outstandingUpdates(many, now), canRecord: true, now });
+    const view = homeView({
+      incident: many,
+      countdown: countdown(many.event, now),
+      open,
+      latest: [],
+      outstanding: outstandingUpdates(many, now),
+      canRecord: true,
+      now,
+    });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const json = JSON.stringify(view.blocks);
     // 153 open questions: those shown plus "…and N more" add up to all of them.
@@ -72,16 +91,33 @@ describe('the Home tab', () => {
     const base = defaultIncident();
     const many = applyFollowUps(base, {
       ...EMPTY_STATE,
-      questions: Array.from({ length: 3000 }, (_, i) => ({ questionId: `Q${i + 5}`, text: `Question ${i + 5}`, actor: { id: 'U1', name: 'a' }, at: new Date('2025-01-01') })),
+      questions: Array.from({ length: 3000 }, (_, i) => ({
+        questionId: `Q${i + 5}`,
+        text: `Question ${i + 5}`,
+        actor: { id: 'U1', name: 'a' },
+        at: new Date('2025-01-01'),
+      })),
     });
     const now = new Date('2025-06-01');
     const open = questionsAsOf(many.questions, now, 'open');
-    const view = homeView({ incident: many, countdown: countdown(many.event, now), open, latest: [], outstanding: outstandingUpdates(many, now), canRecord: false, now });
-    const shown = view.blocks.filter((b) => /^\*Q\d+\*/.test((b as { text?: { text?: string } }).text?.text ?? '')).length;
+    const view = homeView({
+      incident: many,
+      countdown: countdown(many.event, now),
+      open,
+      latest: [],
+      outstanding: outstandingUpdates(many, now),
+      canRecord: false,
+      now,
+    });
+    const shown = view.blocks.filter((b) =>
+      /^\*Q\d+\*/.test((b as { text?: { text?: string } }).text?.text ?? ''),
+    ).length;
     expect(JSON.stringify(view.blocks).match(/…and \d+ more/g)).toEqual([`…and ${open.length - shown} more`]);
     const reply = questionsReply(open, 'open', now, 'UTC');
     const message = toSlackMessage(reply);
-    const listed = message.blocks.filter((b) => /^\*Q\d+\*/.test((b as { text?: { text?: string } }).text?.text ?? '')).length;
+    const listed = message.blocks.filter((b) =>
+      /^\*Q\d+\*/.test((b as { text?: { text?: string } }).text?.text ?? ''),
+    ).length;
     expect(JSON.stringify(message.blocks).match(/…and \d+ more/g)).toEqual([`…and ${open.length - listed} more`]);
     expect(toPlainText(reply)).toContain(`…and ${open.length - MAX_LISTED_QUESTIONS} more`);
   });
