@@ -22,6 +22,12 @@ export class Metrics {
     labelNames: ['result'],
     registers: [this.registry],
   });
+  private readonly ticks = new Counter({
+    name: 'summit_scheduler_ticks_total',
+    help: 'Reminder ticks finished, by outcome (ok, store_down, failed)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   private readonly slackErrors = new Counter({
     name: 'summit_slack_api_errors_total',
     help: 'Slack Web API errors, by error code',
@@ -51,6 +57,10 @@ export class Metrics {
 
   reminder(result: 'sent' | 'late' | 'skipped' | 'failed' | 'retrying', n = 1): void {
     if (n > 0) this.reminders.inc({ result }, n);
+  }
+
+  tick(outcome: 'ok' | 'store_down' | 'failed'): void {
+    this.ticks.inc({ outcome });
   }
 
   slackError(code: string): void {

@@ -36,13 +36,18 @@ export class Scheduler {
           this.metrics?.reminder(result, report[result]);
         if (report.sent + report.skipped + report.retrying + report.failed > 0)
           this.log.info({ ...report }, 'reminder tick');
+        this.metrics?.tick('ok');
       })
       .catch((error: unknown) => {
         if (error instanceof StoreUnavailableError) {
           // Reminders that fall due meanwhile are caught up by the catchUp rule once the store is back.
           this.metrics?.storeError();
+          this.metrics?.tick('store_down');
           this.log.warn({ err: error.cause }, 'reminder tick skipped: the store is unavailable');
-        } else this.log.error({ err: error }, 'reminder tick failed');
+        } else {
+          this.metrics?.tick('failed');
+          this.log.error({ err: error }, 'reminder tick failed');
+        }
       })
       .finally(() => {
         this.running = undefined;

@@ -43,10 +43,10 @@ function rawPost(url: string, headers: Record<string, string>, body: Buffer | st
 
 describe('the edge: the real receiver against hostile requests', () => {
   let bot: TestBot;
-  beforeAll(async () => {
+  beforeEach(async () => {
     bot = await startTestBot(incident(), new ManualClock('2024-09-03T16:00:00Z'));
   });
-  afterAll(() => bot.stop());
+  afterEach(() => bot.stop());
 
   const signedHeaders = (body: string, contentType = 'application/x-www-form-urlencoded') => {
     const ts = Math.floor(Date.now() / 1000);

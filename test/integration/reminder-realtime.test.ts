@@ -16,14 +16,15 @@ describe('a reminder in real time', () => {
     const fake = new FakeSlack();
     const url = await fake.start();
     const dir = mkdtempSync(path.join(tmpdir(), 'summit-realtime-'));
-    const start = new Date(Date.now() + 120_000);
-    start.setUTCSeconds(0, 0);
-    const due = new Date(start.getTime() - 60_000);
+    // The event two to three minutes away, on a whole minute, in a zone where that is midday: the wording ("today")
+    // cannot meet a day boundary, whenever the test runs.
+    const start = new Date(Math.ceil((Date.now() + 120_000) / 60_000) * 60_000);
+    const timezone = middayZone(start);
     const dataset = path.join(dir, 'event.yaml');
     writeFileSync(
       dataset,
       minimalDataset(
-        { start: start.toISOString() },
+        { start: start.toISOString(), timezone },
         { admins: ['U0ADMIN'], reminders: { countdown: { offsets: ['1m'] }, catchUp: '6h' } },
       ),
     );
@@ -50,6 +51,16 @@ describe('a reminder in real time', () => {
         { secret },
       );
       expect(((await res.json()) as { text: string }).text).toContain('This channel will receive reminders');
+      // The due time as the bot itself plans it, asked after subscribing; it must still lie ahead.
+      const schedule = await postSigned(
+        `http://127.0.0.1:${port}/slack/events`,
+        slashCommandBody('schedule', { user_id: 'U0ADMIN', channel_id: 'C0REMIND' }),
+        { secret },
+      );
+      const token = /<!date\^(\d+)\^/.exec(JSON.stringify(await schedule.json()));
+      const due = new Date(Number(token?.[1]) * 1000);
+      expect(due.getTime()).toBe(start.getTime() - 60_000);
+      expect(due.getTime()).toBeGreaterThan(Date.now());
       const post = await new Promise<{ at: number; body: Record<string, unknown> }>((resolve, reject) => {
         const timer = setInterval(() => {
           const call = fake.callsTo('chat.postMessage').find((c) => c.body.channel === 'C0REMIND');
@@ -75,3 +86,11 @@ describe('a reminder in real time', () => {
     }
   }, 200_000);
 });
+
+/** An Etc/GMT zone in which `at` falls at about noon (Etc/GMT-2 is UTC+2: the sign is POSIX's). */
+function middayZone(at: Date): string {
+  let offset = 12 - at.getUTCHours();
+  if (offset > 14) offset -= 24;
+  if (offset < -12) offset += 24;
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}

@@ -70,7 +70,34 @@ describePostgres('several replicas on PostgreSQL', () => {
       await fake.stop();
       await drop();
     };
-    return { url, fake, replicas, postsByChannel, stop };
+    /** Ticks each replica has finished, from its /metrics (undefined for one that no longer answers). */
+    const ticks = async (): Promise<(number | undefined)[]> =>
+      Promise.all(
+        ports.map(async (port) => {
+          try {
+            const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+            return [...text.matchAll(/^summit_scheduler_ticks_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+          } catch {
+            return undefined;
+          }
+        }),
+      );
+    /**
+     * Waits until every replica still running has finished a whole tick that started after this call: any
+     * duplicate those ticks would post has been posted by then. The event itself, with a deadline, not a sleep.
+     */
+    const nextTicksDone = async (): Promise<void> => {
+      const before = await ticks();
+      const until = Date.now() + 40_000;
+      for (;;) {
+        const now = await ticks();
+        // Two more finished ticks: the one in progress when we asked may have started before it.
+        if (now.every((n, i) => n === undefined || before[i] === undefined || n >= (before[i] as number) + 2)) return;
+        if (Date.now() > until) throw new Error(`replicas did not tick: ${JSON.stringify({ before, now })}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    return { url, fake, replicas, postsByChannel, stop, nextTicksDone };
   }
 
   async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
@@ -86,7 +113,7 @@ describePostgres('several replicas on PostgreSQL', () => {
     try {
       await waitFor(() => env.postsByChannel().size === CHANNELS, 60_000, '200 channels');
       // Let every replica's next tick pass too: nothing more may arrive.
-      await new Promise((r) => setTimeout(r, 16_000));
+      await env.nextTicksDone();
       const counts = env.postsByChannel();
       expect(counts.size).toBe(CHANNELS);
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -122,7 +149,7 @@ describePostgres('several replicas on PostgreSQL', () => {
       } finally {
         await store.close();
       }
-      await new Promise((r) => setTimeout(r, 16_000));
+      await env.nextTicksDone();
       const counts = env.postsByChannel();
       expect(counts.size).toBe(CHANNELS);
       expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
