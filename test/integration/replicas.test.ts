@@ -76,7 +76,10 @@ describePostgres('several replicas on PostgreSQL', () => {
         ports.map(async (port) => {
           try {
             const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-            return [...text.matchAll(/^summit_scheduler_ticks_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+            return [...text.matchAll(/^summit_scheduler_ticks_total\{[^}]*\} (\d+)/gm)].reduce(
+              (n, m) => n + Number(m[1]),
+              0,
+            );
           } catch {
             return undefined;
           }
