@@ -173,8 +173,8 @@ async function commands(): Promise<void> {
       value: `${b.rps.toFixed(0)} (${b.p50} / ${b.p99}, ${b.errors})`,
       floor: `${f.rps.toFixed(0)} (${f.p50} / ${f.p99}, ${f.errors})`,
       ratio: ratio.toFixed(2),
-      target: 'ratio >= 0.7, p99 <= 50 ms',
-      ok: ratio >= 0.7 && b.p99 <= 50 && b.errors === 0,
+      target: 'ratio >= 0.85, p99 <= 1.5x floor',
+      ok: ratio >= 0.85 && b.p99 <= 1.5 * f.p99 && b.errors === 0,
     });
   }
   results.commands = { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, perVerb, worstRatio, worstP99 };

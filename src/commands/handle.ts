@@ -52,6 +52,24 @@ export class ReplyCache {
     return result;
   }
 
+  /**
+   * The reply already made for this command in the current generation, without waiting on anything: for the
+   * path that answers before the framework. A miss (another generation, an admin standing not known at once, a
+   * reply never made) says nothing; the caller takes the usual path, which makes and keeps it.
+   */
+  peek(
+    cmd: Command,
+    version: string | undefined,
+    now: Date,
+    admin: () => boolean | undefined,
+  ): CommandResult | undefined {
+    const reuse = reuseOf(cmd);
+    if (reuse === 'never' || version === undefined) return undefined;
+    if (`${version}|${Math.floor(now.getTime() / 60_000)}` !== this.generation) return undefined;
+    const isAdmin = reuse === 'per-admin' ? admin() : false;
+    return isAdmin === undefined ? undefined : this.entries.get(`${JSON.stringify(cmd)}|${isAdmin}`)?.result;
+  }
+
   private add(key: string, result: CommandResult): void {
     const bytes = 2 * JSON.stringify(result.reply).length;
     if (bytes > CACHE_MAX_BYTES / 4) return;

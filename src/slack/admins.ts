@@ -28,6 +28,11 @@ export class AdminDirectory {
    * Whether the user is an admin. Throws AdminCheckError when Slack cannot say (users.info failed, timed out or was
    * rate limited): the caller decides, since a read may go on as for a non-admin while a change must not.
    */
+  /** Whether the user is an admin when that is known without asking Slack, else undefined. */
+  knownAdmin(userId: string): boolean | undefined {
+    return this.listed.includes(userId) ? true : this.cache.get(userId);
+  }
+
   async isAdmin(userId: string): Promise<boolean> {
     if (this.listed.includes(userId)) return true;
     const cached = this.cache.get(userId);

@@ -10,7 +10,7 @@ import type { SlackSettings } from '../settings';
 import { AdminDirectory } from './admins';
 import type { SlackDeps } from './deps';
 import { registerActions } from './listeners/actions';
-import { registerCommands } from './listeners/commands';
+import { registerCommands, reusedAnswer } from './listeners/commands';
 import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
 import { SummitHTTPReceiver } from './receiver';
@@ -157,6 +157,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   };
 
   let app: App;
+  let httpReceiver: SummitHTTPReceiver | undefined;
   if (settings.mode === 'socket') {
     app = new App({ ...common, receiver: buildSocketModeReceiver(settings, logger, log, deps.onFatal ?? failLater) });
   } else {
@@ -194,6 +195,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
       ],
     });
     app = new App({ ...common, receiver });
+    httpReceiver = receiver;
   }
 
   const background = new InFlight();
@@ -205,6 +207,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
     admins: new AdminDirectory(app.client, incident.admins, log, realNow),
   };
   registerCommands(app, listenerDeps);
+  httpReceiver?.answerReusedWith(reusedAnswer(listenerDeps));
   const router = new ListenerRouter();
   registerActions(router, listenerDeps);
   registerViews(router, listenerDeps);

@@ -8,6 +8,15 @@ const present = (v: unknown): boolean => typeof v === 'string' && v.length > 0 &
 
 /** Undefined when the verified body has what the bot needs, else a short reason for the log. */
 export function checkSlackPayload(kind: 'form' | 'json', body: Buffer): string | undefined {
+  return readSlackPayload(kind, body).problem;
+}
+
+/** The check, and a slash command's fields when the body is one (parsed once, for the reused-reply path). */
+export function readSlackPayload(
+  kind: 'form' | 'json',
+  body: Buffer,
+): { problem?: string; slashCommand?: URLSearchParams } {
+  const problem = (why: string | undefined) => (why === undefined ? {} : { problem: why });
   const text = body.toString('utf8');
   try {
     if (kind === 'json') {
@@ -16,18 +25,20 @@ export function checkSlackPayload(kind: 'form' | 'json', body: Buffer): string |
         (b?.type === 'url_verification' && typeof b.challenge === 'string') ||
         (b?.type === 'event_callback' && present(b.event?.type)) ||
         b?.type === 'app_rate_limited';
-      return ok ? undefined : 'an Events API body without its type or event';
+      return problem(ok ? undefined : 'an Events API body without its type or event');
     }
     const form = new URLSearchParams(text);
-    if (form.get('ssl_check') === '1') return undefined;
+    if (form.get('ssl_check') === '1') return {};
     const payload = form.get('payload');
     if (payload !== null) {
       const p = JSON.parse(payload) as { type?: unknown; user?: { id?: unknown } } | null;
-      return present(p?.type) && present(p?.user?.id) ? undefined : 'an interaction payload without its type or user';
+      return problem(
+        present(p?.type) && present(p?.user?.id) ? undefined : 'an interaction payload without its type or user',
+      );
     }
     const ok = ['command', 'user_id', 'channel_id', 'team_id'].every((f) => present(form.get(f)));
-    return ok ? undefined : 'a slash command without command, user_id, channel_id or team_id';
+    return ok ? { slashCommand: form } : { problem: 'a slash command without command, user_id, channel_id or team_id' };
   } catch {
-    return 'a body that is not valid JSON';
+    return { problem: 'a body that is not valid JSON' };
   }
 }

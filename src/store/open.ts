@@ -80,13 +80,17 @@ function guarded(store: FollowUpStore): FollowUpStore {
         const value = Reflect.get(obj, prop, receiver) as unknown;
         if (prop === 'reminders') return wrap(value as object);
         if (typeof value !== 'function' || prop === 'close' || prop === 'ping' || prop === 'constructor') return value;
-        return (...args: unknown[]) =>
-          (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args).catch((e: unknown) => {
+        return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
+          // Synchronous answers (stateVersionNow) pass as they are; their callers handle a throw.
+          if (!(result instanceof Promise)) return result;
+          return result.catch((e: unknown) => {
             if (e instanceof StoreUnavailableError || e instanceof StoreFailedError) throw e;
             throw isUnreachable(e)
               ? new StoreUnavailableError({ cause: e })
               : new StoreFailedError(failureCode(e), { cause: e });
           });
+        };
       },
     });
   return wrap(store);

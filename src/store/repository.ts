@@ -141,10 +141,16 @@ export class FollowUpStore {
   async stateVersion(): Promise<string> {
     // SQLite: data_version moves when another connection commits; this process's own commits are counted here
     // once they are committed, so an open transaction never shows through.
-    if (this.changeCounter) return `${this.changeCounter()}:${this.ownWrites}`;
+    const now = this.stateVersionNow();
+    if (now !== undefined) return now;
     const result = await this.db.executeQuery(this.versionQuery);
     const row = result.rows[0];
     return `${String(row?.n ?? 0)}:${String(row?.m ?? 0)}`;
+  }
+
+  /** The state version when it can be had without waiting (SQLite), else undefined. */
+  stateVersionNow(): string | undefined {
+    return this.changeCounter ? `${this.changeCounter()}:${this.ownWrites}` : undefined;
   }
 
   /** Built and compiled once: it runs on every command and tick. */

@@ -139,8 +139,69 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
     expect(text).toContain('# TYPE summit_reminders_total counter');
   });
 
-  test('read commands make no Web API calls but users.info (the answer is in the ack)', () => {
-    expect(bot.fake.calls.length).toBeGreaterThan(0);
-    expect(new Set(bot.fake.calls.map((c) => c.method))).toEqual(new Set(['users.info']));
+  test('read commands make no Web API calls but users.info (the answer is in the ack)', async () => {
+    const before = bot.fake.calls.length;
+    for (const text of ['status', 'questions', 'facts']) await command(text, { user_id: 'U0READER' });
+    expect(new Set(bot.fake.calls.slice(before).map((c) => c.method))).toEqual(new Set(['users.info']));
+  });
+});
+
+describe('a reply already made is answered before Bolt, and is the same reply', () => {
+  const clock = new ManualClock('2024-09-03T16:00:00Z');
+  let bot: TestBot;
+  beforeEach(async () => {
+    const incident = defaultIncident();
+    bot = await startTestBot({ ...incident, admins: ['U0ADMIN'] }, clock);
+  });
+  afterEach(() => bot.stop());
+
+  const command = async (text: string, user = 'U0MEMBER') => {
+    const res = await postSigned(bot.events, slashCommandBody(text, { user_id: user }), { secret: SIGNING_SECRET });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    return res.text();
+  };
+  const count = async (verb: string) =>
+    Number(
+      new RegExp(`summit_commands_total\\{command="${verb}",outcome="ok"\\} (\\d+)`).exec(
+        await (await fetch(`${bot.base}/metrics`)).text(),
+      )?.[1] ?? 0,
+    );
+
+  test('the second ask for the same reply gets the same bytes without reaching Bolt, and is counted like the first', async () => {
+    // Bolt's global middleware sees every request that reaches Bolt's dispatch.
+    let dispatched = 0;
+    bot.running.app.use(async ({ next }) => {
+      dispatched++;
+      await next();
+    });
+    const first = await command('status');
+    const second = await command('status');
+    expect(second).toBe(first);
+    expect(dispatched).toBe(1);
+    expect(await count('status')).toBe(2);
+  });
+
+  test('a recorded change is seen at once: the reply is never reused across it', async () => {
+    expect(await command('status')).toContain('3 questions not fully answered');
+    await command('status');
+    expect(await command('ask Will there be a second summit?')).toContain('Added Q5');
+    expect(await command('status')).toContain('4 questions not fully answered');
+  });
+
+  test('admins and others each get their own reply (Record answer buttons for admins only)', async () => {
+    for (let i = 0; i < 2; i++) {
+      expect(await command('questions', 'U0ADMIN')).toContain('summit_record_answer');
+      expect(await command('questions', 'U0MEMBER')).not.toContain('summit_record_answer');
+    }
+  });
+
+  test('the next minute of the clock makes the reply again', async () => {
+    const first = await command('questions');
+    clock.set('2024-09-03T16:01:00Z');
+    const second = await command('questions');
+    expect(second).not.toBe(first);
+    expect(second).toContain('9:01');
+    clock.set('2024-09-03T16:00:00Z');
   });
 });

@@ -9,7 +9,7 @@ import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { slackFailureCode } from '../failures';
 import { refreshHome } from '../home';
-import type { AckAsJson } from '../receiver';
+import type { AckAsJson, ReusedAnswer } from '../receiver';
 import { SUMMIT_COMMAND } from '../../views/ids';
 
 /** Past this, the reply goes by response_url instead of in the ack, so Slack's 3 seconds are never missed. */
@@ -66,9 +66,38 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
   });
 }
 
+/**
+ * The HTTP receiver's path for a reply already made (see SummitHTTPReceiver.answerReusedWith): the same parse, the
+ * same reply cache and the same metrics and log line as the listener, with nothing awaited. A miss returns
+ * undefined and the request takes the listener.
+ */
+export function reusedAnswer(deps: ListenerDeps): ReusedAnswer {
+  return (form) => {
+    if (form.get('command') !== SUMMIT_COMMAND) return undefined;
+    const started = Date.now();
+    const cmd = parseCommand(form.get('text') ?? '');
+    const userId = form.get('user_id') ?? '';
+    let version: string | undefined;
+    try {
+      version = deps.store.stateVersionNow();
+    } catch {
+      return undefined;
+    }
+    const result = deps.replies.peek(cmd, version, deps.clock.now(), () => deps.admins.knownAdmin(userId));
+    if (!result) return undefined;
+    const body = serialisedBytes(result);
+    deps.metrics.command(cmd.name, (Date.now() - started) / 1000, 'ok');
+    deps.log.info(
+      { user: userId, channel: form.get('channel_id'), verb: cmd.name, ms: Date.now() - started },
+      'command',
+    );
+    return body;
+  };
+}
+
 /** Rendering is pure too: a reused reply is rendered, and serialised for the HTTP ack, once. */
-const renderedReplies = new WeakMap<Reply, { message: SlackMessage; json?: string }>();
-function renderedEntry(result: CommandResult): { message: SlackMessage; json?: string } {
+const renderedReplies = new WeakMap<Reply, { message: SlackMessage; json?: string; bytes?: Buffer }>();
+function renderedEntry(result: CommandResult): { message: SlackMessage; json?: string; bytes?: Buffer } {
   let entry = renderedReplies.get(result.reply);
   if (!entry) {
     entry = { message: toSlackMessage(result.reply, { shareable: true }) };
@@ -83,6 +112,11 @@ function serialised(result: CommandResult): string {
   const entry = renderedEntry(result);
   entry.json ??= JSON.stringify({ response_type: 'ephemeral', ...entry.message });
   return entry.json;
+}
+function serialisedBytes(result: CommandResult): Buffer {
+  const entry = renderedEntry(result);
+  entry.bytes ??= Buffer.from(serialised(result));
+  return entry.bytes;
 }
 
 /** The value if it settles within `ms`, else undefined (the work goes on). */

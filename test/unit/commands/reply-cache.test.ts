@@ -1,9 +1,39 @@
+import { parseCommand } from '../../../src/commands/registry';
 import { CACHE_MAX_BYTES, CACHE_MAX_ENTRIES, handleCommandText, ReplyCache } from '../../../src/commands/handle';
 import { toPlainText } from '../../../src/views/render-text';
 import { defaultIncident } from '../../helpers/incident';
 import { ADMIN, contextWith, MEMBER, testStore } from '../../helpers/store';
 
 describe('the reply cache', () => {
+  test('peek: only a reply already made, for the same version, minute and admin standing', async () => {
+    const store = await testStore();
+    const cache = new ReplyCache();
+    try {
+      const at = '2025-01-15T17:00:10Z';
+      const version = store.stateVersionNow();
+      expect(version).toBeDefined();
+      const now = new Date(at);
+      expect(cache.peek(parseCommand('status'), version, now, () => false)).toBeUndefined();
+      const made = await handleCommandText('status', contextWith(defaultIncident(), store, at, MEMBER), cache);
+      expect(cache.peek(parseCommand('status'), version, now, () => false)?.reply).toBe(made.reply);
+      // Another minute, another version, no version at all (PostgreSQL): a miss.
+      expect(
+        cache.peek(parseCommand('status'), version, new Date('2025-01-15T17:01:00Z'), () => false),
+      ).toBeUndefined();
+      expect(cache.peek(parseCommand('status'), `${version}x`, now, () => false)).toBeUndefined();
+      expect(cache.peek(parseCommand('status'), undefined, now, () => false)).toBeUndefined();
+      // A reply that differs for admins is not given when the standing is not known at once.
+      await handleCommandText('questions', contextWith(defaultIncident(), store, at, MEMBER), cache);
+      expect(cache.peek(parseCommand('questions'), version, now, () => undefined)).toBeUndefined();
+      expect(cache.peek(parseCommand('questions'), version, now, () => false)).toBeDefined();
+      expect(cache.peek(parseCommand('questions'), version, now, () => true)).toBeUndefined();
+      // A change is never reused.
+      expect(cache.peek(parseCommand('ask Why?'), version, now, () => false)).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   test('reuses a reading reply within the same minute and recorded state, and never across a change', async () => {
     const store = await testStore();
     const incident = defaultIncident();
