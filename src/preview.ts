@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import pino from 'pino';
 import { applyFollowUps } from './core/follow-up';
 import { planReminders } from './core/plan';
+import { reminderTitle } from './views/reminder';
 import { loadIncident } from './incident/load';
 import type { Incident } from './incident/model';
 import { ConfigError, isAppError } from './lib/errors';
@@ -24,7 +25,7 @@ export function formatPlan(incident: Incident, from: Date, to: Date): string {
   const rows = plan.map((r) => {
     const local = DateTime.fromJSDate(r.at, { zone }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ', { locale: 'en-US' });
     const utc = DateTime.fromJSDate(r.at, { zone: 'UTC' }).toFormat("yyyy-LL-dd HH:mm'Z'");
-    return `${local.padEnd(26)}  ${utc}  ${r.kind.padEnd(9)}  ${r.title}`;
+    return `${local.padEnd(26)}  ${utc}  ${r.kind.padEnd(9)}  ${reminderTitle(r)}`;
   });
   return [head, ...rows].join('\n');
 }

@@ -1,10 +1,16 @@
 import { DateTime } from 'luxon';
 import type { Incident, Source, Span } from '../incident/model';
-import { countdown, describeCountdown } from './countdown';
+import { countdown, type Countdown } from './countdown';
 import { cronTimes, parseCron } from '../lib/cron';
 import { questionsAsOf } from './questions';
 
 export type ReminderKind = 'countdown' | 'nudge' | 'digest';
+
+/** What a reminder is about, as data: the words are the views' (views/reminder.ts, reminderTitle). */
+export type ReminderAbout =
+  | { kind: 'countdown'; event: string; allDay: boolean; countdown: Countdown }
+  | { kind: 'nudge'; text: string; n: number; max: number }
+  | { kind: 'digest'; open: string[] };
 
 /** One reminder the bot will post (to every subscribed target). */
 export interface PlannedReminder {
@@ -14,8 +20,7 @@ export interface PlannedReminder {
   series: string;
   kind: ReminderKind;
   at: Date;
-  /** One line saying what it is about. */
-  title: string;
+  about: ReminderAbout;
   expectedId?: string;
 }
 
@@ -75,14 +80,13 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
           ? atTimeOn(eventDay, config.countdown.time, zone).minus({ days: offset.amount }).toJSDate()
           : shift(event.start, offset, zone, -1);
       if (!inWindow(at) || at < eventAnnounced) continue;
-      // The reminder's words are those of its planned moment, so title and body agree whenever it is posted.
-      const when = describeCountdown(countdown(event, at), event.allDay);
+      // The countdown of its planned moment, so title and body agree whenever it is posted.
       out.push({
         key: `countdown:${offset.text}`,
         series: 'countdown',
         kind: 'countdown',
         at,
-        title: `${event.name}: ${when}`,
+        about: { kind: 'countdown', event: event.name, allDay: event.allDay, countdown: countdown(event, at) },
       });
     }
   }
@@ -101,7 +105,7 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
           series: `nudge:${u.id}`,
           kind: 'nudge',
           at,
-          title: `Update expected: ${u.text} (reminder ${n} of ${max})`,
+          about: { kind: 'nudge', text: u.text, n, max },
           expectedId: u.id,
         });
       }
@@ -123,7 +127,7 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
           series: 'digest',
           kind: 'digest',
           at,
-          title: `Digest: ${open.length} question${open.length === 1 ? '' : 's'} not fully answered (${open.map((s) => s.question.id).join(', ')})`,
+          about: { kind: 'digest', open: open.map((s) => s.question.id) },
         });
       }
     }

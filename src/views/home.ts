@@ -1,5 +1,6 @@
 import type { HomeView } from '@slack/types';
-import { describeCountdown, type Countdown } from '../core/countdown';
+import type { Countdown } from '../core/countdown';
+import { describeCountdown } from './countdown';
 import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionState } from '../core/questions';
 import type { Incident, Receipt } from '../incident/model';

@@ -251,3 +251,8 @@ export function noticeModal(text: string): ModalView {
     blocks: [{ type: 'section', text: { type: 'plain_text', text: truncate(text, 3000) } }],
   };
 }
+
+/** A form whose hidden metadata no longer reads: what to do, beside the field. */
+export function formExpired(button: 'Record answer' | 'Record update'): string {
+  return `This form has expired. Close it and press ${button} again.`;
+}

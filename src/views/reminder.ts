@@ -1,10 +1,24 @@
-import { describeCountdown, type Countdown } from '../core/countdown';
+import type { Countdown } from '../core/countdown';
+import { describeCountdown } from './countdown';
 import type { PlannedReminder } from '../core/plan';
 import type { QuestionState } from '../core/questions';
 import type { SummitEvent } from '../incident/model';
 import { actions, bold, code, date, list, note, paragraph, type Button, type DocBlock, type Reply } from './doc';
 import { ACTIONS } from './ids';
 import { eventDate } from './replies';
+
+/** One line saying what a planned reminder is about: its title, in the plan, the schedule and the message. */
+export function reminderTitle(r: PlannedReminder): string {
+  const a = r.about;
+  switch (a.kind) {
+    case 'countdown':
+      return `${a.event}: ${describeCountdown(a.countdown, a.allDay)}`;
+    case 'nudge':
+      return `Update expected: ${a.text} (reminder ${a.n} of ${a.max})`;
+    case 'digest':
+      return `Digest: ${a.open.length} question${a.open.length === 1 ? '' : 's'} not fully answered (${a.open.join(', ')})`;
+  }
+}
 
 /** How many open questions a reminder lists before "and N more". */
 const REMINDER_QUESTIONS = 10;
@@ -22,7 +36,7 @@ export interface ReminderData {
 export function reminderReply({ reminder, event, countdown, open, late }: ReminderData): Reply {
   const zone = event.timezone;
   const blocks: DocBlock[] = [
-    paragraph(bold(reminder.title)),
+    paragraph(bold(reminderTitle(reminder))),
     paragraph(...eventDate(event), ` · ${event.location} · `, bold(describeCountdown(countdown, event.allDay))),
   ];
   if (open.length > 0) {
@@ -54,5 +68,5 @@ export function reminderReply({ reminder, event, countdown, open, late }: Remind
     });
   buttons.push({ actionId: ACTIONS.snooze, text: 'Snooze 1 day', value: reminder.series });
   blocks.push(actions(...buttons));
-  return { summary: `${reminder.title}${late ? ' (sent late)' : ''}`, blocks };
+  return { summary: `${reminderTitle(reminder)}${late ? ' (sent late)' : ''}`, blocks };
 }

@@ -1,4 +1,5 @@
-import { describeCountdown, type Countdown } from '../core/countdown';
+import type { Countdown } from '../core/countdown';
+import { describeCountdown } from './countdown';
 import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionCounts, QuestionState } from '../core/questions';
 import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';

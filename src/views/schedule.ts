@@ -1,3 +1,4 @@
+import { reminderTitle } from './reminder';
 import type { PlannedReminder } from '../core/plan';
 import { sentenceReply, bold, code, date, list, note, paragraph, type Reply } from './doc';
 
@@ -18,10 +19,13 @@ export function scheduleReply({ who, subscribed, upcoming, zone, howToSubscribe 
     : `${who[0]?.toUpperCase()}${who.slice(1)} ${who === 'you' ? 'are' : 'is'} not subscribed. If ${who === 'you' ? 'you were' : 'it were'}, the next reminders would be`;
   const blocks = [paragraph(bold(`${head}:`))];
   if (upcoming.length === 0) blocks.push(paragraph('Nothing is planned.'));
-  else blocks.push(list(upcoming.map((r) => [date(r.at, zone, true), ' — ', r.title])));
+  else blocks.push(list(upcoming.map((r) => [date(r.at, zone, true), ' — ', reminderTitle(r)])));
   if (!subscribed) blocks.push(note(code(howToSubscribe), ' starts them.'));
   return {
-    summary: upcoming.length === 0 ? 'No reminders planned.' : `Next reminder: ${upcoming[0]?.title ?? ''}`,
+    summary:
+      upcoming.length === 0
+        ? 'No reminders planned.'
+        : `Next reminder: ${upcoming[0] ? reminderTitle(upcoming[0]) : ''}`,
     blocks,
     share: 'schedule',
   };

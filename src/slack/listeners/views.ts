@@ -3,6 +3,7 @@ import type { ListenerRouter, ViewArgs } from '../router';
 import { runCommand } from '../../commands/run';
 import { CALLBACKS, ANSWER_MODAL, UPDATE_MODAL } from '../../views/ids';
 import {
+  formExpired,
   parseAnswerMetadata,
   parseAnswerSubmission,
   parseUpdateMetadata,
@@ -24,7 +25,7 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
     if (!meta) {
       await ack({
         response_action: 'errors',
-        errors: { [ANSWER_MODAL.answer.block]: 'This form has expired. Close it and press Record answer again.' },
+        errors: { [ANSWER_MODAL.answer.block]: formExpired('Record answer') },
       });
       return;
     }
@@ -61,7 +62,7 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
     if (!meta) {
       await ack({
         response_action: 'errors',
-        errors: { [UPDATE_MODAL.text.block]: 'This form has expired. Close it and press Record update again.' },
+        errors: { [UPDATE_MODAL.text.block]: formExpired('Record update') },
       });
       return;
     }

@@ -1,4 +1,5 @@
-import { countdown, describeCountdown } from '../../../src/core/countdown';
+import { countdown } from '../../../src/core/countdown';
+import { describeCountdown } from '../../../src/views/countdown';
 import { parseIncident } from '../../../src/incident/load';
 import { defaultIncident, minimalDataset } from '../../helpers/incident';
 

@@ -1,3 +1,4 @@
+import { reminderTitle } from '../../../src/views/reminder';
 import { DateTime } from 'luxon';
 import { cronTimes, parseCron } from '../../../src/lib/cron';
 import { applyFollowUps } from '../../../src/core/follow-up';
@@ -22,7 +23,7 @@ describe('the reminder plan', () => {
       ['countdown:1d', '2024-09-09 09:00 PDT'],
       ['countdown:0d', '2024-09-10 09:00 PDT'],
     ]);
-    expect(plan.map((r) => r.title.split(': ')[1])).toEqual([
+    expect(plan.map((r) => reminderTitle(r).split(': ')[1])).toEqual([
       'in 14 days',
       'in 7 days',
       'in 3 days',
@@ -46,7 +47,7 @@ describe('the reminder plan', () => {
       't',
     );
     const plan = planReminders(timed, la('2024-11-01'), la('2024-11-05'));
-    expect(plan.map((r) => [r.key, local(r.at), r.title])).toEqual([
+    expect(plan.map((r) => [r.key, local(r.at), reminderTitle(r)])).toEqual([
       ['countdown:1d', '2024-11-03 10:00 PST', 'Test event: tomorrow'],
       ['countdown:2h', '2024-11-04 08:00 PST', 'Test event: today, in 2 hours'],
       ['countdown:30m', '2024-11-04 09:30 PST', 'Test event: today, in 30 minutes'],
@@ -311,7 +312,10 @@ describe('nothing is planned before it could be known', () => {
   test('seen from a vantage point, a digest counts what was known then, not what came later', () => {
     const fromJuly = planReminders(summit, la('2024-07-22'), la('2024-08-20'), la('2024-07-22T12:00'));
     const later = planReminders(summit, la('2024-07-22'), la('2024-08-20'));
-    const aug12 = (p: typeof later) => p.find((r) => local(r.at).startsWith('2024-08-12'))?.title;
+    const aug12 = (p: typeof later) => {
+      const r = p.find((x) => local(x.at).startsWith('2024-08-12'));
+      return r && reminderTitle(r);
+    };
     expect(aug12(fromJuly)).toContain('Q1');
     expect(aug12(later)).not.toContain('Q1');
   });
