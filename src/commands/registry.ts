@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { clip, MAX_COMMAND_CHARS, sanitize } from '../lib/text';
 import { decodeSlackEntities } from '../views/format';
-import { ACTIONS } from '../views/ids';
+import { ACTIONS, ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from '../views/ids';
+import {
+  formExpired,
+  parseAnswerMetadata,
+  parseAnswerSubmission,
+  parseUpdateMetadata,
+  parseUpdateSubmission,
+  type StateValues,
+} from '../views/modals';
 import { helpReply, type CommandHelp } from '../views/replies';
 import {
   editDistance,
@@ -45,6 +53,8 @@ export interface Entry<N extends CommandName> {
   parse?: Parser;
   /** The button whose value becomes this command. */
   button?: { action: string; command: (value: string) => Command };
+  /** The form this command opens: its callback id, and how a submission becomes the command that records it. */
+  form?: FormSpec;
   access: Access;
   /** What a refused user was trying to do ("record answers"), for the refusal. */
   refusal?: string;
@@ -58,6 +68,19 @@ export interface Entry<N extends CommandName> {
 }
 
 type Registry = { readonly [N in CommandName]: Entry<N> };
+
+/**
+ * A submitted form: the command it stands for and where it was opened (to confirm there), or the errors to show
+ * beside its fields. `errorBlock` is where a refusal from the command itself is shown.
+ */
+export type FormSubmission =
+  | { ok: true; command: Command; channelId?: string; errorBlock: string }
+  | { ok: false; errors: Record<string, string> };
+
+export interface FormSpec {
+  callback: string;
+  submit: (values: StateValues, metadata: string) => FormSubmission;
+}
 
 /** Longest button value read: every value the bot writes is a short command or id. */
 export const MAX_BUTTON_VALUE = 200;
@@ -214,6 +237,24 @@ export const REGISTRY: Registry = {
       action: ACTIONS.recordAnswer,
       command: (value) => ({ name: 'answer-form', questionId: buttonValue.parse(value) }),
     },
+    form: {
+      callback: CALLBACKS.recordAnswerModal,
+      submit: (values, metadata) => {
+        const parsed = parseAnswerSubmission(values);
+        if (!parsed.ok) return parsed;
+        const meta = parseAnswerMetadata(metadata);
+        const errorBlock = ANSWER_MODAL.answer.block;
+        if (!meta) return { ok: false, errors: { [errorBlock]: formExpired('Record answer') } };
+        const { status, answer, sourceUrl } = parsed.value;
+        const command: Command = {
+          name: status === 'answered' ? 'answer' : 'partial',
+          questionId: meta.questionId,
+          answer,
+          sourceUrl,
+        };
+        return { ok: true, command, channelId: meta.channelId, errorBlock };
+      },
+    },
     access: 'admins',
     refusal: 'record answers',
     storeDown: 'refuse',
@@ -228,6 +269,19 @@ export const REGISTRY: Registry = {
     button: {
       action: ACTIONS.recordUpdate,
       command: (value) => ({ name: 'update-form', expectedId: buttonValue.parse(value) }),
+    },
+    form: {
+      callback: CALLBACKS.recordUpdateModal,
+      submit: (values, metadata) => {
+        const parsed = parseUpdateSubmission(values);
+        if (!parsed.ok) return parsed;
+        const meta = parseUpdateMetadata(metadata);
+        const errorBlock = UPDATE_MODAL.text.block;
+        if (!meta) return { ok: false, errors: { [errorBlock]: formExpired('Record update') } };
+        const { text, url } = parsed.value;
+        const command: Command = { name: 'update', expectedId: meta.expectedId, words: text, url };
+        return { ok: true, command, channelId: meta.channelId, errorBlock };
+      },
     },
     access: 'admins',
     refusal: 'record updates',
@@ -314,6 +368,11 @@ function firstWord(text: string): string {
 export function buttonCommand(actionId: string, value: string | undefined): Command | undefined {
   const name = COMMAND_NAMES.find((n) => REGISTRY[n].button?.action === actionId);
   return name === undefined ? undefined : REGISTRY[name].button?.command(value ?? '');
+}
+
+/** The forms the registry knows: what the view listener routes, by callback id. */
+export function forms(): FormSpec[] {
+  return COMMAND_NAMES.flatMap((n) => REGISTRY[n].form ?? []);
 }
 
 /** Whether a "Share in channel" button may re-run this command. */

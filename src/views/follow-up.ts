@@ -34,18 +34,7 @@ export function updatesReply(received: Receipt[], outstanding: OutstandingUpdate
   if (outstanding.length === 0) blocks.push(note('No expected update is outstanding.'));
   else {
     blocks.push(paragraph(bold('Still expected:')));
-    blocks.push(
-      list(
-        outstanding.map((o) => [
-          code(o.update.id),
-          ' ',
-          o.update.text,
-          ' — expected ',
-          date(o.update.expected, zone),
-          o.overdue ? ' (overdue)' : '',
-        ]),
-      ),
-    );
+    blocks.push(list(outstanding.map((o) => outstandingLine(o, zone))));
     blocks.push(note('An admin records one with ', code('/summit update <id> <text> [URL]'), '.'));
   }
   return {
@@ -239,4 +228,16 @@ export function consoleSubscriptionText(on: boolean, changed: boolean): string {
   return changed
     ? 'The console will no longer print reminders. `subscribe` (or `remind me`) brings them back.'
     : 'The console was not printing reminders.';
+}
+
+/** One expected update still outstanding: its id, what it is, and when it is expected. */
+export function outstandingLine(o: OutstandingUpdate, zone: string): Line {
+  return [
+    code(o.update.id),
+    ' ',
+    o.update.text,
+    ' — expected ',
+    date(o.update.expected, zone),
+    o.overdue ? ' (overdue)' : '',
+  ];
 }

@@ -6,6 +6,7 @@ import type { QuestionState } from '../core/questions';
 import type { Incident, Receipt } from '../incident/model';
 import { bold, code, date, divider, header, item, list, more, note, paragraph, type DocBlock, type Reply } from './doc';
 import { eventDate, provenance, questionLine, recordAnswerButton } from './replies';
+import { outstandingLine } from './follow-up';
 import { LIMITS, toSlackBlocks } from './render-slack';
 
 export interface HomeData {
@@ -51,18 +52,7 @@ export function homeReply(d: HomeData): Reply {
           ]),
         ),
     paragraph(bold('Expected updates')),
-    d.outstanding.length === 0
-      ? note('None outstanding.')
-      : list(
-          d.outstanding.map((o) => [
-            code(o.update.id),
-            ' ',
-            o.update.text,
-            ' — expected ',
-            date(o.update.expected, zone),
-            o.overdue ? ' (overdue)' : '',
-          ]),
-        ),
+    d.outstanding.length === 0 ? note('None outstanding.') : list(d.outstanding.map((o) => outstandingLine(o, zone))),
     note('As of ', date(d.now, zone, true), '. Type ', code('/summit help'), ' in any channel for every command.'),
   ];
   return { summary: `${e.name}: ${describeCountdown(d.countdown, e.allDay)}`, blocks };

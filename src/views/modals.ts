@@ -116,7 +116,7 @@ const submissionSchema = z.object({
 export type AnswerSubmission = z.infer<typeof submissionSchema>;
 
 /** Slack's view.state.values, as far as this modal needs it. */
-type StateValues = Record<
+export type StateValues = Record<
   string,
   Record<string, { value?: string | null; selected_option?: { value: string } | null }>
 >;
