@@ -54,34 +54,81 @@ export const DEFAULT_CONFIG_PATH = 'config/summit.yaml';
 export const DEFAULT_SQLITE_PATH = 'data/summit.db';
 
 /** Treat an empty variable (`FOO=` copied from .env.example) as unset. */
-const optional = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-  z.string().trim().optional(),
-);
+const blankIsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = z.preprocess(blankIsUnset, z.string().trim().optional());
 
+/** A variable that, when set, must pass `check`, which returns the value to keep or a sentence saying what is wrong. */
+const checked = <T>(check: (value: string) => T | { problem: string }) =>
+  optional.transform((value, ctx): T | undefined => {
+    if (value === undefined) return undefined;
+    const result = check(value);
+    if (typeof result === 'object' && result !== null && 'problem' in result) {
+      ctx.addIssue({ code: 'custom', message: result.problem });
+      return z.NEVER;
+    }
+    return result as T;
+  });
+
+/** A whole number within bounds. */
+const whole = (min: number, max: number, unit: string) =>
+  checked((v) => {
+    const n = Number(v);
+    return /^\d+$/.test(v) && n >= min && n <= max
+      ? n
+      : { problem: `must be a whole number${unit} from ${min} to ${max}, not "${v}"` };
+  });
+
+const LOG_LEVELS: readonly LogLevelName[] = ['debug', 'info', 'warn', 'error'];
+
+/** Every variable on its own; rules that tie several together are in readSettings. */
 const envSchema = z.object({
-  SLACK_BOT_TOKEN: optional,
+  SLACK_BOT_TOKEN: checked((v) =>
+    v.startsWith('xoxb-')
+      ? v
+      : { problem: 'must be a bot token starting with xoxb- (OAuth & Permissions > Bot User OAuth Token)' },
+  ),
   SLACK_SIGNING_SECRET: optional,
-  SLACK_APP_TOKEN: optional,
-  PORT: optional,
+  SLACK_APP_TOKEN: checked((v) =>
+    v.startsWith('xapp-')
+      ? v
+      : {
+          problem:
+            'must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)',
+        },
+  ),
+  PORT: whole(1, 65535, ''),
   HOST: optional,
-  SLACK_API_URL: optional,
+  SLACK_API_URL: checked((v) => {
+    if (!isHttpUrl(v)) return { problem: `must be an http(s) URL such as ${DEFAULT_SLACK_API_URL}, not "${v}"` };
+    const href = new URL(v).href;
+    return href.endsWith('/') ? href : `${href}/`;
+  }),
   SUMMIT_CONFIG: optional,
-  SUMMIT_NOW: optional,
-  LOG_LEVEL: optional,
-  DATABASE_URL: optional,
-  SHUTDOWN_GRACE_SECONDS: optional,
-  DATABASE_CONNECT_SECONDS: optional,
+  SUMMIT_NOW: checked((v) =>
+    parseInstant(v) === undefined
+      ? { problem: `must be an ISO-8601 date or instant such as 2024-09-03 or 2024-09-10T16:00:00Z, not "${v}"` }
+      : v,
+  ),
+  LOG_LEVEL: checked((v) => {
+    const level = v.toLowerCase() as LogLevelName;
+    return LOG_LEVELS.includes(level) ? level : { problem: `must be one of ${LOG_LEVELS.join(', ')}, not "${v}"` };
+  }),
+  DATABASE_URL: z.preprocess(
+    blankIsUnset,
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx): DatabaseSettings => {
+        const database = parseDatabaseUrl(v);
+        if (typeof database !== 'string') return database;
+        ctx.addIssue({ code: 'custom', message: database });
+        return z.NEVER;
+      }),
+  ),
+  SHUTDOWN_GRACE_SECONDS: whole(1, 300, ' of seconds'),
+  DATABASE_CONNECT_SECONDS: whole(1, 3600, ' of seconds'),
 });
-
-/** A whole number of seconds within bounds, or a sentence saying what is wrong. */
-function seconds(value: string | undefined, fallback: number, max: number): number | string {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > max)
-    return `must be a whole number of seconds from 1 to ${max}, not "${value}"`;
-  return n;
-}
 
 /** Parses an instant or a date (ISO-8601). A string with no offset is read in `zone`. */
 export function parseInstant(text: string, zone = 'UTC'): Date | undefined {
@@ -94,95 +141,61 @@ export function parseInstant(text: string, zone = 'UTC'): Date | undefined {
  * one ConfigError that names each bad variable and what to set, so the operator fixes them all in one go.
  */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const raw = envSchema.parse(env);
   // Before anything could quote them (a settings error echoing a value pasted into the wrong variable).
-  for (const secret of [raw.SLACK_BOT_TOKEN, raw.SLACK_SIGNING_SECRET, raw.SLACK_APP_TOKEN]) registerSecret(secret);
-  registerUrlPassword(raw.DATABASE_URL);
+  for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']) registerSecret(env[name]?.trim());
+  registerUrlPassword(env.DATABASE_URL?.trim());
   const problems: string[] = [];
   const bad = (name: string, why: string) => problems.push(`${name}: ${why}`);
 
-  const { SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: secret, SLACK_APP_TOKEN: appToken } = raw;
-  if (bot !== undefined && !bot.startsWith('xoxb-'))
-    bad('SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb- (OAuth & Permissions > Bot User OAuth Token)');
-  if (appToken !== undefined && !appToken.startsWith('xapp-'))
-    bad(
-      'SLACK_APP_TOKEN',
-      'must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)',
-    );
-  if (appToken !== undefined && bot === undefined)
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) for (const issue of parsed.error.issues) bad(String(issue.path[0]), issue.message);
+  // What did parse, for the rules that tie variables together (a bad value counts as set).
+  const set = (name: string) => blankIsUnset(env[name]) !== undefined;
+  const bot = set('SLACK_BOT_TOKEN');
+  const secret = set('SLACK_SIGNING_SECRET');
+  const appToken = set('SLACK_APP_TOKEN');
+  if (appToken && !bot)
     bad('SLACK_BOT_TOKEN', 'is required with SLACK_APP_TOKEN: Socket Mode needs the bot token (xoxb-...) too');
-  if (appToken === undefined && bot !== undefined && secret === undefined)
+  if (!appToken && bot && !secret)
     bad(
       'SLACK_SIGNING_SECRET',
       'is required with SLACK_BOT_TOKEN for HTTP mode (Basic Information > Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
     );
-  if (appToken === undefined && bot === undefined && secret !== undefined)
+  if (!appToken && !bot && secret)
     bad(
       'SLACK_BOT_TOKEN',
       'is required with SLACK_SIGNING_SECRET (a bot token starting with xoxb-); unset both for console mode',
     );
 
-  let port = 3000;
-  if (raw.PORT !== undefined) {
-    port = Number(raw.PORT);
-    if (!/^\d+$/.test(raw.PORT) || port < 1 || port > 65535)
-      bad('PORT', `must be a whole number from 1 to 65535, not "${raw.PORT}"`);
-  }
-
-  let slackApiUrl = DEFAULT_SLACK_API_URL;
-  if (raw.SLACK_API_URL !== undefined) {
-    if (!isHttpUrl(raw.SLACK_API_URL))
-      bad('SLACK_API_URL', `must be an http(s) URL such as ${DEFAULT_SLACK_API_URL}, not "${raw.SLACK_API_URL}"`);
-    else {
-      const href = new URL(raw.SLACK_API_URL).href;
-      slackApiUrl = href.endsWith('/') ? href : `${href}/`;
-    }
-  }
-
-  if (raw.SUMMIT_NOW !== undefined && parseInstant(raw.SUMMIT_NOW) === undefined)
-    bad(
-      'SUMMIT_NOW',
-      `must be an ISO-8601 date or instant such as 2024-09-03 or 2024-09-10T16:00:00Z, not "${raw.SUMMIT_NOW}"`,
-    );
-
-  const levels: LogLevelName[] = ['debug', 'info', 'warn', 'error'];
-  const logLevel = (raw.LOG_LEVEL ?? 'info').toLowerCase() as LogLevelName;
-  if (!levels.includes(logLevel)) bad('LOG_LEVEL', `must be one of ${levels.join(', ')}, not "${raw.LOG_LEVEL}"`);
-
-  const database = parseDatabaseUrl(raw.DATABASE_URL);
-  if (typeof database === 'string') bad('DATABASE_URL', database);
-  const grace = seconds(raw.SHUTDOWN_GRACE_SECONDS, 10, 300);
-  if (typeof grace === 'string') bad('SHUTDOWN_GRACE_SECONDS', grace);
-  const connect = seconds(raw.DATABASE_CONNECT_SECONDS, 60, 3600);
-  if (typeof connect === 'string') bad('DATABASE_CONNECT_SECONDS', connect);
-
-  if (problems.length > 0) {
+  if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(
       'settings_invalid',
       `Invalid settings (environment or .env):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`,
     );
   }
+  const raw = parsed.data;
 
   const common: CommonSettings = {
-    port,
+    port: raw.PORT ?? 3000,
     host: raw.HOST,
-    slackApiUrl,
+    slackApiUrl: raw.SLACK_API_URL ?? DEFAULT_SLACK_API_URL,
     configPath: raw.SUMMIT_CONFIG ?? DEFAULT_CONFIG_PATH,
     summitNow: raw.SUMMIT_NOW,
-    logLevel,
-    database: database as DatabaseSettings,
-    shutdownGraceMs: (grace as number) * 1000,
-    databaseConnectMs: (connect as number) * 1000,
+    logLevel: raw.LOG_LEVEL ?? 'info',
+    database: raw.DATABASE_URL,
+    shutdownGraceMs: (raw.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
+    databaseConnectMs: (raw.DATABASE_CONNECT_SECONDS ?? 60) * 1000,
   };
-  if (bot === undefined) return { ...common, mode: 'console' };
-  if (appToken !== undefined)
+  const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: app } = raw;
+  if (botToken === undefined) return { ...common, mode: 'console' };
+  if (app !== undefined)
     return {
       ...common,
       mode: 'socket',
-      slack: { botToken: bot, appToken },
-      signingSecretIgnored: secret !== undefined,
+      slack: { botToken, appToken: app },
+      signingSecretIgnored: signingSecret !== undefined,
     };
-  return { ...common, mode: 'http', slack: { botToken: bot, signingSecret: secret as string } };
+  return { ...common, mode: 'http', slack: { botToken, signingSecret: signingSecret as string } };
 }
 
 /** DATABASE_URL -> where to keep state, or a sentence saying what is wrong with it. */
