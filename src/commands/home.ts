@@ -1,6 +1,6 @@
-import { countdown } from '../core/countdown';
+import { eventNow } from '../core/countdown';
 import { applyFollowUps } from '../core/follow-up';
-import { outstandingUpdates } from '../core/incident';
+import { outstandingUpdates, updatesAsOf } from '../core/incident';
 import { questionsAsOf } from '../core/questions';
 import { HOME_LATEST_UPDATES, type HomeData } from '../views/home';
 import type { CommandContext } from './types';
@@ -11,12 +11,9 @@ export async function homeData(ctx: CommandContext): Promise<HomeData> {
   const open = questionsAsOf(incident.questions, ctx.now, 'open');
   return {
     incident,
-    countdown: countdown(incident.event, ctx.now),
+    event: eventNow(incident, ctx.now),
     open,
-    latest: incident.updates
-      .filter((u) => u.when.at <= ctx.now)
-      .slice(-HOME_LATEST_UPDATES)
-      .reverse(),
+    latest: updatesAsOf(incident, ctx.now).slice(0, HOME_LATEST_UPDATES),
     outstanding: outstandingUpdates(incident, ctx.now),
     canRecord: open.length > 0 && (await ctx.isAdmin()),
     now: ctx.now,

@@ -1,4 +1,5 @@
-import type { SummitEvent } from '../incident/model';
+import type { Incident, SummitEvent } from '../incident/model';
+import { eventAsOf } from './incident';
 import { localDay } from './zoned';
 
 /**
@@ -28,4 +29,15 @@ export function countdown(event: SummitEvent, now: Date): Countdown {
   if (now < event.end) return { phase: 'live' };
   if (event.openEnded && today === startDay) return { phase: 'started', minutes: -minutes };
   return { phase: 'past', days: today - endDay };
+}
+
+/** The event and its countdown at `now`, once it was announced (core/incident.ts, eventAsOf); undefined before. */
+export interface EventNow {
+  event: SummitEvent;
+  countdown: Countdown;
+}
+
+export function eventNow(incident: Incident, now: Date): EventNow | undefined {
+  const event = eventAsOf(incident, now);
+  return event && { event, countdown: countdown(event, now) };
 }

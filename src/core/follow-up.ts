@@ -38,6 +38,7 @@ function apply(incident: Incident, state: FollowUpState): Incident {
       .map((c) => ({
         status: c.status,
         when: { at: c.at, dateOnly: false },
+        since: c.at,
         answer: c.answer,
         note: c.note,
         sourceUrl: c.sourceUrl,
@@ -51,6 +52,7 @@ function apply(incident: Incident, state: FollowUpState): Incident {
 
   const recordedUpdates: Receipt[] = state.updates.map((u) => ({
     when: { at: u.at, dateOnly: false },
+    since: u.at,
     text: u.text,
     url: u.url,
     expectedId: u.expectedId,

@@ -1,9 +1,25 @@
-import type { ExpectedUpdate, Fact, Incident, TimelineEntry } from '../incident/model';
+import type { ExpectedUpdate, Fact, Incident, Known, Receipt, SummitEvent, TimelineEntry } from '../incident/model';
 
-/** Facts known at `now`, optionally of one topic (case-insensitive). */
+/**
+ * "As of": the one rule for everything the bot shows. A thing is shown from the moment it was known (its `since`,
+ * set by the loader: the later of its own time and its source's date, unless the data set says `since:`), never
+ * before. Every reply, the Home tab and the reminder plan see the data set only through these functions.
+ */
+export function known(item: Known, now: Date): boolean {
+  return item.since <= now;
+}
+
+/** Facts known at `now`, optionally of one topic (case-insensitive), each in its wording of that moment. */
 export function factsAsOf(incident: Incident, now: Date, topic?: string): Fact[] {
   const t = topic?.toLowerCase();
-  return incident.facts.filter((f) => f.since <= now && (t === undefined || f.topic.toLowerCase() === t));
+  return incident.facts
+    .filter((f) => known(f, now) && (t === undefined || f.topic.toLowerCase() === t))
+    .map((f) => (f.then === undefined ? f : { ...f, text: factText(f, now) }));
+}
+
+/** A fact's words at `now`: its later wording once that applies (tense follows time). */
+export function factText(fact: Fact, now: Date): string {
+  return fact.then !== undefined && fact.then.from <= now ? fact.then.text : fact.text;
 }
 
 /** Every topic the data set has facts on, in the order they first appear. */
@@ -12,7 +28,22 @@ export function topics(incident: Incident): string[] {
 }
 
 export function timelineAsOf(incident: Incident, now: Date): TimelineEntry[] {
-  return incident.timeline.filter((e) => e.when.at <= now);
+  return incident.timeline.filter((e) => known(e, now));
+}
+
+/** The event, once it was announced; undefined before. */
+export function eventAsOf(incident: Incident, now: Date): SummitEvent | undefined {
+  return known(incident.event, now) ? incident.event : undefined;
+}
+
+/** Updates that had arrived (and were known) by `now`, newest first. */
+export function updatesAsOf(incident: Incident, now: Date): Receipt[] {
+  return incident.updates.filter((u) => known(u, now) && u.when.at <= now).reverse();
+}
+
+/** Whether an expected update had been received, as known at `now`. */
+export function receivedBy(update: ExpectedUpdate, now: Date): boolean {
+  return update.received !== undefined && known(update.received, now) && update.received.when.at <= now;
 }
 
 export interface OutstandingUpdate {
@@ -21,10 +52,10 @@ export interface OutstandingUpdate {
   overdue: boolean;
 }
 
-/** Expected updates not received by `now`, earliest expected first. */
+/** Expected updates promised by `now` and not received by then, earliest expected first. */
 export function outstandingUpdates(incident: Incident, now: Date): OutstandingUpdate[] {
   return incident.expectedUpdates
-    .filter((u) => u.received === undefined || u.received.when.at > now)
+    .filter((u) => known(u, now) && !receivedBy(u, now))
     .sort((a, b) => a.expected.getTime() - b.expected.getTime())
     .map((update) => ({ update, overdue: update.dueBy <= now }));
 }

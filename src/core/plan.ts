@@ -3,13 +3,14 @@ import type { Incident, Source, Span } from '../incident/model';
 import { countdown, type Countdown } from './countdown';
 import { cronTimes, parseCron } from '../lib/cron';
 import { questionsAsOf } from './questions';
+import { receivedBy } from './incident';
 
 export type ReminderKind = 'countdown' | 'nudge' | 'digest';
 
 /** What a reminder is about, as data: the words are the views' (views/reminder.ts, reminderTitle). */
 export type ReminderAbout =
   | { kind: 'countdown'; event: string; allDay: boolean; countdown: Countdown }
-  | { kind: 'nudge'; text: string; n: number; max: number }
+  | { kind: 'nudge'; text: string; n: number; max: number; estimated: boolean }
   | { kind: 'digest'; open: string[] };
 
 /** One reminder the bot will post (to every subscribed target). */
@@ -41,12 +42,12 @@ export function publishedAt(source: Source, zone: string): Date {
   return DateTime.fromISO(source.date, { zone }).toJSDate();
 }
 
-/** The first moment anything about the incident is known: its earliest source or timeline entry. */
+/** The first moment anything about the incident is known: its earliest source, or timeline entry as known. */
 export function incidentKnownAt(incident: Incident): Date {
   const zone = incident.event.timezone;
   const times = [
     ...incident.sources.map((s) => publishedAt(s, zone).getTime()),
-    ...incident.timeline.map((t) => t.when.at.getTime()),
+    ...incident.timeline.map((t) => t.since.getTime()),
   ];
   return new Date(Math.min(...times));
 }
@@ -70,7 +71,7 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
   const inWindow = (at: Date) => at > from && at <= to;
   /** What a reminder at `at` may know: as of its moment, and never past the vantage point. */
   const asOf = (at: Date) => (knownAt !== undefined && knownAt < at ? knownAt : at);
-  const eventAnnounced = publishedAt(event.source, event.timezone);
+  const eventAnnounced = event.since;
 
   if (config.countdown) {
     const eventDay = DateTime.fromJSDate(event.start, { zone: event.timezone }).toISODate() as string;
@@ -94,10 +95,10 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
   if (config.updates) {
     const { every, max, time } = config.updates;
     for (const u of incident.expectedUpdates) {
-      const announced = publishedAt(u.source, event.timezone);
+      const announced = u.since;
       let at = atTimeOn(u.expectedDate, time, zone).toJSDate();
       for (let n = 1; n <= max; n++, at = shift(at, every, zone, 1)) {
-        if (u.received && u.received.when.at <= asOf(at)) break;
+        if (receivedBy(u, asOf(at))) break;
         if (at > to) break;
         if (!inWindow(at) || at < announced) continue;
         out.push({
@@ -105,7 +106,7 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
           series: `nudge:${u.id}`,
           kind: 'nudge',
           at,
-          about: { kind: 'nudge', text: u.text, n, max },
+          about: { kind: 'nudge', text: u.text, n, max, estimated: u.estimated },
           expectedId: u.id,
         });
       }

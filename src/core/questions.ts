@@ -1,4 +1,5 @@
 import type { Question, QuestionStatus, StatusChange } from '../incident/model';
+import { known } from './incident';
 
 /** A question as it stood at one moment. */
 export interface QuestionState {
@@ -17,6 +18,11 @@ export interface QuestionState {
 
 export type QuestionFilter = 'open' | 'answered' | 'all';
 
+/** A question's changes that had happened, and were known, by `at`, oldest first. */
+export function changesAsOf(question: Question, at: Date): StatusChange[] {
+  return question.history.filter((c) => c.when.at <= at && known(c, at));
+}
+
 /** Replays a question's history up to `at`; entries after `at` have not happened yet. */
 export function questionAsOf(question: Question, at: Date): QuestionState {
   let status: QuestionStatus = 'open';
@@ -24,7 +30,7 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
   let note: StatusChange | undefined;
   let since: Date | undefined;
   for (const change of question.history) {
-    if (change.when.at > at) break;
+    if (change.when.at > at || !known(change, at)) continue;
     since = change.when.at;
     status = change.status;
     if (change.status === 'open') {

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../lib/errors';
+import { lintDataset, type Finding } from './lint';
 import { datasetSchema, type Dataset } from './schema';
 import type { Incident, ReminderConfig, Source, Span, When } from './model';
 
@@ -30,23 +31,43 @@ export function loadIncident(path: string): Incident {
 
 /** Validates a data set given as YAML text; `name` is how errors refer to it. */
 export function parseIncident(text: string, name: string): Incident {
+  const checked = checkDataset(text);
+  if (checked.yaml.length > 0)
+    throw new ConfigError('dataset_invalid', `Data set ${name} is not valid YAML:\n${checked.yaml.join('\n')}`);
+  if (checked.findings.length > 0 || checked.data === undefined)
+    throw new ConfigError('dataset_invalid', `Data set ${name} is invalid:\n${checked.findings.join('\n')}`);
+  return resolve(checked.data);
+}
+
+/**
+ * Every problem with a data set, each a line naming the field and its line in the file: YAML syntax, then the
+ * schema, then (once the schema passes) the as-of rules and any `forbidden` phrases. What the bot checks at start
+ * and `npm run check-data` prints.
+ */
+export function checkDataset(
+  text: string,
+  forbidden: readonly string[] = [],
+): { yaml: string[]; findings: string[]; data?: Dataset } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => {
+    const yaml = doc.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
       return `  - line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`;
     });
-    throw new ConfigError('dataset_invalid', `Data set ${name} is not valid YAML:\n${lines.join('\n')}`);
+    return { yaml, findings: [] };
   }
   const result = datasetSchema.safeParse(doc.toJS() ?? {});
-  if (!result.success) {
-    throw new ConfigError(
-      'dataset_invalid',
-      `Data set ${name} is invalid:\n${describeIssues(result.error.issues, doc, lineCounter).join('\n')}`,
-    );
-  }
-  return resolve(result.data);
+  if (!result.success) return { yaml: [], findings: describeIssues(result.error.issues, doc, lineCounter) };
+  // The as-of rules, which the schema cannot see: nothing shown, or answered, before its source existed.
+  const findings = lintDataset(result.data, forbidden).map((f) => describeFinding(f, doc, lineCounter));
+  return { yaml: [], findings, data: result.data };
+}
+
+/** "  - incident.facts[2].since (line 40): ..." */
+export function describeFinding(f: Finding, doc: Document, lines: LineCounter): string {
+  const line = lineOf(doc, lines, f.path);
+  return `  - ${formatPath(f.path)}${line ? ` (line ${line})` : ''}: ${f.message}`;
 }
 
 function describeIssues(issues: z.core.$ZodIssue[], doc: Document, lines: LineCounter): string[] {
@@ -68,7 +89,7 @@ export function formatPath(path: (string | number)[]): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
-function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
+export function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
   // The deepest node that exists on the path: a missing field is reported at its parent.
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
@@ -87,6 +108,12 @@ function resolve(d: Dataset): Incident {
     return s;
   };
   const when = (text: string): When => ({ at: toInstant(text, zone), dateOnly: /^\d{4}-\d{2}-\d{2}$/.test(text) });
+  /** The "as of" rule: known from `since:` when given, else from the later of the thing's own time and its source's date. */
+  const knownFrom = (own: Date | undefined, source: Source | undefined, since?: string): Date => {
+    if (since !== undefined) return toInstant(since, zone);
+    const times = [own?.getTime() ?? -Infinity, source ? toInstant(source.date, zone).getTime() : -Infinity];
+    return new Date(Math.max(...times));
+  };
 
   const e = d.event;
   const start = e.date !== undefined ? toInstant(e.date, zone) : toInstant(e.start as string, zone);
@@ -108,10 +135,16 @@ function resolve(d: Dataset): Incident {
       topic: f.topic,
       text: f.text,
       source: src(f.source),
-      since: toInstant(f.since ?? src(f.source).date, zone),
+      since: knownFrom(undefined, src(f.source), f.since),
+      ...(f.until !== undefined && f.then !== undefined
+        ? { then: { from: toInstant(f.until, zone), text: f.then } }
+        : {}),
     })),
     timeline: d.incident.timeline
-      .map((t) => ({ when: when(t.at), text: t.text, source: src(t.source) }))
+      .map((t) => {
+        const w = when(t.at);
+        return { when: w, text: t.text, source: src(t.source), since: knownFrom(w.at, src(t.source), t.since) };
+      })
       .sort((a, b) => a.when.at.getTime() - b.when.at.getTime()),
     event: {
       name: e.name,
@@ -125,16 +158,22 @@ function resolve(d: Dataset): Incident {
       audience: e.audience,
       topics: e.topics,
       source: src(e.source),
+      // An event is known from the day it was announced (its source's date).
+      since: knownFrom(undefined, src(e.source)),
     },
     expectedUpdates: d.expectedUpdates.map((u) => ({
       id: u.id,
       text: u.text,
       expectedDate: u.expected,
+      estimated: u.estimated,
+      // Known from the day it was promised (its source's date).
+      since: knownFrom(undefined, src(u.source)),
       expected: toInstant(u.expected, zone),
       dueBy: DateTime.fromISO(u.expected, { zone }).plus({ days: 1 }).toJSDate(),
       source: src(u.source),
       received: u.received && {
         when: when(u.received.at),
+        since: knownFrom(toInstant(u.received.at, zone), src(u.received.source)),
         source: src(u.received.source),
         text: u.received.note,
         expectedId: u.id,
@@ -146,6 +185,7 @@ function resolve(d: Dataset): Incident {
       history: q.history.map((h) => ({
         status: h.status,
         when: when(h.at),
+        since: knownFrom(toInstant(h.at, zone), h.source === undefined ? undefined : src(h.source)),
         answer: h.answer,
         note: h.note,
         source: h.source === undefined ? undefined : src(h.source),

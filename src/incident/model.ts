@@ -23,21 +23,29 @@ export interface When {
   dateOnly: boolean;
 }
 
-export interface Fact {
-  topic: string;
-  text: string;
-  source: Source;
-  /** When it became known; hidden before then. */
+/**
+ * Everything the bot shows carries the moment from which it was known: nothing is shown before it
+ * (core/as-of.ts decides, for every view). By default the later of the thing's own time and its source's date.
+ */
+export interface Known {
   since: Date;
 }
 
-export interface TimelineEntry {
+export interface Fact extends Known {
+  topic: string;
+  text: string;
+  source: Source;
+  /** Wording for later: from `from` on, `text` is shown instead (a summit fact in the past tense, once it took place). */
+  then?: { from: Date; text: string };
+}
+
+export interface TimelineEntry extends Known {
   when: When;
   text: string;
   source: Source;
 }
 
-export interface SummitEvent {
+export interface SummitEvent extends Known {
   name: string;
   timezone: string;
   /** All-day event (date:) or timed (start:). */
@@ -54,11 +62,13 @@ export interface SummitEvent {
   source: Source;
 }
 
-export interface ExpectedUpdate {
+export interface ExpectedUpdate extends Known {
   id: string;
   text: string;
   /** YYYY-MM-DD, in the event's zone. */
   expectedDate: string;
+  /** No date was given by the source: `expected` is the data set's estimate (when nudges start). */
+  estimated: boolean;
   /** The start of that day in the event's zone. */
   expected: Date;
   /** The end of that day (the next midnight) in the event's zone: after it the update is overdue. */
@@ -69,7 +79,7 @@ export interface ExpectedUpdate {
 }
 
 /** An update that arrived: from the data set (with a source) or recorded in Slack (with a URL and who). */
-export interface Receipt {
+export interface Receipt extends Known {
   when: When;
   text?: string;
   source?: Source;
@@ -80,7 +90,7 @@ export interface Receipt {
 
 export type QuestionStatus = 'open' | 'partial' | 'answered';
 
-export interface StatusChange {
+export interface StatusChange extends Known {
   status: QuestionStatus;
   when: When;
   answer?: string;

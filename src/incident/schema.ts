@@ -77,15 +77,33 @@ const sourceSchema = z.strictObject({
   url: httpUrl,
 });
 
-const factSchema = z.strictObject({
-  topic: id,
-  text: text(1500),
+const factSchema = z
+  .strictObject({
+    topic: id,
+    text: text(1500),
+    source: id,
+    /** When the fact became known; default: its source's date. Facts are hidden before then. */
+    since: dateOrInstant.optional(),
+    /** From this date (or instant) on, `then:` is shown instead of `text:` (tense follows time). */
+    until: dateOrInstant.optional(),
+    then: text(1500).optional(),
+  })
+  .superRefine((f, ctx) => {
+    if ((f.until === undefined) !== (f.then === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [f.until === undefined ? 'until' : 'then'],
+        message: 'until: and then: go together: from until: on, then: is shown instead of text:',
+      });
+  });
+
+const timelineSchema = z.strictObject({
+  at: dateOrInstant,
+  text: text(1000),
   source: id,
-  /** When the fact became known; default: its source's date. Facts are hidden before then. */
+  /** When the entry became known; default: the later of its own time and its source's date. */
   since: dateOrInstant.optional(),
 });
-
-const timelineSchema = z.strictObject({ at: dateOrInstant, text: text(1000), source: id });
 
 const eventSchema = z
   .strictObject({
@@ -117,6 +135,8 @@ const expectedUpdateSchema = z.strictObject({
   id,
   text: text(500),
   expected: isoDate,
+  /** The source gave no date: `expected:` is the data set's own estimate, and is shown as one. */
+  estimated: z.boolean().default(false),
   source: id,
   received: receivedSchema.optional(),
 });
@@ -132,12 +152,16 @@ const historySchema = z
   })
   .superRefine((h, ctx) => {
     if (h.status !== 'open' && h.answer === undefined)
-      ctx.addIssue({ code: 'custom', path: ['answer'], message: `a ${h.status} entry needs answer: (what is known)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['answer'],
+        message: `${h.status === 'answered' ? 'an answered' : 'a partial'} entry needs answer: (what is known)`,
+      });
     if (h.status !== 'open' && h.source === undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['source'],
-        message: `a ${h.status} entry needs source: (the id of the source that says so)`,
+        message: `${h.status === 'answered' ? 'an answered' : 'a partial'} entry needs source: (the id of the source that says so)`,
       });
   });
 

@@ -1,5 +1,5 @@
 import type { OutstandingUpdate } from '../core/incident';
-import type { QuestionState } from '../core/questions';
+import { changesAsOf, type QuestionState } from '../core/questions';
 import type { Question, Receipt } from '../incident/model';
 import {
   sentenceReply,
@@ -16,14 +16,14 @@ import {
   type Line,
   type Reply,
 } from './doc';
-import { changeWhen, provenance, questionLine, STATUS_LABEL } from './replies';
+import { changeWhen, expectedWhen, provenance, questionLine, STATUS_LABEL } from './replies';
 
 /** Replies of the follow-up commands: updates, history, confirmations and refusals. Pure builders. */
 
 function receiptLine(r: Receipt, zone: string): Line {
-  const line: Line = [date(r.when.at, zone, !r.when.dateOnly), ' — '];
-  if (r.expectedId) line.push(code(r.expectedId), ' ');
-  line.push(r.text ?? 'Update received', ...provenance(r));
+  const line: Line = [date(r.when.at, zone, !r.when.dateOnly), ' — ', r.text ?? 'Update received'];
+  if (r.expectedId) line.push(' (for ', code(r.expectedId), ')');
+  line.push(...provenance(r));
   return line;
 }
 
@@ -45,7 +45,7 @@ export function updatesReply(received: Receipt[], outstanding: OutstandingUpdate
 }
 
 export function historyReply(question: Question, now: Date, zone: string, current: QuestionState): Reply {
-  const changes = question.history.filter((c) => c.when.at <= now);
+  const changes = changesAsOf(question, now);
   const lines: Line[] = [];
   if (question.added) lines.push([date(question.added.at, zone, true), ' — asked', ` (by ${question.added.by.name})`]);
   for (const c of changes) {
@@ -113,7 +113,8 @@ export function refusalReply(what: string, admins: string[]): Reply {
   };
 }
 
-export function noSuchQuestionReply(id: string, open: string[]): Reply {
+/** An id that names no question (then); `changing`: the command would have changed something. */
+export function noSuchQuestionReply(id: string, open: string[], changing = false): Reply {
   const hint = open.length > 0 ? `Open: ${open.join(', ')}` : 'No question is open';
   return {
     summary: `No question ${id}. ${hint}.`,
@@ -121,7 +122,7 @@ export function noSuchQuestionReply(id: string, open: string[]): Reply {
       paragraph(
         `No question ${id}. ${hint}. `,
         code('/summit questions all'),
-        ' lists every question. Nothing was changed.',
+        changing ? ' lists every question. Nothing was changed.' : ' lists every question.',
       ),
     ],
   };
@@ -232,12 +233,5 @@ export function consoleSubscriptionText(on: boolean, changed: boolean): string {
 
 /** One expected update still outstanding: its id, what it is, and when it is expected. */
 export function outstandingLine(o: OutstandingUpdate, zone: string): Line {
-  return [
-    code(o.update.id),
-    ' ',
-    o.update.text,
-    ' — expected ',
-    date(o.update.expected, zone),
-    o.overdue ? ' (overdue)' : '',
-  ];
+  return [o.update.text, ' (', code(o.update.id), ')', ...expectedWhen(o.update, zone), o.overdue ? ' (overdue)' : ''];
 }

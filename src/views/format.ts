@@ -32,9 +32,20 @@ export function formatInZone(at: Date, zone: string, withTime: boolean): string 
   return memo(`${withTime ? 'T' : 'D'} ${zone} ${withTime ? Math.floor(at.getTime() / 60_000) : at.getTime()}`, () => {
     const dt = DateTime.fromJSDate(at, { zone });
     return withTime
-      ? dt.toFormat('cccc, LLLL d, yyyy, h:mm a ZZZZ', { locale: 'en-US' })
+      ? `${dt.toFormat('cccc, LLLL d, yyyy, h:mm a', { locale: 'en-US' })} ${zoneAbbreviation(dt)}`
       : dt.toFormat('cccc, LLLL d, yyyy', { locale: 'en-US' });
   });
+}
+
+/**
+ * The zone's abbreviation as a reader there expects it: PDT, EST, and CET or BST where American English only knows
+ * "GMT+1" (British English names the European zones); an offset where no abbreviation is in use (GMT+9).
+ */
+function zoneAbbreviation(dt: DateTime): string {
+  const us = dt.toFormat('ZZZZ', { locale: 'en-US' });
+  if (!/^GMT[+-]/.test(us)) return us;
+  const gb = dt.toFormat('ZZZZ', { locale: 'en-GB' });
+  return /^GMT[+-]/.test(gb) ? us : gb;
 }
 
 /** "Sep 10, 2024" in `zone`. */

@@ -1,17 +1,17 @@
 import type { HomeView } from '@slack/types';
-import type { Countdown } from '../core/countdown';
+import type { EventNow } from '../core/countdown';
 import { describeCountdown } from './countdown';
 import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionState } from '../core/questions';
 import type { Incident, Receipt } from '../incident/model';
 import { bold, code, date, divider, header, item, list, more, note, paragraph, type DocBlock, type Reply } from './doc';
-import { eventDate, provenance, questionLine, recordAnswerButton } from './replies';
+import { eventLine, provenance, questionLine, recordAnswerButton } from './replies';
 import { outstandingLine } from './follow-up';
 import { LIMITS, toSlackBlocks } from './render-slack';
 
 export interface HomeData {
   incident: Incident;
-  countdown: Countdown;
+  event?: EventNow;
   open: QuestionState[];
   latest: Receipt[];
   outstanding: OutstandingUpdate[];
@@ -27,11 +27,12 @@ export const HOME_LATEST_UPDATES = 5;
 
 /** The Home tab as a document: countdown, open questions with their buttons, latest and expected updates. */
 export function homeReply(d: HomeData): Reply {
-  const e = d.incident.event;
-  const zone = e.timezone;
+  const e = d.event?.event;
+  const zone = d.incident.event.timezone;
   const blocks: DocBlock[] = [
-    header(e.name),
-    paragraph(...eventDate(e), ` · ${e.location} · `, bold(describeCountdown(d.countdown, e.allDay))),
+    header(e ? e.name : d.incident.title),
+    paragraph(d.incident.summary),
+    paragraph(...eventLine(d.event, d.now, zone)),
     divider,
     paragraph(
       bold(d.open.length === 0 ? 'Every question is answered.' : `Questions not fully answered (${d.open.length})`),
@@ -55,7 +56,8 @@ export function homeReply(d: HomeData): Reply {
     d.outstanding.length === 0 ? note('None outstanding.') : list(d.outstanding.map((o) => outstandingLine(o, zone))),
     note('As of ', date(d.now, zone, true), '. Type ', code('/summit help'), ' in any channel for every command.'),
   ];
-  return { summary: `${e.name}: ${describeCountdown(d.countdown, e.allDay)}`, blocks };
+  const when = d.event && describeCountdown(d.event.countdown, d.event.event.allDay);
+  return { summary: e ? `${e.name}: ${when}` : `${d.incident.title}: no event announced yet`, blocks };
 }
 
 /** The Home tab view, within the 100-block limit. */

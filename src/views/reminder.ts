@@ -14,7 +14,10 @@ export function reminderTitle(r: PlannedReminder): string {
     case 'countdown':
       return `${a.event}: ${describeCountdown(a.countdown, a.allDay)}`;
     case 'nudge':
-      return `Update expected: ${a.text} (reminder ${a.n} of ${a.max})`;
+      // A date the source never gave is not called expected (the data set only estimates it).
+      return a.estimated
+        ? `Update awaited: ${a.text} (no date given; reminder ${a.n} of ${a.max})`
+        : `Update expected: ${a.text} (reminder ${a.n} of ${a.max})`;
     case 'digest':
       return `Digest: ${a.open.length} question${a.open.length === 1 ? '' : 's'} not fully answered (${a.open.join(', ')})`;
   }

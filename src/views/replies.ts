@@ -1,8 +1,8 @@
-import type { Countdown } from '../core/countdown';
+import type { EventNow } from '../core/countdown';
 import { describeCountdown } from './countdown';
 import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionCounts, QuestionState } from '../core/questions';
-import type { Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
+import type { ExpectedUpdate, Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
 import type { StatusChange } from '../incident/model';
 import {
   sentenceReply,
@@ -51,7 +51,20 @@ const sourceLine = (s: Source): Line => ['Source: ', link(s.url, s.title), ` (${
 /** The event's date: in each reader's zone in Slack, with the event's zone as fallback and label. */
 export function eventDate(event: SummitEvent): Line {
   if (event.allDay) return [date(event.start, event.timezone), ` (all day, ${event.timezone})`];
-  return [date(event.start, event.timezone, true)];
+  if (event.openEnded) return [date(event.start, event.timezone, true)];
+  return [date(event.start, event.timezone, true), ' to ', date(event.end, event.timezone, true)];
+}
+
+/** When an expected update is due: a promised date, or the data set's estimate when the source gave none. */
+export function expectedWhen(update: ExpectedUpdate, zone: string): Line {
+  return update.estimated
+    ? [' — no date given; nudging from ', date(update.expected, zone)]
+    : [' — expected ', date(update.expected, zone)];
+}
+
+/** The sentence for a moment before the event was announced. */
+function notAnnounced(now: Date, zone: string): Line {
+  return ['No event has been announced yet (as of ', date(now, zone), ').'];
 }
 
 function countsText(c: QuestionCounts): string {
@@ -64,12 +77,7 @@ function countsText(c: QuestionCounts): string {
 function nextUpdateLine(outstanding: OutstandingUpdate[], zone: string): Line {
   const next = outstanding[0];
   if (!next) return ['No expected update is outstanding.'];
-  const line: Line = [
-    bold('Next expected update: '),
-    next.update.text,
-    ' — expected ',
-    date(next.update.expected, zone),
-  ];
+  const line: Line = [bold('Next expected update: '), next.update.text, ...expectedWhen(next.update, zone)];
   if (next.overdue) line.push(' (overdue)');
   if (outstanding.length > 1) line.push(` (+${outstanding.length - 1} more outstanding)`);
   return line;
@@ -77,34 +85,51 @@ function nextUpdateLine(outstanding: OutstandingUpdate[], zone: string): Line {
 
 export interface StatusData {
   incident: Incident;
-  countdown: Countdown;
+  /** The event and its countdown, once it was announced. */
+  event?: EventNow;
   counts: QuestionCounts;
   outstanding: OutstandingUpdate[];
+  now: Date;
 }
 
-export function statusReply({ incident, countdown, counts, outstanding }: StatusData): Reply {
-  const reply = statusBody({ incident, countdown, counts, outstanding });
-  return { ...reply, share: 'status' };
-}
-
-function statusBody({ incident, countdown, counts, outstanding }: StatusData): Reply {
-  const e = incident.event;
-  const when = describeCountdown(countdown, e.allDay);
+/** The overview a newcomer meets first: what the incident is, the event, the questions, the next update. */
+export function statusReply({ incident, event, counts, outstanding, now }: StatusData): Reply {
+  const zone = incident.event.timezone;
   const notAnswered = counts.open + counts.partial;
+  const questions = `${notAnswered} question${notAnswered === 1 ? '' : 's'} not fully answered.`;
+  const e = event?.event;
+  const when = event && describeCountdown(event.countdown, event.event.allDay);
   return {
-    summary: `${e.name}: ${when}. ${notAnswered} question${notAnswered === 1 ? '' : 's'} not fully answered.`,
+    share: 'status',
+    summary: e ? `${e.name}: ${when}. ${questions}` : `${incident.title}: no event announced yet. ${questions}`,
     blocks: [
-      header(e.name),
-      paragraph(...eventDate(e), ` · ${e.location} · `, bold(when)),
+      header(e ? e.name : incident.title),
+      paragraph(incident.summary),
+      paragraph(...eventLine(event, now, zone)),
       paragraph(bold('Questions: '), countsText(counts), '. ', code('/summit questions'), ' lists them.'),
-      paragraph(...nextUpdateLine(outstanding, e.timezone)),
-      note(incident.title, ' · ', sourceLink(e.source), ' · ', code('/summit help'), ' for more'),
+      paragraph(...nextUpdateLine(outstanding, zone)),
+      note(incident.title, ...(e ? [' · ', sourceLink(e.source)] : []), ' · ', code('/summit help'), ' for more'),
     ],
   };
 }
 
-export function whenReply(incident: Incident, countdown: Countdown): Reply {
-  const e = incident.event;
+/** The event's date, place and countdown; before it was announced, that it was not yet. */
+export function eventLine(event: EventNow | undefined, now: Date, zone: string): Line {
+  if (!event) return notAnnounced(now, zone);
+  const e = event.event;
+  return [...eventDate(e), ` · ${e.location} · `, bold(describeCountdown(event.countdown, e.allDay))];
+}
+
+export function whenReply(incident: Incident, event: EventNow | undefined, now: Date): Reply {
+  if (event === undefined) {
+    const line = notAnnounced(now, incident.event.timezone);
+    return {
+      summary: 'No event has been announced yet.',
+      blocks: [paragraph(...line, ' ', code('/summit facts'), ' shows what is known.')],
+      share: 'when',
+    };
+  }
+  const { event: e, countdown } = event;
   const when = describeCountdown(countdown, e.allDay);
   const blocks = [
     header(e.name),
@@ -172,12 +197,14 @@ export function questionsReply(
 ): Reply {
   const title =
     filter === 'open' ? 'Questions not fully answered' : filter === 'answered' ? 'Answered questions' : 'All questions';
+  // The footer points at the other list, never at the one just shown.
   const asOfNote = note(
     'As of ',
     date(asOf, zone, true),
     '. ',
-    code('/summit questions all'),
-    ' shows every question.',
+    ...(filter === 'all'
+      ? [code('/summit questions'), ' shows only those not fully answered.']
+      : [code('/summit questions all'), ' shows every question.']),
   );
   const share = filter === 'open' ? 'questions' : `questions ${filter}`;
   if (states.length === 0) {
@@ -230,6 +257,8 @@ export interface CommandHelp {
   name: string;
   usage: string;
   summary: string;
+  /** It records something (so a refused or bad request says that nothing was changed). */
+  changes?: boolean;
 }
 
 export function helpReply(commands: readonly CommandHelp[]): Reply {
@@ -239,7 +268,9 @@ export function helpReply(commands: readonly CommandHelp[]): Reply {
     blocks: [
       header('summit-bot commands'),
       list(commands.map((c) => [code(`/summit ${c.usage}`), ` — ${c.summary}`])),
-      note('Replies are visible only to you. Dates show in your own time zone.'),
+      note(
+        'In Slack, replies are visible only to you and dates show in your own time zone; the console shows them in the event’s time zone.',
+      ),
     ],
   };
 }
@@ -253,12 +284,13 @@ export function unknownReply(word: string, suggestion: string | undefined): Repl
 }
 
 export function usageReply(spec: CommandHelp, problem: string): Reply {
+  const sentence = problem.charAt(0).toUpperCase() + problem.slice(1);
   return {
-    summary: `${problem}. Usage: /summit ${spec.usage}`,
+    summary: `${sentence}. Usage: /summit ${spec.usage}`,
     blocks: [
-      paragraph(problem, '. Usage: ', code(`/summit ${spec.usage}`), ' — ', spec.summary, '.'),
+      paragraph(sentence, '. Usage: ', code(`/summit ${spec.usage}`), ' — ', spec.summary, '.'),
       divider,
-      note('Nothing was changed. ', code('/summit help'), ' lists every command.'),
+      note(spec.changes ? 'Nothing was changed. ' : '', code('/summit help'), ' lists every command.'),
     ],
   };
 }

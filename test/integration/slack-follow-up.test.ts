@@ -93,7 +93,7 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
     expect((await command('history Q5', MEMBER)).text).toBe('Q5: open. 0 changes.');
     expect((await command('answer Q9 yes', LISTED_ADMIN)).text).toBe('No question Q9. Open: Q2, Q3, Q4, Q5.');
     expect((await command('answer Q3 see javascript:alert(1)', LISTED_ADMIN)).text).toMatch(
-      /the source must be an http:\/\/ or https:\/\/ URL/,
+      /The source must be an http:\/\/ or https:\/\/ URL/,
     );
   });
 

@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['commands'],
   ['scheduler'],
   ['console', 'slack'],
-  ['main.ts', 'preview.ts'],
+  ['main.ts', 'preview.ts', 'check-data.ts'],
 ];
 
 const SRC = path.join(ROOT, 'src');

@@ -32,7 +32,7 @@ export function findQuestion(incident: Incident, id: string, now: Date): Questio
   return incident.questions.find((q) => q.id === id && (q.added === undefined || q.added.at <= now));
 }
 
-export function noSuchQuestion(incident: Incident, id: string, now: Date): Reply {
+export function noSuchQuestion(incident: Incident, id: string, now: Date, changing = false): Reply {
   const open = questionsAsOf(incident.questions, now, 'open').map((s) => s.question.id);
-  return followUp.noSuchQuestionReply(id.slice(0, 40), open);
+  return followUp.noSuchQuestionReply(id.slice(0, 40), open, changing);
 }

@@ -1,5 +1,5 @@
-import { countdown } from '../../core/countdown';
-import { factsAsOf, outstandingUpdates, timelineAsOf, topics } from '../../core/incident';
+import { eventNow } from '../../core/countdown';
+import { factsAsOf, outstandingUpdates, timelineAsOf, topics, updatesAsOf } from '../../core/incident';
 import { planReminders, shift } from '../../core/plan';
 import { countQuestions, questionAsOf, questionsAsOf } from '../../core/questions';
 import { targetKey, type Target } from '../../store/reminders';
@@ -16,14 +16,15 @@ export const status: Handler<'status'> = async (_cmd, { incident, ctx }) =>
   read(
     views.statusReply({
       incident,
-      countdown: countdown(incident.event, ctx.now),
+      event: eventNow(incident, ctx.now),
       counts: countQuestions(questionsAsOf(incident.questions, ctx.now)),
       outstanding: outstandingUpdates(incident, ctx.now),
+      now: ctx.now,
     }),
   );
 
 export const when: Handler<'when'> = async (_cmd, { incident, ctx }) =>
-  read(views.whenReply(incident, countdown(incident.event, ctx.now)));
+  read(views.whenReply(incident, eventNow(incident, ctx.now), ctx.now));
 
 export const facts: Handler<'facts'> = async (cmd, { incident, ctx }) =>
   read(views.factsReply(incident, factsAsOf(incident, ctx.now, cmd.topic), cmd.topic, topics(incident)));
@@ -40,7 +41,7 @@ export const timeline: Handler<'timeline'> = async (_cmd, { incident, ctx }) =>
 export const updates: Handler<'updates'> = async (_cmd, { incident, ctx }) =>
   read(
     followUp.updatesReply(
-      incident.updates.filter((u) => u.when.at <= ctx.now).reverse(),
+      updatesAsOf(incident, ctx.now),
       outstandingUpdates(incident, ctx.now),
       incident.event.timezone,
     ),

@@ -25,7 +25,7 @@ const ID_SHAPED = /^[a-z0-9]+([-_.][a-z0-9]+)+$/i;
 
 export const statusChange: Handler<'answer' | 'partial' | 'reopen'> = async (cmd, { incident, ctx }) => {
   const q = findQuestion(incident, cmd.questionId, ctx.now);
-  if (!q) return read(noSuchQuestion(incident, cmd.questionId, ctx.now));
+  if (!q) return read(noSuchQuestion(incident, cmd.questionId, ctx.now, true));
   const before = questionAsOf(q, ctx.now);
   if (cmd.name === 'reopen' && before.status === 'open') return read(followUp.alreadyOpenReply(q.id));
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
@@ -105,7 +105,14 @@ export const update: Handler<'update'> = async (cmd, { incident, ctx, usage }) =
   });
   return {
     reply: followUp.updateRecordedReply(
-      { when: { at: u.at, dateOnly: false }, text: u.text, url: u.url, expectedId: u.expectedId, by: u.actor },
+      {
+        when: { at: u.at, dateOnly: false },
+        since: u.at,
+        text: u.text,
+        url: u.url,
+        expectedId: u.expectedId,
+        by: u.actor,
+      },
       incident.event.timezone,
     ),
     changed: true,

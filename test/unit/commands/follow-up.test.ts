@@ -129,17 +129,17 @@ describe('recording follow-ups with /summit', () => {
   test.each([
     ['answer Q9 yes', 'No question Q9. Open: Q2, Q3, Q4.'],
     ['history Q9', 'No question Q9. Open: Q2, Q3, Q4.'],
-    ['answer Q3', 'write the answer after Q3'],
-    ['answer', 'give a question id such as Q2'],
+    ['answer Q3', 'Write the answer after Q3'],
+    ['answer', 'Give a question id such as Q2'],
     ['answer three yes', '"three" is not a question id'],
-    ['answer Q3 see javascript:alert(1)', 'the source must be an http:// or https:// URL, not "javascript:alert(1)"'],
-    ['answer Q3 see ftp://example.com/x', 'the source must be an http:// or https:// URL'],
-    [`answer Q3 ${'x'.repeat(2001)}`, 'the answer is 2001 characters; at most 2000'],
-    [`ask ${'x'.repeat(501)}`, 'the question is 501 characters; at most 500'],
-    ['ask', 'write the question after `ask`'],
-    ['update', 'write what the update says after `update`'],
-    ['update post-summit', 'write what the update says after post-summit'],
-    ['update news mailto:someone@example.com', 'the source must be an http:// or https:// URL'],
+    ['answer Q3 see javascript:alert(1)', 'The source must be an http:// or https:// URL, not "javascript:alert(1)"'],
+    ['answer Q3 see ftp://example.com/x', 'The source must be an http:// or https:// URL'],
+    [`answer Q3 ${'x'.repeat(2001)}`, 'The answer is 2001 characters; at most 2000'],
+    [`ask ${'x'.repeat(501)}`, 'The question is 501 characters; at most 500'],
+    ['ask', 'Write the question after `ask`'],
+    ['update', 'Write what the update says after `update`'],
+    ['update post-summit', 'Write what the update says after post-summit'],
+    ['update news mailto:someone@example.com', 'The source must be an http:// or https:// URL'],
   ])('bad input gets a clear reply and stores nothing: %s', async (text, expected) => {
     const r = await run(text.length > 100 ? text : text, ADMIN);
     expect(r.changed).toBe(false);

@@ -47,7 +47,7 @@ describe('/summit subscribe, unsubscribe, remind, schedule', () => {
     expect((await run('remind me', MEMBER)).plain).toBe('You will receive reminders by DM.');
     expect(await store.reminders.subscription({ kind: 'user', id: MEMBER.id })).toMatchObject({ status: 'active' });
     expect((await run('remind off', MEMBER)).plain).toBe('You will no longer receive reminders by DM.');
-    expect((await run('remind later', MEMBER)).plain).toContain('say `remind me` or `remind off`');
+    expect((await run('remind later', MEMBER)).plain).toContain('Say `remind me` or `remind off`');
   });
 
   test('subscribe in a DM points at remind me', async () => {

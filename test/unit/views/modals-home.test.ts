@@ -1,5 +1,5 @@
 import { applyFollowUps } from '../../../src/core/follow-up';
-import { countdown } from '../../../src/core/countdown';
+import { eventNow } from '../../../src/core/countdown';
 import { outstandingUpdates } from '../../../src/core/incident';
 import { questionsAsOf } from '../../../src/core/questions';
 import { EMPTY_STATE } from '../../../src/core/records';
@@ -70,7 +70,7 @@ describe('the Home tab', () => {
     const open = questionsAsOf(many.questions, now, 'open');
     const view = homeView({
       incident: many,
-      countdown: countdown(many.event, now),
+      event: eventNow(many, now),
       open,
       latest: [],
       outstanding: outstandingUpdates(many, now),
@@ -102,7 +102,7 @@ describe('the Home tab', () => {
     const open = questionsAsOf(many.questions, now, 'open');
     const view = homeView({
       incident: many,
-      countdown: countdown(many.event, now),
+      event: eventNow(many, now),
       open,
       latest: [],
       outstanding: outstandingUpdates(many, now),
