@@ -1,5 +1,5 @@
 import type { Incident, Question, Receipt, StatusChange } from '../incident/model';
-import type { FollowUpState } from './records';
+import type { FollowUpState, RecordedUpdate } from './records';
 
 /**
  * The data set with everything recorded since applied on top, in time order. Pure: the stored state is an input,
@@ -50,14 +50,7 @@ function apply(incident: Incident, state: FollowUpState): Incident {
     return { ...q, history };
   });
 
-  const recordedUpdates: Receipt[] = state.updates.map((u) => ({
-    when: { at: u.at, dateOnly: false },
-    since: u.at,
-    text: u.text,
-    url: u.url,
-    expectedId: u.expectedId,
-    by: u.actor,
-  }));
+  const recordedUpdates = state.updates.map(receiptOf);
   const updates = [...incident.updates, ...recordedUpdates].sort((a, b) => a.when.at.getTime() - b.when.at.getTime());
   const expectedUpdates = incident.expectedUpdates.map((e) => {
     const first = updates.find((u) => u.expectedId === e.id);
@@ -73,4 +66,16 @@ export function nextQuestionId(incident: Incident, taken: string[]): string {
     .map((id) => Number(id.replace(/^Q/, '')))
     .filter(Number.isFinite);
   return `Q${Math.max(0, ...numbers) + 1}`;
+}
+
+/** An update recorded in Slack, as the receipt the views show: known from the moment it was recorded. */
+export function receiptOf(u: RecordedUpdate): Receipt {
+  return {
+    when: { at: u.at, dateOnly: false },
+    since: u.at,
+    text: u.text,
+    url: u.url,
+    expectedId: u.expectedId,
+    by: u.actor,
+  };
 }

@@ -24,13 +24,17 @@ export function lintDataset(d: Dataset, forbidden: readonly string[] = []): Find
     return published !== undefined && at(when) < day(published) ? published : undefined;
   };
 
-  d.incident.facts.forEach((f, i) => {
-    const published = f.since === undefined ? undefined : beforeSource(f.since, f.source);
+  /** A since: that would show something before its source existed. */
+  const sinceCheck = (path: (string | number)[], since: string | undefined, sid: string) => {
+    const published = since === undefined ? undefined : beforeSource(since, sid);
     if (published)
       findings.push({
-        path: ['incident', 'facts', i, 'since'],
-        message: `${f.since} is before its source "${f.source}" was published (${published}): remove since:, or give a date on or after it`,
+        path,
+        message: `${since} is before its source "${sid}" was published (${published}): remove since:, or give a date on or after it`,
       });
+  };
+  d.incident.facts.forEach((f, i) => {
+    sinceCheck(['incident', 'facts', i, 'since'], f.since, f.source);
     const from = f.since ?? dates.get(f.source);
     if (f.until !== undefined && from !== undefined && at(f.until) <= at(from))
       findings.push({
@@ -38,14 +42,7 @@ export function lintDataset(d: Dataset, forbidden: readonly string[] = []): Find
         message: `${f.until} is not after the fact is first shown (${from}): the first wording would never show`,
       });
   });
-  d.incident.timeline.forEach((t, i) => {
-    const published = t.since === undefined ? undefined : beforeSource(t.since, t.source);
-    if (published)
-      findings.push({
-        path: ['incident', 'timeline', i, 'since'],
-        message: `${t.since} is before its source "${t.source}" was published (${published}): remove since:, or give a date on or after it`,
-      });
-  });
+  d.incident.timeline.forEach((t, i) => sinceCheck(['incident', 'timeline', i, 'since'], t.since, t.source));
   d.expectedUpdates.forEach((u, i) => {
     if (u.received) {
       const cited = beforeSource(u.received.at, u.received.source);

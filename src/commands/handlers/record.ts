@@ -1,4 +1,4 @@
-import { applyFollowUps, nextQuestionId } from '../../core/follow-up';
+import { applyFollowUps, nextQuestionId, receiptOf } from '../../core/follow-up';
 import { questionAsOf } from '../../core/questions';
 import type { Question } from '../../incident/model';
 import * as followUp from '../../views/follow-up';
@@ -104,17 +104,7 @@ export const update: Handler<'update'> = async (cmd, { incident, ctx, usage }) =
     at: ctx.now,
   });
   return {
-    reply: followUp.updateRecordedReply(
-      {
-        when: { at: u.at, dateOnly: false },
-        since: u.at,
-        text: u.text,
-        url: u.url,
-        expectedId: u.expectedId,
-        by: u.actor,
-      },
-      incident.event.timezone,
-    ),
+    reply: followUp.updateRecordedReply(receiptOf(u), incident.event.timezone),
     changed: true,
   };
 };
