@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import type { Incident, Source, Span } from '../incident/model';
+import type { Incident, Known, Source, Span } from '../incident/model';
 import { countdown, type Countdown } from './countdown';
 import { cronTimes, parseCron } from '../lib/cron';
 import { questionsAsOf } from './questions';
-import { receivedBy } from './incident';
+import { known, receivedBy } from './incident';
 
 export type ReminderKind = 'countdown' | 'nudge' | 'digest';
 
@@ -73,7 +73,10 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
   const asOf = (at: Date) => (knownAt !== undefined && knownAt < at ? knownAt : at);
   const eventAnnounced = event.since;
 
-  if (config.countdown) {
+  /** Seen from the vantage point, only what was known then is planned at all (no countdown to an unannounced event). */
+  const knownThen = (item: Known) => knownAt === undefined || known(item, knownAt);
+
+  if (config.countdown && knownThen(event)) {
     const eventDay = DateTime.fromJSDate(event.start, { zone: event.timezone }).toISODate() as string;
     for (const offset of config.countdown.offsets) {
       const at =
@@ -94,7 +97,7 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
 
   if (config.updates) {
     const { every, max, time } = config.updates;
-    for (const u of incident.expectedUpdates) {
+    for (const u of incident.expectedUpdates.filter(knownThen)) {
       const announced = u.since;
       let at = atTimeOn(u.expectedDate, time, zone).toJSDate();
       for (let n = 1; n <= max; n++, at = shift(at, every, zone, 1)) {

@@ -21,9 +21,9 @@ import { changeWhen, expectedWhen, provenance, questionLine, STATUS_LABEL } from
 /** Replies of the follow-up commands: updates, history, confirmations and refusals. Pure builders. */
 
 function receiptLine(r: Receipt, zone: string): Line {
-  const line: Line = [date(r.when.at, zone, !r.when.dateOnly), ' — ', r.text ?? 'Update received'];
-  if (r.expectedId) line.push(' (for ', code(r.expectedId), ')');
-  line.push(...provenance(r));
+  const line: Line = [date(r.when.at, zone, !r.when.dateOnly), ' — '];
+  if (r.expectedId) line.push(code(r.expectedId), ' received: ');
+  line.push(r.text ?? 'Update received', ...provenance(r));
   return line;
 }
 

@@ -4,7 +4,8 @@ import type { FollowUpStore } from '../../../src/store/repository';
 import { datasetWith, defaultIncident } from '../../helpers/incident';
 import { ADMIN, contextWith, MEMBER, runText, testStore } from '../../helpers/store';
 
-const BEFORE = '2024-08-20T16:00:00Z';
+// The day after the summit was announced (August 23): its countdown reminders are known from then on.
+const BEFORE = '2024-08-24T16:00:00Z';
 
 describe('/summit subscribe, unsubscribe, remind, schedule', () => {
   let store: FollowUpStore;
