@@ -1,12 +1,19 @@
-import type { Incident, Question, Receipt, StatusChange } from '../incident/model';
+import type { Assignment, Incident, Question, Receipt, StatusChange } from '../incident/model';
 import type { FollowUpState, RecordedUpdate } from './records';
+import { endOfDay } from '../lib/days';
 
 /**
  * The data set with everything recorded since applied on top, in time order. Pure: the stored state is an input,
  * and "as of a moment" still works because every recorded change keeps the moment it was made.
  */
 export function applyFollowUps(incident: Incident, state: FollowUpState): Incident {
-  if (state.changes.length === 0 && state.questions.length === 0 && state.updates.length === 0) return incident;
+  if (
+    state.changes.length === 0 &&
+    state.questions.length === 0 &&
+    state.updates.length === 0 &&
+    state.assignments.length === 0
+  )
+    return incident;
   // The store hands out one state object per recorded-state version, and both inputs are never mutated: the result
   // is remembered per (data set, state) pair for as long as that state object lives, so every command and tick on
   // the same version shares one model instead of rebuilding it.
@@ -31,6 +38,8 @@ function apply(incident: Incident, state: FollowUpState): Incident {
     text: q.text,
     history: [],
     added: { at: q.at, by: q.actor },
+    ...(q.message ? { message: q.message } : {}),
+    assignments: [],
   }));
   const questions = [...incident.questions, ...added].map((q) => {
     const recorded: StatusChange[] = state.changes
@@ -42,12 +51,27 @@ function apply(incident: Incident, state: FollowUpState): Incident {
         answer: c.answer,
         note: c.note,
         sourceUrl: c.sourceUrl,
+        ...(c.supersededBy ? { supersededBy: c.supersededBy } : {}),
         by: c.actor,
       }));
-    if (recorded.length === 0) return q;
+    const assigned: Assignment[] = state.assignments
+      .filter((a) => a.questionId === q.id)
+      .map((a) => ({
+        field: a.field,
+        value: a.value,
+        ...(a.field === 'due' && a.value !== undefined ? { dueBy: endOfDay(a.value, incident.event.timezone) } : {}),
+        when: { at: a.at, dateOnly: false },
+        since: a.at,
+        by: a.actor,
+      }));
+    if (recorded.length === 0 && assigned.length === 0) return q;
     // A stable sort: on a tie the data set's entry comes first, then recordings in the order they were made.
-    const history = [...q.history, ...recorded].sort((a, b) => a.when.at.getTime() - b.when.at.getTime());
-    return { ...q, history };
+    const byTime = <T extends { when: { at: Date } }>(a: T, b: T) => a.when.at.getTime() - b.when.at.getTime();
+    return {
+      ...q,
+      history: [...q.history, ...recorded].sort(byTime),
+      assignments: [...q.assignments, ...assigned].sort(byTime),
+    };
   });
 
   const recordedUpdates = state.updates.map(receiptOf);

@@ -10,30 +10,45 @@ export interface QuestionState {
    * for a partial one, oldest first.
    */
   answers: StatusChange[];
-  /** The latest note on an open question (why it is still open), if any. */
+  /** The latest note on an open question (why it is still open), or why it is not pursued. */
   note?: StatusChange;
+  /** Superseded: the question that takes its place. */
+  supersededBy?: string;
   /** When the status last changed, if ever. */
   since?: Date;
+  /** Who owns it (a Slack user id), if anyone. */
+  owner?: string;
+  /** When it is due: a date (YYYY-MM-DD) in `zone`, and the moment it is overdue (the end of that day). */
+  due?: { date: string; by: Date };
+  /** Due and past, and still open or partly answered. */
+  overdue: boolean;
 }
 
 export type QuestionFilter = 'open' | 'answered' | 'all';
+
+/** Open or partly answered: still being pursued. Answered, not pursued and superseded are closed. */
+export function isPursued(status: QuestionStatus): boolean {
+  return status === 'open' || status === 'partial';
+}
 
 /** A question's changes that had happened, and were known, by `at`, oldest first. */
 export function changesAsOf(question: Question, at: Date): StatusChange[] {
   return question.history.filter((c) => c.when.at <= at && known(c, at));
 }
 
-/** Replays a question's history up to `at`; entries after `at` have not happened yet. */
+/** Replays a question's history and assignments up to `at`; what came after has not happened yet. */
 export function questionAsOf(question: Question, at: Date): QuestionState {
   let status: QuestionStatus = 'open';
   let answers: StatusChange[] = [];
   let note: StatusChange | undefined;
+  let supersededBy: string | undefined;
   let since: Date | undefined;
   for (const change of question.history) {
     if (change.when.at > at || !known(change, at)) continue;
     since = change.when.at;
     status = change.status;
-    if (change.status === 'open') {
+    supersededBy = change.supersededBy;
+    if (change.status === 'open' || change.status === 'dropped' || change.status === 'superseded') {
       answers = [];
       note = change.note ? change : undefined;
     } else if (change.status === 'partial') {
@@ -44,25 +59,42 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
       note = undefined;
     }
   }
-  return { question, status, answers, note, since };
+  let owner: string | undefined;
+  let due: QuestionState['due'];
+  for (const a of question.assignments) {
+    if (a.when.at > at || !known(a, at)) continue;
+    if (a.field === 'owner') owner = a.value;
+    else due = a.value === undefined || a.dueBy === undefined ? undefined : { date: a.value, by: a.dueBy };
+  }
+  const overdue = due !== undefined && due.by <= at && isPursued(status);
+  return { question, status, answers, note, supersededBy, since, owner, due, overdue };
 }
 
-/** The questions that existed at `at` (one asked in Slack exists from then on), as they stood then. */
+/**
+ * The questions that existed at `at` (one asked in Slack exists from then on), as they stood then. `open` means
+ * still pursued (open or partly answered); `answered` the answered ones; `all` every one, closed ones included.
+ */
 export function questionsAsOf(questions: Question[], at: Date, filter: QuestionFilter = 'all'): QuestionState[] {
   return questions
     .filter((q) => q.added === undefined || q.added.at <= at)
     .map((q) => questionAsOf(q, at))
-    .filter((s) => filter === 'all' || (filter === 'answered' ? s.status === 'answered' : s.status !== 'answered'));
+    .filter((s) => filter === 'all' || (filter === 'answered' ? s.status === 'answered' : isPursued(s.status)));
 }
 
-export interface QuestionCounts {
-  open: number;
-  partial: number;
-  answered: number;
+/** The questions `userId` owns that are still pursued at `at`, overdue first, then by due date, then by id order. */
+export function ownedBy(questions: Question[], userId: string, at: Date): QuestionState[] {
+  return questionsAsOf(questions, at, 'open')
+    .filter((s) => s.owner === userId)
+    .sort(
+      (a, b) =>
+        Number(b.overdue) - Number(a.overdue) || (a.due?.by.getTime() ?? Infinity) - (b.due?.by.getTime() ?? Infinity),
+    );
 }
+
+export type QuestionCounts = Record<QuestionStatus, number>;
 
 export function countQuestions(states: QuestionState[]): QuestionCounts {
-  const counts: QuestionCounts = { open: 0, partial: 0, answered: 0 };
+  const counts: QuestionCounts = { open: 0, partial: 0, answered: 0, dropped: 0, superseded: 0 };
   for (const s of states) counts[s.status] += 1;
   return counts;
 }

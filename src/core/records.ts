@@ -1,17 +1,19 @@
 /** Plain records the store returns: what users recorded, with who and when. */
 
-import type { Actor } from '../incident/model';
+import type { Actor, MessageSource, QuestionStatus } from '../incident/model';
 
 export type { Actor };
 
 export interface RecordedChange {
   id: number;
   questionId: string;
-  status: 'open' | 'partial' | 'answered';
+  status: QuestionStatus;
   answer?: string;
   sourceUrl?: string;
-  /** Why a question was reopened. */
+  /** Why a question was reopened, or is not pursued. */
   note?: string;
+  /** The question that supersedes it (status superseded). */
+  supersededBy?: string;
   actor: Actor;
   at: Date;
 }
@@ -19,6 +21,18 @@ export interface RecordedChange {
 export interface RecordedQuestion {
   questionId: string;
   text: string;
+  actor: Actor;
+  at: Date;
+  /** Tracked from a Slack message. */
+  message?: MessageSource;
+}
+
+/** A question's owner (a Slack user id) or due date (YYYY-MM-DD) set, or cleared (undefined). */
+export interface RecordedAssignment {
+  id: number;
+  questionId: string;
+  field: 'owner' | 'due';
+  value?: string;
   actor: Actor;
   at: Date;
 }
@@ -46,6 +60,7 @@ export interface FollowUpState {
   changes: RecordedChange[];
   questions: RecordedQuestion[];
   updates: RecordedUpdate[];
+  assignments: RecordedAssignment[];
 }
 
-export const EMPTY_STATE: FollowUpState = { changes: [], questions: [], updates: [] };
+export const EMPTY_STATE: FollowUpState = { changes: [], questions: [], updates: [], assignments: [] };

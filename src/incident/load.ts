@@ -6,6 +6,7 @@ import { ConfigError } from '../lib/errors';
 import { lintDataset, type Finding } from './lint';
 import { datasetSchema, type Dataset } from './schema';
 import type { Incident, ReminderConfig, Source, Span, When } from './model';
+import { endOfDay } from '../lib/days';
 
 /** Reads, validates and resolves a data set file. Throws a ConfigError (exit 2) naming file, field and fix. */
 export function loadIncident(path: string): Incident {
@@ -169,7 +170,7 @@ function resolve(d: Dataset): Incident {
       // Known from the day it was promised (its source's date).
       since: knownFrom(undefined, src(u.source)),
       expected: toInstant(u.expected, zone),
-      dueBy: DateTime.fromISO(u.expected, { zone }).plus({ days: 1 }).toJSDate(),
+      dueBy: endOfDay(u.expected, zone),
       source: src(u.source),
       received: u.received && {
         when: when(u.received.at),
@@ -189,7 +190,13 @@ function resolve(d: Dataset): Incident {
         answer: h.answer,
         note: h.note,
         source: h.source === undefined ? undefined : src(h.source),
+        ...(h.supersededBy ? { supersededBy: h.supersededBy } : {}),
       })),
+      // The data set's owner and due date hold from the start.
+      assignments: [
+        ...(q.owner ? [{ field: 'owner' as const, value: q.owner }] : []),
+        ...(q.due ? [{ field: 'due' as const, value: q.due, dueBy: endOfDay(q.due, zone) }] : []),
+      ].map((a) => ({ ...a, when: { at: new Date(0), dateOnly: true }, since: new Date(0) })),
     })),
   };
   const updates = incident.expectedUpdates

@@ -88,7 +88,27 @@ export interface Receipt extends Known {
   by?: Actor;
 }
 
-export type QuestionStatus = 'open' | 'partial' | 'answered';
+/** open, partly answered, answered; or closed without an answer: not pursued (dropped), superseded by another. */
+export type QuestionStatus = 'open' | 'partial' | 'answered' | 'dropped' | 'superseded';
+
+/** The Slack message a question was tracked from. */
+export interface MessageSource {
+  channel: string;
+  ts: string;
+  permalink: string;
+  /** The message's author (a Slack user id). */
+  author?: string;
+}
+
+/** An owner or due date set (or cleared) for a question, from the data set or recorded in Slack. */
+export interface Assignment extends Known {
+  field: 'owner' | 'due';
+  value?: string;
+  /** A due date's end in the event's zone (the next midnight): overdue from then. */
+  dueBy?: Date;
+  when: When;
+  by?: Actor;
+}
 
 export interface StatusChange extends Known {
   status: QuestionStatus;
@@ -98,6 +118,8 @@ export interface StatusChange extends Known {
   source?: Source;
   /** A source given as a bare URL (answers recorded in Slack). */
   sourceUrl?: string;
+  /** Status superseded: the question that takes its place. */
+  supersededBy?: string;
   /** Who recorded it; absent for the data set's own entries. */
   by?: Actor;
 }
@@ -109,6 +131,10 @@ export interface Question {
   history: StatusChange[];
   /** Asked in Slack: it exists from this moment on. */
   added?: { at: Date; by: Actor };
+  /** Tracked from a Slack message. */
+  message?: MessageSource;
+  /** Owner and due date changes, oldest first; the latest of each known at a moment counts. */
+  assignments: Assignment[];
 }
 
 export interface Incident {
@@ -140,6 +166,8 @@ export interface ReminderConfig {
   zone: string;
   countdown?: { offsets: Span[]; time: string };
   updates?: { every: Span; max: number; time: string };
+  /** Chasing owners: from a question's due date at `time`, every `every`, at most `max`, until it is closed. */
+  questions?: { every: Span; max: number; time: string };
   digest?: { cron: string; until: Span };
   catchUp: Span;
 }

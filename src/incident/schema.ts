@@ -141,7 +141,8 @@ const expectedUpdateSchema = z.strictObject({
   received: receivedSchema.optional(),
 });
 
-const statusSchema = z.enum(['open', 'partial', 'answered']);
+const statusSchema = z.enum(['open', 'partial', 'answered', 'dropped', 'superseded']);
+const QUESTION_ID = z.string().regex(/^Q[1-9]\d{0,3}$/, 'must be Q followed by a number, like Q1');
 const historySchema = z
   .strictObject({
     status: statusSchema,
@@ -149,15 +150,26 @@ const historySchema = z
     answer: text(2000).optional(),
     note: text(1000).optional(),
     source: id.optional(),
+    /** status superseded: the question that takes its place. */
+    supersededBy: QUESTION_ID.optional(),
   })
   .superRefine((h, ctx) => {
-    if (h.status !== 'open' && h.answer === undefined)
+    if (h.status === 'dropped' && h.note === undefined)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'a dropped entry needs note: (why it is not pursued)' });
+    if ((h.status === 'superseded') !== (h.supersededBy !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['supersededBy'],
+        message: 'supersededBy: (a question id) goes with status superseded, and only with it',
+      });
+    if (h.status !== 'partial' && h.status !== 'answered') return;
+    if (h.answer === undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['answer'],
         message: `${h.status === 'answered' ? 'an answered' : 'a partial'} entry needs answer: (what is known)`,
       });
-    if (h.status !== 'open' && h.source === undefined)
+    if (h.source === undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['source'],
@@ -166,9 +178,16 @@ const historySchema = z
   });
 
 const questionSchema = z.strictObject({
-  id: z.string().regex(/^Q[1-9]\d{0,3}$/, 'must be Q followed by a number, like Q1'),
+  id: QUESTION_ID,
   text: text(500),
   history: z.array(historySchema).default([]),
+  /** Who owns it: a Slack user id. */
+  owner: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD')
+    .optional(),
+  /** When it is due (a date); chased from then on if reminders.questions is set. */
+  due: isoDate.optional(),
 });
 
 export const datasetSchema = z
@@ -238,6 +257,15 @@ export const datasetSchema = z
       let previous = -Infinity;
       q.history.forEach((h, j) => {
         ref(['questions', i, 'history', j, 'source'], h.source);
+        if (
+          h.supersededBy !== undefined &&
+          !d.questions.some((other) => other.id === h.supersededBy && other.id !== q.id)
+        )
+          ctx.addIssue({
+            code: 'custom',
+            path: ['questions', i, 'history', j, 'supersededBy'],
+            message: `"${h.supersededBy}" is not another question of the data set`,
+          });
         const at = DateTime.fromISO(h.at, { zone: d.event.timezone }).toMillis();
         if (at < previous)
           ctx.addIssue({

@@ -111,6 +111,29 @@ export function migrations(seam: DialectSeam): Record<string, Migration> {
         await db.schema.createIndex('request_seen_by_time').on('request_seen').column('seen_at').execute();
       },
     },
+    '0004_ownership': {
+      async up(db: AnyDb) {
+        await db.schema.alterTable('question_change').addColumn('superseded_by', 'text').execute();
+        for (const column of ['source_channel', 'source_ts', 'source_url', 'source_author'])
+          await db.schema.alterTable('added_question').addColumn(column, 'text').execute();
+        // One question per Slack message: a second "Track as question" on it is refused by the key itself.
+        await db.schema
+          .createIndex('added_question_by_message')
+          .unique()
+          .on('added_question')
+          .columns(['source_channel', 'source_ts'])
+          .execute();
+        await seam
+          .addIdColumn(db.schema.createTable('assignment'))
+          .addColumn('question_id', 'text', (c) => c.notNull())
+          .addColumn('field', 'text', (c) => c.notNull())
+          .addColumn('value', 'text')
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -5,15 +5,27 @@ import type {
   Actor,
   AuditEntry,
   FollowUpState,
+  RecordedAssignment,
   RecordedChange,
   RecordedQuestion,
   RecordedUpdate,
 } from '../core/records';
+import type { MessageSource } from '../incident/model';
 import type { Database } from './schema';
 
 /** What a write is given: the record without the id the database assigns. */
 export type NewChange = Omit<RecordedChange, 'id'>;
 export type NewUpdate = Omit<RecordedUpdate, 'id'>;
+export type NewAssignment = Omit<RecordedAssignment, 'id'>;
+
+/** What a change is called in the audit log. */
+const CHANGE_ACTION: Record<RecordedChange['status'], string> = {
+  open: 'question.reopened',
+  partial: 'question.partial',
+  answered: 'question.answered',
+  dropped: 'question.dropped',
+  superseded: 'question.superseded',
+};
 
 /** How long a request key is remembered: twice Slack's five-minute signature window. */
 export const REQUEST_KEY_TTL_MS = 10 * 60_000;
@@ -55,37 +67,35 @@ export class FollowUpStore {
           answer: change.answer ?? null,
           source_url: change.sourceUrl ?? null,
           note: change.note ?? null,
+          superseded_by: change.supersededBy ?? null,
           actor_id: change.actor.id,
           actor_name: change.actor.name,
           at: change.at.toISOString(),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await audit(
-        tx,
-        change.actor,
-        change.at,
-        `question.${change.status === 'open' ? 'reopened' : change.status}`,
-        change.questionId,
-        {
-          answer: change.answer,
-          sourceUrl: change.sourceUrl,
-          note: change.note,
-        },
-      );
+      await audit(tx, change.actor, change.at, CHANGE_ACTION[change.status], change.questionId, {
+        answer: change.answer,
+        sourceUrl: change.sourceUrl,
+        note: change.note,
+        supersededBy: change.supersededBy,
+      });
       return { ...change, id: Number(row.id) };
     });
   }
 
   /**
    * Adds a question under the next free id. `nextId` picks it from the ids already taken; if another process
-   * takes the same id first, the unique key refuses the insert and it tries the next one.
+   * takes the same id first, the unique key refuses the insert and it tries the next one. A question tracked from
+   * a Slack message is added once: if the message was tracked already, that question's id comes back instead.
    */
   async addQuestion(
-    q: { text: string; actor: Actor; at: Date },
+    q: { text: string; actor: Actor; at: Date; message?: MessageSource },
     nextId: (taken: string[]) => string,
-  ): Promise<RecordedQuestion> {
+  ): Promise<{ added: RecordedQuestion } | { alreadyTracked: string }> {
     for (let attempt = 0; ; attempt++) {
+      const earlier = q.message && (await this.trackedFrom(q.message.channel, q.message.ts));
+      if (earlier) return { alreadyTracked: earlier };
       const taken = (await this.db.selectFrom('added_question').select('question_id').execute()).map(
         (r) => r.question_id,
       );
@@ -100,15 +110,51 @@ export class FollowUpStore {
               actor_id: q.actor.id,
               actor_name: q.actor.name,
               at: q.at.toISOString(),
+              source_channel: q.message?.channel ?? null,
+              source_ts: q.message?.ts ?? null,
+              source_url: q.message?.permalink ?? null,
+              source_author: q.message?.author ?? null,
             })
             .execute();
-          await audit(tx, q.actor, q.at, 'question.added', questionId, { text: q.text });
+          await audit(tx, q.actor, q.at, 'question.added', questionId, { text: q.text, message: q.message?.permalink });
         });
-        return { questionId, ...q };
+        return { added: { questionId, ...q } };
       } catch (e) {
+        // Either the id was taken meanwhile, or the message was tracked meanwhile (the next round says which).
         if (!this.seam.isUniqueViolation(e) || attempt >= 20) throw e;
       }
     }
+  }
+
+  /** The question tracked from a Slack message, if one was. */
+  async trackedFrom(channel: string, ts: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('added_question')
+      .select('question_id')
+      .where('source_channel', '=', channel)
+      .where('source_ts', '=', ts)
+      .executeTakeFirst();
+    return row?.question_id;
+  }
+
+  /** Sets (or clears) a question's owner or due date: a new row, the older ones kept. */
+  async recordAssignment(a: NewAssignment): Promise<RecordedAssignment> {
+    return this.committed(async (tx) => {
+      const row = await tx
+        .insertInto('assignment')
+        .values({
+          question_id: a.questionId,
+          field: a.field,
+          value: a.value ?? null,
+          actor_id: a.actor.id,
+          actor_name: a.actor.name,
+          at: a.at.toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(tx, a.actor, a.at, `question.${a.field}`, a.questionId, { value: a.value ?? null });
+      return { ...a, id: Number(row.id) };
+    });
   }
 
   async recordUpdate(update: NewUpdate): Promise<RecordedUpdate> {
@@ -168,10 +214,11 @@ export class FollowUpStore {
   private cached?: { version: string; state: FollowUpState };
 
   private async readState(): Promise<FollowUpState> {
-    const [changes, questions, updates] = await Promise.all([
+    const [changes, questions, updates, assignments] = await Promise.all([
       this.db.selectFrom('question_change').selectAll().orderBy('at').orderBy('id').execute(),
       this.db.selectFrom('added_question').selectAll().orderBy('at').execute(),
       this.db.selectFrom('follow_up_update').selectAll().orderBy('at').orderBy('id').execute(),
+      this.db.selectFrom('assignment').selectAll().orderBy('at').orderBy('id').execute(),
     ]);
     return {
       changes: changes.map((r) => ({
@@ -181,12 +228,31 @@ export class FollowUpStore {
         answer: r.answer ?? undefined,
         sourceUrl: r.source_url ?? undefined,
         note: r.note ?? undefined,
+        supersededBy: r.superseded_by ?? undefined,
         actor: { id: r.actor_id, name: r.actor_name },
         at: new Date(r.at),
       })),
       questions: questions.map((r) => ({
         questionId: r.question_id,
         text: r.text,
+        actor: { id: r.actor_id, name: r.actor_name },
+        at: new Date(r.at),
+        ...(r.source_channel !== null && r.source_ts !== null
+          ? {
+              message: {
+                channel: r.source_channel,
+                ts: r.source_ts,
+                permalink: r.source_url ?? '',
+                author: r.source_author ?? undefined,
+              },
+            }
+          : {}),
+      })),
+      assignments: assignments.map((r) => ({
+        id: Number(r.id),
+        questionId: r.question_id,
+        field: r.field,
+        value: r.value ?? undefined,
         actor: { id: r.actor_id, name: r.actor_name },
         at: new Date(r.at),
       })),

@@ -8,10 +8,13 @@ import type { Generated } from 'kysely';
 export interface QuestionChangeTable {
   id: Generated<number>;
   question_id: string;
-  status: 'open' | 'partial' | 'answered';
+  status: 'open' | 'partial' | 'answered' | 'dropped' | 'superseded';
   answer: string | null;
   source_url: string | null;
+  /** Why it was reopened or not pursued. */
   note: string | null;
+  /** The question that supersedes it (status superseded). */
+  superseded_by: string | null;
   actor_id: string;
   actor_name: string;
   at: string;
@@ -20,6 +23,23 @@ export interface QuestionChangeTable {
 export interface AddedQuestionTable {
   question_id: string;
   text: string;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+  /** Tracked from a Slack message: its conversation and ts (unique together), permalink and author. */
+  source_channel: string | null;
+  source_ts: string | null;
+  source_url: string | null;
+  source_author: string | null;
+}
+
+/** Who owns a question and when it is due: each change a row, the latest one counts. */
+export interface AssignmentTable {
+  id: Generated<number>;
+  question_id: string;
+  field: 'owner' | 'due';
+  /** A Slack user id, or a date YYYY-MM-DD; null clears it. */
+  value: string | null;
   actor_id: string;
   actor_name: string;
   at: string;
@@ -95,6 +115,7 @@ export interface RequestSeenTable {
 export interface Database {
   question_change: QuestionChangeTable;
   added_question: AddedQuestionTable;
+  assignment: AssignmentTable;
   follow_up_update: UpdateTable;
   audit: AuditTable;
   subscription: SubscriptionTable;

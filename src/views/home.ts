@@ -38,7 +38,7 @@ export function homeReply(d: HomeData): Reply {
       bold(d.open.length === 0 ? 'Every question is answered.' : `Questions not fully answered (${d.open.length})`),
     ),
     // The Home tab holds 100 blocks: list no more open questions than could ever show.
-    ...d.open.slice(0, HOME_MAX_QUESTIONS).map((s) => item(questionLine(s), recordAnswerButton(s, d.canRecord))),
+    ...d.open.slice(0, HOME_MAX_QUESTIONS).map((s) => item(questionLine(s, zone), recordAnswerButton(s, d.canRecord))),
     ...(d.open.length > HOME_MAX_QUESTIONS ? [more(d.open.length - HOME_MAX_QUESTIONS)] : []),
     divider,
     paragraph(bold('Latest updates')),

@@ -1,7 +1,7 @@
 import type { EventNow } from '../core/countdown';
 import { describeCountdown } from './countdown';
 import type { OutstandingUpdate } from '../core/incident';
-import type { QuestionCounts, QuestionState } from '../core/questions';
+import { isPursued, type QuestionCounts, type QuestionState } from '../core/questions';
 import type { ExpectedUpdate, Fact, Incident, Source, SummitEvent, TimelineEntry } from '../incident/model';
 import type { StatusChange } from '../incident/model';
 import {
@@ -21,6 +21,7 @@ import {
   type Inline,
   type Line,
   type Reply,
+  user,
 } from './doc';
 import { shortDate } from './format';
 import { ACTIONS } from './ids';
@@ -71,6 +72,8 @@ function countsText(c: QuestionCounts): string {
   const parts = [`${c.open} open`];
   if (c.partial > 0) parts.push(`${c.partial} partly answered`);
   parts.push(`${c.answered} answered`);
+  if (c.dropped > 0) parts.push(`${c.dropped} not pursued`);
+  if (c.superseded > 0) parts.push(`${c.superseded} superseded`);
   return parts.join(', ');
 }
 
@@ -165,19 +168,43 @@ export function factsReply(incident: Incident, facts: Fact[], topic: string | un
   };
 }
 
-export const STATUS_LABEL = { open: 'open', partial: 'partly answered', answered: 'answered' } as const;
+export const STATUS_LABEL = {
+  open: 'open',
+  partial: 'partly answered',
+  answered: 'answered',
+  dropped: 'not pursued',
+  superseded: 'superseded',
+} as const;
 
-/** A question with what is known about it: its answers (or why it is open), each with source and who. */
-export function questionLine(s: QuestionState): Line {
-  const line: Line = [bold(`${s.question.id}`), ` (${STATUS_LABEL[s.status]}) `, s.question.text];
+/** "(open)", "(superseded by Q3)". */
+function statusLabel(s: QuestionState): string {
+  return s.status === 'superseded' && s.supersededBy ? `superseded by ${s.supersededBy}` : STATUS_LABEL[s.status];
+}
+
+/**
+ * A question with what is known about it: its status, owner and due date (marked when overdue), the message it
+ * came from, and its answers (or why it is open or not pursued), each with source and who.
+ */
+export function questionLine(s: QuestionState, zone = 'UTC'): Line {
+  const line: Line = [bold(`${s.question.id}`), ` (${statusLabel(s)}) `, s.question.text];
+  const about: Line = [];
+  if (s.owner) about.push('owner ', user(s.owner));
+  if (s.due) about.push(about.length > 0 ? ', due ' : 'due ', date(endOfDueDay(s.due.by), zone));
+  if (s.overdue) about.push(bold(' — overdue'));
+  if (s.question.message)
+    about.push(about.length > 0 ? ' · ' : '', link(s.question.message.permalink, 'from a Slack message'));
+  if (about.length > 0) line.push('\n    ', ...about);
   for (const a of s.answers) line.push('\n    ↳ ', a.answer ?? '', ...provenance(a));
   if (s.note) line.push('\n    ↳ ', s.note.note ?? '', ...provenance(s.note));
   return line;
 }
 
+/** Midday of the due day (its `by` is the next midnight), so the date reads the same in any nearby zone. */
+const endOfDueDay = (by: Date): Date => new Date(by.getTime() - 12 * 3_600_000);
+
 /** "Record answer" beside a question that is not fully answered, for those who may record one. */
 export function recordAnswerButton(s: QuestionState, canRecord: boolean): Button | undefined {
-  return canRecord && s.status !== 'answered'
+  return canRecord && isPursued(s.status)
     ? { actionId: ACTIONS.recordAnswer, text: 'Record answer', value: s.question.id, style: 'primary' }
     : undefined;
 }
@@ -220,10 +247,10 @@ export function questionsReply(
   const more = states.length - listed.length;
   return {
     share,
-    summary: `${title}: ${listed.map((s) => `${s.question.id} (${STATUS_LABEL[s.status]})`).join(', ')}${more > 0 ? ` and ${more} more` : ''}.`,
+    summary: `${title}: ${listed.map((s) => `${s.question.id} (${statusLabel(s)})`).join(', ')}${more > 0 ? ` and ${more} more` : ''}.`,
     blocks: [
       header(title),
-      ...listed.map((s) => item(questionLine(s), recordAnswerButton(s, canRecord))),
+      ...listed.map((s) => item(questionLine(s, zone), recordAnswerButton(s, canRecord))),
       ...(more > 0 ? [moreBlock(more)] : []),
       asOfNote,
     ],

@@ -56,14 +56,17 @@ export const statusChange: Handler<'answer' | 'partial' | 'reopen'> = async (cmd
 export const ask: Handler<'ask'> = async (cmd, { state, ctx }) => {
   if (state.questions.length >= MAX_ADDED_QUESTIONS) return read(followUp.questionListFullReply(MAX_ADDED_QUESTIONS));
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
-  const added = await ctx.store.addQuestion({ text: cmd.text, actor: ctx.actor, at: ctx.now }, (taken) =>
+  const result = await ctx.store.addQuestion({ text: cmd.text, actor: ctx.actor, at: ctx.now }, (taken) =>
     nextQuestionId(ctx.incident, taken),
   );
+  if (!('added' in result)) throw new Error('a question without a message cannot be tracked already');
+  const added = result.added;
   const question: Question = {
     id: added.questionId,
     text: added.text,
     history: [],
     added: { at: added.at, by: added.actor },
+    assignments: [],
   };
   return { reply: followUp.askedReply(question), changed: true };
 };

@@ -68,11 +68,19 @@ describe('questions as of a moment', () => {
     const at = new Date('2024-09-03');
     expect(questionsAsOf(incident.questions, at, 'open').map((s) => s.question.id)).toEqual(['Q2', 'Q3', 'Q4']);
     expect(questionsAsOf(incident.questions, at, 'answered').map((s) => s.question.id)).toEqual(['Q1']);
-    expect(countQuestions(questionsAsOf(incident.questions, at))).toEqual({ open: 2, partial: 1, answered: 1 });
+    expect(countQuestions(questionsAsOf(incident.questions, at))).toEqual({
+      open: 2,
+      partial: 1,
+      answered: 1,
+      dropped: 0,
+      superseded: 0,
+    });
     expect(countQuestions(questionsAsOf(incident.questions, new Date('2024-07-01')))).toEqual({
       open: 4,
       partial: 0,
       answered: 0,
+      dropped: 0,
+      superseded: 0,
     });
   });
 });

@@ -63,6 +63,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0001_follow_up_state' },
       { name: '0002_reminders' },
       { name: '0003_request_seen' },
+      { name: '0004_ownership' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
@@ -87,7 +88,7 @@ describe('the SQLite store, on a real file', () => {
       at,
     });
     const state = await store.state();
-    expect(state.changes).toEqual([{ ...c, note: undefined }]);
+    expect(state.changes).toEqual([{ ...c, note: undefined, supersededBy: undefined }]);
     expect(state.changes[0]).toMatchObject({
       questionId: 'Q3',
       status: 'answered',
@@ -96,7 +97,7 @@ describe('the SQLite store, on a real file', () => {
       actor: ADMIN,
       at,
     });
-    expect(state.questions).toEqual([q]);
+    expect(state.questions).toEqual(['added' in q ? q.added : undefined]);
     expect(state.questions[0]).toMatchObject({
       questionId: 'Q5',
       text: 'Will there be a second summit?',

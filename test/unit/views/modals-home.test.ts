@@ -44,7 +44,7 @@ describe('the record-answer modal', () => {
 
   test('the modal escapes the question and carries its metadata', () => {
     const incident = defaultIncident();
-    const [state] = questionsAsOf([{ id: 'Q9', text: '<!channel> & <@U1>', history: [] }], new Date());
+    const [state] = questionsAsOf([{ id: 'Q9', text: '<!channel> & <@U1>', history: [], assignments: [] }], new Date());
     if (!state) throw new Error('no state');
     const view = recordAnswerModal(state, { questionId: 'Q9', channelId: 'C1' });
     expect(JSON.stringify(view.blocks[0])).toContain('&lt;!channel&gt; &amp; &lt;@U1&gt;');
