@@ -10,6 +10,8 @@ import type { Command, CommandName, QuestionFilterArg } from './types';
 export interface ParseInput {
   remainder: string;
   args: string[];
+  /** The words as they arrived, Slack markup and all (a mention <@U123|bob> carries the user id). */
+  rawArgs: string[];
 }
 
 export type Parser = (input: ParseInput) => Command;
@@ -79,6 +81,83 @@ export const parseUpdate: Parser = ({ remainder }) => {
   if ('usage' in words) return words.usage;
   return url === undefined ? { name: 'update', words: words.value } : { name: 'update', words: words.value, url };
 };
+
+/** A question id first, then the rest: the shape of assign, due, drop and merge. */
+function questionThen(name: CommandName, input: ParseInput): { questionId: string; rest: string[] } | Command {
+  const questionId = questionIdOf(input.args[0]);
+  if (!questionId) return { name: 'usage', command: name, problem: missingId(input.args[0]) };
+  return { questionId, rest: input.args.slice(1) };
+}
+
+/** A user as Slack sends a mention (<@U123|bob>, <@U123>) or as typed in the console (U123, @U123). */
+export function userIdOf(word: string | undefined): string | undefined {
+  const m = word === undefined ? null : /^(?:<@([UW][A-Z0-9]{2,24})(?:\|[^>]*)?>|@?([UW][A-Z0-9]{2,24}))$/.exec(word);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** The word that clears an owner or a due date. */
+const CLEAR = '-';
+
+export const parseAssign: Parser = (input) => {
+  const head = questionThen('assign', input);
+  if ('name' in head) return head;
+  const who = input.rawArgs[1];
+  if (head.rest.length !== 1)
+    return { name: 'usage', command: 'assign', problem: 'name one person: `assign Q3 @someone`, or `-` for nobody' };
+  if (who === CLEAR) return { name: 'assign', questionId: head.questionId };
+  const userId = userIdOf(who);
+  if (!userId)
+    return {
+      name: 'usage',
+      command: 'assign',
+      problem: `"${clip(head.rest[0] ?? '')}" is not a person: mention them with @`,
+    };
+  return { name: 'assign', questionId: head.questionId, userId };
+};
+
+export const parseDue: Parser = (input) => {
+  const head = questionThen('due', input);
+  if ('name' in head) return head;
+  const [date] = head.rest;
+  if (head.rest.length !== 1 || date === undefined)
+    return { name: 'usage', command: 'due', problem: 'give one date, such as `due Q3 2024-10-01`, or `-` for none' };
+  if (date === CLEAR) return { name: 'due', questionId: head.questionId };
+  if (!isCalendarDate(date))
+    return {
+      name: 'usage',
+      command: 'due',
+      problem: `"${clip(date)}" is not a date: write it YYYY-MM-DD, such as 2024-10-01`,
+    };
+  return { name: 'due', questionId: head.questionId, date };
+};
+
+export const parseDrop: Parser = (input) => {
+  const head = questionThen('drop', input);
+  if ('name' in head) return head;
+  const raw = input.remainder.slice(input.remainder.indexOf(input.args[0] ?? '') + (input.args[0]?.length ?? 0)).trim();
+  if (raw === '') return { name: 'usage', command: 'drop', problem: `say why ${head.questionId} is not pursued` };
+  const reason = checkedText('reason', 'drop', raw);
+  return 'usage' in reason ? reason.usage : { name: 'drop', questionId: head.questionId, reason: reason.value };
+};
+
+export const parseMerge: Parser = (input) => {
+  const head = questionThen('merge', input);
+  if ('name' in head) return head;
+  const [word, target] = head.rest;
+  const into = questionIdOf(target);
+  if (head.rest.length !== 2 || word?.toLowerCase() !== 'into' || !into)
+    return { name: 'usage', command: 'merge', problem: 'say which question it goes into: `merge Q5 into Q3`' };
+  if (into === head.questionId)
+    return { name: 'usage', command: 'merge', problem: 'a question cannot be merged into itself' };
+  return { name: 'merge', questionId: head.questionId, into };
+};
+
+/** YYYY-MM-DD and a real day of the calendar. */
+export function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
+}
 
 export const parseAnswer =
   (name: 'answer' | 'partial'): Parser =>

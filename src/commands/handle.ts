@@ -93,8 +93,9 @@ export async function handleCommandText(
   text: string,
   ctx: CommandContext,
   cache?: ReplyCache,
+  from: 'slack' | 'typed' = 'typed',
 ): Promise<CommandResult & { verb: Command['name'] }> {
-  const cmd = parseCommand(text);
+  const cmd = parseCommand(text, from);
   const result = await (cache ? cache.get(cmd, ctx, () => runCommand(cmd, ctx)) : runCommand(cmd, ctx));
   return { ...result, verb: cmd.name };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { clip, MAX_COMMAND_CHARS, sanitize } from '../lib/text';
-import { decodeSlackEntities } from '../views/format';
-import { ACTIONS, ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from '../views/ids';
+import { decodeSlackEntities, fromSlackMarkup } from '../views/format';
+import { ACTIONS, ANSWER_MODAL, CALLBACKS, DROP_MODAL, SHORTCUTS, TRACK_MODAL, UPDATE_MODAL } from '../views/ids';
+import { parseAnswerFromMessage, parseDropSubmission, parseTrackSubmission } from '../views/lifecycle-forms';
 import {
   formExpired,
   parseAnswerMetadata,
@@ -14,6 +15,10 @@ import { helpReply, type CommandHelp } from '../views/replies';
 import {
   editDistance,
   noArgs,
+  parseAssign,
+  parseDrop,
+  parseDue,
+  parseMerge,
   parseAnswer,
   parseAsk,
   parseFacts,
@@ -27,7 +32,8 @@ import {
 import * as read from './handlers/read';
 import * as record from './handlers/record';
 import * as reminders from './handlers/reminders';
-import type { Command, CommandName, Handler } from './types';
+import type { Command, CommandName, Handler, ShortcutMessage } from './types';
+import * as lifecycle from './handlers/lifecycle';
 
 /**
  * The command registry: every command, and every button that acts on the bot's state, described once. Parsing,
@@ -41,7 +47,7 @@ import type { Command, CommandName, Handler } from './types';
  * Who may run a command. `ask` and `subscribe` follow the data set's `permissions:`; `subscribe` applies in
  * channels only (in a DM or the console a person only changes their own reminders).
  */
-export type Access = 'anyone' | 'admins' | 'ask' | 'subscribe';
+export type Access = 'anyone' | 'admins' | 'ask' | 'subscribe' | 'admins-or-owner';
 
 export interface Entry<N extends CommandName> {
   /** The arguments as `help` shows them, after `/summit ` (button-only entries: how the button is labelled). */
@@ -55,6 +61,8 @@ export interface Entry<N extends CommandName> {
   button?: { action: string; command: (value: string) => Command };
   /** The form this command opens: its callback id, and how a submission becomes the command that records it. */
   form?: FormSpec;
+  /** The message shortcut that starts it (callback id as in manifest.yml). */
+  shortcut?: { callback: string; command: (message: ShortcutMessage) => Command };
   access: Access;
   /** What a refused user was trying to do ("record answers"), for the refusal. */
   refusal?: string;
@@ -64,6 +72,8 @@ export interface Entry<N extends CommandName> {
   reuse: 'never' | 'shared' | 'per-admin';
   /** Whether a "Share in channel" button may re-run it in the channel it is pressed in. */
   share: boolean;
+  /** It records something (so a refused or bad request says that nothing was changed). */
+  changes: boolean;
   run: Handler<N>;
 }
 
@@ -86,10 +96,17 @@ export interface FormSpec {
 export const MAX_BUTTON_VALUE = 200;
 const buttonValue = z.string().max(MAX_BUTTON_VALUE).catch('');
 
-const reading = { typed: true, access: 'anyone', storeDown: 'refuse', reuse: 'never', share: true } as const;
+const reading = {
+  typed: true,
+  access: 'anyone',
+  storeDown: 'refuse',
+  reuse: 'never',
+  share: true,
+  changes: false,
+} as const;
 /** A command that records something: typed, never reused or shared, refused while the store is down. */
 const changing = <A extends Access>(access: A, refusal?: string) =>
-  ({ typed: true, access, refusal, storeDown: 'refuse', reuse: 'never', share: false }) as const;
+  ({ typed: true, access, refusal, storeDown: 'refuse', reuse: 'never', share: false, changes: true }) as const;
 
 export const REGISTRY: Registry = {
   status: {
@@ -219,6 +236,42 @@ export const REGISTRY: Registry = {
     parse: parseRemind,
     run: reminders.remind,
   },
+  assign: {
+    ...changing('admins', 'assign questions'),
+    usage: 'assign Q2 @someone',
+    summary: 'give a question an owner (- for none)',
+    parse: parseAssign,
+    run: lifecycle.assign,
+  },
+  due: {
+    ...changing('admins-or-owner', 'set due dates'),
+    usage: 'due Q2 YYYY-MM-DD',
+    summary: 'set when a question is due (- for none); a date past is marked overdue at once',
+    parse: parseDue,
+    run: lifecycle.due,
+  },
+  drop: {
+    ...changing('admins', 'drop questions'),
+    usage: 'drop Q2 <reason>',
+    summary: 'mark a question not pursued, saying why',
+    parse: parseDrop,
+    run: lifecycle.drop,
+  },
+  merge: {
+    ...changing('admins', 'merge questions'),
+    usage: 'merge Q5 into Q2',
+    summary: 'mark a question superseded by another',
+    parse: parseMerge,
+    run: lifecycle.merge,
+  },
+  mine: {
+    ...reading,
+    share: false,
+    usage: 'mine',
+    summary: 'the open questions you own, overdue first',
+    parse: noArgs('mine'),
+    run: lifecycle.mine,
+  },
   help: {
     ...reading,
     usage: 'help',
@@ -260,6 +313,7 @@ export const REGISTRY: Registry = {
     storeDown: 'refuse',
     reuse: 'never',
     share: false,
+    changes: true,
     run: record.answerForm,
   },
   'update-form': {
@@ -288,7 +342,82 @@ export const REGISTRY: Registry = {
     storeDown: 'none',
     reuse: 'never',
     share: false,
+    changes: true,
     run: record.updateForm,
+  },
+  track: {
+    ...changing('ask', 'add questions'),
+    typed: false,
+    usage: 'Track as question (a message shortcut, then its form)',
+    summary: 'the message becomes the next open question, linked to it, with an optional owner and due date',
+    form: {
+      callback: CALLBACKS.trackQuestionModal,
+      submit: (values, metadata) => {
+        const parsed = parseTrackSubmission(values, metadata);
+        const errorBlock = TRACK_MODAL.text.block;
+        if ('expired' in parsed) return { ok: false, errors: { [errorBlock]: formExpired('Track as question') } };
+        if (!parsed.ok) return parsed;
+        const { text, owner, due, message } = parsed.value;
+        return { ok: true, command: { name: 'track', text, message, owner, due }, errorBlock };
+      },
+    },
+    run: lifecycle.track,
+  },
+  'track-form': {
+    ...changing('ask', 'add questions'),
+    typed: false,
+    usage: 'Track as question (a message shortcut)',
+    summary: 'opens the form to track a message as a question',
+    shortcut: { callback: SHORTCUTS.trackQuestion, command: (message) => ({ name: 'track-form', message }) },
+    run: lifecycle.trackForm,
+  },
+  'answer-from-message-form': {
+    ...changing('admins', 'record answers'),
+    typed: false,
+    usage: 'Use as answer (a message shortcut)',
+    summary: 'opens the form to record a message as an answer (admins)',
+    shortcut: {
+      callback: SHORTCUTS.useAsAnswer,
+      command: (message) => ({ name: 'answer-from-message-form', message }),
+    },
+    form: {
+      callback: CALLBACKS.answerFromMessageModal,
+      submit: (values, metadata) => {
+        const parsed = parseAnswerFromMessage(values, metadata);
+        if (!parsed.ok) return parsed;
+        const { question, status, answer, sourceUrl, channelId } = parsed.value;
+        const command: Command = {
+          name: status === 'answered' ? 'answer' : 'partial',
+          questionId: question,
+          answer,
+          sourceUrl,
+        };
+        return { ok: true, command, channelId, errorBlock: 'from_message_answer' };
+      },
+    },
+    run: lifecycle.answerFromMessageForm,
+  },
+  'drop-form': {
+    ...changing('admins', 'drop questions'),
+    typed: false,
+    usage: 'Not pursued (a button on a chasing nudge)',
+    summary: 'opens the form to mark a question not pursued (admins)',
+    button: {
+      action: ACTIONS.dropQuestion,
+      command: (value) => ({ name: 'drop-form', questionId: buttonValue.parse(value) }),
+    },
+    form: {
+      callback: CALLBACKS.dropModal,
+      submit: (values, metadata) => {
+        const parsed = parseDropSubmission(values, metadata);
+        const errorBlock = DROP_MODAL.reason.block;
+        if ('expired' in parsed) return { ok: false, errors: { [errorBlock]: formExpired('Not pursued') } };
+        if (!parsed.ok) return parsed;
+        const { questionId, reason, channelId } = parsed.value;
+        return { ok: true, command: { name: 'drop', questionId, reason }, channelId, errorBlock };
+      },
+    },
+    run: lifecycle.dropForm,
   },
   snooze: {
     typed: false,
@@ -300,6 +429,7 @@ export const REGISTRY: Registry = {
     storeDown: 'refuse',
     reuse: 'never',
     share: false,
+    changes: true,
     run: reminders.snooze,
   },
 };
@@ -331,10 +461,12 @@ function commandNamed(word: string): CommandName | undefined {
 }
 
 /**
- * Parses the text of a /summit command (from Slack or the console). Never throws: any text gets a Command.
- * Slack's entity escaping is undone here, once, so arguments are kept as the user typed them.
+ * Parses the text of a /summit command. Never throws: any text gets a Command. From Slack (`slack`), its markup
+ * and entity escaping are undone here, once, so arguments are kept as the user typed them; the markup itself stays
+ * available to the parsers that need what it carries (a user id). Typed text (the console, a button's value) has
+ * only entities to undo.
  */
-export function parseCommand(input: string): Command {
+export function parseCommand(input: string, from: 'slack' | 'typed' = 'typed'): Command {
   // The length limit comes before any other work: only the first word of an overlong text is looked at.
   if (input.length > MAX_COMMAND_CHARS) {
     const word = firstWord(input.slice(0, 200));
@@ -342,16 +474,26 @@ export function parseCommand(input: string): Command {
     const problem = `the text is ${input.length} characters; at most ${MAX_COMMAND_CHARS}`;
     return name === undefined ? { name: 'unknown', word: clip(word) } : { name: 'usage', command: name, problem };
   }
-  const text = sanitize(decodeSlackEntities(input))
-    .replace(/^\s*\/summit\b/i, '')
-    .trim();
+  const strip = (t: string) =>
+    sanitize(t)
+      .replace(/^\s*\/summit\b/i, '')
+      .trim();
+  const text = strip(from === 'slack' ? fromSlackMarkup(input) : decodeSlackEntities(input));
   const [first = '', ...rest] = text.split(/\s+/);
   const name = commandNamed(first.toLowerCase());
   const parse = name === undefined ? undefined : REGISTRY[name].parse;
   if (name === undefined || parse === undefined)
     return { name: 'unknown', word: clip(first), suggestion: closestCommand(first.toLowerCase()) };
-  // The text after the command word, as typed (inner spacing and line breaks kept).
-  return parse({ remainder: text.slice(first.length).trim(), args: rest.filter((a) => a !== '') });
+  const raw = strip(input);
+  return parse({
+    // The text after the command word, as typed (inner spacing and line breaks kept).
+    remainder: text.slice(first.length).trim(),
+    args: rest.filter((a) => a !== ''),
+    rawArgs: raw
+      .split(/\s+/)
+      .slice(1)
+      .filter((a) => a !== ''),
+  });
 }
 
 function firstWord(text: string): string {
@@ -364,6 +506,11 @@ function firstWord(text: string): string {
   );
 }
 
+/** The action ids of the buttons that stand for a command. */
+export function buttonActions(): string[] {
+  return COMMAND_NAMES.flatMap((n) => REGISTRY[n].button?.action ?? []);
+}
+
 /** The command a pressed button stands for, or undefined for a button the registry does not know. */
 export function buttonCommand(actionId: string, value: string | undefined): Command | undefined {
   const name = COMMAND_NAMES.find((n) => REGISTRY[n].button?.action === actionId);
@@ -373,6 +520,11 @@ export function buttonCommand(actionId: string, value: string | undefined): Comm
 /** The forms the registry knows: what the view listener routes, by callback id. */
 export function forms(): FormSpec[] {
   return COMMAND_NAMES.flatMap((n) => REGISTRY[n].form ?? []);
+}
+
+/** The message shortcuts the registry knows, by callback id: what the shortcut listener routes. */
+export function shortcuts(): { callback: string; command: (message: ShortcutMessage) => Command }[] {
+  return COMMAND_NAMES.flatMap((n) => REGISTRY[n].shortcut ?? []);
 }
 
 /** Whether a "Share in channel" button may re-run this command. */
@@ -408,6 +560,7 @@ const WHO: Record<Access, string> = {
   admins: 'admins',
   ask: 'anyone, or admins if the data set says `permissions.ask: admins`',
   subscribe: 'admins, or anyone if the data set says `permissions.subscribe: everyone`',
+  'admins-or-owner': "admins, or the question's owner",
 };
 
 /** The README's command table (a test holds the README to it). */

@@ -64,5 +64,5 @@ async function refusal(
 
 function usageOf(name: CommandName, problem: string): Reply {
   const entry = entryOf(name);
-  return views.usageReply({ name, usage: entry.usage, summary: entry.summary, changes: !entry.share }, problem);
+  return views.usageReply({ name, usage: entry.usage, summary: entry.summary, changes: entry.changes }, problem);
 }

@@ -1,4 +1,4 @@
-import type { Actor, Incident } from '../incident/model';
+import type { Actor, Incident, MessageSource } from '../incident/model';
 import type { FollowUpState } from '../core/records';
 import type { FollowUpStore } from '../store/repository';
 import type { Reply } from '../views/doc';
@@ -31,6 +31,24 @@ export type Command =
   | { name: 'unsubscribe' }
   | { name: 'remind'; on: boolean }
   | { name: 'schedule' }
+  /** Set (or with no user, clear) a question's owner. */
+  | { name: 'assign'; questionId: string; userId?: string }
+  /** Set (or with no date, clear) a question's due date, YYYY-MM-DD. */
+  | { name: 'due'; questionId: string; date?: string }
+  /** Not pursued, with the reason. */
+  | { name: 'drop'; questionId: string; reason: string }
+  /** `questionId` is superseded by `into`. */
+  | { name: 'merge'; questionId: string; into: string }
+  /** The questions the caller owns. */
+  | { name: 'mine' }
+  /** From the Track as question form: a question from a Slack message, with an optional owner and due date. */
+  | { name: 'track'; text: string; message: MessageSource; owner?: string; due?: string }
+  /** Track as question, on a message: opens the form (or says why not). */
+  | { name: 'track-form'; message: ShortcutMessage }
+  /** Use as answer, on a message: opens the form (or says why not). */
+  | { name: 'answer-from-message-form'; message: ShortcutMessage }
+  /** Not pursued, pressed on a chasing nudge: opens the form asking why. */
+  | { name: 'drop-form'; questionId: string }
   /** Record answer, pressed on a question: opens the form. */
   | { name: 'answer-form'; questionId: string }
   /** Record update, pressed on an update nudge: opens the form. */
@@ -40,6 +58,11 @@ export type Command =
   /** Known command, bad arguments. */
   | { name: 'usage'; command: CommandName; problem: string }
   | { name: 'unknown'; word: string; suggestion?: CommandName };
+
+/** A Slack message a shortcut was used on: where it is, what it says, who wrote it, and its permalink. */
+export interface ShortcutMessage extends MessageSource {
+  text: string;
+}
 
 /** Every command the registry describes (usage and unknown are the grammar's answers, not commands). */
 export type CommandName = Exclude<Command['name'], 'usage' | 'unknown'>;
@@ -65,6 +88,13 @@ export interface CommandContext {
   requestKey?: string;
   /** Whether the bot can post and read in a channel (Slack only; asked when a channel is subscribed). */
   channelAccess?: (channelId: string) => Promise<ChannelAccess>;
+  /** What Slack says of a user (Slack only; asked when a question is assigned): undefined when no such user. */
+  lookupUser?: (userId: string) => Promise<UserInfo | undefined>;
+}
+
+export interface UserInfo {
+  bot: boolean;
+  deleted: boolean;
 }
 
 export interface CommandResult {

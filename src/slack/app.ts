@@ -10,6 +10,7 @@ import type { SlackSettings } from '../settings';
 import { AdminDirectory } from './admins';
 import type { SlackDeps } from './deps';
 import { registerActions } from './listeners/actions';
+import { registerShortcuts } from './listeners/shortcuts';
 import { registerCommands, reusedAnswer } from './listeners/commands';
 import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
@@ -211,6 +212,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   const router = new ListenerRouter();
   registerActions(router, listenerDeps);
   registerViews(router, listenerDeps);
+  registerShortcuts(router, listenerDeps);
   router.mount(app, log, deps.metrics);
   registerEvents(app, listenerDeps);
   app.error(async (error) => {

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { ChannelAccess } from '../commands/run';
+import type { ChannelAccess, UserInfo } from '../commands/types';
 import { slackFailureCode } from './failures';
 
 /**
@@ -29,5 +29,19 @@ export async function channelAccess(client: webApi.WebClient, channel: string): 
   } catch (error) {
     const code = slackFailureCode(error);
     return code === 'channel_not_found' || code === 'not_in_channel' ? 'private' : 'unknown';
+  }
+}
+
+/**
+ * What Slack says of a user, for making them a question's owner: undefined when there is no such user
+ * (users.info answers `user_not_found`, https://api.slack.com/methods/users.info); other failures are thrown.
+ */
+export async function lookupUser(client: webApi.WebClient, userId: string): Promise<UserInfo | undefined> {
+  try {
+    const res = await client.users.info({ user: userId });
+    return { bot: Boolean(res.user?.is_bot), deleted: Boolean(res.user?.deleted) };
+  } catch (error) {
+    if (slackFailureCode(error) === 'user_not_found') return undefined;
+    throw error;
   }
 }

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { channelAccess } from './conversations';
+import { channelAccess, lookupUser } from './conversations';
 import type { ReplyCache } from '../commands/handle';
 import type { CommandContext } from '../commands/run';
 import type { Actor, Incident } from '../incident/model';
@@ -56,6 +56,7 @@ export function contextFor(deps: ListenerDeps, actor: Actor, channelId?: string,
     actor,
     isAdmin: () => (admin ??= deps.admins.isAdmin(actor.id)),
     channelAccess: (id) => channelAccess(deps.client, id),
+    lookupUser: (id) => lookupUser(deps.client, id),
     store: deps.store,
   };
 }

@@ -3,7 +3,9 @@ import type {
   App,
   BlockAction,
   ButtonAction,
+  MessageShortcut,
   SlackActionMiddlewareArgs,
+  SlackShortcutMiddlewareArgs,
   SlackViewMiddlewareArgs,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
@@ -15,6 +17,7 @@ import { failureReply, storeDownReply } from '../views/replies';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+export type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 
 /** Every action and callback id summit-bot uses starts with this (views/ids.ts). */
 const OUR_IDS = /^summit_/;
@@ -27,6 +30,7 @@ const OUR_IDS = /^summit_/;
 export class ListenerRouter {
   private readonly actions = new Map<string, (args: ButtonArgs) => Promise<void>>();
   private readonly views = new Map<string, (args: ViewArgs) => Promise<void>>();
+  private readonly shortcuts = new Map<string, (args: ShortcutArgs) => Promise<void>>();
 
   action(actionId: string, handler: (args: ButtonArgs) => Promise<void>): void {
     this.actions.set(actionId, handler);
@@ -36,43 +40,70 @@ export class ListenerRouter {
     this.views.set(callbackId, handler);
   }
 
+  shortcut(callbackId: string, handler: (args: ShortcutArgs) => Promise<void>): void {
+    this.shortcuts.set(callbackId, handler);
+  }
+
   mount(app: App, log: Logger, metrics: Metrics): void {
     app.action<BlockAction<ButtonAction>>(OUR_IDS, async (args) => {
       const handler = this.actions.get(args.action.action_id);
       if (!handler) return args.ack();
-      try {
-        await handler(args);
-      } catch (error) {
-        // Handlers ack first; what went wrong is told to the person who pressed the button, and nothing changed.
-        const reply =
-          error instanceof StoreUnavailableError
-            ? storeDownReply()
-            : error instanceof AdminCheckError
-              ? adminUnconfirmedReply()
-              : failureReply();
-        const slackCode = slackFailureCode(error);
-        if (error instanceof StoreUnavailableError) metrics.storeError();
-        else if (slackCode !== undefined) {
-          log.warn(
-            { err: error, action: args.action.action_id, code: slackCode },
-            'a Slack call failed while answering a button',
-          );
-          metrics.slackError(slackCode);
-        } else if (!(error instanceof AdminCheckError)) {
-          const code = error instanceof StoreFailedError ? error.detail : 'listener';
-          log.error({ err: error, action: args.action.action_id, code }, 'button failed');
-          metrics.internalError(code);
-        }
-        if (args.body.response_url)
-          await args
-            .respond({ response_type: 'ephemeral', replace_original: false, text: reply.summary })
-            .catch(() => undefined);
-      }
+      await answering(args.action.action_id, args.body.response_url, args.respond, () => handler(args), log, metrics);
+    });
+    app.shortcut<MessageShortcut>(OUR_IDS, async (args) => {
+      const handler = this.shortcuts.get(args.shortcut.callback_id);
+      if (!handler) return args.ack();
+      await answering(
+        args.shortcut.callback_id,
+        args.body.response_url,
+        args.respond,
+        () => handler(args),
+        log,
+        metrics,
+      );
     });
     app.view(OUR_IDS, async (args) => {
       const handler = this.views.get(args.view.callback_id);
       if (handler) await handler(args);
       else await args.ack();
     });
+  }
+}
+
+/**
+ * Runs a button's or a shortcut's handler, which acks first: what went wrong is told to the person who pressed it
+ * (nothing changed), logged and counted.
+ */
+async function answering(
+  id: string,
+  responseUrl: string | undefined,
+  respond: (message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown>,
+  run: () => Promise<void>,
+  log: Logger,
+  metrics: Metrics,
+): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const reply =
+      error instanceof StoreUnavailableError
+        ? storeDownReply()
+        : error instanceof AdminCheckError
+          ? adminUnconfirmedReply()
+          : failureReply();
+    const slackCode = slackFailureCode(error);
+    if (error instanceof StoreUnavailableError) metrics.storeError();
+    else if (slackCode !== undefined) {
+      log.warn({ err: error, action: id, code: slackCode }, 'a Slack call failed while answering a button or shortcut');
+      metrics.slackError(slackCode);
+    } else if (!(error instanceof AdminCheckError)) {
+      const code = error instanceof StoreFailedError ? error.detail : 'listener';
+      log.error({ err: error, action: id, code }, 'button or shortcut failed');
+      metrics.internalError(code);
+    }
+    if (responseUrl)
+      await respond({ response_type: 'ephemeral', replace_original: false, text: reply.summary }).catch(
+        () => undefined,
+      );
   }
 }

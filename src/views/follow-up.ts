@@ -64,12 +64,12 @@ export function historyReply(question: Question, now: Date, zone: string, curren
   };
 }
 
-export function changedReply(state: QuestionState, verb: string): Reply {
+export function changedReply(state: QuestionState, verb: string, zone = 'UTC'): Reply {
   return {
     summary: `${state.question.id} ${verb}.`,
     blocks: [
       paragraph('Recorded: ', bold(state.question.id), ` ${verb}.`),
-      item(questionLine(state)),
+      item(questionLine(state, zone)),
       note(code(`/summit history ${state.question.id}`), ' shows every change.'),
     ],
     share: `history ${state.question.id}`,
@@ -234,4 +234,81 @@ export function consoleSubscriptionText(on: boolean, changed: boolean): string {
 /** One expected update still outstanding: its id, what it is, and when it is expected. */
 export function outstandingLine(o: OutstandingUpdate, zone: string): Line {
   return [o.update.text, ' (', code(o.update.id), ')', ...expectedWhen(o.update, zone), o.overdue ? ' (overdue)' : ''];
+}
+
+/** A question that is closed (answered, not pursued, superseded) cannot take what only a pursued one can. */
+export function closedQuestionReply(state: QuestionState, what: string): Reply {
+  const status =
+    state.status === 'superseded' && state.supersededBy
+      ? `superseded by ${state.supersededBy}`
+      : STATUS_LABEL[state.status];
+  return sentenceReply(`${state.question.id} is ${status}, so it cannot ${what}. Nothing was changed.`);
+}
+
+/** Why a user cannot own a question. */
+export function notAssignableReply(userId: string, why: 'unknown' | 'bot' | 'deleted'): Reply {
+  const reason = why === 'unknown' ? 'is not a user of this workspace' : why === 'bot' ? 'is a bot' : 'is deactivated';
+  const text = `<@${userId}> ${reason}: a question's owner must be a person who can answer it. Nothing was changed.`;
+  return {
+    summary: text,
+    blocks: [
+      paragraph(
+        user(userId),
+        ` ${reason}: a question’s owner must be a person who can answer it. Nothing was changed.`,
+      ),
+    ],
+  };
+}
+
+export function unchangedReply(text: string): Reply {
+  return sentenceReply(`${text} Nothing was changed.`);
+}
+
+/** The same message was tracked already. */
+export function alreadyTrackedReply(questionId: string): Reply {
+  return {
+    summary: `That message is already tracked as ${questionId}.`,
+    blocks: [
+      paragraph(
+        'That message is already tracked as ',
+        bold(questionId),
+        '. ',
+        code(`/summit history ${questionId}`),
+        ' shows it.',
+      ),
+    ],
+    share: `history ${questionId}`,
+  };
+}
+
+/** A shortcut on a message with nothing to take (files only). */
+export function noTextReply(what: 'track' | 'use'): Reply {
+  return sentenceReply(
+    `That message has no text to ${what === 'track' ? 'track as a question' : 'use as an answer'} (only files or attachments). Nothing was recorded.`,
+  );
+}
+
+export function noOpenQuestionReply(): Reply {
+  return sentenceReply('No question is open or partly answered, so there is nothing to answer. Nothing was recorded.');
+}
+
+/** What the caller owns, overdue first. */
+export function mineReply(states: QuestionState[], asOf: Date, zone: string): Reply {
+  if (states.length === 0)
+    return {
+      summary: 'You own no open question.',
+      blocks: [
+        paragraph('You own no open question.'),
+        note('An admin gives a question an owner with ', code('/summit assign Q3 @someone'), '.'),
+      ],
+    };
+  const overdue = states.filter((s) => s.overdue).length;
+  return {
+    summary: `You own ${states.length} open question${states.length === 1 ? '' : 's'}${overdue > 0 ? `, ${overdue} overdue` : ''}.`,
+    blocks: [
+      header('Yours'),
+      ...states.map((s) => item(questionLine(s, zone))),
+      note('As of ', date(asOf, zone, true), '. ', code('/summit questions'), ' lists every open question.'),
+    ],
+  };
 }

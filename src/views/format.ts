@@ -14,6 +14,29 @@ export function decodeSlackEntities(text: string): string {
   return text.replace(/&(amp|lt|gt);/g, (_m, e: string) => (e === 'amp' ? '&' : e === 'lt' ? '<' : '>'));
 }
 
+/**
+ * What a person typed, from the text Slack sends for a slash command with escaping on (should_escape): Slack turns
+ * mentions and links into markup and escapes the rest, so markup here was never typed as such. "@bob" arrives as
+ * <@U123|bob> and goes back to "@bob", "@channel" as <!channel>, "#general" as <#C123|general>, a link as <url> or
+ * <url|label>. Entities are decoded after, so "<!channel>" typed literally (sent as &lt;!channel&gt;) stays text.
+ */
+export function fromSlackMarkup(text: string): string {
+  const typed = text.replace(
+    /<([@#!])?([^<>|]*)(?:\|([^<>]*))?>/g,
+    (_m, sigil: string | undefined, body: string, label?: string) => {
+      if (sigil === '@') return `@${label ?? body}`;
+      if (sigil === '#') return `#${label ?? body}`;
+      if (sigil === '!') {
+        if (label !== undefined) return label.startsWith('@') || body.startsWith('date^') ? label : `@${label}`;
+        const special = body.split('^')[0] ?? body;
+        return `@${special.replace(/^subteam$/, body.split('^')[1] ?? 'subteam')}`;
+      }
+      return label ?? body;
+    },
+  );
+  return decodeSlackEntities(typed);
+}
+
 /** Cuts text to at most `max` characters, ending in an ellipsis when cut, never inside a surrogate pair. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -15,14 +15,44 @@ export const ACTIONS = {
   recordUpdate: 'summit_record_update',
   /** On reminders: value is the reminder series to postpone for this channel or person. */
   snooze: 'summit_snooze',
+  /** On a chasing nudge (admins): value is the question id; opens the Not pursued form. */
+  dropQuestion: 'summit_drop_question',
 } as const;
 
 /** Message metadata on every reminder, so a retry can find out whether the post already went out. */
 export const REMINDER_EVENT_TYPE = 'summit_reminder';
 
+const ANSWER_MODAL_STATUS = { block: 'answer_status', action: 'status' } as const;
+
 export const CALLBACKS = {
   recordAnswerModal: 'summit_record_answer_modal',
   recordUpdateModal: 'summit_record_update_modal',
+  trackQuestionModal: 'summit_track_question_modal',
+  answerFromMessageModal: 'summit_answer_from_message_modal',
+  dropModal: 'summit_drop_modal',
+} as const;
+
+/** Message shortcuts (manifest.yml declares them with these callback ids; operators may rely on them). */
+export const SHORTCUTS = {
+  trackQuestion: 'summit_track_question',
+  useAsAnswer: 'summit_use_as_answer',
+} as const;
+
+export const TRACK_MODAL = {
+  text: { block: 'track_text', action: 'text' },
+  owner: { block: 'track_owner', action: 'owner' },
+  due: { block: 'track_due', action: 'due' },
+} as const;
+
+export const FROM_MESSAGE_MODAL = {
+  question: { block: 'from_message_question', action: 'question' },
+  status: ANSWER_MODAL_STATUS,
+  answer: { block: 'from_message_answer', action: 'answer' },
+  source: { block: 'from_message_source', action: 'source_url' },
+} as const;
+
+export const DROP_MODAL = {
+  reason: { block: 'drop_reason', action: 'reason' },
 } as const;
 
 export const UPDATE_MODAL = {
@@ -32,7 +62,7 @@ export const UPDATE_MODAL = {
 
 /** Input blocks of the record-answer modal (errors are keyed by block id). */
 export const ANSWER_MODAL = {
-  status: { block: 'answer_status', action: 'status' },
+  status: ANSWER_MODAL_STATUS,
   answer: { block: 'answer_text', action: 'answer' },
   source: { block: 'answer_source', action: 'source_url' },
 } as const;

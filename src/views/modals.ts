@@ -15,7 +15,7 @@ import { escapeMrkdwn, truncate } from './format';
 import { ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from './ids';
 
 /** A recording form: title, Record / Cancel, a heading saying what it is about, then its inputs. */
-function recordingModal(
+export function recordingModal(
   callbackId: string,
   meta: object,
   title: string,
@@ -92,7 +92,7 @@ export function recordAnswerModal(state: QuestionState, meta: AnswerModalMetadat
 const sentence = (fragment: string): string => `${fragment.charAt(0).toUpperCase()}${fragment.slice(1)}.`;
 
 /** A form field held to the same check as the slash command's text (lib/text.ts). */
-function checked<T>(check: (raw: string) => Checked<T>) {
+export function checked<T>(check: (raw: string) => Checked<T>) {
   return z.string().transform((raw, ctx) => {
     const r = check(raw);
     if (r.ok) return r.value;
@@ -100,9 +100,9 @@ function checked<T>(check: (raw: string) => Checked<T>) {
     return z.NEVER;
   });
 }
-const formText = (kind: TextKind) => checked((raw) => checkText(kind, raw));
+export const formText = (kind: TextKind) => checked((raw) => checkText(kind, raw));
 /** An optional link: empty means none. */
-const formUrl = z.preprocess(
+export const formUrl = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
   checked(checkUrl).optional(),
 );
@@ -118,7 +118,15 @@ export type AnswerSubmission = z.infer<typeof submissionSchema>;
 /** Slack's view.state.values, as far as this modal needs it. */
 export type StateValues = Record<
   string,
-  Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+  Record<
+    string,
+    {
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_user?: string | null;
+      selected_date?: string | null;
+    }
+  >
 >;
 
 const FIELD_BLOCK: Record<keyof AnswerSubmission, string> = {
@@ -146,7 +154,7 @@ export function parseAnswerSubmission(
 }
 
 /** zod issues -> Slack's `response_action: errors` map: the first message per input block. */
-function errorsByBlock(
+export function errorsByBlock(
   issues: z.core.$ZodIssue[],
   blockOf: (field: string) => string | undefined,
 ): Record<string, string> {
@@ -163,8 +171,8 @@ const channelId = z.string().regex(CHANNEL_ID).optional();
 const answerMetadata = z.object({ questionId: z.string().regex(QUESTION_ID), channelId });
 const updateMetadata = z.object({ expectedId: z.string().regex(DATASET_ID), channelId });
 
-function parseMetadata<T>(schema: z.ZodType<T>, text: string): T | undefined {
-  if (text.length > 500) return undefined;
+export function parseMetadata<T>(schema: z.ZodType<T>, text: string): T | undefined {
+  if (text.length > 1500) return undefined;
   try {
     const r = schema.safeParse(JSON.parse(text));
     return r.success ? r.data : undefined;
@@ -253,6 +261,6 @@ export function noticeModal(text: string): ModalView {
 }
 
 /** A form whose hidden metadata no longer reads: what to do, beside the field. */
-export function formExpired(button: 'Record answer' | 'Record update'): string {
+export function formExpired(button: string): string {
   return `This form has expired. Close it and press ${button} again.`;
 }

@@ -71,7 +71,16 @@ const DEFAULTS: Record<string, Handler> = {
   'chat.postEphemeral': () => ({ ok: true, message_ts: `${Date.now() / 1000}` }),
   'views.publish': () => ({ ok: true, view: { id: 'V1' } }),
   'views.open': () => ({ ok: true, view: { id: 'V2' } }),
-  'users.info': (c) => ({ ok: true, user: { id: c.body.user, is_admin: false, is_owner: false } }),
+  'users.info': (c) => ({
+    ok: true,
+    user: { id: c.body.user, is_admin: false, is_owner: false, is_bot: false, deleted: false },
+  }),
+  // https://api.slack.com/methods/chat.getPermalink: no scope needed; the permalink of an existing message.
+  'chat.getPermalink': (c) => ({
+    ok: true,
+    channel: c.body.channel,
+    permalink: `https://test.slack.com/archives/${String(c.body.channel)}/p${String(c.body.message_ts).replace('.', '')}`,
+  }),
   response_url: () => ({ ok: true }),
 };
 

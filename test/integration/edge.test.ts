@@ -198,7 +198,7 @@ describe('the edge: the real receiver against hostile requests', () => {
       secret: SIGNING_SECRET,
     });
     expect(((await res.json()) as Ack).text).toMatch(
-      /^the text is 100009 characters; at most 5000\. Usage: \/summit update/,
+      /^The text is 100009 characters; at most 5000\. Usage: \/summit update/,
     );
   });
 });

@@ -98,16 +98,22 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
   });
 
   test('hostile text is stored as typed and never pings or disguises a link', async () => {
-    const hostile = '<!channel> <@U123> <https://evil.example|bank>';
-    for (const sent of [hostile, '&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|bank&gt;']) {
-      const ack = await command(`ask ${sent}`, MEMBER);
+    // What Slack sends (should_escape on) when someone types "@channel @bob bank" with bank linked, and when
+    // someone types the markup itself: each is stored as it was typed.
+    const sent = [
+      ['<!channel> <@U123|bob> <https://evil.example|bank>', '@channel @bob bank'],
+      ['&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|bank&gt;', '<!channel> <@U123> <https://evil.example|bank>'],
+    ];
+    for (const [text] of sent) {
+      const ack = await command(`ask ${text}`, MEMBER);
       expect(JSON.stringify(ack)).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil/);
     }
     const stored = (await bot.store.state()).questions.map((q) => q.text);
-    expect(stored).toEqual([hostile, hostile]);
+    expect(stored).toEqual(sent.map(([, typed]) => typed));
     const list = await command('questions', MEMBER);
     expect(JSON.stringify(list)).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil/);
     expect(JSON.stringify(list)).toContain('&lt;!channel&gt;');
+    expect(JSON.stringify(list)).toContain('@channel @bob bank');
   });
 
   test('every ephemeral reply that shows something has "Share in channel"; pressing it posts the reply, naming who shared', async () => {

@@ -64,15 +64,17 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
     expect(JSON.stringify(body.blocks)).toContain('Did you mean `timeline`?');
   });
 
-  test('hostile text comes back escaped, whether Slack escaped it (should_escape) or not', async () => {
-    for (const text of [
-      '<!channel> <@U123> <https://evil.example|bank>',
-      '&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|bank&gt;',
+  test('hostile text never becomes a mention or a disguised link, and reads as it was typed', async () => {
+    // With should_escape (manifest.yml), "@channel @U123 bank" typed arrives as markup, and comes back as typed;
+    // "<!channel> <@U123> <https://evil.example|bank>" typed literally arrives entity-escaped, and comes back so.
+    for (const [text, shown] of [
+      ['<!channel> <@U123> <https://evil.example|bank>', '`@channel`'],
+      ['&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|bank&gt;', '`&lt;!channel&gt;`'],
     ]) {
-      const { body } = await command(text);
+      const { body } = await command(text ?? '');
       const json = JSON.stringify(body);
       expect(json).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil/);
-      expect(json).toContain('&lt;!channel&gt;');
+      expect(json).toContain(shown);
       expect(json).not.toContain('&amp;lt;');
     }
   });

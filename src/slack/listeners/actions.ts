@@ -1,15 +1,14 @@
 import type { ListenerRouter } from '../router';
-import { buttonCommand, isShareable, MAX_BUTTON_VALUE, parseCommand } from '../../commands/registry';
+import { buttonActions, buttonCommand, isShareable, MAX_BUTTON_VALUE, parseCommand } from '../../commands/registry';
 import { runCommand } from '../../commands/run';
 import { note, user } from '../../views/doc';
 import { ACTIONS } from '../../views/ids';
-import { noticeModal } from '../../views/modals';
 import { cannotPostReply, notShareableReply } from '../../views/replies';
 import { toSlackMessage } from '../../views/render-slack';
-import { toPlainText } from '../../views/render-text';
 import { slackFailureCode } from '../failures';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
+import { answerInteraction, ephemeral } from './reply';
 
 /** Slack errors meaning "the bot cannot post in this conversation". */
 const CANNOT_POST = new Set([
@@ -20,23 +19,16 @@ const CANNOT_POST = new Set([
   'cannot_dm_bot',
 ]);
 
-const ephemeral = { response_type: 'ephemeral' as const, replace_original: false };
-
-/** The buttons that stand for a command (the registry's `button`): each takes the one command path. */
-const COMMAND_BUTTONS = [ACTIONS.recordAnswer, ACTIONS.openQuestions, ACTIONS.recordUpdate, ACTIONS.snooze];
-
 export function registerActions(router: ListenerRouter, deps: ListenerDeps): void {
-  for (const actionId of COMMAND_BUTTONS) {
+  // The buttons that stand for a command (the registry's `button`): each takes the one command path.
+  for (const actionId of buttonActions()) {
     router.action(actionId, async ({ ack, body, action, client, respond, context }) => {
       await ack();
       const cmd = buttonCommand(actionId, action.value);
       if (!cmd) return;
       const actor = actorOf(body.user);
       const result = await runCommand(cmd, contextFor(deps, actor, body.channel?.id, requestKeyOf(context)));
-      if (result.form) await client.views.open({ trigger_id: body.trigger_id, view: result.form });
-      else if (body.response_url) await respond({ ...ephemeral, ...toSlackMessage(result.reply, { shareable: true }) });
-      // The Home tab has no response_url: a reply there shows in a small modal.
-      else await client.views.open({ trigger_id: body.trigger_id, view: noticeModal(toPlainText(result.reply)) });
+      await answerInteraction(result, { client, respond, triggerId: body.trigger_id, responseUrl: body.response_url });
       if (result.changed) refreshHome(client, actor.id, deps);
     });
   }

@@ -24,6 +24,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       command.text ?? '',
       contextFor(deps, actor, command.channel_id, requestKeyOf(context)),
       deps.replies,
+      'slack',
     );
     let result: (CommandResult & { verb: string }) | undefined;
     let acked = false;
@@ -75,7 +76,7 @@ export function reusedAnswer(deps: ListenerDeps): ReusedAnswer {
   return (form) => {
     if (form.get('command') !== SUMMIT_COMMAND) return undefined;
     const started = Date.now();
-    const cmd = parseCommand(form.get('text') ?? '');
+    const cmd = parseCommand(form.get('text') ?? '', 'slack');
     const userId = form.get('user_id') ?? '';
     let version: string | undefined;
     try {
@@ -140,5 +141,5 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefi
 
 /** The command's verb as a metric label: a known command name or "other" (never free text). */
 function verbOf(text: string | undefined): string {
-  return parseCommand(text ?? '').name;
+  return parseCommand(text ?? '', 'slack').name;
 }

@@ -1,0 +1,31 @@
+import { shortcuts } from '../../commands/registry';
+import { runCommand } from '../../commands/run';
+import type { ShortcutMessage } from '../../commands/types';
+import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
+import type { ListenerRouter } from '../router';
+import { answerInteraction } from './reply';
+
+/**
+ * The message shortcuts of the registry (Track as question, Use as answer): the message Slack sends, with its
+ * permalink from chat.getPermalink, becomes the command's input; the command opens a form or says why not.
+ */
+export function registerShortcuts(router: ListenerRouter, deps: ListenerDeps): void {
+  for (const s of shortcuts()) {
+    router.shortcut(s.callback, async ({ ack, body, client, respond, context }) => {
+      await ack();
+      const channel = body.channel.id;
+      const ts = body.message.ts ?? body.message_ts;
+      const link = await client.chat.getPermalink({ channel, message_ts: ts });
+      const message: ShortcutMessage = {
+        channel,
+        ts,
+        permalink: link.permalink ?? '',
+        author: typeof body.message.user === 'string' ? body.message.user : undefined,
+        text: typeof body.message.text === 'string' ? body.message.text : '',
+      };
+      const ctx = contextFor(deps, actorOf(body.user), channel, requestKeyOf(context));
+      const result = await runCommand(s.command(message), ctx);
+      await answerInteraction(result, { client, respond, triggerId: body.trigger_id, responseUrl: body.response_url });
+    });
+  }
+}

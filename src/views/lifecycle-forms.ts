@@ -1,0 +1,229 @@
+import type { ModalView } from '@slack/types';
+import { z } from 'zod';
+import { CHANNEL_ID, QUESTION_ID, TEXT_LIMITS } from '../lib/text';
+import type { QuestionState } from '../core/questions';
+import type { MessageSource } from '../incident/model';
+import { escapeMrkdwn, truncate } from './format';
+import { CALLBACKS, DROP_MODAL, FROM_MESSAGE_MODAL, TRACK_MODAL } from './ids';
+import { errorsByBlock, formText, formUrl, parseMetadata, recordingModal, type StateValues } from './modals';
+
+/** The forms a message shortcut or a chasing nudge opens: Track as question, Use as answer, Not pursued. */
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+const by = (m: MessageSource) => (m.author ? `<@${m.author}>` : 'someone');
+
+/** Track as question: the message's text (editable, within the question limit), an owner and a due date. */
+export function trackQuestionModal(message: MessageSource & { text: string }): ModalView {
+  return recordingModal(
+    CALLBACKS.trackQuestionModal,
+    { channel: message.channel, ts: message.ts, permalink: message.permalink, author: message.author },
+    'Track as question',
+    `From <${message.permalink}|a message> by ${by(message)}. It becomes the next open question, linked to the message.`,
+    [
+      {
+        type: 'input',
+        block_id: TRACK_MODAL.text.block,
+        label: plain('Question'),
+        element: {
+          type: 'plain_text_input',
+          action_id: TRACK_MODAL.text.action,
+          multiline: true,
+          max_length: TEXT_LIMITS.question,
+          initial_value: truncate(message.text, TEXT_LIMITS.question),
+        },
+      },
+      {
+        type: 'input',
+        block_id: TRACK_MODAL.owner.block,
+        optional: true,
+        label: plain('Owner'),
+        element: { type: 'users_select', action_id: TRACK_MODAL.owner.action },
+      },
+      {
+        type: 'input',
+        block_id: TRACK_MODAL.due.block,
+        optional: true,
+        label: plain('Due'),
+        element: { type: 'datepicker', action_id: TRACK_MODAL.due.action },
+      },
+    ],
+  );
+}
+
+const messageMetadata = z.object({
+  channel: z.string().regex(CHANNEL_ID),
+  ts: z.string().regex(/^\d{1,12}\.\d{1,8}$/),
+  permalink: z.string().url().max(1000),
+  author: z
+    .string()
+    .regex(/^[UWB][A-Z0-9]{2,24}$/)
+    .optional(),
+});
+
+const trackSchema = z.object({
+  text: formText('question'),
+  owner: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,24}$/, 'Choose a person.')
+    .optional(),
+  due: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Choose a date.')
+    .optional(),
+});
+
+export function parseTrackSubmission(
+  values: StateValues,
+  metadata: string,
+): Parsed<z.infer<typeof trackSchema> & { message: MessageSource }> | { ok: false; expired: true } {
+  const message = parseMetadata(messageMetadata, metadata);
+  if (!message) return { ok: false, expired: true };
+  const r = trackSchema.safeParse({
+    text: values[TRACK_MODAL.text.block]?.[TRACK_MODAL.text.action]?.value ?? '',
+    owner: values[TRACK_MODAL.owner.block]?.[TRACK_MODAL.owner.action]?.selected_user ?? undefined,
+    due: values[TRACK_MODAL.due.block]?.[TRACK_MODAL.due.action]?.selected_date ?? undefined,
+  });
+  if (!r.success)
+    return {
+      ok: false,
+      errors: errorsByBlock(r.error.issues, (f) => TRACK_MODAL[f as keyof typeof TRACK_MODAL]?.block),
+    };
+  return { ok: true, value: { ...r.data, message } };
+}
+
+/** Most questions a select offers (Slack's limit for a static select). */
+const MAX_OPTIONS = 100;
+
+/** Use as answer: which question (one not fully answered), the status, the answer, and its source. */
+export function answerFromMessageModal(
+  open: QuestionState[],
+  message: MessageSource & { text: string },
+  source: string,
+): ModalView {
+  return recordingModal(
+    CALLBACKS.answerFromMessageModal,
+    { channel: message.channel },
+    'Use as answer',
+    `From <${message.permalink}|a message> by ${by(message)}.`,
+    [
+      {
+        type: 'input',
+        block_id: FROM_MESSAGE_MODAL.question.block,
+        label: plain('Question'),
+        element: {
+          type: 'static_select',
+          action_id: FROM_MESSAGE_MODAL.question.action,
+          options: open.slice(0, MAX_OPTIONS).map((s) => ({
+            text: plain(truncate(`${s.question.id} ${s.question.text}`, 75)),
+            value: s.question.id,
+          })),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FROM_MESSAGE_MODAL.status.block,
+        label: plain('Status'),
+        element: {
+          type: 'radio_buttons',
+          action_id: FROM_MESSAGE_MODAL.status.action,
+          initial_option: { text: plain('Answered'), value: 'answered' },
+          options: [
+            { text: plain('Answered'), value: 'answered' },
+            { text: plain('Partly answered'), value: 'partial' },
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: FROM_MESSAGE_MODAL.answer.block,
+        label: plain('Answer'),
+        element: {
+          type: 'plain_text_input',
+          action_id: FROM_MESSAGE_MODAL.answer.action,
+          multiline: true,
+          max_length: TEXT_LIMITS.answer,
+          initial_value: truncate(message.text, TEXT_LIMITS.answer),
+        },
+      },
+      {
+        type: 'input',
+        block_id: FROM_MESSAGE_MODAL.source.block,
+        label: plain('Source URL'),
+        element: { type: 'plain_text_input', action_id: FROM_MESSAGE_MODAL.source.action, initial_value: source },
+      },
+    ],
+  );
+}
+
+const fromMessageSchema = z.object({
+  question: z.string({ error: 'Choose a question.' }).regex(QUESTION_ID, 'Choose a question.'),
+  status: z.enum(['answered', 'partial'], { error: 'Choose answered or partly answered.' }),
+  answer: formText('answer'),
+  sourceUrl: formUrl,
+});
+
+export function parseAnswerFromMessage(
+  values: StateValues,
+  metadata: string,
+): Parsed<z.infer<typeof fromMessageSchema> & { channelId?: string }> {
+  const meta = parseMetadata(z.object({ channel: z.string().regex(CHANNEL_ID) }), metadata);
+  const field = (k: keyof typeof FROM_MESSAGE_MODAL) =>
+    values[FROM_MESSAGE_MODAL[k].block]?.[FROM_MESSAGE_MODAL[k].action];
+  const r = fromMessageSchema.safeParse({
+    question: field('question')?.selected_option?.value,
+    status: field('status')?.selected_option?.value,
+    answer: field('answer')?.value ?? '',
+    sourceUrl: field('source')?.value ?? '',
+  });
+  if (!r.success) {
+    const blocks: Record<string, string> = {
+      question: FROM_MESSAGE_MODAL.question.block,
+      status: FROM_MESSAGE_MODAL.status.block,
+      answer: FROM_MESSAGE_MODAL.answer.block,
+      sourceUrl: FROM_MESSAGE_MODAL.source.block,
+    };
+    return { ok: false, errors: errorsByBlock(r.error.issues, (f) => blocks[f]) };
+  }
+  return { ok: true, value: { ...r.data, channelId: meta?.channel } };
+}
+
+/** Not pursued: why. */
+export function dropModal(state: QuestionState, channelId: string | undefined): ModalView {
+  return recordingModal(
+    CALLBACKS.dropModal,
+    { questionId: state.question.id, channelId },
+    `Not pursued: ${state.question.id}`,
+    `*${state.question.id}* ${escapeMrkdwn(state.question.text)}`,
+    [
+      {
+        type: 'input',
+        block_id: DROP_MODAL.reason.block,
+        label: plain('Why is it not pursued?'),
+        element: {
+          type: 'plain_text_input',
+          action_id: DROP_MODAL.reason.action,
+          multiline: true,
+          max_length: TEXT_LIMITS.reason,
+        },
+      },
+    ],
+  );
+}
+
+export function parseDropSubmission(
+  values: StateValues,
+  metadata: string,
+): Parsed<{ reason: string; questionId: string; channelId?: string }> | { ok: false; expired: true } {
+  const meta = parseMetadata(
+    z.object({ questionId: z.string().regex(QUESTION_ID), channelId: z.string().regex(CHANNEL_ID).optional() }),
+    metadata,
+  );
+  if (!meta) return { ok: false, expired: true };
+  const r = z
+    .object({ reason: formText('reason') })
+    .safeParse({ reason: values[DROP_MODAL.reason.block]?.[DROP_MODAL.reason.action]?.value ?? '' });
+  if (!r.success) return { ok: false, errors: errorsByBlock(r.error.issues, () => DROP_MODAL.reason.block) };
+  return { ok: true, value: { reason: r.data.reason, ...meta } };
+}
