@@ -102,7 +102,10 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
     // someone types the markup itself: each is stored as it was typed.
     const sent = [
       ['<!channel> <@U123|bob> <https://evil.example|bank>', '@channel @bob bank'],
-      ['&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|bank&gt;', '<!channel> <@U123> <https://evil.example|bank>'],
+      [
+        '&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|bank&gt;',
+        '<!channel> <@U123> <https://evil.example|bank>',
+      ],
     ];
     for (const [text] of sent) {
       const ack = await command(`ask ${text}`, MEMBER);
