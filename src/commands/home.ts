@@ -1,7 +1,7 @@
 import { eventNow } from '../core/countdown';
 import { applyFollowUps } from '../core/follow-up';
 import { outstandingUpdates, updatesAsOf } from '../core/incident';
-import { questionsAsOf } from '../core/questions';
+import { ownedBy, questionsAsOf } from '../core/questions';
 import { HOME_LATEST_UPDATES, type HomeData } from '../views/home';
 import type { CommandContext } from './types';
 
@@ -13,6 +13,7 @@ export async function homeData(ctx: CommandContext): Promise<HomeData> {
     incident,
     event: eventNow(incident, ctx.now),
     open,
+    yours: ownedBy(incident.questions, ctx.actor.id, ctx.now),
     latest: updatesAsOf(incident, ctx.now).slice(0, HOME_LATEST_UPDATES),
     outstanding: outstandingUpdates(incident, ctx.now),
     canRecord: open.length > 0 && (await ctx.isAdmin()),

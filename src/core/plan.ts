@@ -2,16 +2,17 @@ import { DateTime } from 'luxon';
 import type { Incident, Known, Source, Span } from '../incident/model';
 import { countdown, type Countdown } from './countdown';
 import { cronTimes, parseCron } from '../lib/cron';
-import { questionsAsOf } from './questions';
+import { isPursued, questionAsOf, questionsAsOf } from './questions';
 import { known, receivedBy } from './incident';
 
-export type ReminderKind = 'countdown' | 'nudge' | 'digest';
+export type ReminderKind = 'countdown' | 'nudge' | 'digest' | 'chase';
 
 /** What a reminder is about, as data: the words are the views' (views/reminder.ts, reminderTitle). */
 export type ReminderAbout =
   | { kind: 'countdown'; event: string; allDay: boolean; countdown: Countdown }
   | { kind: 'nudge'; text: string; n: number; max: number; estimated: boolean }
-  | { kind: 'digest'; open: string[] };
+  | { kind: 'digest'; open: string[] }
+  | { kind: 'chase'; questionId: string; text: string; due: string; n: number; max: number };
 
 /** One reminder the bot will post (to every subscribed target). */
 export interface PlannedReminder {
@@ -23,6 +24,10 @@ export interface PlannedReminder {
   at: Date;
   about: ReminderAbout;
   expectedId?: string;
+  /** Sent to this person alone (a Slack user id), by DM, instead of to every subscribed target: a chase. */
+  to?: string;
+  /** The question a chase is about. */
+  questionId?: string;
 }
 
 /** Adds (or with sign -1 subtracts) a span: days are calendar days in `zone`, so 09:00 stays 09:00 across DST. */
@@ -111,6 +116,33 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
           at,
           about: { kind: 'nudge', text: u.text, n, max, estimated: u.estimated },
           expectedId: u.id,
+        });
+      }
+    }
+  }
+
+  if (config.questions) {
+    const { every, max, time } = config.questions;
+    // Each question with an owner and a due date, as known at the vantage point (or the window's end): its owner is
+    // chased from the due date at `time`, every `every`, at most `max` times, until it is no longer pursued.
+    for (const q of incident.questions) {
+      const planned = questionAsOf(q, knownAt ?? to);
+      if (!planned.due || !planned.owner || (q.added && q.added.at > (knownAt ?? to))) continue;
+      const dueDate = planned.due.date;
+      let at = atTimeOn(dueDate, time, zone).toJSDate();
+      for (let n = 1; n <= max; n++, at = shift(at, every, zone, 1)) {
+        if (at > to) break;
+        const then = questionAsOf(q, asOf(at));
+        if (!isPursued(then.status)) break;
+        if (!inWindow(at) || then.due?.date !== dueDate || !then.owner) continue;
+        out.push({
+          key: `chase:${q.id}:${dueDate}:${n}`,
+          series: `chase:${q.id}`,
+          kind: 'chase',
+          at,
+          about: { kind: 'chase', questionId: q.id, text: q.text, due: dueDate, n, max },
+          to: then.owner,
+          questionId: q.id,
         });
       }
     }

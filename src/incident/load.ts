@@ -222,6 +222,9 @@ function reminderConfig(r: NonNullable<Dataset['reminders']>, eventZone: string)
     zone: r.timezone ?? eventZone,
     countdown: r.countdown ? { offsets: r.countdown.offsets.map(parseSpan), time: r.countdown.time } : undefined,
     updates: r.updates ? { every: parseSpan(r.updates.every), max: r.updates.max, time: r.updates.time } : undefined,
+    questions: r.questions
+      ? { every: parseSpan(r.questions.every), max: r.questions.max, time: r.questions.time }
+      : undefined,
     digest: r.digest ? { cron: r.digest.cron, until: parseSpan(r.digest.until) } : undefined,
     catchUp: parseSpan(r.catchUp),
   };

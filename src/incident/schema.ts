@@ -36,6 +36,14 @@ const zoneName = z
   .string()
   .refine((z) => IANAZone.isValidZone(z), 'must be an IANA time zone such as America/Los_Angeles');
 
+/** Nudges from a date: at `time`, then every `every`, at most `max` times. */
+const nudges = z
+  .union([
+    z.literal(false),
+    z.strictObject({ every: duration, max: z.number().int().min(1).max(100), time: clockTime.default('09:00') }),
+  ])
+  .optional();
+
 const remindersSchema = z.strictObject({
   timezone: zoneName.optional(),
   countdown: z
@@ -47,12 +55,9 @@ const remindersSchema = z.strictObject({
       }),
     ])
     .optional(),
-  updates: z
-    .union([
-      z.literal(false),
-      z.strictObject({ every: duration, max: z.number().int().min(1).max(100), time: clockTime.default('09:00') }),
-    ])
-    .optional(),
+  updates: nudges,
+  /** Chasing the owners of questions from their due date, the same shape as updates. */
+  questions: nudges,
   digest: z
     .union([
       z.literal(false),

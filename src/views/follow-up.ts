@@ -248,7 +248,7 @@ export function closedQuestionReply(state: QuestionState, what: string): Reply {
 /** Why a user cannot own a question. */
 export function notAssignableReply(userId: string, why: 'unknown' | 'bot' | 'deleted'): Reply {
   const reason = why === 'unknown' ? 'is not a user of this workspace' : why === 'bot' ? 'is a bot' : 'is deactivated';
-  const text = `<@${userId}> ${reason}: a question's owner must be a person who can answer it. Nothing was changed.`;
+  const text = `${userId} ${reason}: a question’s owner must be a person who can answer it. Nothing was changed.`;
   return {
     summary: text,
     blocks: [

@@ -13,6 +13,8 @@ export interface HomeData {
   incident: Incident;
   event?: EventNow;
   open: QuestionState[];
+  /** The open questions the viewer owns, overdue first. */
+  yours: QuestionState[];
   latest: Receipt[];
   outstanding: OutstandingUpdate[];
   canRecord: boolean;
@@ -21,6 +23,9 @@ export interface HomeData {
 
 /** Most open questions the Home tab document lists (the view itself holds 100 blocks). */
 const HOME_MAX_QUESTIONS = 100;
+
+/** Most of the viewer's own questions listed (they are also among the open ones below). */
+const HOME_MAX_YOURS = 20;
 
 /** How many recorded updates the Home tab shows. */
 export const HOME_LATEST_UPDATES = 5;
@@ -34,6 +39,16 @@ export function homeReply(d: HomeData): Reply {
     paragraph(d.incident.summary),
     paragraph(...eventLine(d.event, d.now, zone)),
     divider,
+    ...(d.yours.length === 0
+      ? []
+      : [
+          paragraph(bold(`Yours (${d.yours.length})`)),
+          ...d.yours
+            .slice(0, HOME_MAX_YOURS)
+            .map((s) => item(questionLine(s, zone), recordAnswerButton(s, d.canRecord))),
+          ...(d.yours.length > HOME_MAX_YOURS ? [more(d.yours.length - HOME_MAX_YOURS)] : []),
+          divider,
+        ]),
     paragraph(
       bold(d.open.length === 0 ? 'Every question is answered.' : `Questions not fully answered (${d.open.length})`),
     ),

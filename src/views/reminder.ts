@@ -3,9 +3,9 @@ import { describeCountdown } from './countdown';
 import type { PlannedReminder } from '../core/plan';
 import type { QuestionState } from '../core/questions';
 import type { SummitEvent } from '../incident/model';
-import { actions, bold, code, date, list, note, paragraph, type Button, type DocBlock, type Reply } from './doc';
+import { actions, bold, code, date, item, list, note, paragraph, type Button, type DocBlock, type Reply } from './doc';
 import { ACTIONS } from './ids';
-import { eventDate } from './replies';
+import { eventDate, questionLine } from './replies';
 
 /** One line saying what a planned reminder is about: its title, in the plan, the schedule and the message. */
 export function reminderTitle(r: PlannedReminder): string {
@@ -18,6 +18,8 @@ export function reminderTitle(r: PlannedReminder): string {
       return a.estimated
         ? `Update awaited: ${a.text} (no date given; reminder ${a.n} of ${a.max})`
         : `Update expected: ${a.text} (reminder ${a.n} of ${a.max})`;
+    case 'chase':
+      return `Due ${a.due}: ${a.questionId} ${a.text} (reminder ${a.n} of ${a.max})`;
     case 'digest':
       return `Digest: ${a.open.length} question${a.open.length === 1 ? '' : 's'} not fully answered (${a.open.join(', ')})`;
   }
@@ -36,7 +38,31 @@ export interface ReminderData {
 }
 
 /** A reminder message: what it is about, the countdown, the open questions, and its buttons. Pure. */
-export function reminderReply({ reminder, event, countdown, open, late }: ReminderData): Reply {
+export function reminderReply(data: ReminderData): Reply {
+  return data.reminder.kind === 'chase' ? chaseReply(data) : broadcastReply(data);
+}
+
+/** A chase, to a question's owner: the question as it stands, and what they can do about it. */
+function chaseReply({ reminder, event, open, late }: ReminderData): Reply {
+  const zone = event.timezone;
+  const state = open.find((s) => s.question.id === reminder.questionId);
+  const blocks: DocBlock[] = [paragraph(bold(reminderTitle(reminder)))];
+  if (state) blocks.push(item(questionLine(state, zone)));
+  if (late)
+    blocks.push(note('Sent late: it was due ', date(reminder.at, zone, true), ' while summit-bot was not running.'));
+  blocks.push(note('You own this question. ', code('/summit mine'), ' lists every question you own.'));
+  blocks.push(
+    actions(
+      { actionId: ACTIONS.recordAnswer, text: 'Record answer', value: reminder.questionId ?? '', style: 'primary' },
+      { actionId: ACTIONS.snooze, text: 'Snooze 1 day', value: reminder.series },
+      { actionId: ACTIONS.dropQuestion, text: 'Not pursued', value: reminder.questionId ?? '' },
+    ),
+  );
+  return { summary: `${reminderTitle(reminder)}${late ? ' (sent late)' : ''}`, blocks };
+}
+
+/** A countdown, a nudge or a digest, to every subscribed target. */
+function broadcastReply({ reminder, event, countdown, open, late }: ReminderData): Reply {
   const zone = event.timezone;
   const blocks: DocBlock[] = [
     paragraph(bold(reminderTitle(reminder))),
@@ -45,7 +71,7 @@ export function reminderReply({ reminder, event, countdown, open, late }: Remind
   if (open.length > 0) {
     const shown = open.slice(0, REMINDER_QUESTIONS);
     blocks.push(paragraph(bold(`Not fully answered (${open.length}):`)));
-    blocks.push(list(shown.map((s) => [bold(s.question.id), ` ${s.question.text}`])));
+    blocks.push(list(shown.map((s) => [bold(s.question.id), ` ${s.question.text}`, s.overdue ? ' (overdue)' : ''])));
     if (open.length > shown.length) blocks.push(note(`…and ${open.length - shown.length} more.`));
   } else blocks.push(paragraph('Every question is answered.'));
   if (late)

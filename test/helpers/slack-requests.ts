@@ -113,3 +113,53 @@ export function buttonPress(opts: {
     ],
   };
 }
+
+/**
+ * A message shortcut as Slack sends it (type message_action: the message, its channel and ts, who used it).
+ * https://api.slack.com/reference/interaction-payloads/shortcuts#message_actions
+ */
+export function messageShortcut(opts: {
+  callbackId: string;
+  userId: string;
+  channelId: string;
+  message: { ts: string; text?: string; user?: string; files?: unknown[] };
+  responseUrl?: string;
+}) {
+  return {
+    type: 'message_action',
+    token: 'deprecated',
+    action_ts: '1700000000.000100',
+    team: { id: 'T0TEST', domain: 'test' },
+    user: { id: opts.userId, name: 'someone', username: 'someone', team_id: 'T0TEST' },
+    channel: { id: opts.channelId, name: 'general' },
+    callback_id: opts.callbackId,
+    trigger_id: '111.222.trigger',
+    message_ts: opts.message.ts,
+    message: { type: 'message', ...opts.message },
+    response_url: opts.responseUrl,
+  };
+}
+
+/** A view_submission of one of the bot's forms, with the state values Slack sends for it. */
+export function viewSubmission(opts: {
+  callbackId: string;
+  userId: string;
+  metadata: string;
+  values: Record<string, Record<string, Record<string, unknown>>>;
+}) {
+  return {
+    type: 'view_submission',
+    team: { id: 'T0TEST' },
+    user: { id: opts.userId, name: 'someone', team_id: 'T0TEST' },
+    api_app_id: 'A0SUMMIT',
+    token: 'deprecated',
+    trigger_id: '1.2.3',
+    view: {
+      id: 'V0FORM',
+      type: 'modal',
+      callback_id: opts.callbackId,
+      private_metadata: opts.metadata,
+      state: { values: opts.values },
+    },
+  };
+}

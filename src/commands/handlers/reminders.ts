@@ -65,6 +65,11 @@ export const snooze: Handler<'snooze'> = async (cmd, { incident, ctx }) => {
 };
 
 /** The reminder series a data set can have: what Snooze may name. */
-function knownSeries(incident: { expectedUpdates: { id: string }[] }): string[] {
-  return ['countdown', 'digest', ...incident.expectedUpdates.map((u) => `nudge:${u.id}`)];
+function knownSeries(incident: { expectedUpdates: { id: string }[]; questions: { id: string }[] }): string[] {
+  return [
+    'countdown',
+    'digest',
+    ...incident.expectedUpdates.map((u) => `nudge:${u.id}`),
+    ...incident.questions.map((q) => `chase:${q.id}`),
+  ];
 }

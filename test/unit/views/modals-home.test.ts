@@ -1,3 +1,6 @@
+import { homeData } from '../../../src/commands/home';
+import { homeReply } from '../../../src/views/home';
+import { contextWith, testStore } from '../../helpers/store';
 import { applyFollowUps } from '../../../src/core/follow-up';
 import { eventNow } from '../../../src/core/countdown';
 import { outstandingUpdates } from '../../../src/core/incident';
@@ -72,6 +75,7 @@ describe('the Home tab', () => {
       incident: many,
       event: eventNow(many, now),
       open,
+      yours: [],
       latest: [],
       outstanding: outstandingUpdates(many, now),
       canRecord: true,
@@ -104,6 +108,7 @@ describe('the Home tab', () => {
       incident: many,
       event: eventNow(many, now),
       open,
+      yours: [],
       latest: [],
       outstanding: outstandingUpdates(many, now),
       canRecord: false,
@@ -120,5 +125,39 @@ describe('the Home tab', () => {
     ).length;
     expect(JSON.stringify(message.blocks).match(/…and \d+ more/g)).toEqual([`…and ${open.length - listed} more`]);
     expect(toPlainText(reply)).toContain(`…and ${open.length - MAX_LISTED_QUESTIONS} more`);
+  });
+});
+
+describe('the Home tab: Yours', () => {
+  test("the viewer's own questions come first, with owner, due date and overdue", async () => {
+    const store = await testStore();
+    try {
+      await store.recordAssignment({
+        questionId: 'Q3',
+        field: 'owner',
+        value: 'U0ME',
+        actor: { id: 'U0ADMIN', name: 'ada' },
+        at: new Date('2025-01-01'),
+      });
+      await store.recordAssignment({
+        questionId: 'Q3',
+        field: 'due',
+        value: '2025-01-10',
+        actor: { id: 'U0ADMIN', name: 'ada' },
+        at: new Date('2025-01-01'),
+      });
+      const ctx = {
+        ...contextWith(defaultIncident(), store, '2025-01-15T17:00:00Z'),
+        actor: { id: 'U0ME', name: 'me' },
+      };
+      const text = toPlainText(homeReply(await homeData(ctx)));
+      expect(text.indexOf('Yours (1)')).toBeGreaterThan(-1);
+      expect(text.indexOf('Yours (1)')).toBeLessThan(text.indexOf('Questions not fully answered'));
+      expect(text).toContain('owner @U0ME, due Friday, January 10, 2025 — overdue');
+      const other = { ...ctx, actor: { id: 'U0OTHER', name: 'o' } };
+      expect(toPlainText(homeReply(await homeData(other)))).not.toContain('Yours');
+    } finally {
+      await store.close();
+    }
   });
 });
