@@ -125,7 +125,12 @@ export class ReminderDelivery {
     const jobs: Job[] = [];
     for (const r of plan) {
       // A chase goes to its owner alone, by DM (in the console, to the console); the rest to every target.
-      const to = r.to === undefined ? targets : fixed.length > 0 ? fixed : [{ target: { kind: 'user', id: r.to } as Target, since: new Date(0) }];
+      const to =
+        r.to === undefined
+          ? targets
+          : fixed.length > 0
+            ? fixed
+            : [{ target: { kind: 'user', id: r.to } as Target, since: new Date(0) }];
       for (const { target, since } of to) {
         if (since > r.at) continue; // subscribed after it was due
         const tk = targetKey(target);
