@@ -16,6 +16,7 @@ import { ConsolePoster } from './scheduler/console-poster';
 import { ReminderDelivery } from './scheduler/delivery';
 import type { ReminderPoster } from './scheduler/poster';
 import { Scheduler } from './scheduler/scheduler';
+import { FeedWatcher } from './watch/watcher';
 import { SlackPoster } from './scheduler/slack-poster';
 import type { Target } from './store/reminders';
 import type { FollowUpStore } from './store/repository';
@@ -145,8 +146,15 @@ function startScheduler(
   fixedTargets: Target[] = [],
   metrics?: Metrics,
 ): Scheduler {
-  const scheduler = new Scheduler(new ReminderDelivery({ ...deps, poster, fixedTargets, metrics }), deps.log, metrics);
-  if (deps.incident.reminders) scheduler.start();
+  const watcher =
+    deps.incident.watch.length > 0 ? new FeedWatcher({ feeds: deps.incident.watch, ...deps, metrics }) : undefined;
+  const scheduler = new Scheduler(
+    new ReminderDelivery({ ...deps, poster, fixedTargets, metrics }),
+    deps.log,
+    metrics,
+    watcher,
+  );
+  if (deps.incident.reminders || watcher) scheduler.start();
   return scheduler;
 }
 

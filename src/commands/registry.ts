@@ -1,8 +1,23 @@
 import { z } from 'zod';
 import { clip, MAX_COMMAND_CHARS, sanitize } from '../lib/text';
 import { decodeSlackEntities, fromSlackMarkup } from '../views/format';
-import { ACTIONS, ANSWER_MODAL, CALLBACKS, DROP_MODAL, SHORTCUTS, TRACK_MODAL, UPDATE_MODAL } from '../views/ids';
-import { parseAnswerFromMessage, parseDropSubmission, parseTrackSubmission } from '../views/lifecycle-forms';
+import {
+  ACTIONS,
+  ANSWER_MODAL,
+  CALLBACKS,
+  DROP_MODAL,
+  SHORTCUTS,
+  SOURCE_UPDATE_MODAL,
+  TRACK_MODAL,
+  UPDATE_MODAL,
+} from '../views/ids';
+import {
+  parseAnswerFromMessage,
+  parseDropSubmission,
+  parseSourceAnswer,
+  parseSourceUpdate,
+  parseTrackSubmission,
+} from '../views/lifecycle-forms';
 import {
   formExpired,
   parseAnswerMetadata,
@@ -34,6 +49,7 @@ import * as record from './handlers/record';
 import * as reminders from './handlers/reminders';
 import type { Command, CommandName, Handler, ShortcutMessage } from './types';
 import * as lifecycle from './handlers/lifecycle';
+import * as sourcesHandlers from './handlers/sources';
 
 /**
  * The command registry: every command, and every button that acts on the bot's state, described once. Parsing,
@@ -272,6 +288,13 @@ export const REGISTRY: Registry = {
     parse: noArgs('mine'),
     run: lifecycle.mine,
   },
+  sources: {
+    ...reading,
+    usage: 'sources',
+    summary: 'the watched feeds, when each was last checked, and their latest items with what was decided',
+    parse: noArgs('sources'),
+    run: sourcesHandlers.sources,
+  },
   help: {
     ...reading,
     usage: 'help',
@@ -418,6 +441,71 @@ export const REGISTRY: Registry = {
       },
     },
     run: lifecycle.dropForm,
+  },
+  'source-update-form': {
+    ...changing('admins', 'record updates'),
+    typed: false,
+    usage: 'Record as update (a button on a watched feed’s item)',
+    summary: 'opens the form to record the item as an update (admins)',
+    button: {
+      action: ACTIONS.sourceRecordUpdate,
+      command: (value) => ({ name: 'source-update-form', itemRef: buttonValue.parse(value) }),
+    },
+    form: {
+      callback: CALLBACKS.sourceUpdateModal,
+      submit: (values, metadata) => {
+        const parsed = parseSourceUpdate(values, metadata);
+        const errorBlock = SOURCE_UPDATE_MODAL.text.block;
+        if ('expired' in parsed) return { ok: false, errors: { [errorBlock]: formExpired('Record as update') } };
+        if (!parsed.ok) return parsed;
+        const { expected, text, url, item, channelId } = parsed.value;
+        const command: Command =
+          expected === '-'
+            ? { name: 'update', words: `- ${text}`, url, sourceItem: item }
+            : { name: 'update', expectedId: expected, words: text, url, sourceItem: item };
+        return { ok: true, command, channelId, errorBlock };
+      },
+    },
+    run: sourcesHandlers.updateForm,
+  },
+  'source-answer-form': {
+    ...changing('admins', 'record answers'),
+    typed: false,
+    usage: 'Answers a question (a button on a watched feed’s item)',
+    summary: 'opens the form to record the item as an answer, its link as the source (admins)',
+    button: {
+      action: ACTIONS.sourceAnswer,
+      command: (value) => ({ name: 'source-answer-form', itemRef: buttonValue.parse(value) }),
+    },
+    form: {
+      callback: CALLBACKS.sourceAnswerModal,
+      submit: (values, metadata) => {
+        const parsed = parseSourceAnswer(values, metadata);
+        const errorBlock = 'from_message_answer';
+        if ('expired' in parsed) return { ok: false, errors: { [errorBlock]: formExpired('Answers a question') } };
+        if (!parsed.ok) return parsed;
+        const { question, status, answer, sourceUrl, item, channelId } = parsed.value;
+        const name = status === 'answered' ? 'answer' : 'partial';
+        return {
+          ok: true,
+          command: { name, questionId: question, answer, sourceUrl, sourceItem: item },
+          channelId,
+          errorBlock,
+        };
+      },
+    },
+    run: sourcesHandlers.answerForm,
+  },
+  'source-dismiss': {
+    ...changing('admins', 'triage sources'),
+    typed: false,
+    usage: 'Not relevant (a button on a watched feed’s item)',
+    summary: 'records that the item is not relevant; the post then says who dismissed it (admins)',
+    button: {
+      action: ACTIONS.sourceDismiss,
+      command: (value) => ({ name: 'source-dismiss', itemRef: buttonValue.parse(value) }),
+    },
+    run: sourcesHandlers.dismiss,
   },
   snooze: {
     typed: false,

@@ -16,15 +16,21 @@ export type Command =
   | { name: 'questions'; filter: QuestionFilterArg }
   | { name: 'timeline' }
   | { name: 'help' }
-  | { name: 'answer'; questionId: string; answer: string; sourceUrl?: string }
-  | { name: 'partial'; questionId: string; answer: string; sourceUrl?: string }
+  | { name: 'answer'; questionId: string; answer: string; sourceUrl?: string; sourceItem?: string }
+  | { name: 'partial'; questionId: string; answer: string; sourceUrl?: string; sourceItem?: string }
   | { name: 'reopen'; questionId: string; reason?: string }
   | { name: 'ask'; text: string }
   /**
    * From the slash command `words` may start with an expected-update id (only the data set can tell, so the
    * handler decides); from the Record update form the id comes apart, as `expectedId`, and `words` is the text alone.
    */
-  | { name: 'update'; words: string; url?: string; expectedId?: string }
+  | { name: 'update'; words: string; url?: string; expectedId?: string; sourceItem?: string }
+  /** The watched feeds, when each was last checked, and their latest items. */
+  | { name: 'sources' }
+  /** Buttons on a watched feed's item (value: the item's reference). */
+  | { name: 'source-update-form'; itemRef: string }
+  | { name: 'source-answer-form'; itemRef: string }
+  | { name: 'source-dismiss'; itemRef: string }
   | { name: 'updates' }
   | { name: 'history'; questionId: string }
   | { name: 'subscribe' }
@@ -105,6 +111,8 @@ export interface CommandResult {
   degraded?: boolean;
   /** A form to open instead of replying (buttons that start a change); `reply` says the same in words. */
   form?: ModalView;
+  /** What the message the button was on should now say (a dismissed feed item). */
+  replaceMessage?: Reply;
 }
 
 /** What a handler gets: the command's context, the data set with the recorded follow-ups applied, and the state. */

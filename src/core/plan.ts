@@ -5,14 +5,25 @@ import { cronTimes, parseCron } from '../lib/cron';
 import { isPursued, questionAsOf, questionsAsOf } from './questions';
 import { known, receivedBy } from './incident';
 
-export type ReminderKind = 'countdown' | 'nudge' | 'digest' | 'chase';
+export type ReminderKind = 'countdown' | 'nudge' | 'digest' | 'chase' | 'source';
 
 /** What a reminder is about, as data: the words are the views' (views/reminder.ts, reminderTitle). */
 export type ReminderAbout =
   | { kind: 'countdown'; event: string; allDay: boolean; countdown: Countdown }
   | { kind: 'nudge'; text: string; n: number; max: number; estimated: boolean }
   | { kind: 'digest'; open: string[] }
-  | { kind: 'chase'; questionId: string; text: string; due: string; n: number; max: number };
+  | { kind: 'chase'; questionId: string; text: string; due: string; n: number; max: number }
+  /** A new item of a watched feed (not planned: found by the feed watcher, delivered the same way). */
+  | {
+      kind: 'source';
+      feedId: string;
+      publisher: string;
+      itemRef: string;
+      title: string;
+      link?: string;
+      published?: Date;
+      matched: string[];
+    };
 
 /** One reminder the bot will post (to every subscribed target). */
 export interface PlannedReminder {

@@ -129,6 +129,13 @@ function resolve(d: Dataset): Incident {
     admins: d.admins,
     permissions: d.permissions,
     reminders: d.reminders && reminderConfig(d.reminders, zone),
+    watch: d.watch.map((f) => ({
+      id: f.id,
+      url: f.url,
+      publisher: f.publisher,
+      everyMs: spanMs(parseSpan(f.every)),
+      match: f.match ?? [],
+    })),
     title: d.incident.title,
     summary: d.incident.summary,
     sources: [...sources.values()],
@@ -228,4 +235,9 @@ function reminderConfig(r: NonNullable<Dataset['reminders']>, eventZone: string)
     digest: r.digest ? { cron: r.digest.cron, until: parseSpan(r.digest.until) } : undefined,
     catchUp: parseSpan(r.catchUp),
   };
+}
+
+/** A span in milliseconds (days as 24 hours: for polling intervals, not calendar arithmetic). */
+function spanMs(span: Span): number {
+  return span.amount * (span.unit === 'minutes' ? 60_000 : span.unit === 'hours' ? 3_600_000 : 86_400_000);
 }

@@ -137,6 +137,17 @@ export interface Question {
   assignments: Assignment[];
 }
 
+/** A watched feed (RSS 2.0 or Atom). */
+export interface Feed {
+  id: string;
+  url: string;
+  publisher: string;
+  /** How often it is polled, in ms (at least a minute). */
+  everyMs: number;
+  /** Words or phrases matched (any case) against an item's title and summary; empty: every item matches. */
+  match: string[];
+}
+
 export interface Incident {
   title: string;
   summary: string;
@@ -153,6 +164,8 @@ export interface Incident {
   permissions: { ask: 'everyone' | 'admins'; subscribe: 'everyone' | 'admins' };
   /** What the bot posts on its own; absent: nothing. */
   reminders?: ReminderConfig;
+  /** Feeds watched for new items. */
+  watch: Feed[];
 }
 
 /** A duration as written (14d, 2h, 30m): days count calendar days in the reminder zone. */

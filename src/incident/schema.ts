@@ -195,6 +195,16 @@ const questionSchema = z.strictObject({
   due: isoDate.optional(),
 });
 
+/** A feed to watch: RSS 2.0 or Atom, polled every `every` (at least a minute), items matched against `match`. */
+const watchSchema = z.strictObject({
+  id,
+  url: httpUrl,
+  publisher: text(200),
+  every: duration.default('15m').refine((d) => !/^0+[mhd]$/.test(d), 'must be at least 1m'),
+  /** Words or phrases, any case, against each item's title and summary; none: every item. */
+  match: z.array(text(100)).max(50).optional(),
+});
+
 export const datasetSchema = z
   .strictObject({
     incident: z.strictObject({
@@ -218,6 +228,8 @@ export const datasetSchema = z
       })
       .default({ ask: 'everyone', subscribe: 'admins' }),
     reminders: remindersSchema.optional(),
+    /** Feeds whose new items matching `match` are posted to subscribed targets, with buttons to triage them. */
+    watch: z.array(watchSchema).max(50).default([]),
   })
   .superRefine((d, ctx) => {
     const sourceIds = new Set<string>();
@@ -242,6 +254,12 @@ export const datasetSchema = z
     d.incident.facts.forEach((f, i) => ref(['incident', 'facts', i, 'source'], f.source));
     d.incident.timeline.forEach((t, i) => ref(['incident', 'timeline', i, 'source'], t.source));
     ref(['event', 'source'], d.event.source);
+    const feedIds = new Set<string>();
+    d.watch.forEach((f, i) => {
+      if (feedIds.has(f.id))
+        ctx.addIssue({ code: 'custom', path: ['watch', i, 'id'], message: `duplicate feed id "${f.id}"` });
+      feedIds.add(f.id);
+    });
     const updateIds = new Set<string>();
     d.expectedUpdates.forEach((u, i) => {
       if (updateIds.has(u.id))

@@ -28,6 +28,12 @@ export class Metrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  private readonly feedPolls = new Counter({
+    name: 'summit_feed_polls_total',
+    help: 'Polls of watched feeds, by feed id and result (ok, baseline, not_modified, timeout, invalid_feed, http_500...)',
+    labelNames: ['feed', 'result'],
+    registers: [this.registry],
+  });
   private readonly slackErrors = new Counter({
     name: 'summit_slack_api_errors_total',
     help: 'Slack Web API errors, by error code',
@@ -61,6 +67,11 @@ export class Metrics {
 
   tick(outcome: 'ok' | 'store_down' | 'failed'): void {
     this.ticks.inc({ outcome });
+  }
+
+  /** `feed` is a data-set id and `result` a fixed label: neither is free text. */
+  feedPoll(feed: string, result: string): void {
+    this.feedPolls.inc({ feed, result });
   }
 
   slackError(code: string): void {

@@ -8,10 +8,11 @@ import type { Clock } from '../lib/clock';
 import type { Metrics } from '../lib/metrics';
 import { targetKey, type Delivery, type Target } from '../store/reminders';
 import type { FollowUpStore } from '../store/repository';
-import { REMINDER_EVENT_TYPE } from '../views/ids';
+import { REMINDER_EVENT_TYPE, SOURCE_EVENT_TYPE } from '../views/ids';
+import { sourceItemReply } from '../views/sources';
 import { reminderReply } from '../views/reminder';
 import { channelStoppedNotice } from '../views/schedule';
-import { PostError, type ReminderPoster } from './poster';
+import { PostError, type ReminderMetadata, type ReminderPoster } from './poster';
 
 /** A claim is held this long; a claim older than this belongs to a process that died and is taken over. */
 export const LEASE_MS = 60_000;
@@ -82,7 +83,37 @@ export class ReminderDelivery {
       };
     }
     const plan = (this.planCache as { plan: PlannedReminder[] }).plan;
-    return plan.filter((r) => r.at > from && r.at <= to);
+    const reminders = plan.filter((r) => r.at > from && r.at <= to);
+    return [...reminders, ...(await this.sourceItems(from, to))];
+  }
+
+  /** New items of watched feeds, found by the feed watcher in (from, to]: delivered like reminders, exactly once. */
+  private async sourceItems(from: Date, to: Date): Promise<PlannedReminder[]> {
+    const feeds = this.deps.incident.watch;
+    if (feeds.length === 0) return [];
+    const items = await this.deps.store.feeds.toPost(from, to);
+    return items.flatMap((i) => {
+      const feed = feeds.find((f) => f.id === i.feedId);
+      if (!feed) return [];
+      return [
+        {
+          key: `source:${i.itemRef}`,
+          series: 'source',
+          kind: 'source' as const,
+          at: i.seenAt,
+          about: {
+            kind: 'source' as const,
+            feedId: i.feedId,
+            publisher: feed.publisher,
+            itemRef: i.itemRef,
+            title: i.title,
+            link: i.link,
+            published: i.published,
+            matched: i.matched,
+          },
+        },
+      ];
+    });
   }
 
   private async advanceWatermark(now: Date, force: boolean): Promise<void> {
@@ -94,10 +125,12 @@ export class ReminderDelivery {
   async tick(): Promise<TickReport> {
     const { store, clock, log } = this.deps;
     const report: TickReport = { sent: 0, late: 0, skipped: 0, retrying: 0, failed: 0 };
-    const config = this.deps.incident.reminders;
-    if (!config) return report;
+    const incidentConfig = this.deps.incident;
+    // Without a reminders: section only watched feeds' items are delivered, with the default catch-up.
+    if (!incidentConfig.reminders && incidentConfig.watch.length === 0) return report;
+    const config = incidentConfig.reminders ?? DEFAULT_DELIVERY;
     const now = clock.now();
-    const catchUpStart = shift(now, config.catchUp, config.zone, -1);
+    const catchUpStart = shift(now, config.catchUp, config.zone ?? incidentConfig.event.timezone, -1);
     const reminders = store.reminders;
     const watermark = (await reminders.watermark()) ?? now;
     const from = new Date(Math.min(watermark.getTime(), catchUpStart.getTime()));
@@ -190,7 +223,9 @@ export class ReminderDelivery {
       if (claim.attempts > 1) {
         // An earlier attempt may have reached Slack (a crash, a lost answer): look before posting again.
         const since = new Date(r.at.getTime() - 60_000);
-        const found = await this.joiningIfNeeded(target, () => this.deps.poster.findPosted(target, r.key, since));
+        const found = await this.joiningIfNeeded(target, () =>
+          this.deps.poster.findPosted(target, metadataOf(r), since),
+        );
         if (found) {
           await store.reminders.markSent(r.key, tk, found.channel, found.ts, now, 'found in history');
           log.info({ reminder: r.key, target: tk }, 'reminder was already posted; marked sent');
@@ -198,15 +233,18 @@ export class ReminderDelivery {
         }
       }
       const late = now.getTime() - r.at.getTime() > LATE_AFTER_MS;
-      const reply = reminderReply({
-        reminder: r,
-        event: incident.event,
-        // Said as of the reminder's planned moment (as its title is); a late one says it is late.
-        countdown: countdown(incident.event, r.at),
-        open: questionsAsOf(incident.questions, now, 'open'),
-        late,
-      });
-      const metadata = { event_type: REMINDER_EVENT_TYPE, event_payload: { key: r.key } };
+      const reply =
+        r.about.kind === 'source'
+          ? sourceItemReply(r.about, incident.event.timezone)
+          : reminderReply({
+              reminder: r,
+              event: incident.event,
+              // Said as of the reminder's planned moment (as its title is); a late one says it is late.
+              countdown: countdown(incident.event, r.at),
+              open: questionsAsOf(incident.questions, now, 'open'),
+              late,
+            });
+      const metadata = metadataOf(r);
       const posted = await this.joiningIfNeeded(target, () => this.deps.poster.post(target, reply, metadata));
       await store.reminders.markSent(r.key, tk, posted.channel, posted.ts, now, late ? 'late' : undefined);
       report.sent += 1;
@@ -339,4 +377,19 @@ async function runLimited(jobs: Job[], limit: number): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+}
+
+/** Delivery settings when the data set has no reminders: section (watched feeds only). */
+const DEFAULT_DELIVERY: { catchUp: { amount: number; unit: 'hours'; text: string }; zone?: string } = {
+  catchUp: { amount: 6, unit: 'hours', text: '6h' },
+};
+
+/**
+ * The message metadata a post carries: a reminder's key, or a feed item's feed and reference
+ * ({event_type: "summit_source_item", event_payload: {feed, item}}), which the history check looks for.
+ */
+function metadataOf(r: PlannedReminder): ReminderMetadata {
+  return r.about.kind === 'source'
+    ? { event_type: SOURCE_EVENT_TYPE, event_payload: { feed: r.about.feedId, item: r.about.itemRef } }
+    : { event_type: REMINDER_EVENT_TYPE, event_payload: { key: r.key } };
 }

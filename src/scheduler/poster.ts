@@ -6,9 +6,10 @@ export interface PostedMessage {
   ts: string;
 }
 
+/** Message metadata on everything the scheduler posts, so a retry can find out whether the post already went out. */
 export interface ReminderMetadata {
   event_type: string;
-  event_payload: { key: string };
+  event_payload: Record<string, string>;
 }
 
 /**
@@ -29,8 +30,8 @@ export class PostError extends Error {
 /** Where the scheduler delivers: Slack (channels and DMs) or the console. */
 export interface ReminderPoster {
   post(target: Target, reply: Reply, metadata: ReminderMetadata): Promise<PostedMessage>;
-  /** A message with this reminder key already in the target's conversation since `since`, if any. */
-  findPosted(target: Target, key: string, since: Date): Promise<PostedMessage | undefined>;
+  /** A message with this metadata (type and payload) already in the target's conversation since `since`, if any. */
+  findPosted(target: Target, metadata: ReminderMetadata, since: Date): Promise<PostedMessage | undefined>;
   /** Joins a public channel; false when it cannot (private channel, no permission). */
   join(channelId: string): Promise<boolean>;
   /** Tells a person something by DM (a broken subscription they made). */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../lib/errors';
 import type { Metrics } from '../lib/metrics';
 import type { ReminderDelivery } from './delivery';
+import type { FeedWatcher } from '../watch/watcher';
 
 /** The tick: every 15 seconds (node-cron's six-field form puts seconds first). */
 export const TICK_EXPRESSION = '*/15 * * * * *';
@@ -19,6 +20,8 @@ export class Scheduler {
     private readonly delivery: ReminderDelivery,
     private readonly log: Logger,
     private readonly metrics?: Metrics,
+    /** Polls the watched feeds first on each tick, so what it finds is delivered in the same tick. */
+    private readonly watcher?: FeedWatcher,
   ) {}
 
   start(): void {
@@ -29,8 +32,8 @@ export class Scheduler {
   /** One tick now, never throwing: a failure is logged and the next tick tries again. */
   runTick(): Promise<unknown> {
     if (this.running) return this.running;
-    this.running = this.delivery
-      .tick()
+    this.running = (this.watcher ? this.watcher.tick() : Promise.resolve([]))
+      .then(() => this.delivery.tick())
       .then((report) => {
         for (const result of ['sent', 'late', 'skipped', 'failed', 'retrying'] as const)
           this.metrics?.reminder(result, report[result]);

@@ -3,7 +3,6 @@ import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { boltLogger } from '../lib/logger';
 import type { Target } from '../store/reminders';
-import { REMINDER_EVENT_TYPE } from '../views/ids';
 import type { Reply } from '../views/doc';
 import { toSlackMessage } from '../views/render-slack';
 import { PostError, type PostedMessage, type ReminderMetadata, type ReminderPoster } from './poster';
@@ -53,7 +52,7 @@ export class SlackPoster implements ReminderPoster {
     return { channel: res.channel ?? channel, ts: res.ts ?? '' };
   }
 
-  async findPosted(target: Target, key: string, since: Date): Promise<PostedMessage | undefined> {
+  async findPosted(target: Target, metadata: ReminderMetadata, since: Date): Promise<PostedMessage | undefined> {
     const channel = await this.conversation(target);
     const res = await this.call(() =>
       this.client.conversations.history({
@@ -64,8 +63,11 @@ export class SlackPoster implements ReminderPoster {
       }),
     );
     const found = (res.messages ?? []).find((m) => {
-      const meta = m.metadata as { event_type?: string; event_payload?: { key?: string } } | undefined;
-      return meta?.event_type === REMINDER_EVENT_TYPE && meta.event_payload?.key === key;
+      const meta = m.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+      return (
+        meta?.event_type === metadata.event_type &&
+        Object.entries(metadata.event_payload).every(([k, v]) => meta.event_payload?.[k] === v)
+      );
     });
     return found?.ts ? { channel, ts: found.ts } : undefined;
   }

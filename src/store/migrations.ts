@@ -134,6 +134,44 @@ export function migrations(seam: DialectSeam): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_watch': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('feed_state')
+          .addColumn('feed_id', 'text', (c) => c.primaryKey())
+          .addColumn('etag', 'text')
+          .addColumn('last_modified', 'text')
+          .addColumn('checked_at', 'text')
+          .addColumn('baseline_at', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_poll_at', 'text')
+          .execute();
+        await db.schema
+          .createTable('feed_item')
+          .addColumn('feed_id', 'text', (c) => c.notNull())
+          .addColumn('item_key', 'text', (c) => c.notNull())
+          .addColumn('item_ref', 'text', (c) => c.notNull().unique())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('link', 'text')
+          .addColumn('published', 'text')
+          .addColumn('matched', 'text', (c) => c.notNull())
+          .addColumn('post', 'integer', (c) => c.notNull())
+          .addColumn('seen_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('feed_item_pk', ['feed_id', 'item_key'])
+          .execute();
+        await db.schema.createIndex('feed_item_by_time').on('feed_item').column('seen_at').execute();
+        await seam
+          .addIdColumn(db.schema.createTable('feed_triage'))
+          .addColumn('item_ref', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text')
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -78,7 +78,7 @@ function guarded(store: FollowUpStore): FollowUpStore {
     new Proxy(target, {
       get(obj, prop, receiver) {
         const value = Reflect.get(obj, prop, receiver) as unknown;
-        if (prop === 'reminders') return wrap(value as object);
+        if (prop === 'reminders' || prop === 'feeds') return wrap(value as object);
         if (typeof value !== 'function' || prop === 'close' || prop === 'ping' || prop === 'constructor') return value;
         return (...args: unknown[]) => {
           const result = (value as (...a: unknown[]) => unknown).apply(obj, args);

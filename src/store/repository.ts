@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DialectSeam } from './dialect';
 import { ReminderStore } from './reminders';
+import { FeedStore } from './feeds';
 import type {
   Actor,
   AuditEntry,
@@ -37,6 +38,7 @@ export const REQUEST_KEY_TTL_MS = 10 * 60_000;
 export class FollowUpStore {
   /** Subscriptions, delivery claims and snoozes, on the same database. */
   readonly reminders: ReminderStore;
+  readonly feeds: FeedStore;
 
   /** Writes of recorded state this process committed (see stateVersion). */
   private ownWrites = 0;
@@ -51,6 +53,7 @@ export class FollowUpStore {
     private readonly changeCounter?: () => number,
   ) {
     this.reminders = new ReminderStore(db);
+    this.feeds = new FeedStore(db);
     this.versionQuery = db
       .selectFrom('audit')
       .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('id').as('m')])

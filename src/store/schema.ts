@@ -112,6 +112,46 @@ export interface RequestSeenTable {
   seen_at: string;
 }
 
+/** What the bot knows of each watched feed: for conditional GETs, backoff and /summit sources. */
+export interface FeedStateTable {
+  feed_id: string;
+  etag: string | null;
+  last_modified: string | null;
+  checked_at: string | null;
+  /** The first successful poll: what the feed held then was recorded as seen and not posted. */
+  baseline_at: string | null;
+  last_error: string | null;
+  failures: number;
+  next_poll_at: string | null;
+}
+
+/** Every item seen in a feed, once (by guid, else link); matched ones after the baseline are posted. */
+export interface FeedItemTable {
+  feed_id: string;
+  item_key: string;
+  /** A short stable reference used in buttons and message metadata. */
+  item_ref: string;
+  title: string;
+  link: string | null;
+  published: string | null;
+  /** JSON array of the match words found; [] when none matched. */
+  matched: string;
+  /** Posted to subscribed targets: seen after the baseline, and matched. */
+  post: number;
+  seen_at: string;
+}
+
+/** What someone decided about a posted item: recorded as an update, as an answer, or not relevant. Append-only. */
+export interface FeedTriageTable {
+  id: Generated<number>;
+  item_ref: string;
+  action: 'update' | 'answer' | 'dismissed';
+  detail: string | null;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+}
+
 export interface Database {
   question_change: QuestionChangeTable;
   added_question: AddedQuestionTable;
@@ -123,4 +163,7 @@ export interface Database {
   snooze: SnoozeTable;
   scheduler_state: SchedulerStateTable;
   request_seen: RequestSeenTable;
+  feed_state: FeedStateTable;
+  feed_item: FeedItemTable;
+  feed_triage: FeedTriageTable;
 }

@@ -15,12 +15,18 @@ export const ACTIONS = {
   recordUpdate: 'summit_record_update',
   /** On reminders: value is the reminder series to postpone for this channel or person. */
   snooze: 'summit_snooze',
+  /** On a watched feed's item (admins): value is the item's reference. */
+  sourceRecordUpdate: 'summit_source_update',
+  sourceAnswer: 'summit_source_answer',
+  sourceDismiss: 'summit_source_dismiss',
   /** On a chasing nudge (admins): value is the question id; opens the Not pursued form. */
   dropQuestion: 'summit_drop_question',
 } as const;
 
 /** Message metadata on every reminder, so a retry can find out whether the post already went out. */
 export const REMINDER_EVENT_TYPE = 'summit_reminder';
+/** Message metadata on every post of a watched feed's item: {feed, item}. */
+export const SOURCE_EVENT_TYPE = 'summit_source_item';
 
 const ANSWER_MODAL_STATUS = { block: 'answer_status', action: 'status' } as const;
 
@@ -30,6 +36,8 @@ export const CALLBACKS = {
   trackQuestionModal: 'summit_track_question_modal',
   answerFromMessageModal: 'summit_answer_from_message_modal',
   dropModal: 'summit_drop_modal',
+  sourceUpdateModal: 'summit_source_update_modal',
+  sourceAnswerModal: 'summit_source_answer_modal',
 } as const;
 
 /** Message shortcuts (manifest.yml declares them with these callback ids; operators may rely on them). */
@@ -49,6 +57,12 @@ export const FROM_MESSAGE_MODAL = {
   status: ANSWER_MODAL_STATUS,
   answer: { block: 'from_message_answer', action: 'answer' },
   source: { block: 'from_message_source', action: 'source_url' },
+} as const;
+
+export const SOURCE_UPDATE_MODAL = {
+  expected: { block: 'source_expected', action: 'expected' },
+  text: { block: 'source_text', action: 'text' },
+  url: { block: 'source_url', action: 'url' },
 } as const;
 
 export const DROP_MODAL = {

@@ -4,7 +4,7 @@ import { CHANNEL_ID, QUESTION_ID, TEXT_LIMITS } from '../lib/text';
 import type { QuestionState } from '../core/questions';
 import type { MessageSource } from '../incident/model';
 import { escapeMrkdwn, truncate } from './format';
-import { CALLBACKS, DROP_MODAL, FROM_MESSAGE_MODAL, TRACK_MODAL } from './ids';
+import { CALLBACKS, DROP_MODAL, FROM_MESSAGE_MODAL, SOURCE_UPDATE_MODAL, TRACK_MODAL } from './ids';
 import { errorsByBlock, formText, formUrl, parseMetadata, recordingModal, type StateValues } from './modals';
 
 /** The forms a message shortcut or a chasing nudge opens: Track as question, Use as answer, Not pursued. */
@@ -226,4 +226,124 @@ export function parseDropSubmission(
     .safeParse({ reason: values[DROP_MODAL.reason.block]?.[DROP_MODAL.reason.action]?.value ?? '' });
   if (!r.success) return { ok: false, errors: errorsByBlock(r.error.issues, () => DROP_MODAL.reason.block) };
   return { ok: true, value: { reason: r.data.reason, ...meta } };
+}
+
+/** Record as update, on a watched feed's item: which expected update it fulfils (if any), the text, the link. */
+export function sourceUpdateModal(
+  expected: { id: string; text: string }[],
+  item: { itemRef: string; title: string; link?: string; publisher: string },
+  channelId: string | undefined,
+): ModalView {
+  const none = { text: plain('None: a general update'), value: '-' };
+  return recordingModal(
+    CALLBACKS.sourceUpdateModal,
+    { item: item.itemRef, channelId },
+    'Record as update',
+    `From ${escapeMrkdwn(item.publisher)}: ${escapeMrkdwn(item.title)}`,
+    [
+      {
+        type: 'input',
+        block_id: SOURCE_UPDATE_MODAL.expected.block,
+        label: plain('Fulfils the expected update'),
+        element: {
+          type: 'static_select',
+          action_id: SOURCE_UPDATE_MODAL.expected.action,
+          initial_option: none,
+          options: [
+            none,
+            ...expected.slice(0, 99).map((e) => ({ text: plain(truncate(`${e.id}: ${e.text}`, 75)), value: e.id })),
+          ],
+        },
+      },
+      {
+        type: 'input',
+        block_id: SOURCE_UPDATE_MODAL.text.block,
+        label: plain('What the update says'),
+        element: {
+          type: 'plain_text_input',
+          action_id: SOURCE_UPDATE_MODAL.text.action,
+          multiline: true,
+          max_length: TEXT_LIMITS.update,
+          initial_value: truncate(item.title, TEXT_LIMITS.update),
+        },
+      },
+      {
+        type: 'input',
+        block_id: SOURCE_UPDATE_MODAL.url.block,
+        optional: true,
+        label: plain('Link'),
+        element: {
+          type: 'plain_text_input',
+          action_id: SOURCE_UPDATE_MODAL.url.action,
+          initial_value: item.link ?? '',
+        },
+      },
+    ],
+  );
+}
+
+const sourceUpdateSchema = z.object({
+  expected: z.string().regex(/^(-|[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/, 'Choose one.'),
+  text: formText('update'),
+  url: formUrl,
+});
+
+const itemMetadata = z.object({
+  item: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}:[0-9a-f]{16}$/),
+  channelId: z.string().regex(CHANNEL_ID).optional(),
+});
+
+export function parseSourceUpdate(
+  values: StateValues,
+  metadata: string,
+): Parsed<z.infer<typeof sourceUpdateSchema> & { item: string; channelId?: string }> | { ok: false; expired: true } {
+  const meta = parseMetadata(itemMetadata, metadata);
+  if (!meta) return { ok: false, expired: true };
+  const field = (k: keyof typeof SOURCE_UPDATE_MODAL) =>
+    values[SOURCE_UPDATE_MODAL[k].block]?.[SOURCE_UPDATE_MODAL[k].action];
+  const r = sourceUpdateSchema.safeParse({
+    expected: field('expected')?.selected_option?.value ?? '-',
+    text: field('text')?.value ?? '',
+    url: field('url')?.value ?? '',
+  });
+  if (!r.success)
+    return {
+      ok: false,
+      errors: errorsByBlock(r.error.issues, (f) => SOURCE_UPDATE_MODAL[f as keyof typeof SOURCE_UPDATE_MODAL]?.block),
+    };
+  return { ok: true, value: { ...r.data, ...meta } };
+}
+
+/** Answers a question, on a watched feed's item: the Use as answer form with the item's link as the source. */
+export function sourceAnswerModal(
+  open: QuestionState[],
+  item: { itemRef: string; title: string; link?: string; publisher: string },
+  channelId: string | undefined,
+): ModalView {
+  const form = answerFromMessageModal(
+    open,
+    { channel: channelId ?? 'C0', ts: '0.0', permalink: item.link ?? '', text: item.title },
+    item.link ?? '',
+  );
+  return {
+    ...form,
+    callback_id: CALLBACKS.sourceAnswerModal,
+    private_metadata: JSON.stringify({ item: item.itemRef, channelId }),
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `From ${escapeMrkdwn(item.publisher)}: ${escapeMrkdwn(item.title)}` },
+      },
+      ...form.blocks.slice(1),
+    ],
+  };
+}
+
+export function parseSourceAnswer(values: StateValues, metadata: string) {
+  const meta = parseMetadata(itemMetadata, metadata);
+  if (!meta) return { ok: false as const, expired: true as const };
+  const parsed = parseAnswerFromMessage(values, '{}');
+  return parsed.ok
+    ? { ok: true as const, value: { ...parsed.value, item: meta.item, channelId: meta.channelId } }
+    : parsed;
 }

@@ -20,6 +20,8 @@ export function reminderTitle(r: PlannedReminder): string {
         : `Update expected: ${a.text} (reminder ${a.n} of ${a.max})`;
     case 'chase':
       return `Due ${a.due}: ${a.questionId} ${a.text} (reminder ${a.n} of ${a.max})`;
+    case 'source':
+      return `New from ${a.publisher}: ${a.title}`;
     case 'digest':
       return `Digest: ${a.open.length} question${a.open.length === 1 ? '' : 's'} not fully answered (${a.open.join(', ')})`;
   }

@@ -14,9 +14,10 @@ const LAYERS: readonly (readonly string[])[] = [
   ['store'],
   ['views'],
   ['commands'],
+  ['watch'],
   ['scheduler'],
   ['console', 'slack'],
-  ['main.ts', 'preview.ts', 'check-data.ts'],
+  ['main.ts', 'preview.ts', 'check-data.ts', 'watch-once.ts'],
 ];
 
 const SRC = path.join(ROOT, 'src');

@@ -6,6 +6,7 @@ import { recordAnswerModal, recordUpdateModal } from '../../views/modals';
 import { editDistance } from '../grammar';
 import type { CommandResult, Handler } from '../types';
 import { findQuestion, firstTime, noSuchQuestion, read } from './common';
+import { triaged } from './sources';
 
 /**
  * The commands that record something. Who may run each is the registry's to check, before these run; each checks
@@ -41,6 +42,7 @@ export const statusChange: Handler<'answer' | 'partial' | 'reopen'> = async (cmd
           at: ctx.now,
         };
   await ctx.store.recordChange(change);
+  if (cmd.name !== 'reopen') await triaged(ctx, cmd.sourceItem, 'answer', q.id);
   const verb =
     cmd.name === 'reopen' ? 'reopened' : cmd.name === 'answer' ? 'marked answered' : 'marked partly answered';
   // Committed: from here on the reply says so, whatever happens to the read-back that shows the question.
@@ -99,13 +101,15 @@ export const update: Handler<'update'> = async (cmd, { incident, ctx, usage }) =
       return usage(`write what the update says after ${first}`);
   }
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
-  const u = await ctx.store.recordUpdate({
+  const recorded = await ctx.store.recordUpdate({
     expectedId: expected?.id,
     text,
     url: cmd.url,
     actor: ctx.actor,
     at: ctx.now,
   });
+  await triaged(ctx, cmd.sourceItem, 'update', recorded.expectedId ?? '-');
+  const u = recorded;
   return {
     reply: followUp.updateRecordedReply(receiptOf(u), incident.event.timezone),
     changed: true,

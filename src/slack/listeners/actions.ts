@@ -28,7 +28,15 @@ export function registerActions(router: ListenerRouter, deps: ListenerDeps): voi
       if (!cmd) return;
       const actor = actorOf(body.user);
       const result = await runCommand(cmd, contextFor(deps, actor, body.channel?.id, requestKeyOf(context)));
-      await answerInteraction(result, { client, respond, triggerId: body.trigger_id, responseUrl: body.response_url });
+      const ts = body.message?.ts ?? body.container?.message_ts;
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      await answerInteraction(result, {
+        client,
+        respond,
+        triggerId: body.trigger_id,
+        responseUrl: body.response_url,
+        message: typeof ts === 'string' && typeof channel === 'string' ? { channel, ts } : undefined,
+      });
       if (result.changed) refreshHome(client, actor.id, deps);
     });
   }

@@ -17,8 +17,18 @@ export async function answerInteraction(
     respond: (message: typeof ephemeral & SlackMessage) => Promise<unknown>;
     triggerId: string;
     responseUrl?: string;
+    /** The message the button was on, when it was on one. */
+    message?: { channel: string; ts: string };
   },
 ): Promise<void> {
+  if (result.replaceMessage && o.message) {
+    await o.client.chat.update({
+      channel: o.message.channel,
+      ts: o.message.ts,
+      ...toSlackMessage(result.replaceMessage),
+    });
+    return;
+  }
   if (result.form) await o.client.views.open({ trigger_id: o.triggerId, view: result.form });
   else if (o.responseUrl) await o.respond({ ...ephemeral, ...toSlackMessage(result.reply, { shareable: true }) });
   else await o.client.views.open({ trigger_id: o.triggerId, view: noticeModal(toPlainText(result.reply)) });

@@ -21,6 +21,7 @@ const COMMANDS = [
   'updates',
   'history Q2',
   'schedule',
+  'sources',
   'ask Will the vendors publish a joint report?',
   'answer Q3 No total beyond the estimate was ever published https://example.com/count',
   'partial Q4 Vendor choice was named a point of consensus',

@@ -64,6 +64,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0002_reminders' },
       { name: '0003_request_seen' },
       { name: '0004_ownership' },
+      { name: '0005_watch' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
