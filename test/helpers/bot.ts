@@ -4,7 +4,9 @@ import type { Clock } from '../../src/lib/clock';
 import { Metrics } from '../../src/lib/metrics';
 import type { HttpSettings } from '../../src/settings';
 import { buildSlackApp, startSlackApp, type RunningSlackApp } from '../../src/slack/app';
+import { parseIncident } from '../../src/incident/load';
 import { FakeSlack } from './fake-slack';
+import { datasetWith } from './incident';
 import { silent, testStore } from './store';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -60,4 +62,15 @@ export async function startTestBot(
       await store.close();
     },
   };
+}
+
+/** The bot on the default data set with these Slack user ids as its listed admins. */
+export async function startBotWithAdmins(admins: string[], clock: Clock): Promise<TestBot> {
+  return startTestBot(
+    parseIncident(
+      datasetWith((d) => d.setIn(['admins'], admins)),
+      'summit.yaml',
+    ),
+    clock,
+  );
 }

@@ -69,6 +69,8 @@ const DEFAULTS: Record<string, Handler> = {
     bot_id: 'BBOT',
   }),
   'chat.postEphemeral': () => ({ ok: true, message_ts: `${Date.now() / 1000}` }),
+  // https://api.slack.com/methods/chat.update: the channel and ts of the message it replaced.
+  'chat.update': (c) => ({ ok: true, channel: c.body.channel, ts: c.body.ts, text: c.body.text }),
   'views.publish': () => ({ ok: true, view: { id: 'V1' } }),
   'views.open': () => ({ ok: true, view: { id: 'V2' } }),
   'users.info': (c) => ({

@@ -1,7 +1,5 @@
-import { parseIncident } from '../../src/incident/load';
 import { ManualClock } from '../../src/lib/clock';
-import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
-import { datasetWith } from '../helpers/incident';
+import { startBotWithAdmins, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests';
 
 const ADMIN = 'U0LISTED';
@@ -13,13 +11,7 @@ const ADMIN = 'U0LISTED';
 describe('membership is handled when a channel is subscribed, never guessed', () => {
   let bot: TestBot;
   beforeEach(async () => {
-    bot = await startTestBot(
-      parseIncident(
-        datasetWith((d) => d.setIn(['admins'], [ADMIN])),
-        'summit.yaml',
-      ),
-      new ManualClock('2024-08-26T16:00:00Z'),
-    );
+    bot = await startBotWithAdmins([ADMIN], new ManualClock('2024-08-26T16:00:00Z'));
   });
   afterEach(() => bot.stop());
 

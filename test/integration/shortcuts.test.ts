@@ -1,8 +1,6 @@
 import { ManualClock } from '../../src/lib/clock';
-import { parseIncident } from '../../src/incident/load';
 import { CALLBACKS, DROP_MODAL, FROM_MESSAGE_MODAL, SHORTCUTS, TRACK_MODAL } from '../../src/views/ids';
-import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
-import { datasetWith } from '../helpers/incident';
+import { startBotWithAdmins, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import {
   interactionBody,
   messageShortcut,
@@ -27,13 +25,7 @@ describe('capturing follow-ups from messages: shortcuts, forms, owners and due d
   let bot: TestBot;
 
   beforeEach(async () => {
-    bot = await startTestBot(
-      parseIncident(
-        datasetWith((d) => d.setIn(['admins'], [ADMIN])),
-        'summit.yaml',
-      ),
-      clock,
-    );
+    bot = await startBotWithAdmins([ADMIN], clock);
     bot.fake.on('users.info', (c) => {
       const user = String(c.body.user);
       if (user === 'U0NOBODY') return { ok: false, error: 'user_not_found' };

@@ -1,0 +1,225 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseIncident } from '../../../src/incident/load';
+import type { Incident } from '../../../src/incident/model';
+import { ManualClock } from '../../../src/lib/clock';
+import { Metrics } from '../../../src/lib/metrics';
+import { ReminderDelivery } from '../../../src/scheduler/delivery';
+import { SlackPoster } from '../../../src/scheduler/slack-poster';
+import type { FollowUpStore } from '../../../src/store/repository';
+import { FeedWatcher } from '../../../src/watch/watcher';
+import { FakeSlack } from '../../helpers/fake-slack';
+import { FeedServer } from '../../helpers/feed-server';
+import { minimalDataset } from '../../helpers/incident';
+import { ADMIN, silent, testStore } from '../../helpers/store';
+
+/**
+ * Watching feeds against a local feed server on 127.0.0.1, a real SQLite file and a fake Slack Web API: what a
+ * first poll records, what is posted later (once, to each target), ETags, restarts, a second replica, and every
+ * fault a feed can have.
+ */
+describe('watching sources', () => {
+  let feeds: FeedServer;
+  let fake: FakeSlack;
+  let file: string;
+  let store: FollowUpStore;
+  let clock: ManualClock;
+  let incident: Incident;
+  let metrics: Metrics;
+
+  const watcher = (s = store, timeoutMs = 2000) =>
+    new FeedWatcher({
+      feeds: incident.watch,
+      store: s,
+      clock,
+      log: silent,
+      metrics,
+      fetch: { timeoutMs, maxBytes: 64 * 1024, maxRedirects: 3 },
+    });
+  const delivery = (s = store) =>
+    new ReminderDelivery({
+      incident,
+      store: s,
+      clock,
+      poster: new SlackPoster('xoxb-test', fake.url, silent),
+      log: silent,
+    });
+  const sourcePosts = () =>
+    fake
+      .callsTo('chat.postMessage')
+      .filter((c) => (c.body.metadata as { event_type?: string } | undefined)?.event_type === 'summit_source_item');
+  const later = (minutes: number) => clock.set(new Date(clock.now().getTime() + minutes * 60_000));
+
+  beforeEach(async () => {
+    feeds = new FeedServer();
+    const base = await feeds.start();
+    fake = new FakeSlack();
+    await fake.start();
+    metrics = new Metrics(false);
+    incident = parseIncident(
+      minimalDataset(
+        { date: '2030-09-10' },
+        {
+          watch: [
+            {
+              id: 'blog',
+              url: `${base}/blog/feed/`,
+              publisher: 'Test Blog',
+              every: '15m',
+              match: ['CrowdStrike', 'kernel mode'],
+            },
+            { id: 'all', url: `${base}/all/feed/`, publisher: 'Everything', every: '1m' },
+          ],
+        },
+      ),
+      't',
+    );
+    feeds.setItems('/blog/feed/', [
+      { guid: 'a', title: 'Old news about CrowdStrike', link: 'https://blog.example/a' },
+      { guid: 'b', title: 'Unrelated', link: 'https://blog.example/b' },
+    ]);
+    feeds.setItems('/all/feed/', [{ guid: 'x', title: 'Hello', link: 'https://blog.example/x' }]);
+    file = path.join(mkdtempSync(path.join(tmpdir(), 'summit-watch-')), 'summit.db');
+    store = await testStore(file);
+    clock = new ManualClock('2030-01-01T12:00:00Z');
+    await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, new Date('2029-12-01'));
+    await store.reminders.subscribe({ kind: 'user', id: 'U0DM' }, ADMIN, new Date('2029-12-01'));
+  });
+  afterEach(async () => {
+    await store.close();
+    await fake.stop();
+    await feeds.stop();
+  });
+
+  test('the first poll records what the feed holds and posts nothing; a new matching item is posted once to each target', async () => {
+    expect((await watcher().tick()).map((o) => [o.feed, o.result, o.added.length])).toEqual([
+      ['blog', 'baseline', 2],
+      ['all', 'baseline', 1],
+    ]);
+    await delivery().tick();
+    expect(sourcePosts()).toEqual([]);
+
+    feeds.setItems('/blog/feed/', [
+      {
+        guid: 'c',
+        title: 'Windows moves security tools out of Kernel Mode',
+        link: 'https://blog.example/c',
+        pubDate: 'Tue, 01 Jan 2030 10:00:00 GMT',
+      },
+      { guid: 'd', title: 'A recipe', link: 'https://blog.example/d' },
+      { guid: 'a', title: 'Old news about CrowdStrike', link: 'https://blog.example/a' },
+    ]);
+    later(16);
+    const [blog] = await watcher().tick();
+    expect(blog?.added.map((i) => [i.title, i.post, i.matched])).toEqual([
+      ['Windows moves security tools out of Kernel Mode', true, ['kernel mode']],
+      ['A recipe', false, []],
+    ]);
+    expect((await delivery().tick()).sent).toBe(2);
+    const posts = sourcePosts();
+    expect(posts.map((c) => c.body.channel).sort()).toEqual(['C1', 'DU0DM']);
+    expect(String(posts[0]?.body.text)).toBe('New from Test Blog: Windows moves security tools out of Kernel Mode');
+    expect(posts[0]?.body.metadata).toEqual({
+      event_type: 'summit_source_item',
+      event_payload: { feed: 'blog', item: blog?.added[0]?.itemRef },
+    });
+    const blocks = JSON.stringify(posts[0]?.body.blocks);
+    for (const a of ['summit_source_update', 'summit_source_answer', 'summit_source_dismiss'])
+      expect(blocks).toContain(a);
+    expect(blocks).toContain('matched: kernel mode');
+    expect(blocks).toContain('<https://blog.example/c|');
+
+    // Again, after a restart (new instances on the same file): nothing twice.
+    later(16);
+    await watcher().tick();
+    await delivery().tick();
+    await store.close();
+    store = await testStore(file);
+    later(16);
+    await watcher(store).tick();
+    await delivery(store).tick();
+    expect(sourcePosts()).toHaveLength(2);
+  });
+
+  test('a second replica polling the same feeds at the same time posts nothing twice', async () => {
+    await watcher().tick();
+    const other = await testStore(file);
+    try {
+      feeds.setItems('/all/feed/', [
+        { guid: 'y', title: 'New one', link: 'https://blog.example/y' },
+        { guid: 'x', title: 'Hello', link: 'https://blog.example/x' },
+      ]);
+      later(2);
+      await Promise.all([watcher(store).tick(), watcher(other).tick()]);
+      await Promise.all([delivery(store).tick(), delivery(other).tick()]);
+      expect(
+        sourcePosts()
+          .map((c) => c.body.channel)
+          .sort(),
+      ).toEqual(['C1', 'DU0DM']);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('the ETag is sent back, and a 304 is taken as nothing new', async () => {
+    await watcher().tick();
+    later(16);
+    const outcomes = await watcher().tick();
+    expect(outcomes.map((o) => o.result)).toEqual(['not_modified', 'not_modified']);
+    const second = feeds.requests.filter((r) => r.path === '/blog/feed/')[1];
+    expect(second?.headers['if-none-match']).toMatch(/^"/);
+    expect(second?.headers['user-agent']).toMatch(/^summit-bot\//);
+    expect(await metrics.text()).toMatch(/summit_feed_polls_total\{feed="blog",result="not_modified"\} 1/);
+  });
+
+  test.each([
+    ['down', { kind: 'down' as const }, 'network'],
+    ['slow', { kind: 'hang' as const }, 'timeout'],
+    ['huge', { kind: 'huge' as const, bytes: 200 * 1024 }, 'too_large'],
+    ['not XML', { kind: 'text' as const, body: '<html><body>Maintenance</body></html>' }, 'invalid_feed'],
+    // The parser is lenient (a truncated feed still gives the items it holds); what it cannot read at all fails.
+    [
+      'malformed',
+      { kind: 'text' as const, body: '{"items": [1, 2]}', contentType: 'application/rss+xml' },
+      'invalid_feed',
+    ],
+    ['a server error', { kind: 'status' as const, status: 500 }, 'http_500'],
+    ['a redirect loop', { kind: 'redirect' as const, to: '/blog/feed/' }, 'redirect_loop'],
+    ['a redirect away from http(s)', { kind: 'redirect' as const, to: 'ftp://blog.example/feed' }, 'not_http'],
+  ])(
+    'a feed that is %s: logged, counted, shown as its last error, retried later; the other feed goes on',
+    async (_name, behaviour, result) => {
+      feeds.behave('/blog/feed/', behaviour);
+      const outcomes = await watcher(store, 300).tick();
+      expect(outcomes.map((o) => [o.feed, o.result])).toEqual([
+        ['blog', result],
+        ['all', 'baseline'],
+      ]);
+      const state = await store.feeds.state('blog');
+      expect(state?.lastError).toMatch(new RegExp(`^${result}: `));
+      expect(state?.failures).toBe(1);
+      // Backoff: the usual interval after one failure, twice that after a second.
+      expect(state?.nextPollAt?.getTime()).toBe(clock.now().getTime() + 15 * 60_000);
+      expect(await metrics.text()).toContain(`summit_feed_polls_total{feed="blog",result="${result}"} 1`);
+      later(16);
+      await watcher(store, 300).tick();
+      expect((await store.feeds.state('blog'))?.nextPollAt?.getTime()).toBe(clock.now().getTime() + 30 * 60_000);
+    },
+  );
+
+  test('an item with no link, and a hostile title, are posted safely: escaped, never a mention or a disguised link', async () => {
+    await watcher().tick();
+    feeds.setItems('/all/feed/', [
+      { guid: 'h', title: '<!channel> read <https://evil.example|your bank> *now*' },
+      { guid: 'x', title: 'Hello', link: 'https://blog.example/x' },
+    ]);
+    later(2);
+    await watcher().tick();
+    await delivery().tick();
+    const json = JSON.stringify(sourcePosts()[0]?.body);
+    expect(json).not.toMatch(/<!channel>|<https:\/\/evil/);
+    expect(json).toContain('&lt;!channel&gt;');
+  });
+});
