@@ -12,7 +12,8 @@ import type { FollowUpStore } from '../../../src/store/repository';
 import { reminderTitle } from '../../../src/views/reminder';
 import { FakeSlack } from '../../helpers/fake-slack';
 import { minimalDataset } from '../../helpers/incident';
-import { ADMIN, silent, testStore } from '../../helpers/store';
+import { ADMIN, contextWith, runText, silent, testStore } from '../../helpers/store';
+import { formatPlan } from '../../../src/preview';
 
 const la = (iso: string) => DateTime.fromISO(iso, { zone: 'America/Los_Angeles' }).toJSDate();
 const local = (d: Date) => DateTime.fromJSDate(d, { zone: 'America/Los_Angeles' }).toFormat('yyyy-LL-dd HH:mm');
@@ -46,6 +47,30 @@ describe('chasing owners', () => {
       ],
       ['chase:Q1:2024-10-01:3', '2024-10-05 10:00', 'U0OWNER', 'Due 2024-10-01: Q1 Who pays? (reminder 3 of 3)'],
     ]);
+  });
+
+  test('preview shows the chases; /summit schedule shows them to their owner in a DM, never in a channel', async () => {
+    expect(formatPlan(INCIDENT, la('2024-09-01'), la('2024-12-01'))).toContain(
+      'chase      Due 2024-10-01: Q1 Who pays?',
+    );
+    const store = await testStore();
+    try {
+      const at = '2024-09-20T12:00:00Z';
+      const dm = await runText('schedule', {
+        ...contextWith(INCIDENT, store, at, { id: 'U0OWNER', name: 'o' }),
+        channelId: 'D0OWNER',
+      });
+      expect(dm.plain).toContain('Due 2024-10-01: Q1 Who pays? (reminder 1 of 3)');
+      const channel = await runText('schedule', { ...contextWith(INCIDENT, store, at), channelId: 'C0GENERAL' });
+      expect(channel.plain).not.toContain('Due 2024-10-01');
+      const someoneElse = await runText('schedule', {
+        ...contextWith(INCIDENT, store, at, { id: 'U0ELSE', name: 'e' }),
+        channelId: 'D0ELSE',
+      });
+      expect(someoneElse.plain).not.toContain('Due 2024-10-01');
+    } finally {
+      await store.close();
+    }
   });
 
   test('it stops once the question is answered, dropped or superseded', () => {
