@@ -82,14 +82,16 @@ export interface SourcesData {
   zone: string;
 }
 
-function triageText(t: Triage | undefined, item: SeenItem): string {
+function triageText(t: Triage | undefined, item: SeenItem, baselineAt: Date | undefined): string {
   if (t)
     return t.action === 'dismissed'
       ? 'not relevant'
       : t.action === 'update'
         ? 'recorded as an update'
         : 'recorded as an answer';
-  return item.post ? 'posted, not triaged' : item.matched.length > 0 || item.post ? 'seen' : 'seen (did not match)';
+  if (item.post) return 'posted, not triaged';
+  if (baselineAt !== undefined && item.seenAt <= baselineAt) return 'already there at the first check (not posted)';
+  return 'did not match (not posted)';
 }
 
 /** /summit sources: each watched feed, when it was last checked, its last error, and its latest items. */
@@ -114,7 +116,11 @@ export function sourcesReply({ feeds, triage, now, zone }: SourcesData): Reply {
     if (latest.length > 0)
       blocks.push(
         list(
-          latest.map((i) => [i.link ? link(i.link, i.title) : i.title, ' — ', triageText(triage.get(i.itemRef), i)]),
+          latest.map((i) => [
+            i.link ? link(i.link, i.title) : i.title,
+            ' — ',
+            triageText(triage.get(i.itemRef), i, state?.baselineAt),
+          ]),
         ),
       );
   }

@@ -12,7 +12,7 @@ import { FeedWatcher } from '../../../src/watch/watcher';
 import { FakeSlack } from '../../helpers/fake-slack';
 import { FeedServer } from '../../helpers/feed-server';
 import { minimalDataset } from '../../helpers/incident';
-import { ADMIN, silent, testStore } from '../../helpers/store';
+import { ADMIN, contextWith, runText, silent, testStore } from '../../helpers/store';
 
 /**
  * Watching feeds against a local feed server on 127.0.0.1, a real SQLite file and a fake Slack Web API: what a
@@ -140,6 +140,13 @@ describe('watching sources', () => {
     await watcher(store).tick();
     await delivery(store).tick();
     expect(sourcePosts()).toHaveLength(2);
+
+    // /summit sources: when each feed was checked, and what became of its latest items.
+    const shown = (await runText('sources', contextWith(incident, store, clock.now()))).plain;
+    expect(shown).toContain('Test Blog (blog) — last checked');
+    expect(shown).toContain('Kernel Mode <https://blog.example/c> — posted, not triaged');
+    expect(shown).toContain('A recipe <https://blog.example/d> — did not match (not posted)');
+    expect(shown).toContain('Old news about CrowdStrike <https://blog.example/a> — already there at the first check');
   });
 
   test('a second replica polling the same feeds at the same time posts nothing twice', async () => {
