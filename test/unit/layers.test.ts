@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['watch'],
   ['scheduler'],
   ['console', 'slack'],
-  ['main.ts', 'preview.ts', 'check-data.ts', 'watch-once.ts'],
+  ['main.ts', 'preview.ts', 'check-data.ts', 'watch-once.ts', 'docs.ts'],
 ];
 
 const SRC = path.join(ROOT, 'src');
