@@ -1,4 +1,4 @@
-import type { Question, QuestionStatus, StatusChange } from '../incident/model';
+import type { Assignment, Question, QuestionStatus, StatusChange } from '../incident/model';
 import { known } from './incident';
 
 /** A question as it stood at one moment. */
@@ -34,6 +34,11 @@ export function isPursued(status: QuestionStatus): boolean {
 /** A question's changes that had happened, and were known, by `at`, oldest first. */
 export function changesAsOf(question: Question, at: Date): StatusChange[] {
   return question.history.filter((c) => c.when.at <= at && known(c, at));
+}
+
+/** A question's owner and due-date changes that had happened, and were known, by `at`, oldest first. */
+export function assignmentsAsOf(question: Question, at: Date): Assignment[] {
+  return question.assignments.filter((a) => a.when.at <= at && known(a, at));
 }
 
 /** Replays a question's history and assignments up to `at`; what came after has not happened yet. */

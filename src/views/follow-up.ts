@@ -1,5 +1,5 @@
 import type { OutstandingUpdate } from '../core/incident';
-import { changesAsOf, type QuestionState } from '../core/questions';
+import { assignmentsAsOf, changesAsOf, type QuestionState } from '../core/questions';
 import type { Question, Receipt } from '../incident/model';
 import {
   sentenceReply,
@@ -8,6 +8,7 @@ import {
   date,
   header,
   item,
+  link,
   list,
   note,
   paragraph,
@@ -46,19 +47,58 @@ export function updatesReply(received: Receipt[], outstanding: OutstandingUpdate
 
 export function historyReply(question: Question, now: Date, zone: string, current: QuestionState): Reply {
   const changes = changesAsOf(question, now);
-  const lines: Line[] = [];
-  if (question.added) lines.push([date(question.added.at, zone, true), ' — asked', ` (by ${question.added.by.name})`]);
+  const lines: { at: number; line: Line }[] = [];
+  if (question.added)
+    lines.push({
+      at: question.added.at.getTime(),
+      line: [
+        date(question.added.at, zone, true),
+        ' — asked',
+        ` (by ${question.added.by.name})`,
+        ...messageLink(question),
+      ],
+    });
   for (const c of changes) {
-    const what = c.status === 'open' ? (c.by ? 'reopened' : 'open') : STATUS_LABEL[c.status];
+    const what =
+      c.status === 'open'
+        ? c.by
+          ? 'reopened'
+          : 'open'
+        : c.status === 'superseded' && c.supersededBy
+          ? `superseded by ${c.supersededBy}`
+          : STATUS_LABEL[c.status];
     const text = c.answer ?? c.note;
-    lines.push([changeWhen(c, zone), ' — ', bold(what), ...(text ? [': ', text] : []), ...provenance(c)]);
+    lines.push({
+      at: c.when.at.getTime(),
+      line: [changeWhen(c, zone), ' — ', bold(what), ...(text ? [': ', text] : []), ...provenance(c)],
+    });
   }
+  for (const a of assignmentsAsOf(question, now)) {
+    const set: Line =
+      a.field === 'owner'
+        ? a.value
+          ? ['owner ', user(a.value)]
+          : ['owner cleared']
+        : a.value
+          ? [`due ${a.value}`]
+          : ['due date cleared'];
+    const when: Line = a.by ? [date(a.when.at, zone, true), ' — '] : ['From the data set — '];
+    lines.push({ at: a.when.at.getTime(), line: [...when, ...set, ...(a.by ? [` (by ${a.by.name})`] : [])] });
+  }
+  // Oldest first; a stable sort keeps the order above on ties.
+  const ordered = lines.sort((x, y) => x.at - y.at).map((l) => l.line);
   return {
     summary: `${question.id}: ${STATUS_LABEL[current.status]}. ${changes.length} change${changes.length === 1 ? '' : 's'}.`,
     blocks: [
       header(`History of ${question.id}`),
-      paragraph(bold(question.id), ' ', question.text, ' — now ', bold(STATUS_LABEL[current.status])),
-      lines.length > 0 ? list(lines) : paragraph('No changes yet: open since the start.'),
+      paragraph(
+        bold(question.id),
+        ' ',
+        question.text,
+        ' — now ',
+        bold(current.supersededBy ? `superseded by ${current.supersededBy}` : STATUS_LABEL[current.status]),
+      ),
+      ordered.length > 0 ? list(ordered) : paragraph('No changes yet: open since the start.'),
     ],
     share: `history ${question.id}`,
   };
@@ -311,4 +351,9 @@ export function mineReply(states: QuestionState[], asOf: Date, zone: string): Re
       note('As of ', date(asOf, zone, true), '. ', code('/summit questions'), ' lists every open question.'),
     ],
   };
+}
+
+/** " — from a Slack message" (linked), for a question tracked from one. */
+function messageLink(question: Question): Line {
+  return question.message ? [' from ', link(question.message.permalink, 'a Slack message')] : [];
 }

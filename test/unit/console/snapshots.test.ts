@@ -32,6 +32,8 @@ const COMMANDS = [
   'mine',
   'drop Q4 Out of scope for this team',
   'merge Q5 into Q3',
+  'history Q3',
+  'history Q5',
   'questions all',
   'due Q3 tomorrow',
   'assign Q3 bob',
