@@ -7,6 +7,8 @@ import { ManualClock } from '../../../src/lib/clock';
 import { Metrics } from '../../../src/lib/metrics';
 import { ReminderDelivery } from '../../../src/scheduler/delivery';
 import { SlackPoster } from '../../../src/scheduler/slack-poster';
+import { ConsolePoster } from '../../../src/scheduler/console-poster';
+import { CONSOLE_TARGET } from '../../../src/commands/run';
 import type { FollowUpStore } from '../../../src/store/repository';
 import { FeedWatcher } from '../../../src/watch/watcher';
 import { FakeSlack } from '../../helpers/fake-slack';
@@ -215,6 +217,27 @@ describe('watching sources', () => {
       expect((await store.feeds.state('blog'))?.nextPollAt?.getTime()).toBe(clock.now().getTime() + 30 * 60_000);
     },
   );
+
+  test('in the console, a new item prints as it is found', async () => {
+    const printed: string[] = [];
+    const consoleDelivery = new ReminderDelivery({
+      incident,
+      store,
+      clock,
+      poster: new ConsolePoster({ print: (t) => printed.push(t) }),
+      fixedTargets: [CONSOLE_TARGET],
+      log: silent,
+    });
+    await watcher().tick();
+    feeds.setItems('/all/feed/', [
+      { guid: 'z', title: 'Fresh post', link: 'https://blog.example/z' },
+      { guid: 'x', title: 'Hello', link: 'https://blog.example/x' },
+    ]);
+    later(2);
+    await watcher().tick();
+    await consoleDelivery.tick();
+    expect(printed.join('')).toContain('[new from a watched source] New from Everything: Fresh post');
+  });
 
   test('an item with no link, and a hostile title, are posted safely: escaped, never a mention or a disguised link', async () => {
     await watcher().tick();
