@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { phrasePattern } from '../lib/text';
 import type { Dataset } from './schema';
 
 /**
@@ -70,9 +71,8 @@ export function lintDataset(d: Dataset, forbidden: readonly string[] = []): Find
 /** Every string in the data set that contains a forbidden phrase (as whole words, case-insensitive), at its path. */
 function forbiddenPhrases(d: Dataset, forbidden: readonly string[]): Finding[] {
   const out: Finding[] = [];
-  const patterns = forbidden.map(
-    (p) => new RegExp(`(?<![\\p{L}\\p{N}])${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'iu'),
-  );
+  const patterns = forbidden.map(phrasePattern);
+
   const walk = (value: unknown, path: (string | number)[]) => {
     if (typeof value === 'string') {
       patterns.forEach((re, k) => {

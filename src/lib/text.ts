@@ -73,3 +73,8 @@ export const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const CHANNEL_ID = /^[CGD][A-Z0-9]{1,24}$/;
 /** A Slack user id. */
 export const USER_ID = /^[UW][A-Z0-9]{1,24}$/;
+
+/** A word or phrase as whole words (no letter or digit on either side), any case: for match lists and ruled-out phrases. */
+export function phrasePattern(phrase: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'iu');
+}

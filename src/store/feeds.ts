@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../incident/model';
+import { audit } from './audit';
 import type { Database } from './schema';
 
 /** A feed's polling state, as kept for conditional GETs, backoff and /summit sources. */
@@ -151,16 +152,7 @@ export class FeedStore {
           at: t.at.toISOString(),
         })
         .execute();
-      await tx
-        .insertInto('audit')
-        .values({
-          at: t.at.toISOString(),
-          actor_id: t.actor.id,
-          action: `source.${t.action}`,
-          subject: t.itemRef,
-          detail: JSON.stringify({ detail: t.detail ?? null }),
-        })
-        .execute();
+      await audit(tx, t.actor, t.at, `source.${t.action}`, t.itemRef, { detail: t.detail ?? null });
     });
   }
 

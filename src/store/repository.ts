@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DialectSeam } from './dialect';
 import { ReminderStore } from './reminders';
+import { audit } from './audit';
 import { FeedStore } from './feeds';
 import type {
   Actor,
@@ -322,18 +323,4 @@ export class FollowUpStore {
   async close(): Promise<void> {
     await this.db.destroy();
   }
-}
-
-async function audit(
-  tx: Transaction<Database>,
-  actor: Actor,
-  at: Date,
-  action: string,
-  subject: string,
-  detail: Record<string, unknown>,
-): Promise<void> {
-  await tx
-    .insertInto('audit')
-    .values({ at: at.toISOString(), actor_id: actor.id, action, subject, detail: JSON.stringify(detail) })
-    .execute();
 }

@@ -96,7 +96,58 @@ export function parseTrackSubmission(
 /** Most questions a select offers (Slack's limit for a static select). */
 const MAX_OPTIONS = 100;
 
-/** Use as answer: which question (one not fully answered), the status, the answer, and its source. */
+/** Which question (one not fully answered), the status, the answer and its source: the inputs of an answer form. */
+function answerInputs(open: QuestionState[], answer: string, source: string): ModalView['blocks'] {
+  return [
+    {
+      type: 'input',
+      block_id: FROM_MESSAGE_MODAL.question.block,
+      label: plain('Question'),
+      element: {
+        type: 'static_select',
+        action_id: FROM_MESSAGE_MODAL.question.action,
+        options: open.slice(0, MAX_OPTIONS).map((s) => ({
+          text: plain(truncate(`${s.question.id} ${s.question.text}`, 75)),
+          value: s.question.id,
+        })),
+      },
+    },
+    {
+      type: 'input',
+      block_id: FROM_MESSAGE_MODAL.status.block,
+      label: plain('Status'),
+      element: {
+        type: 'radio_buttons',
+        action_id: FROM_MESSAGE_MODAL.status.action,
+        initial_option: { text: plain('Answered'), value: 'answered' },
+        options: [
+          { text: plain('Answered'), value: 'answered' },
+          { text: plain('Partly answered'), value: 'partial' },
+        ],
+      },
+    },
+    {
+      type: 'input',
+      block_id: FROM_MESSAGE_MODAL.answer.block,
+      label: plain('Answer'),
+      element: {
+        type: 'plain_text_input',
+        action_id: FROM_MESSAGE_MODAL.answer.action,
+        multiline: true,
+        max_length: TEXT_LIMITS.answer,
+        initial_value: truncate(answer, TEXT_LIMITS.answer),
+      },
+    },
+    {
+      type: 'input',
+      block_id: FROM_MESSAGE_MODAL.source.block,
+      label: plain('Source URL'),
+      element: { type: 'plain_text_input', action_id: FROM_MESSAGE_MODAL.source.action, initial_value: source },
+    },
+  ];
+}
+
+/** Use as answer: the answer form, prefilled from the message. */
 export function answerFromMessageModal(
   open: QuestionState[],
   message: MessageSource & { text: string },
@@ -107,86 +158,44 @@ export function answerFromMessageModal(
     { channel: message.channel },
     'Use as answer',
     `From <${message.permalink}|a message> by ${by(message)}.`,
-    [
-      {
-        type: 'input',
-        block_id: FROM_MESSAGE_MODAL.question.block,
-        label: plain('Question'),
-        element: {
-          type: 'static_select',
-          action_id: FROM_MESSAGE_MODAL.question.action,
-          options: open.slice(0, MAX_OPTIONS).map((s) => ({
-            text: plain(truncate(`${s.question.id} ${s.question.text}`, 75)),
-            value: s.question.id,
-          })),
-        },
-      },
-      {
-        type: 'input',
-        block_id: FROM_MESSAGE_MODAL.status.block,
-        label: plain('Status'),
-        element: {
-          type: 'radio_buttons',
-          action_id: FROM_MESSAGE_MODAL.status.action,
-          initial_option: { text: plain('Answered'), value: 'answered' },
-          options: [
-            { text: plain('Answered'), value: 'answered' },
-            { text: plain('Partly answered'), value: 'partial' },
-          ],
-        },
-      },
-      {
-        type: 'input',
-        block_id: FROM_MESSAGE_MODAL.answer.block,
-        label: plain('Answer'),
-        element: {
-          type: 'plain_text_input',
-          action_id: FROM_MESSAGE_MODAL.answer.action,
-          multiline: true,
-          max_length: TEXT_LIMITS.answer,
-          initial_value: truncate(message.text, TEXT_LIMITS.answer),
-        },
-      },
-      {
-        type: 'input',
-        block_id: FROM_MESSAGE_MODAL.source.block,
-        label: plain('Source URL'),
-        element: { type: 'plain_text_input', action_id: FROM_MESSAGE_MODAL.source.action, initial_value: source },
-      },
-    ],
+    answerInputs(open, message.text, source),
   );
 }
 
-const fromMessageSchema = z.object({
+const answerSchema = z.object({
   question: z.string({ error: 'Choose a question.' }).regex(QUESTION_ID, 'Choose a question.'),
   status: z.enum(['answered', 'partial'], { error: 'Choose answered or partly answered.' }),
   answer: formText('answer'),
   sourceUrl: formUrl,
 });
 
-export function parseAnswerFromMessage(
-  values: StateValues,
-  metadata: string,
-): Parsed<z.infer<typeof fromMessageSchema> & { channelId?: string }> {
-  const meta = parseMetadata(z.object({ channel: z.string().regex(CHANNEL_ID) }), metadata);
+/** The fields of an answer form, or the errors to show beside them. */
+function parseAnswerFields(values: StateValues): Parsed<z.infer<typeof answerSchema>> {
   const field = (k: keyof typeof FROM_MESSAGE_MODAL) =>
     values[FROM_MESSAGE_MODAL[k].block]?.[FROM_MESSAGE_MODAL[k].action];
-  const r = fromMessageSchema.safeParse({
+  const r = answerSchema.safeParse({
     question: field('question')?.selected_option?.value,
     status: field('status')?.selected_option?.value,
     answer: field('answer')?.value ?? '',
     sourceUrl: field('source')?.value ?? '',
   });
-  if (!r.success) {
-    const blocks: Record<string, string> = {
-      question: FROM_MESSAGE_MODAL.question.block,
-      status: FROM_MESSAGE_MODAL.status.block,
-      answer: FROM_MESSAGE_MODAL.answer.block,
-      sourceUrl: FROM_MESSAGE_MODAL.source.block,
-    };
-    return { ok: false, errors: errorsByBlock(r.error.issues, (f) => blocks[f]) };
-  }
-  return { ok: true, value: { ...r.data, channelId: meta?.channel } };
+  if (r.success) return { ok: true, value: r.data };
+  const blocks: Record<string, string> = {
+    question: FROM_MESSAGE_MODAL.question.block,
+    status: FROM_MESSAGE_MODAL.status.block,
+    answer: FROM_MESSAGE_MODAL.answer.block,
+    sourceUrl: FROM_MESSAGE_MODAL.source.block,
+  };
+  return { ok: false, errors: errorsByBlock(r.error.issues, (f) => blocks[f]) };
+}
+
+export function parseAnswerFromMessage(
+  values: StateValues,
+  metadata: string,
+): Parsed<z.infer<typeof answerSchema> & { channelId?: string }> {
+  const meta = parseMetadata(z.object({ channel: z.string().regex(CHANNEL_ID) }), metadata);
+  const parsed = parseAnswerFields(values);
+  return parsed.ok ? { ok: true, value: { ...parsed.value, channelId: meta?.channel } } : parsed;
 }
 
 /** Not pursued: why. */
@@ -314,36 +323,27 @@ export function parseSourceUpdate(
   return { ok: true, value: { ...r.data, ...meta } };
 }
 
-/** Answers a question, on a watched feed's item: the Use as answer form with the item's link as the source. */
+/** Answers a question, on a watched feed's item: the answer form with the item's link as the source. */
 export function sourceAnswerModal(
   open: QuestionState[],
   item: { itemRef: string; title: string; link?: string; publisher: string },
   channelId: string | undefined,
 ): ModalView {
-  const form = answerFromMessageModal(
-    open,
-    { channel: channelId ?? 'C0', ts: '0.0', permalink: item.link ?? '', text: item.title },
-    item.link ?? '',
+  return recordingModal(
+    CALLBACKS.sourceAnswerModal,
+    { item: item.itemRef, channelId },
+    'Use as answer',
+    `From ${escapeMrkdwn(item.publisher)}: ${escapeMrkdwn(item.title)}`,
+    answerInputs(open, item.title, item.link ?? ''),
   );
-  return {
-    ...form,
-    callback_id: CALLBACKS.sourceAnswerModal,
-    private_metadata: JSON.stringify({ item: item.itemRef, channelId }),
-    blocks: [
-      {
-        type: 'section',
-        text: { type: 'mrkdwn', text: `From ${escapeMrkdwn(item.publisher)}: ${escapeMrkdwn(item.title)}` },
-      },
-      ...form.blocks.slice(1),
-    ],
-  };
 }
 
-export function parseSourceAnswer(values: StateValues, metadata: string) {
+export function parseSourceAnswer(
+  values: StateValues,
+  metadata: string,
+): Parsed<z.infer<typeof answerSchema> & { item: string; channelId?: string }> | { ok: false; expired: true } {
   const meta = parseMetadata(itemMetadata, metadata);
-  if (!meta) return { ok: false as const, expired: true as const };
-  const parsed = parseAnswerFromMessage(values, '{}');
-  return parsed.ok
-    ? { ok: true as const, value: { ...parsed.value, item: meta.item, channelId: meta.channelId } }
-    : parsed;
+  if (!meta) return { ok: false, expired: true };
+  const parsed = parseAnswerFields(values);
+  return parsed.ok ? { ok: true, value: { ...parsed.value, item: meta.item, channelId: meta.channelId } } : parsed;
 }

@@ -20,15 +20,18 @@ import { ACTIONS } from './ids';
 
 type SourceAbout = Extract<ReminderAbout, { kind: 'source' }>;
 
+/** "New from <publisher>: <title>", the title linked when the item has a link. */
+function headline(publisher: string, item: { title: string; link?: string }): DocBlock {
+  return paragraph(bold(`New from ${publisher}: `), item.link ? link(item.link, item.title) : item.title);
+}
+
 /** "New from <publisher>: <title>", with its link, date, the words it matched, and the triage buttons. */
 export function sourceItemReply(item: SourceAbout, zone: string): Reply {
   const title = `New from ${item.publisher}: ${item.title}`;
   const about: Line = [];
   if (item.published) about.push('Published ', date(item.published, zone));
   if (item.matched.length > 0) about.push(about.length > 0 ? ' · ' : '', `matched: ${item.matched.join(', ')}`);
-  const blocks: DocBlock[] = [
-    paragraph(bold(`New from ${item.publisher}: `), item.link ? link(item.link, item.title) : item.title),
-  ];
+  const blocks: DocBlock[] = [headline(item.publisher, item)];
   if (about.length > 0) blocks.push(note(...about));
   blocks.push(
     actions(
@@ -44,10 +47,7 @@ export function sourceItemReply(item: SourceAbout, zone: string): Reply {
 export function dismissedItemReply(item: SeenItem, publisher: string, by: string, at: Date, zone: string): Reply {
   return {
     summary: `New from ${publisher}: ${item.title} (not relevant)`,
-    blocks: [
-      paragraph(bold(`New from ${publisher}: `), item.link ? link(item.link, item.title) : item.title),
-      note('Marked not relevant by ', user(by), ', ', date(at, zone, true), '.'),
-    ],
+    blocks: [headline(publisher, item), note('Marked not relevant by ', user(by), ', ', date(at, zone, true), '.')],
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import type { Feed } from '../incident/model';
+import { phrasePattern } from '../lib/text';
 
 /** One item of a feed, as the bot keeps it. */
 export interface FeedEntry {
@@ -61,9 +62,7 @@ export function refOf(feedId: string, key: string): string {
 /** The words or phrases found (whole words, any case); with no words configured, every item matches. */
 export function matches(words: readonly string[], text: string): string[] {
   if (words.length === 0) return [];
-  return words.filter((w) =>
-    new RegExp(`(?<![\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'iu').test(text),
-  );
+  return words.filter((w) => phrasePattern(w).test(text));
 }
 
 /** Markup out, entities decoded, spaces collapsed: what a feed's title or summary says. */

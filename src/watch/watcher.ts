@@ -41,8 +41,10 @@ export class FeedWatcher {
   async tick(): Promise<PollOutcome[]> {
     const out: PollOutcome[] = [];
     const now = this.deps.clock.now();
+    // One read of every feed's state per tick, not one per feed.
+    const states = new Map((await this.deps.store.feeds.states()).map((s) => [s.feedId, s]));
     for (const feed of this.deps.feeds) {
-      const state = await this.deps.store.feeds.state(feed.id);
+      const state = states.get(feed.id);
       if (state?.nextPollAt && state.nextPollAt > now) continue;
       out.push(await this.poll(feed, state));
     }

@@ -251,6 +251,22 @@ describe('capturing follow-ups from messages: shortcuts, forms, owners and due d
     ]);
   });
 
+  test('Slack failing under a shortcut or an owner check: the person is told, nothing is stored', async () => {
+    // chat.getPermalink answers message_not_found for a message deleted meanwhile
+    // (https://api.slack.com/methods/chat.getPermalink, errors).
+    bot.fake.on('chat.getPermalink', () => ({ ok: false, error: 'message_not_found' }));
+    await shortcut(SHORTCUTS.trackQuestion, MEMBER, { ts: '1.000700', text: 'Gone?' });
+    const told = await eventually(() => bot.fake.callsTo('response_url')[0]);
+    expect(String(told.body.text)).toMatch(/^Sorry, something went wrong/);
+    expect(openedViews()).toEqual([]);
+    // users.info hangs while an owner is checked: the interactive deadline ends it, and the answer says so.
+    bot.fake.fault('users.info', { kind: 'hang' }, (c) => c.body.user === OWNER);
+    const started = Date.now();
+    expect(await command(`assign Q3 <@${OWNER}|olive>`, ADMIN)).toMatch(/^Sorry, something went wrong/);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await bot.store.auditLog()).toEqual([]);
+  });
+
   test('drop and merge: admins only, with unknown ids answered with the open ones', async () => {
     expect(await command('drop Q3 No one will publish it', MEMBER)).toMatch(/^Only admins can drop questions/);
     expect(await command('drop Q9 why', ADMIN)).toBe('No question Q9. Open: Q2, Q3, Q4.');

@@ -1,4 +1,5 @@
-import { questionsAsOf } from '../../core/questions';
+import { applyFollowUps } from '../../core/follow-up';
+import { questionAsOf, questionsAsOf } from '../../core/questions';
 import type { Incident, Question } from '../../incident/model';
 import { AdminCheckError } from '../../lib/errors';
 import type { Reply } from '../../views/doc';
@@ -35,4 +36,16 @@ export function findQuestion(incident: Incident, id: string, now: Date): Questio
 export function noSuchQuestion(incident: Incident, id: string, now: Date, changing = false): Reply {
   const open = questionsAsOf(incident.questions, now, 'open').map((s) => s.question.id);
   return followUp.noSuchQuestionReply(id.slice(0, 40), open, changing);
+}
+
+/** After a committed change: the question as it now stands (or, if that read fails, that it was recorded). */
+export async function committed(ctx: CommandContext, questionId: string, verb: string): Promise<CommandResult> {
+  try {
+    const after = applyFollowUps(ctx.incident, await ctx.store.state());
+    const q = after.questions.find((x) => x.id === questionId);
+    if (q) return { reply: followUp.changedReply(questionAsOf(q, ctx.now), verb, after.event.timezone), changed: true };
+  } catch {
+    // fall through: the change is committed whatever the read-back does
+  }
+  return { reply: followUp.changedBriefly(questionId, verb), changed: true };
 }

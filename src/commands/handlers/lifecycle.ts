@@ -1,11 +1,11 @@
-import { applyFollowUps, nextQuestionId } from '../../core/follow-up';
+import { nextQuestionId } from '../../core/follow-up';
 import { isPursued, ownedBy, questionAsOf, questionsAsOf, type QuestionState } from '../../core/questions';
 import type { Incident } from '../../incident/model';
 import * as followUp from '../../views/follow-up';
 import { fromSlackMarkup } from '../../views/format';
 import { answerFromMessageModal, dropModal, trackQuestionModal } from '../../views/lifecycle-forms';
 import type { CommandContext, CommandResult, Handler } from '../types';
-import { findQuestion, firstTime, noSuchQuestion, read } from './common';
+import { committed, findQuestion, firstTime, noSuchQuestion, read } from './common';
 import { MAX_ADDED_QUESTIONS } from './record';
 
 /**
@@ -19,18 +19,6 @@ function current(incident: Incident, id: string, ctx: CommandContext): QuestionS
   return q ? questionAsOf(q, ctx.now) : read(noSuchQuestion(incident, id, ctx.now, true));
 }
 const isResult = (x: QuestionState | CommandResult): x is CommandResult => 'reply' in x;
-
-/** After a committed change: the question as it now stands (or, if that read fails, that it was recorded). */
-async function committed(ctx: CommandContext, questionId: string, verb: string): Promise<CommandResult> {
-  try {
-    const after = applyFollowUps(ctx.incident, await ctx.store.state());
-    const q = after.questions.find((x) => x.id === questionId);
-    if (q) return { reply: followUp.changedReply(questionAsOf(q, ctx.now), verb, after.event.timezone), changed: true };
-  } catch {
-    // fall through: the change is committed whatever the read-back does
-  }
-  return { reply: followUp.changedBriefly(questionId, verb), changed: true };
-}
 
 /** A person who may own a question: a user of the workspace, not a bot, not deactivated (Slack only). */
 async function ownerProblem(userId: string, ctx: CommandContext): Promise<CommandResult | undefined> {

@@ -1,11 +1,11 @@
-import { applyFollowUps, nextQuestionId, receiptOf } from '../../core/follow-up';
+import { nextQuestionId, receiptOf } from '../../core/follow-up';
 import { questionAsOf } from '../../core/questions';
 import type { Question } from '../../incident/model';
 import * as followUp from '../../views/follow-up';
 import { recordAnswerModal, recordUpdateModal } from '../../views/modals';
 import { editDistance } from '../grammar';
 import type { CommandResult, Handler } from '../types';
-import { findQuestion, firstTime, noSuchQuestion, read } from './common';
+import { committed, findQuestion, firstTime, noSuchQuestion, read } from './common';
 import { triaged } from './sources';
 
 /**
@@ -45,14 +45,7 @@ export const statusChange: Handler<'answer' | 'partial' | 'reopen'> = async (cmd
   if (cmd.name !== 'reopen') await triaged(ctx, cmd.sourceItem, 'answer', q.id);
   const verb =
     cmd.name === 'reopen' ? 'reopened' : cmd.name === 'answer' ? 'marked answered' : 'marked partly answered';
-  // Committed: from here on the reply says so, whatever happens to the read-back that shows the question.
-  try {
-    const after = applyFollowUps(ctx.incident, await ctx.store.state());
-    const updated = after.questions.find((x) => x.id === q.id) ?? q;
-    return { reply: followUp.changedReply(questionAsOf(updated, ctx.now), verb), changed: true };
-  } catch {
-    return { reply: followUp.changedBriefly(q.id, verb), changed: true };
-  }
+  return committed(ctx, q.id, verb);
 };
 
 export const ask: Handler<'ask'> = async (cmd, { state, ctx }) => {
