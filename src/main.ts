@@ -32,6 +32,9 @@ interface Args {
   help: boolean;
 }
 
+const ASOF_BANNER =
+  'Running at another moment (--at or SUMMIT_NOW): you may try every command, but on a copy of the store. Nothing is written back, and the copy is forgotten at exit.';
+
 const USAGE = `Usage: npm start [-- --at <ISO date or instant>]
   --at 2024-09-03   answer as of that moment (same as SUMMIT_NOW); the clock runs on from there
 Settings come from the environment or .env: see .env.example.`;
@@ -76,10 +79,18 @@ async function main(): Promise<void> {
     settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
   const clock: Clock = start ? clockStartingAt(start) : systemClock;
   log.debug({ mode: settings.mode, dataset: settings.configPath, now: clock.now().toISOString() }, 'starting');
-  const store = await openStore(settings.database, log, { connectMs: settings.databaseConnectMs });
+  // A run at another moment works on a copy of the store, so nothing it does is read back at the real time.
+  const copy = start !== undefined && settings.summitNowStore === 'copy';
+  if (copy)
+    log.info(
+      { now: clock.now().toISOString() },
+      'running at another moment: working on a copy of the store; nothing is written back',
+    );
+  const store = await openStore(settings.database, log, { connectMs: settings.databaseConnectMs, copy });
   try {
     if (settings.mode === 'console') {
       process.stderr.write(`${CONSOLE_BANNER}\n`);
+      if (copy) process.stderr.write(`${ASOF_BANNER}\n`);
       const screen = new ConsoleScreen(process.stdout, interactive);
       const scheduler = startScheduler({ incident, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
       try {

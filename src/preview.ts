@@ -1,21 +1,19 @@
-import { existsSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { DateTime } from 'luxon';
-import pino from 'pino';
 import { applyFollowUps } from './core/follow-up';
 import { planReminders } from './core/plan';
 import { reminderTitle } from './views/reminder';
 import { loadIncident } from './incident/load';
 import type { Incident } from './incident/model';
 import { ConfigError, isAppError } from './lib/errors';
-import { scrubSecrets } from './lib/logger';
+import { createLogger, scrubSecrets } from './lib/logger';
 import { parseInstant, readSettings } from './settings';
 import { openStore } from './store/open';
 
 /**
  * `npm run preview -- [--from ISO] [--to ISO]`: every reminder the bot would post in a window, with no Slack at
  * all. By default the window runs from the start of the month before the event to the end of the month after it.
- * Recorded updates (which silence nudges) are included when the store file exists; it is never created here.
+ * What was recorded (updates silence nudges, answers end chases) is read from a copy of the store: nothing is written.
  */
 export function formatPlan(incident: Incident, from: Date, to: Date): string {
   const zone = incident.reminders?.zone ?? incident.event.timezone;
@@ -84,14 +82,16 @@ async function main(): Promise<void> {
   const zone = base.reminders?.zone ?? base.event.timezone;
   const args = parseArgs(process.argv.slice(2), zone);
   const { from, to } = previewWindow(args, DateTime.fromJSDate(base.event.start, { zone }));
-  let incident = base;
-  if (
-    settings.database.kind === 'sqlite' &&
-    settings.database.path !== ':memory:' &&
-    existsSync(settings.database.path)
-  ) {
-    const store = await openStore(settings.database, pino({ level: 'warn' }, pino.destination(2)));
+  // What was recorded (which silences nudges and closes questions), read from a copy: preview writes nothing, not
+  // even a migration, and creates no store file.
+  const store = await openStore(settings.database, createLogger('warn', 2), {
+    copy: true,
+    connectMs: settings.databaseConnectMs,
+  });
+  let incident: Incident;
+  try {
     incident = applyFollowUps(base, await store.state());
+  } finally {
     await store.close();
   }
   process.stdout.write(`${formatPlan(incident, from, to)}\n`);

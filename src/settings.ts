@@ -21,6 +21,11 @@ interface CommonSettings {
   configPath: string;
   /** SUMMIT_NOW as given: resolved against the data set's time zone once the data set is loaded. */
   summitNow?: string;
+  /**
+   * What a run at another moment (SUMMIT_NOW) writes to: `copy`, a private in-memory copy of the store taken at
+   * start (nothing is written back); `store`, the store itself (for a store kept for such runs, never the default).
+   */
+  summitNowStore: 'copy' | 'store';
   logLevel: LogLevelName;
   database: DatabaseSettings;
   /** How long a stop (SIGTERM, SIGINT) waits for work in flight before abandoning it. */
@@ -109,6 +114,13 @@ const envSchema = z.object({
       ? { problem: `must be an ISO-8601 date or instant such as 2024-09-03 or 2024-09-10T16:00:00Z, not "${v}"` }
       : v,
   ),
+  SUMMIT_NOW_STORE: checked((v) =>
+    v === 'copy' || v === 'store'
+      ? v
+      : {
+          problem: `must be copy (the default: a run at another moment works on a copy of the store) or store, not "${v}"`,
+        },
+  ),
   LOG_LEVEL: checked((v) => {
     const level = v.toLowerCase() as LogLevelName;
     return LOG_LEVELS.includes(level) ? level : { problem: `must be one of ${LOG_LEVELS.join(', ')}, not "${v}"` };
@@ -167,6 +179,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       'is required with SLACK_SIGNING_SECRET (a bot token starting with xoxb-); unset both for console mode',
     );
 
+  if (env.SUMMIT_NOW_STORE?.trim() === 'store' && !set('DATABASE_URL'))
+    bad(
+      'SUMMIT_NOW_STORE',
+      'store is refused with the default store: a run at another moment would write its pretend times where a run at the real time reads them. Set DATABASE_URL to a store kept for such runs, or unset SUMMIT_NOW_STORE',
+    );
+
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(
       'settings_invalid',
@@ -181,6 +199,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     slackApiUrl: raw.SLACK_API_URL ?? DEFAULT_SLACK_API_URL,
     configPath: raw.SUMMIT_CONFIG ?? DEFAULT_CONFIG_PATH,
     summitNow: raw.SUMMIT_NOW,
+    summitNowStore: (raw.SUMMIT_NOW_STORE as 'copy' | 'store' | undefined) ?? 'copy',
     logLevel: raw.LOG_LEVEL ?? 'info',
     database: raw.DATABASE_URL,
     shutdownGraceMs: (raw.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,

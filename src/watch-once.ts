@@ -1,10 +1,9 @@
 import { config as loadDotenv } from 'dotenv';
-import pino from 'pino';
 import { loadIncident } from './incident/load';
-import { systemClock } from './lib/clock';
+import { clockStartingAt, systemClock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
-import { scrubSecrets } from './lib/logger';
-import { readSettings } from './settings';
+import { createLogger, scrubSecrets } from './lib/logger';
+import { parseInstant, readSettings } from './settings';
 import { openStore } from './store/open';
 import type { PollOutcome } from './watch/watcher';
 import { FeedWatcher } from './watch/watcher';
@@ -36,6 +35,9 @@ export function formatOutcomes(outcomes: PollOutcome[]): string {
     .join('\n');
 }
 
+const WATCH_COPY_NOTE =
+  '(Run at another moment, SUMMIT_NOW: this poll used a copy of the store, so nothing was recorded.)';
+
 async function main(argv: string[]): Promise<void> {
   if (argv.length !== 1 || argv[0] !== '--once')
     throw new ConfigError(
@@ -45,11 +47,19 @@ async function main(argv: string[]): Promise<void> {
   loadDotenv({ quiet: true });
   const settings = readSettings(process.env);
   const incident = loadIncident(settings.configPath);
-  const log = pino({ level: 'warn' }, pino.destination(2));
-  const store = await openStore(settings.database, log);
+  // The bot's own log format (JSON, secrets scrubbed), on stderr so that stdout carries only the report.
+  const log = createLogger(settings.logLevel === 'debug' ? 'debug' : 'warn', 2);
+  // At another moment (SUMMIT_NOW), the poll runs against a copy of the store: what it finds is reported, and
+  // nothing is recorded where the bot would read it back.
+  const start =
+    settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
+  const copy = start !== undefined && settings.summitNowStore === 'copy';
+  const store = await openStore(settings.database, log, { copy, connectMs: settings.databaseConnectMs });
   try {
-    const outcomes = await new FeedWatcher({ feeds: incident.watch, store, clock: systemClock, log }).pollAll();
+    const clock = start ? clockStartingAt(start) : systemClock;
+    const outcomes = await new FeedWatcher({ feeds: incident.watch, store, clock, log }).pollAll();
     process.stdout.write(`${formatOutcomes(outcomes)}\n`);
+    if (copy) process.stdout.write(`${WATCH_COPY_NOTE}\n`);
     if (outcomes.some((o) => !['ok', 'baseline', 'not_modified'].includes(o.result))) process.exitCode = 1;
   } finally {
     await store.close();

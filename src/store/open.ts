@@ -22,8 +22,9 @@ const BUSY_TIMEOUT_MS = 5000;
 export async function openStore(
   settings: DatabaseSettings,
   log: Logger,
-  options: { connectMs?: number } = {},
+  options: { connectMs?: number; copy?: boolean } = {},
 ): Promise<FollowUpStore> {
+  if (options.copy) return openCopy(settings, log, options.connectMs ?? 0);
   if (settings.kind === 'postgres') return openPostgres(settings.url, log, options.connectMs ?? 0);
   const raw = openSqlite(settings.path, settings.isDefault === true);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
@@ -245,5 +246,103 @@ async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
     return rows.rows.map((r) => r.name);
   } catch {
     return [];
+  }
+}
+
+/**
+ * A private copy of the store named by `settings`, taken once, in memory: a run at another moment (--at, SUMMIT_NOW),
+ * `npm run preview` and such work on it, so nothing they do (claims, deliveries, feed checks, subscriptions, asks)
+ * is ever read back by a run at the real time. The store itself is only read: a SQLite file is opened read-only and
+ * serialised (a missing file is an empty store, and is not created); a PostgreSQL store is copied table by table
+ * without running its migrations. The copy is migrated to this code's schema and then behaves like any store.
+ */
+async function openCopy(settings: DatabaseSettings, log: Logger, connectMs: number): Promise<FollowUpStore> {
+  let raw: SqliteDatabase.Database;
+  if (settings.kind === 'sqlite' && settings.path !== ':memory:' && existsSync(settings.path)) {
+    const where = describeSqlite(settings.path);
+    let image: Buffer;
+    try {
+      const source = new SqliteDatabase(settings.path, { readonly: true, fileMustExist: true });
+      try {
+        image = source.serialize();
+      } finally {
+        source.close();
+      }
+    } catch (e) {
+      const notDb = (e as { code?: string }).code === 'SQLITE_NOTADB';
+      throw new ConfigError(
+        'store_unavailable',
+        notDb
+          ? `${where} is not a SQLite database. It was left untouched: move it away, or set DATABASE_URL=sqlite:<another path>.`
+          : `Cannot read ${where}: ${(e as Error).message}.`,
+        { cause: e },
+      );
+    }
+    // Bytes 18 and 19 of the header say "WAL"; an image in memory has no WAL file, so it is marked as a plain
+    // rollback-journal database, which SQLite can then open and write.
+    image[18] = 1;
+    image[19] = 1;
+    raw = new SqliteDatabase(image);
+  } else {
+    raw = new SqliteDatabase(':memory:');
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  if (settings.kind === 'postgres') {
+    await prepare(db, sqliteSeam, 'the in-memory copy', log);
+    await copyFromPostgres(settings.url, db, log, connectMs);
+  } else {
+    await prepare(db, sqliteSeam, `the copy of ${describeSqlite(settings.path)}`, log);
+  }
+  const dataVersion = raw.prepare('pragma data_version').pluck();
+  return guarded(new FollowUpStore(db, sqliteSeam, () => Number(dataVersion.get())));
+}
+
+/** Rows per insert when copying: well under SQLite's limit on bound variables for any of the tables. */
+const COPY_BATCH = 200;
+
+/** Copies every table of a PostgreSQL store into `into` (already migrated), reading only. */
+async function copyFromPostgres(url: string, into: Kysely<Database>, log: Logger, connectMs: number): Promise<void> {
+  const where = `the PostgreSQL store at ${redactUrl(url)}`;
+  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5000 });
+  pool.on('error', (error) => log.warn({ err: error }, 'PostgreSQL connection lost while copying'));
+  const source = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    try {
+      await connectWithin(pool, connectMs, where, log);
+    } catch (e) {
+      throw new ConfigError(
+        'store_unavailable',
+        `Cannot connect to ${where}: ${(e as Error).message}. Check DATABASE_URL and that the server is running.`,
+        { cause: e },
+      );
+    }
+    const known = new Set(Object.keys(migrations(postgresSeam)));
+    const applied = await appliedMigrations(source);
+    const unknown = applied.filter((name) => !known.has(name));
+    if (unknown.length > 0)
+      throw new ConfigError(
+        'store_unavailable',
+        `${where} has a newer schema (${unknown.join(', ')}) than this version of summit-bot knows. Run the newer version, or point DATABASE_URL at another database; nothing was changed.`,
+      );
+    const tables = await sql<{ name: string }>`
+      select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'
+    `.execute(into);
+    for (const { name } of tables.rows) {
+      let rows: Record<string, unknown>[];
+      try {
+        rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(source)).rows;
+      } catch (e) {
+        // A store written by an older release lacks the newer tables: they start empty, as a migration would.
+        if ((e as { code?: string }).code === '42P01') continue;
+        throw e;
+      }
+      for (let i = 0; i < rows.length; i += COPY_BATCH)
+        await into
+          .insertInto(name as keyof Database)
+          .values(rows.slice(i, i + COPY_BATCH) as never)
+          .execute();
+    }
+  } finally {
+    await source.destroy();
   }
 }

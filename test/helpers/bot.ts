@@ -41,6 +41,7 @@ export async function startTestBot(
     logLevel: 'error',
     database: { kind: 'sqlite', path: ':memory:' },
     shutdownGraceMs: 10_000,
+    summitNowStore: 'copy',
     databaseConnectMs: 0,
   };
   const app = buildSlackApp(

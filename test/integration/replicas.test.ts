@@ -50,6 +50,7 @@ describePostgres('several replicas on PostgreSQL', () => {
           SUMMIT_CONFIG: dataset,
           DATABASE_URL: url,
           SUMMIT_NOW: clockStart,
+          SUMMIT_NOW_STORE: 'store',
           LOG_LEVEL: 'info',
         }),
         /summit-bot is running/,

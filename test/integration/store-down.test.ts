@@ -128,7 +128,12 @@ describePostgres('starting while PostgreSQL is down', () => {
     viaProxy.port = String(port);
     try {
       const run = runBot([], {
-        env: cleanEnv({ DATABASE_URL: viaProxy.toString(), DATABASE_CONNECT_SECONDS: '30', SUMMIT_NOW: '2024-09-03' }),
+        env: cleanEnv({
+          DATABASE_URL: viaProxy.toString(),
+          DATABASE_CONNECT_SECONDS: '30',
+          SUMMIT_NOW: '2024-09-03',
+          SUMMIT_NOW_STORE: 'store',
+        }),
         input: 'status\n',
         timeoutMs: 40_000,
       });
