@@ -95,6 +95,16 @@ export function userIdOf(word: string | undefined): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
+/**
+ * A person named by a plain handle, as the console names people (it has no Slack ids): "@bob", kept with its @ so
+ * it can never be taken for a Slack user id. In Slack a typed "@bob" that Slack did not turn into a mention is
+ * refused by the handler.
+ */
+export function handleOf(word: string | undefined): string | undefined {
+  const m = word === undefined ? null : /^@([A-Za-z0-9][A-Za-z0-9._-]{0,39})$/.exec(word);
+  return m ? `@${m[1]}` : undefined;
+}
+
 /** The word that clears an owner or a due date. */
 const CLEAR = '-';
 
@@ -105,12 +115,12 @@ export const parseAssign: Parser = (input) => {
   if (head.rest.length !== 1)
     return { name: 'usage', command: 'assign', problem: 'name one person: `assign Q3 @someone`, or `-` for nobody' };
   if (who === CLEAR) return { name: 'assign', questionId: head.questionId };
-  const userId = userIdOf(who);
+  const userId = userIdOf(who) ?? handleOf(who);
   if (!userId)
     return {
       name: 'usage',
       command: 'assign',
-      problem: `"${clip(head.rest[0] ?? '')}" is not a person: mention them with @`,
+      problem: `"${clip(head.rest[0] ?? '')}" is not a person: name them with @ (in Slack, pick them from the list so it becomes a mention; in the console, a handle such as @bob)`,
     };
   return { name: 'assign', questionId: head.questionId, userId };
 };

@@ -12,6 +12,11 @@ export interface QuestionState {
   answers: StatusChange[];
   /** The latest note on an open question (why it is still open), or why it is not pursued. */
   note?: StatusChange;
+  /**
+   * The notes to show with it: for an open question, every earlier note that cited a source (evidence is not hidden
+   * by a reopening) and then the latest; for one not pursued or superseded, the latest; none once answered.
+   */
+  notes: StatusChange[];
   /** Superseded: the question that takes its place. */
   supersededBy?: string;
   /** When the status last changed, if ever. */
@@ -46,6 +51,7 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
   let status: QuestionStatus = 'open';
   let answers: StatusChange[] = [];
   let note: StatusChange | undefined;
+  let sourced: StatusChange[] = [];
   let supersededBy: string | undefined;
   let since: Date | undefined;
   for (const change of question.history) {
@@ -56,6 +62,8 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
     if (change.status === 'open' || change.status === 'dropped' || change.status === 'superseded') {
       answers = [];
       note = change.note ? change : undefined;
+      if (change.status === 'open' && change.note && (change.source || change.sourceUrl))
+        sourced = [...sourced, change];
     } else if (change.status === 'partial') {
       answers = [...answers, change];
       note = undefined;
@@ -72,7 +80,15 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
     else due = a.value === undefined || a.dueBy === undefined ? undefined : { date: a.value, by: a.dueBy };
   }
   const overdue = due !== undefined && due.by <= at && isPursued(status);
-  return { question, status, answers, note, supersededBy, since, owner, due, overdue };
+  const notes =
+    status === 'open'
+      ? [...sourced.filter((c) => c !== note), ...(note ? [note] : [])]
+      : status === 'dropped' || status === 'superseded'
+        ? note
+          ? [note]
+          : []
+        : [];
+  return { question, status, answers, note, notes, supersededBy, since, owner, due, overdue };
 }
 
 /**
@@ -103,3 +119,6 @@ export function countQuestions(states: QuestionState[]): QuestionCounts {
   for (const s of states) counts[s.status] += 1;
   return counts;
 }
+
+/** An owner named by a console handle ("@bob") rather than a Slack user id: shown as typed, never sent a DM. */
+export const isHandle = (owner: string): boolean => owner.startsWith('@');

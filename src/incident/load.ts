@@ -58,11 +58,30 @@ export function checkDataset(
     });
     return { yaml, findings: [] };
   }
-  const result = datasetSchema.safeParse(doc.toJS() ?? {});
-  if (!result.success) return { yaml: [], findings: describeIssues(result.error.issues, doc, lineCounter) };
+  const raw: unknown = doc.toJS() ?? {};
+  const result = datasetSchema.safeParse(raw);
+  if (!result.success) {
+    // Every finding at once: the as-of rules too, on what could be read, where they do not repeat a field already
+    // reported (a rule that cannot run on a malformed part finds nothing there).
+    const issues = describeIssues(result.error.issues, doc, lineCounter);
+    const reported = new Set(result.error.issues.map((i) => formatPath(i.path.filter(isKey))));
+    const more = tolerantLint(raw, forbidden).filter((f) => !reported.has(formatPath(f.path)));
+    return { yaml: [], findings: [...issues, ...more.map((f) => describeFinding(f, doc, lineCounter))] };
+  }
   // The as-of rules, which the schema cannot see: nothing shown, or answered, before its source existed.
   const findings = lintDataset(result.data, forbidden).map((f) => describeFinding(f, doc, lineCounter));
   return { yaml: [], findings, data: result.data };
+}
+
+const isKey = (p: PropertyKey): p is string | number => typeof p !== 'symbol';
+
+/** The as-of rules on a data set that failed its schema: each rule that cannot run on what is there finds nothing. */
+function tolerantLint(raw: unknown, forbidden: readonly string[]): Finding[] {
+  try {
+    return lintDataset(raw as Dataset, forbidden);
+  } catch {
+    return [];
+  }
 }
 
 /** "  - incident.facts[2].since (line 40): ..." */
@@ -75,7 +94,8 @@ function describeIssues(issues: z.core.$ZodIssue[], doc: Document, lines: LineCo
   return issues.map((issue) => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const field = path.length === 0 ? '(top level)' : formatPath(path);
-    const line = lineOf(doc, lines, path);
+    // A misspelled key is reported at its own line, not at the first line of the entry that holds it.
+    const line = lineOf(doc, lines, issue.code === 'unrecognized_keys' ? [...path, issue.keys[0] ?? ''] : path);
     let message = issue.message;
     if (issue.code === 'invalid_type' && message.includes('received undefined'))
       message = `is required (${issue.expected})`;

@@ -16,10 +16,23 @@ const id = z
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 /** A calendar date, YYYY-MM-DD. */
-export const isoDate = z
-  .string()
-  .regex(DATE_RE, 'must be a date written YYYY-MM-DD')
-  .refine((s) => DateTime.fromISO(s).isValid, 'is not a real calendar date');
+export const isoDate = z.string().superRefine((s, ctx) => {
+  const problem = isoDateProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** What is wrong with a YYYY-MM-DD date, if anything: one sentence with the fix (2024-9-10: "write it as 2024-09-10"). */
+export function isoDateProblem(s: string): string | undefined {
+  if (!DATE_RE.test(s)) {
+    const loose = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s.trim());
+    if (loose) {
+      const padded = `${loose[1]}-${(loose[2] as string).padStart(2, '0')}-${(loose[3] as string).padStart(2, '0')}`;
+      if (DateTime.fromISO(padded).isValid) return `must be a date written YYYY-MM-DD: write it as ${padded}`;
+    }
+    return 'must be a date written YYYY-MM-DD, such as 2024-09-10';
+  }
+  return DateTime.fromISO(s).isValid ? undefined : `is not a real calendar date (${s})`;
+}
 /** A date (YYYY-MM-DD) or a date and time (2024-07-19T04:09:00Z); with no offset it is read in the event's zone. */
 export const dateOrInstant = z
   .string()
@@ -200,7 +213,18 @@ const watchSchema = z.strictObject({
   id,
   url: httpUrl,
   publisher: text(200),
-  every: duration.default('15m').refine((d) => !/^0+[mhd]$/.test(d), 'must be at least 1m'),
+  every: z
+    .string()
+    .default('15m')
+    .superRefine((d, ctx) => {
+      if (/^\d+\s*(s|sec|secs|seconds?)$/.test(d) || /^0+[mhd]$/.test(d))
+        ctx.addIssue({
+          code: 'custom',
+          message: `the shortest interval is 1m, not "${d}": write 1m or more, such as 15m`,
+        });
+      else if (!/^\d{1,4}[mhd]$/.test(d))
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30m, 2h or 14d' });
+    }),
   /** Words or phrases, any case, against each item's title and summary; none: every item. */
   match: z.array(text(100)).max(50).optional(),
 });
@@ -231,80 +255,94 @@ export const datasetSchema = z
     /** Feeds whose new items matching `match` are posted to subscribed targets, with buttons to triage them. */
     watch: z.array(watchSchema).max(50).default([]),
   })
-  .superRefine((d, ctx) => {
-    const sourceIds = new Set<string>();
-    d.incident.sources.forEach((s, i) => {
-      if (sourceIds.has(s.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['incident', 'sources', i, 'id'],
-          message: `duplicate source id "${s.id}"`,
-        });
-      sourceIds.add(s.id);
-    });
-    const known = [...sourceIds].join(', ');
-    const ref = (path: (string | number)[], sid: string | undefined) => {
-      if (sid !== undefined && !sourceIds.has(sid))
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: `unknown source "${sid}"; add it under incident.sources or use one of: ${known}`,
-        });
-    };
-    d.incident.facts.forEach((f, i) => ref(['incident', 'facts', i, 'source'], f.source));
-    d.incident.timeline.forEach((t, i) => ref(['incident', 'timeline', i, 'source'], t.source));
-    ref(['event', 'source'], d.event.source);
-    const feedIds = new Set<string>();
-    d.watch.forEach((f, i) => {
-      if (feedIds.has(f.id))
-        ctx.addIssue({ code: 'custom', path: ['watch', i, 'id'], message: `duplicate feed id "${f.id}"` });
-      feedIds.add(f.id);
-    });
-    const updateIds = new Set<string>();
-    d.expectedUpdates.forEach((u, i) => {
-      if (updateIds.has(u.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['expectedUpdates', i, 'id'],
-          message: `duplicate expected-update id "${u.id}"`,
-        });
-      updateIds.add(u.id);
-      ref(['expectedUpdates', i, 'source'], u.source);
-      ref(['expectedUpdates', i, 'received', 'source'], u.received?.source);
-    });
-    const questionIds = new Set<string>();
-    d.questions.forEach((q, i) => {
-      if (questionIds.has(q.id))
-        ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
-      questionIds.add(q.id);
-      let previous = -Infinity;
-      q.history.forEach((h, j) => {
-        ref(['questions', i, 'history', j, 'source'], h.source);
-        if (
-          h.supersededBy !== undefined &&
-          !d.questions.some((other) => other.id === h.supersededBy && other.id !== q.id)
-        )
+  .superRefine(
+    (d, ctx) => {
+      // Also run when other fields failed (so every finding is reported at once): each list may then be missing or
+      // hold raw input, so every access is guarded.
+      const sourceIds = new Set<string>();
+      list(d.incident?.sources).forEach((s, i) => {
+        if (sourceIds.has(s.id))
           ctx.addIssue({
             code: 'custom',
-            path: ['questions', i, 'history', j, 'supersededBy'],
-            message: `"${h.supersededBy}" is not another question of the data set`,
+            path: ['incident', 'sources', i, 'id'],
+            message: `duplicate source id "${s.id}"`,
           });
-        const at = DateTime.fromISO(h.at, { zone: d.event.timezone }).toMillis();
-        if (at < previous)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['questions', i, 'history', j, 'at'],
-            message: 'history must be oldest first: this entry is older than the one before it',
-          });
-        previous = at;
+        sourceIds.add(s.id);
       });
-    });
-    if (d.event.start !== undefined && d.event.end !== undefined) {
-      const s = DateTime.fromISO(d.event.start, { zone: d.event.timezone });
-      const e = DateTime.fromISO(d.event.end, { zone: d.event.timezone });
-      if (e <= s) ctx.addIssue({ code: 'custom', path: ['event', 'end'], message: 'must be after start' });
-    }
-  });
+      const known = [...sourceIds].join(', ');
+      const ref = (path: (string | number)[], sid: string | undefined) => {
+        if (typeof sid === 'string' && !sourceIds.has(sid))
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `unknown source "${sid}"; add it under incident.sources or use one of: ${known}`,
+          });
+      };
+      list(d.incident?.facts).forEach((f, i) => ref(['incident', 'facts', i, 'source'], f.source));
+      list(d.incident?.timeline).forEach((t, i) => ref(['incident', 'timeline', i, 'source'], t.source));
+      ref(['event', 'source'], d.event?.source);
+      const feedIds = new Set<string>();
+      list(d.watch).forEach((f, i) => {
+        if (feedIds.has(f.id))
+          ctx.addIssue({ code: 'custom', path: ['watch', i, 'id'], message: `duplicate feed id "${f.id}"` });
+        feedIds.add(f.id);
+      });
+      const updateIds = new Set<string>();
+      list(d.expectedUpdates).forEach((u, i) => {
+        if (updateIds.has(u.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['expectedUpdates', i, 'id'],
+            message: `duplicate expected-update id "${u.id}"`,
+          });
+        updateIds.add(u.id);
+        ref(['expectedUpdates', i, 'source'], u.source);
+        ref(['expectedUpdates', i, 'received', 'source'], u.received?.source);
+      });
+      const questionIds = new Set<string>();
+      list(d.questions).forEach((q, i) => {
+        if (questionIds.has(q.id))
+          ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
+        questionIds.add(q.id);
+        let previous = -Infinity;
+        list(q.history).forEach((h, j) => {
+          ref(['questions', i, 'history', j, 'source'], h.source);
+          if (
+            h.supersededBy !== undefined &&
+            !list(d.questions).some((other) => other.id === h.supersededBy && other.id !== q.id)
+          )
+            ctx.addIssue({
+              code: 'custom',
+              path: ['questions', i, 'history', j, 'supersededBy'],
+              message: `"${h.supersededBy}" is not another question of the data set`,
+            });
+          const at = DateTime.fromISO(h.at, { zone: d.event?.timezone }).toMillis();
+          if (at < previous)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['questions', i, 'history', j, 'at'],
+              message: 'history must be oldest first: this entry is older than the one before it',
+            });
+          previous = at;
+        });
+      });
+      if (d.event?.start !== undefined && d.event?.end !== undefined) {
+        const s = DateTime.fromISO(d.event.start, { zone: d.event?.timezone });
+        const e = DateTime.fromISO(d.event.end, { zone: d.event?.timezone });
+        if (e <= s) ctx.addIssue({ code: 'custom', path: ['event', 'end'], message: 'must be after start' });
+      }
+    },
+    { when: () => true },
+  );
+
+/**
+ * A list that may be missing or malformed when other fields failed: treated as empty, and an entry that is not an
+ * object as one with no fields (its own issue is already reported), so positions still match the file.
+ */
+function list<T>(value: T[] | undefined): T[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((v) => (typeof v === 'object' && v !== null ? v : ({} as T)));
+}
 
 export type DatasetInput = z.input<typeof datasetSchema>;
 export type Dataset = z.output<typeof datasetSchema>;

@@ -14,7 +14,8 @@ function inline(piece: Inline): string {
   if ('bold' in piece) return piece.bold;
   if ('code' in piece) return piece.code;
   if ('link' in piece) return `${piece.label} <${piece.link}>`;
-  if ('user' in piece) return `@${piece.user}`;
+  // A console handle keeps its own @.
+  if ('user' in piece) return piece.user.startsWith('@') ? piece.user : `@${piece.user}`;
   return formatInZone(piece.date, piece.zone, piece.withTime);
 }
 

@@ -23,7 +23,7 @@ import {
   type Reply,
   user,
 } from './doc';
-import { shortDate } from './format';
+import { shortDate, truncate } from './format';
 import { ACTIONS } from './ids';
 
 /**
@@ -33,7 +33,17 @@ import { ACTIONS } from './ids';
 /** "CrowdStrike, Jul 24, 2024": a source's publisher and its (calendar) date. */
 const sourceLabel = (s: Source): string => `${s.publisher}, ${shortDate(new Date(`${s.date}T12:00:00Z`), 'UTC')}`;
 
-export const sourceLink = (s: Source): Inline => link(s.url, sourceLabel(s));
+/** The longest document title a citation shows in full (a fact list must stay within Slack's block limits). */
+const CITED_TITLE_MAX = 100;
+
+/**
+ * A citation: the document's title (linked, clipped past CITED_TITLE_MAX characters), then its publisher and date:
+ * "Channel File 291 Incident: Root Cause Analysis is Available (CrowdStrike, Aug 6, 2024)".
+ */
+export const sourceLink = (s: Source): Line => [
+  link(s.url, truncate(s.title, CITED_TITLE_MAX)),
+  ` (${sourceLabel(s)})`,
+];
 
 /** A bare URL as a link labelled with its host. */
 export const urlLink = (url: string): Inline => link(url, URL.canParse(url) ? new URL(url).host : url);
@@ -41,13 +51,13 @@ export const urlLink = (url: string): Inline => link(url, URL.canParse(url) ? ne
 /** " — <source>" and " (recorded by alice)" for one status change or receipt, when it has them. */
 export function provenance(c: { source?: Source; sourceUrl?: string; url?: string; by?: { name: string } }): Line {
   const out: Line = [];
-  if (c.source) out.push(' — ', sourceLink(c.source));
+  if (c.source) out.push(' — ', ...sourceLink(c.source));
   const url = c.sourceUrl ?? c.url;
   if (url) out.push(' — ', urlLink(url));
   if (c.by) out.push(` (recorded by ${c.by.name})`);
   return out;
 }
-const sourceLine = (s: Source): Line => ['Source: ', link(s.url, s.title), ` (${sourceLabel(s)})`];
+const sourceLine = (s: Source): Line => ['Source: ', ...sourceLink(s)];
 
 /** The event's date: in each reader's zone in Slack, with the event's zone as fallback and label. */
 export function eventDate(event: SummitEvent): Line {
@@ -107,13 +117,35 @@ export function statusReply({ incident, event, counts, outstanding, now }: Statu
     summary: e ? `${e.name}: ${when}. ${questions}` : `${incident.title}: no event announced yet. ${questions}`,
     blocks: [
       header(e ? e.name : incident.title),
-      paragraph(incident.summary),
+      paragraph(summaryText(incident, event)),
       paragraph(...eventLine(event, now, zone)),
       paragraph(bold('Questions: '), countsText(counts), '. ', code('/summit questions'), ' lists them.'),
       paragraph(...nextUpdateLine(outstanding, zone)),
-      note(incident.title, ...(e ? [' · ', sourceLink(e.source)] : []), ' · ', code('/summit help'), ' for more'),
+      note(incident.title, ...(e ? [' · ', ...sourceLink(e.source)] : []), ' · ', code('/summit help'), ' for more'),
     ],
   };
+}
+
+/**
+ * The incident's summary as known at the moment: the data set's words, then, once an event was announced, who
+ * hosts it in the tense of the moment ("will host", "is hosting", "hosted"). Nothing about an event before then.
+ */
+export function summaryText(incident: Incident, event: EventNow | undefined): string {
+  if (!event) return incident.summary;
+  const e = event.event;
+  const hosts =
+    e.hosts.length <= 1 ? (e.hosts[0] ?? 'Its hosts') : `${e.hosts.slice(0, -1).join(', ')} and ${e.hosts.at(-1)}`;
+  const phase = event.countdown.phase;
+  const verb =
+    phase === 'upcoming'
+      ? 'will host'
+      : phase === 'past'
+        ? 'hosted'
+        : e.hosts.length > 1
+          ? 'are hosting'
+          : 'is hosting';
+  const name = /^the\s/i.test(e.name) ? e.name : `the ${e.name}`;
+  return `${incident.summary} ${hosts} ${verb} ${name}.`;
 }
 
 /** The event's date, place and countdown; before it was announced, that it was not yet. */
@@ -162,7 +194,7 @@ export function factsReply(incident: Incident, facts: Fact[], topic: string | un
     summary: `${facts.length} fact${facts.length === 1 ? '' : 's'}${topic ? ` on ${topic}` : ''} about ${incident.title}.`,
     blocks: [
       header(title),
-      list(facts.map((f) => [...(topic ? [] : [bold(`${f.topic}: `)]), f.text, ' — ', sourceLink(f.source)])),
+      list(facts.map((f) => [...(topic ? [] : [bold(`${f.topic}: `)]), f.text, ' — ', ...sourceLink(f.source)])),
       note('Topics: ', allTopics.join(', '), '. ', code('/summit facts <topic>'), ' shows one.'),
     ],
   };
@@ -195,7 +227,7 @@ export function questionLine(s: QuestionState, zone = 'UTC'): Line {
     about.push(about.length > 0 ? ' · ' : '', link(s.question.message.permalink, 'from a Slack message'));
   if (about.length > 0) line.push('\n    ', ...about);
   for (const a of s.answers) line.push('\n    ↳ ', a.answer ?? '', ...provenance(a));
-  if (s.note) line.push('\n    ↳ ', s.note.note ?? '', ...provenance(s.note));
+  for (const n of s.notes) line.push('\n    ↳ ', n.note ?? '', ...provenance(n));
   return line;
 }
 
@@ -272,7 +304,7 @@ export function timelineReply(incident: Incident, entries: TimelineEntry[]): Rep
           ' — ',
           e.text,
           ' — ',
-          sourceLink(e.source),
+          ...sourceLink(e.source),
         ]),
       ),
     ],

@@ -1,11 +1,11 @@
 import { eventNow } from '../../core/countdown';
 import { factsAsOf, outstandingUpdates, timelineAsOf, topics, updatesAsOf } from '../../core/incident';
-import { planReminders, shift } from '../../core/plan';
+import { planReminders, quietReasons, shift } from '../../core/plan';
 import { countQuestions, questionAsOf, questionsAsOf } from '../../core/questions';
 import { targetKey, type Target } from '../../store/reminders';
 import * as followUp from '../../views/follow-up';
 import * as views from '../../views/replies';
-import { brokenScheduleReply, scheduleReply } from '../../views/schedule';
+import { brokenScheduleReply, SCHEDULE_DAYS, scheduleReply } from '../../views/schedule';
 import type { Handler } from '../types';
 import { adminForDisplay, findQuestion, noSuchQuestion, read } from './common';
 import { CONSOLE_TARGET } from './reminders';
@@ -53,8 +53,7 @@ export const history: Handler<'history'> = async (cmd, { incident, ctx }) => {
   return read(followUp.historyReply(q, ctx.now, incident.event.timezone, questionAsOf(q, ctx.now)));
 };
 
-/** How far ahead /summit schedule looks, and how many reminders it lists. */
-const SCHEDULE_DAYS = 60;
+/** How many reminders /summit schedule lists (it looks SCHEDULE_DAYS ahead). */
 const SCHEDULE_MAX = 10;
 
 /** The next reminders for the channel the command came from, or for the caller by DM. */
@@ -72,6 +71,7 @@ export const schedule: Handler<'schedule'> = async (_cmd, { incident, ctx }) => 
         upcoming: planned.slice(0, SCHEDULE_MAX),
         zone,
         howToSubscribe: 'subscribe',
+        quiet: planned.length === 0 ? quietReasons(incident, ctx.now) : [],
       }),
     );
   }
@@ -92,6 +92,7 @@ export const schedule: Handler<'schedule'> = async (_cmd, { incident, ctx }) => 
       upcoming,
       zone,
       howToSubscribe: dm ? '/summit remind me' : '/summit subscribe',
+      quiet: upcoming.length === 0 ? quietReasons(incident, ctx.now) : [],
     }),
   );
 };

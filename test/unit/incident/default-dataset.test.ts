@@ -80,7 +80,15 @@ describe('config/summit.yaml', () => {
     expect(byText('runtime array bounds check')?.source.id).toBe('cs-rca');
     const q2 = incident.questions.find((q) => q.id === 'Q2');
     expect(q2?.history.find((h) => h.source?.id === 'cs-rca')?.answer).not.toMatch(/error handling/);
-    expect(q2?.history.find((h) => h.source?.id === 'cs-pir')?.answer).not.toMatch(/third-party/);
+    // Third-party review in two parts (facts.md): the PIR promised third-party validation; the RCA named two vendors.
+    expect(q2?.history.find((h) => h.source?.id === 'cs-pir')?.answer).toMatch(/third-party validation/);
+    expect(q2?.history.find((h) => h.source?.id === 'cs-pir')?.answer).not.toMatch(/two independent/);
+    expect(q2?.history.find((h) => h.source?.id === 'cs-rca')?.answer).toMatch(/two independent third-party/);
+    expect(byText('third-party validation')?.source.id).toBe('cs-pir');
+    expect(byText('two independent')?.source.id).toBe('cs-rca');
+    // The summary promises no event before one was announced, and never "the events they held".
+    expect(incident.summary).not.toMatch(/event/i);
+    expect(text).not.toMatch(/discussions (are|were) private/i);
     // A source whose title is not known carries a label that does not pass for a title.
     expect(incident.sources.find((x) => x.id === 'win-summit')?.title).toMatch(
       /^Windows Experience Blog post announcing the summit/,
