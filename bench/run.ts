@@ -11,6 +11,7 @@ import { ReminderDelivery } from '../src/scheduler/delivery';
 import { SlackPoster } from '../src/scheduler/slack-poster';
 import { openStore } from '../src/store/open';
 import { FakeSlack, httpReply } from '../test/helpers/fake-slack';
+import { feedMemory } from './feed';
 import { freePort } from '../test/helpers/process';
 
 /**
@@ -624,10 +625,32 @@ function print(): void {
   );
 }
 
+/** A 2 MB feed of 33,000 items, polled twice by the bot as `npm start` runs it: both polls succeed, peak RSS. */
+async function feed(): Promise<void> {
+  const f = await feedMemory(ROOT, startArgs());
+  const ok = (f.polls.baseline ?? 0) >= 1 && (f.polls.ok ?? 0) >= 1;
+  rows.push({
+    figure: `feed of ${f.items} items (${(f.bytes / 1048576).toFixed(2)} MB): polls`,
+    value: Object.entries(f.polls)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', '),
+    target: 'baseline and ok, no failure',
+    ok,
+  });
+  rows.push({
+    figure: 'feed of 33,000 items: peak RSS over both polls',
+    value: `${f.peakRssMb} MB`,
+    target: '<= 150 MB',
+    ok: f.peakRssMb <= 150,
+  });
+  results.feed = f;
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const only = process.argv[2];
   if (only === 'soak') await soak();
+  else if (only === 'feed') await feed();
   else if (only === 'commands') await commands();
   else if (only === 'edge') await edge();
   else {
@@ -635,6 +658,7 @@ async function main(): Promise<void> {
     await edge();
     await fanOut();
     await tick();
+    await feed();
   }
   results.rows = rows;
   results.totalSeconds = (Date.now() - t0) / 1000;

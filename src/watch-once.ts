@@ -7,6 +7,7 @@ import { parseInstant, readSettings } from './settings';
 import { openStore } from './store/open';
 import type { PollOutcome } from './watch/watcher';
 import { FeedWatcher } from './watch/watcher';
+import { MAX_POSTS_PER_POLL } from './core/plan';
 
 /**
  * `npm run watch -- --once`: polls every watched feed once, now, with no Slack, records what it finds in the store
@@ -28,7 +29,7 @@ export function formatOutcomes(outcomes: PollOutcome[]): string {
           ? []
           : o.added.map(
               (i) =>
-                `  - ${i.title}${i.link ? ` <${i.link}>` : ''}${i.post ? ` (matched: ${i.matched.join(', ') || 'every item'})` : ' (did not match)'}`,
+                `  - ${i.title}${i.link ? ` <${i.link}>` : ''}${i.post ? ` (matched: ${i.matched.join(', ') || 'every item'})` : i.held ? ` (matched; held back: more than ${MAX_POSTS_PER_POLL} new in one poll)` : ' (did not match)'}`,
             );
       return [head, ...items].join('\n');
     })

@@ -190,14 +190,14 @@ export const REGISTRY: Registry = {
     run: read.history,
   },
   answer: {
-    ...changing('admins', 'record answers'),
+    ...changing('admins-or-owner', 'record answers'),
     usage: 'answer Q2 <answer> [source URL]',
     summary: 'mark a question answered',
     parse: parseAnswer('answer'),
     run: (cmd, env) => record.statusChange(cmd, env),
   },
   partial: {
-    ...changing('admins', 'record answers'),
+    ...changing('admins-or-owner', 'record answers'),
     usage: 'partial Q2 <answer> [source URL]',
     summary: 'mark a question partly answered',
     parse: parseAnswer('partial'),
@@ -267,7 +267,7 @@ export const REGISTRY: Registry = {
     run: lifecycle.due,
   },
   drop: {
-    ...changing('admins', 'drop questions'),
+    ...changing('admins-or-owner', 'drop questions'),
     usage: 'drop Q2 <reason>',
     summary: 'mark a question not pursued, saying why',
     parse: parseDrop,
@@ -331,7 +331,7 @@ export const REGISTRY: Registry = {
         return { ok: true, command, channelId: meta.channelId, errorBlock };
       },
     },
-    access: 'admins',
+    access: 'admins-or-owner',
     refusal: 'record answers',
     storeDown: 'refuse',
     reuse: 'never',
@@ -421,7 +421,7 @@ export const REGISTRY: Registry = {
     run: lifecycle.answerFromMessageForm,
   },
   'drop-form': {
-    ...changing('admins', 'drop questions'),
+    ...changing('admins-or-owner', 'drop questions'),
     typed: false,
     usage: 'Not pursued (a button on a chasing nudge)',
     summary: 'opens the form to mark a question not pursued (admins)',
@@ -540,7 +540,13 @@ export function typedCommands(): (CommandHelp & { name: CommandName; access: Acc
 
 /** What `help` lists: each typed command, marked when only admins may run it. */
 function helpEntries(): CommandHelp[] {
-  return typedCommands().map((c) => (c.access === 'admins' ? { ...c, summary: `${c.summary} (admins)` } : c));
+  return typedCommands().map((c) =>
+    c.access === 'admins'
+      ? { ...c, summary: `${c.summary} (admins)` }
+      : c.access === 'admins-or-owner'
+        ? { ...c, summary: `${c.summary} (admins, or the question's owner)` }
+        : c,
+  );
 }
 
 /** The typed command for a word (a name or an alias), if any. */
@@ -568,10 +574,13 @@ export function parseCommand(input: string, from: 'slack' | 'typed' = 'typed'): 
       .trim();
   const text = strip(from === 'slack' ? fromSlackMarkup(input) : decodeSlackEntities(input));
   const [first = '', ...rest] = text.split(/\s+/);
-  const name = commandNamed(first.toLowerCase());
+  // "when?" or "status." is the command as meant: punctuation after the command word is not part of it.
+  const lower = first.toLowerCase();
+  const word = commandNamed(lower) ? lower : lower.replace(/(?<=.)[?!.,;:]+$/u, '');
+  const name = commandNamed(word);
   const parse = name === undefined ? undefined : REGISTRY[name].parse;
   if (name === undefined || parse === undefined)
-    return { name: 'unknown', word: clip(first), suggestion: closestCommand(first.toLowerCase()) };
+    return { name: 'unknown', word: clip(first), suggestion: suggestionFor(word, rest) };
   const raw = strip(input);
   return parse({
     // The text after the command word, as typed (inner spacing and line breaks kept).
@@ -618,6 +627,19 @@ export function shortcuts(): { callback: string; command: (message: ShortcutMess
 /** Whether a "Share in channel" button may re-run this command. */
 export function isShareable(cmd: Command): boolean {
   return cmd.name !== 'usage' && cmd.name !== 'unknown' && REGISTRY[cmd.name].share;
+}
+
+/**
+ * What to suggest for an unknown first word: a mistyped /summit itself ("/sumit when": "/summit when"), or the
+ * closest command.
+ */
+function suggestionFor(word: string, rest: string[]): string | undefined {
+  if (word.startsWith('/') && editDistance(word, '/summit') <= 2) {
+    const next = rest[0]?.toLowerCase().replace(/[?!.,;:]+$/u, '');
+    const command = next === undefined ? undefined : (commandNamed(next) ?? closestCommand(next));
+    return command === undefined ? '/summit help' : `/summit ${command}`;
+  }
+  return closestCommand(word);
 }
 
 /** The command closest to a mistyped word (a prefix, or at most two edits away), if any is close enough. */

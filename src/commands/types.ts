@@ -63,7 +63,8 @@ export type Command =
   | { name: 'snooze'; series: string }
   /** Known command, bad arguments. */
   | { name: 'usage'; command: CommandName; problem: string }
-  | { name: 'unknown'; word: string; suggestion?: CommandName };
+  /** `suggestion`: a command name, or the text to type instead ("/summit when" for "/sumit when"). */
+  | { name: 'unknown'; word: string; suggestion?: string };
 
 /** A Slack message a shortcut was used on: where it is, what it says, who wrote it, and its permalink. */
 export interface ShortcutMessage extends MessageSource {
@@ -75,7 +76,7 @@ export type CommandName = Exclude<Command['name'], 'usage' | 'unknown'>;
 export type CommandOf<N extends Command['name']> = Extract<Command, { name: N }>;
 
 /** member: the bot can post and read history there; private: a private channel it is not in; unknown: Slack did not say. */
-export type ChannelAccess = 'member' | 'private' | 'archived' | 'unknown';
+export type ChannelAccess = 'member' | 'private' | 'archived' | 'group-dm' | 'unknown';
 
 /** What a command runs against: the data set, the bot's clock reading, who is asking, and the store. */
 export interface CommandContext {
@@ -92,6 +93,8 @@ export interface CommandContext {
    * sent again within Slack's five-minute window is answered but not applied twice. Absent in the console.
    */
   requestKey?: string;
+  /** The command came from a group DM (Slack names those mpdm-...): no reminders can go there. */
+  groupDm?: boolean;
   /** Whether the bot can post and read in a channel (Slack only; asked when a channel is subscribed). */
   channelAccess?: (channelId: string) => Promise<ChannelAccess>;
   /** What Slack says of a user (Slack only; asked when a question is assigned): undefined when no such user. */
@@ -113,6 +116,8 @@ export interface CommandResult {
   form?: ModalView;
   /** What the message the button was on should now say (a dismissed feed item). */
   replaceMessage?: Reply;
+  /** A refusal of a form's submission that belongs beside one field (its block id), not the form's first. */
+  errorField?: string;
 }
 
 /** What a handler gets: the command's context, the data set with the recorded follow-ups applied, and the state. */

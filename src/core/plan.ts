@@ -7,6 +7,12 @@ import { known, receivedBy } from './incident';
 
 export type ReminderKind = 'countdown' | 'nudge' | 'digest' | 'chase' | 'source';
 
+/**
+ * The most items one poll of one feed may post. A feed that churns (new ids on every fetch) or publishes a burst
+ * would otherwise post dozens at once; past this, one message says how many more there are (watch/watcher.ts).
+ */
+export const MAX_POSTS_PER_POLL = 5;
+
 /** What a reminder is about, as data: the words are the views' (views/reminder.ts, reminderTitle). */
 export type ReminderAbout =
   | { kind: 'countdown'; event: string; allDay: boolean; countdown: Countdown }
@@ -23,6 +29,8 @@ export type ReminderAbout =
       link?: string;
       published?: Date;
       matched: string[];
+      /** A poll's summary of the new items it held back (the bound on what one poll posts): how many. */
+      more?: number;
     };
 
 /** One reminder the bot will post (to every subscribed target). */
@@ -45,6 +53,23 @@ export interface PlannedReminder {
 export function shift(at: Date, span: Span, zone: string, sign: 1 | -1): Date {
   return DateTime.fromJSDate(at, { zone })
     .plus({ [span.unit]: sign * span.amount })
+    .toJSDate();
+}
+
+/**
+ * The n-th (from 1) of a series that starts on `isoDate` at `time` and repeats every `every`. Each occurrence is
+ * computed from the start, not from the one before, so a day-based series keeps its wall-clock time: an occurrence
+ * that falls in a skipped hour (02:30 on the day clocks spring forward) moves to the next valid time (03:30), and
+ * the ones after it are back at 02:30.
+ */
+export function nthOccurrence(isoDate: string, time: string, every: Span, n: number, zone: string): Date {
+  const steps = every.amount * (n - 1);
+  if (every.unit === 'days') {
+    const day = DateTime.fromISO(isoDate, { zone }).plus({ days: steps }).toISODate() as string;
+    return atTimeOn(day, time, zone).toJSDate();
+  }
+  return atTimeOn(isoDate, time, zone)
+    .plus({ [every.unit]: steps })
     .toJSDate();
 }
 
@@ -115,8 +140,8 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
     const { every, max, time } = config.updates;
     for (const u of incident.expectedUpdates.filter(knownThen)) {
       const announced = u.since;
-      let at = atTimeOn(u.expectedDate, time, zone).toJSDate();
-      for (let n = 1; n <= max; n++, at = shift(at, every, zone, 1)) {
+      for (let n = 1; n <= max; n++) {
+        const at = nthOccurrence(u.expectedDate, time, every, n, zone);
         if (receivedBy(u, asOf(at))) break;
         if (at > to) break;
         if (!inWindow(at) || at < announced) continue;
@@ -140,8 +165,8 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
       const planned = questionAsOf(q, knownAt ?? to);
       if (!planned.due || !planned.owner || (q.added && q.added.at > (knownAt ?? to))) continue;
       const dueDate = planned.due.date;
-      let at = atTimeOn(dueDate, time, zone).toJSDate();
-      for (let n = 1; n <= max; n++, at = shift(at, every, zone, 1)) {
+      for (let n = 1; n <= max; n++) {
+        const at = nthOccurrence(dueDate, time, every, n, zone);
         if (at > to) break;
         const then = questionAsOf(q, asOf(at));
         if (!isPursued(then.status)) break;
@@ -162,7 +187,8 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
   if (config.digest) {
     const spec = parseCron(config.digest.cron);
     if (typeof spec !== 'string') {
-      const until = shift(event.end, config.digest.until, zone, 1);
+      // Digests end `until` after the event; seen from before the event was announced, no end is known yet.
+      const until = knownThen(event) ? shift(event.end, config.digest.until, zone, 1) : to;
       const end = until < to ? until : to;
       const known = incidentKnownAt(incident);
       const start = known > from ? new Date(known.getTime() - 1) : from;
@@ -181,4 +207,34 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
   }
 
   return out.sort((a, b) => a.at.getTime() - b.at.getTime() || a.key.localeCompare(b.key));
+}
+
+/** Why a plan is empty, as data (views/schedule.ts words it): each part of the reminders, and why it plans nothing. */
+export type QuietReason =
+  | { kind: 'no-reminders' }
+  | { kind: 'event-not-announced' }
+  | { kind: 'event-past'; at: Date }
+  | { kind: 'nothing-expected' }
+  | { kind: 'digests-ended'; at: Date }
+  | { kind: 'no-open-questions' };
+
+/** Why nothing is planned from `now` on, as known at `now`: what a person asks on an empty /summit schedule. */
+export function quietReasons(incident: Incident, now: Date): QuietReason[] {
+  const config = incident.reminders;
+  if (!config) return [{ kind: 'no-reminders' }];
+  const out: QuietReason[] = [];
+  const event = incident.event;
+  const eventKnown = known(event, now);
+  if (config.countdown) {
+    if (!eventKnown) out.push({ kind: 'event-not-announced' });
+    else if (event.start <= now) out.push({ kind: 'event-past', at: event.start });
+  }
+  if (config.updates && incident.expectedUpdates.every((u) => !known(u, now) || receivedBy(u, now)))
+    out.push({ kind: 'nothing-expected' });
+  if (config.digest) {
+    const until = eventKnown ? shift(event.end, config.digest.until, config.zone, 1) : undefined;
+    if (until !== undefined && until <= now) out.push({ kind: 'digests-ended', at: until });
+    else if (questionsAsOf(incident.questions, now, 'open').length === 0) out.push({ kind: 'no-open-questions' });
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { countdown } from '../core/countdown';
 import { applyFollowUps } from '../core/follow-up';
+import { isHandle } from '../core/questions';
 import { planReminders, shift, type PlannedReminder } from '../core/plan';
 import { questionsAsOf } from '../core/questions';
 import type { Incident } from '../incident/model';
@@ -110,6 +111,7 @@ export class ReminderDelivery {
             link: i.link,
             published: i.published,
             matched: i.matched,
+            ...(i.more !== undefined && { more: i.more }),
           },
         },
       ];
@@ -163,7 +165,9 @@ export class ReminderDelivery {
           ? targets
           : fixed.length > 0
             ? fixed
-            : [{ target: { kind: 'user', id: r.to } as Target, since: new Date(0) }];
+            : isHandle(r.to)
+              ? [] // an owner named in the console by a handle has no Slack DM
+              : [{ target: { kind: 'user', id: r.to } as Target, since: new Date(0) }];
       for (const { target, since } of to) {
         if (since > r.at) continue; // subscribed after it was due
         const tk = targetKey(target);

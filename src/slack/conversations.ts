@@ -12,6 +12,8 @@ import { slackFailureCode } from './failures';
  *   reading one message of its history (groups:history);
  * - channel_not_found: a private channel the bot is not in (it cannot see it), or no such channel;
  * - is_archived: archived.
+ * A group DM also answers method_not_supported_for_channel_type; its history then answers missing_scope, since the
+ * app asks for channels:, groups: and im:history but not mpim:history: reminders cannot go there, for good.
  */
 export async function channelAccess(client: webApi.WebClient, channel: string): Promise<ChannelAccess> {
   try {
@@ -28,6 +30,7 @@ export async function channelAccess(client: webApi.WebClient, channel: string): 
     return 'member';
   } catch (error) {
     const code = slackFailureCode(error);
+    if (code === 'missing_scope') return 'group-dm';
     return code === 'channel_not_found' || code === 'not_in_channel' ? 'private' : 'unknown';
   }
 }

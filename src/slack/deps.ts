@@ -45,12 +45,19 @@ export function requestKeyOf(context: Record<string, unknown>): string | undefin
 }
 
 /** The command context for one Slack user at this moment. */
-export function contextFor(deps: ListenerDeps, actor: Actor, channelId?: string, requestKey?: string): CommandContext {
+export function contextFor(
+  deps: ListenerDeps,
+  actor: Actor,
+  channelId?: string,
+  requestKey?: string,
+  channelName?: string,
+): CommandContext {
   // Asked at most once per request, however many parts of the answer want to know.
   let admin: Promise<boolean> | undefined;
   return {
     requestKey,
     channelId,
+    groupDm: channelName?.startsWith('mpdm-') === true,
     incident: deps.incident,
     now: deps.clock.now(),
     actor,

@@ -30,15 +30,47 @@ export function readSlackPayload(
     const form = new URLSearchParams(text);
     if (form.get('ssl_check') === '1') return {};
     const payload = form.get('payload');
-    if (payload !== null) {
-      const p = JSON.parse(payload) as { type?: unknown; user?: { id?: unknown } } | null;
-      return problem(
-        present(p?.type) && present(p?.user?.id) ? undefined : 'an interaction payload without its type or user',
-      );
-    }
-    const ok = ['command', 'user_id', 'channel_id', 'team_id'].every((f) => present(form.get(f)));
-    return ok ? { slashCommand: form } : { problem: 'a slash command without command, user_id, channel_id or team_id' };
+    if (payload !== null) return problem(interactionProblem(JSON.parse(payload)));
+    const why = slashCommandProblem((f) => form.get(f));
+    return why === undefined ? { slashCommand: form } : { problem: why };
   } catch {
     return { problem: 'a body that is not valid JSON' };
   }
+}
+
+/** What a slash command lacks of what the bot reads from it, if anything. */
+export function slashCommandProblem(field: (name: string) => unknown): string | undefined {
+  const ok = ['command', 'user_id', 'channel_id', 'team_id'].every((f) => present(field(f)));
+  return ok ? undefined : 'a slash command without command, user_id, channel_id or team_id';
+}
+
+/**
+ * What an interaction payload lacks of what its listener reads, if anything: every kind has its type and user; a
+ * message shortcut its channel, message and trigger; a form submission its view. Used over HTTP and on Socket Mode
+ * envelopes alike, so a payload Slack would never send is refused before a listener could trip over it.
+ */
+export function interactionProblem(payload: unknown): string | undefined {
+  const p = payload as {
+    type?: unknown;
+    user?: { id?: unknown };
+    channel?: { id?: unknown };
+    message?: { ts?: unknown };
+    callback_id?: unknown;
+    trigger_id?: unknown;
+    view?: { id?: unknown; callback_id?: unknown };
+    actions?: unknown;
+  } | null;
+  if (!present(p?.type) || !present(p?.user?.id)) return 'an interaction payload without its type or user';
+  if (
+    p?.type === 'message_action' &&
+    !(present(p.channel?.id) && present(p.message?.ts) && present(p.callback_id) && present(p.trigger_id))
+  )
+    return 'a message shortcut without its channel, message, callback_id or trigger_id';
+  if (
+    (p?.type === 'view_submission' || p?.type === 'view_closed') &&
+    !(present(p.view?.id) && present(p.view?.callback_id))
+  )
+    return 'a form payload without its view';
+  if (p?.type === 'block_actions' && !Array.isArray(p.actions)) return 'a block_actions payload without actions';
+  return undefined;
 }

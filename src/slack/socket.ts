@@ -2,6 +2,7 @@ import { SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { AppError } from '../lib/errors';
 import type { SocketSettings } from '../settings';
+import { interactionProblem, slashCommandProblem } from './payload';
 
 /** Slack's answers to apps.connections.open that no retry can fix: the app-level token is wrong or revoked. */
 const APP_TOKEN_REJECTED = new Set([
@@ -79,8 +80,15 @@ export function envelopeProblem(data: string | ArrayBuffer): string | undefined 
     return undefined;
   }
   if (typeof envelope !== 'object' || envelope === null) return 'not an object';
-  const e = envelope as { type?: unknown; payload?: { event?: { type?: unknown } } };
+  const e = envelope as { type?: unknown; envelope_id?: unknown; payload?: { event?: { type?: unknown } } };
   if (typeof e.type !== 'string') return 'no type';
+  // Every envelope that carries work has an id to acknowledge it by; one without cannot be acknowledged, so it is
+  // not run (Slack would send it again). hello and disconnect carry none.
+  if (
+    ['events_api', 'slash_commands', 'interactive'].includes(e.type) &&
+    (typeof e.envelope_id !== 'string' || e.envelope_id === '')
+  )
+    return `a ${e.type} envelope without envelope_id`;
   if (e.type === 'events_api' && typeof e.payload?.event?.type !== 'string')
     return 'an events_api envelope without payload.event.type';
   if (
@@ -88,5 +96,10 @@ export function envelopeProblem(data: string | ArrayBuffer): string | undefined 
     (typeof e.payload !== 'object' || e.payload === null)
   )
     return `a ${e.type} envelope without payload`;
+  if (e.type === 'interactive') return interactionProblem(e.payload);
+  if (e.type === 'slash_commands') {
+    const payload = e.payload as Record<string, unknown>;
+    return slashCommandProblem((f) => payload[f]);
+  }
   return undefined;
 }

@@ -4,6 +4,13 @@ import { audit } from './audit';
 import type { Database } from './schema';
 
 /** A feed's polling state, as kept for conditional GETs, backoff and /summit sources. */
+/**
+ * Batches that stay far below the bound-variable limits (SQLite's 32,766; PostgreSQL's 65,535): a key list per
+ * query, and rows per insert (9 values a row).
+ */
+const KEYS_PER_QUERY = 500;
+const ROWS_PER_INSERT = 200;
+
 export interface FeedState {
   feedId: string;
   etag?: string;
@@ -25,6 +32,10 @@ export interface SeenItem {
   matched: string[];
   post: boolean;
   seenAt: Date;
+  /** Matched, but held back by the bound on what one poll posts. */
+  held?: boolean;
+  /** A poll's summary of the items it held back ("and N more new items"), delivered like an item. */
+  more?: number;
 }
 
 export interface Triage {
@@ -72,38 +83,51 @@ export class FeedStore {
       .execute();
   }
 
-  /** The keys of a feed's items already seen, among `keys`. */
+  /** The keys of a feed's items already seen, among `keys` (asked in batches: a feed may hold tens of thousands). */
   async seenKeys(feedId: string, keys: string[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    const rows = await this.db
-      .selectFrom('feed_item')
-      .select('item_key')
-      .where('feed_id', '=', feedId)
-      .where('item_key', 'in', keys)
-      .execute();
-    return new Set(rows.map((r) => r.item_key));
+    const seen = new Set<string>();
+    for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+      const rows = await this.db
+        .selectFrom('feed_item')
+        .select('item_key')
+        .where('feed_id', '=', feedId)
+        .where('item_key', 'in', keys.slice(i, i + KEYS_PER_QUERY))
+        .execute();
+      for (const r of rows) seen.add(r.item_key);
+    }
+    return seen;
   }
 
-  /** Records items as seen; one already recorded (by another replica) stays as it was. Returns those this call added. */
+  /**
+   * Records items as seen, in batches; one already recorded (by another replica) stays as it was. Returns those
+   * this call added.
+   */
   async recordSeen(items: SeenItem[]): Promise<SeenItem[]> {
     const added: SeenItem[] = [];
-    for (const i of items) {
-      const r = await this.db
+    for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
+      const batch = items.slice(i, i + ROWS_PER_INSERT);
+      const inserted = await this.db
         .insertInto('feed_item')
-        .values({
-          feed_id: i.feedId,
-          item_key: i.itemKey,
-          item_ref: i.itemRef,
-          title: i.title,
-          link: i.link ?? null,
-          published: iso(i.published),
-          matched: JSON.stringify(i.matched),
-          post: i.post ? 1 : 0,
-          seen_at: i.seenAt.toISOString(),
-        })
+        .values(
+          batch.map((item) => ({
+            feed_id: item.feedId,
+            item_key: item.itemKey,
+            item_ref: item.itemRef,
+            title: item.title,
+            link: item.link ?? null,
+            published: iso(item.published),
+            matched: JSON.stringify(item.matched),
+            post: item.post ? 1 : 0,
+            seen_at: item.seenAt.toISOString(),
+            held: item.held ? 1 : 0,
+            more_count: item.more ?? null,
+          })),
+        )
         .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      if (Number(r.numInsertedOrUpdatedRows ?? 0) === 1) added.push(i);
+        .returning('item_key')
+        .execute();
+      const keys = new Set(inserted.map((r) => r.item_key));
+      for (const item of batch) if (keys.has(item.itemKey)) added.push(item);
     }
     return added;
   }
@@ -126,12 +150,13 @@ export class FeedStore {
     return r && toItem(r);
   }
 
-  /** A feed's latest items, newest first. */
+  /** A feed's latest items, newest first (a poll's summary row is not an item). */
   async latest(feedId: string, limit: number): Promise<SeenItem[]> {
     const rows = await this.db
       .selectFrom('feed_item')
       .selectAll()
       .where('feed_id', '=', feedId)
+      .where('more_count', 'is', null)
       .orderBy('seen_at', 'desc')
       .orderBy('published', 'desc')
       .limit(limit)
@@ -200,5 +225,7 @@ function toItem(r: Database['feed_item']): SeenItem {
     matched: JSON.parse(r.matched) as string[],
     post: Number(r.post) === 1,
     seenAt: new Date(r.seen_at),
+    ...(Number(r.held) === 1 && { held: true }),
+    ...(r.more_count !== null && { more: Number(r.more_count) }),
   };
 }

@@ -172,6 +172,17 @@ export function migrations(seam: DialectSeam): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_feed_flood_bound': {
+      async up(db: AnyDb) {
+        // Items that matched but were held back by the bound on what one poll posts, and the one summary row per
+        // such poll ("and N more new items"), which is delivered like an item.
+        await db.schema
+          .alterTable('feed_item')
+          .addColumn('held', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.alterTable('feed_item').addColumn('more_count', 'integer').execute();
+      },
+    },
   };
 }
 

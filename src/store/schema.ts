@@ -139,6 +139,10 @@ export interface FeedItemTable {
   /** Posted to subscribed targets: seen after the baseline, and matched. */
   post: number;
   seen_at: string;
+  /** 1: it matched, but one poll found more new items than it may post, so it was held back (listed only). */
+  held: number;
+  /** On a poll's summary row alone ("and N more new items"): how many were held back. Null on items. */
+  more_count: number | null;
 }
 
 /** What someone decided about a posted item: recorded as an update, as an answer, or not relevant. Append-only. */

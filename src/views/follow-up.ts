@@ -88,7 +88,8 @@ export function historyReply(question: Question, now: Date, zone: string, curren
   // Oldest first; a stable sort keeps the order above on ties.
   const ordered = lines.sort((x, y) => x.at - y.at).map((l) => l.line);
   return {
-    summary: `${question.id}: ${STATUS_LABEL[current.status]}. ${changes.length} change${changes.length === 1 ? '' : 's'}.`,
+    // Counts every line the body lists (asked, status changes, owner and due-date changes), so the two agree.
+    summary: `${question.id}: ${STATUS_LABEL[current.status]}. ${ordered.length} change${ordered.length === 1 ? '' : 's'}.`,
     blocks: [
       header(`History of ${question.id}`),
       paragraph(
@@ -127,16 +128,27 @@ export function askedReply(question: Question): Reply {
   };
 }
 
-export function updateRecordedReply(receipt: Receipt, zone: string): Reply {
+export function updateRecordedReply(receipt: Receipt, zone: string, earlier?: Receipt): Reply {
+  const id = receipt.expectedId;
   return {
-    summary: `Update recorded${receipt.expectedId ? ` for ${receipt.expectedId}` : ''}.`,
+    summary: `Update recorded${id ? ` for ${id}` : ''}${earlier ? ' (it had already been received: this is a further update)' : ''}.`,
     blocks: [
       paragraph(
         'Recorded an update',
-        ...(receipt.expectedId ? [' for ', code(receipt.expectedId), ' (no longer outstanding)'] : []),
+        ...(id && !earlier ? [' for ', code(id), ' (no longer outstanding)'] : []),
+        ...(id && earlier
+          ? [
+              ' for ',
+              code(id),
+              '. It had already been received ',
+              date(earlier.when.at, zone),
+              ', so this is recorded as a further update',
+            ]
+          : []),
         '.',
       ),
       item(receiptLine(receipt, zone)),
+      ...(earlier ? [note('Received before: ', ...receiptLine(earlier, zone))] : []),
     ],
     share: 'updates',
   };
@@ -298,6 +310,13 @@ export function notAssignableReply(userId: string, why: 'unknown' | 'bot' | 'del
       ),
     ],
   };
+}
+
+/** In Slack, a typed "@bob" that Slack did not turn into a mention names nobody. */
+export function notAMentionReply(handle: string): Reply {
+  return sentenceReply(
+    `${handle} is not a mention: type @ and pick the person from Slack’s list, so Slack sends who they are. Nothing was changed.`,
+  );
 }
 
 export function unchangedReply(text: string): Reply {

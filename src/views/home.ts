@@ -5,7 +5,7 @@ import type { OutstandingUpdate } from '../core/incident';
 import type { QuestionState } from '../core/questions';
 import type { Incident, Receipt } from '../incident/model';
 import { bold, code, date, divider, header, item, list, more, note, paragraph, type DocBlock, type Reply } from './doc';
-import { eventLine, provenance, questionLine, recordAnswerButton } from './replies';
+import { eventLine, summaryText, provenance, questionLine, recordAnswerButton } from './replies';
 import { outstandingLine } from './follow-up';
 import { LIMITS, toSlackBlocks } from './render-slack';
 
@@ -36,16 +36,14 @@ export function homeReply(d: HomeData): Reply {
   const zone = d.incident.event.timezone;
   const blocks: DocBlock[] = [
     header(e ? e.name : d.incident.title),
-    paragraph(d.incident.summary),
+    paragraph(summaryText(d.incident, d.event)),
     paragraph(...eventLine(d.event, d.now, zone)),
     divider,
     ...(d.yours.length === 0
       ? []
       : [
           paragraph(bold(`Yours (${d.yours.length})`)),
-          ...d.yours
-            .slice(0, HOME_MAX_YOURS)
-            .map((s) => item(questionLine(s, zone), recordAnswerButton(s, d.canRecord))),
+          ...d.yours.slice(0, HOME_MAX_YOURS).map((s) => item(questionLine(s, zone), recordAnswerButton(s, true))), // the owner may record
           ...(d.yours.length > HOME_MAX_YOURS ? [more(d.yours.length - HOME_MAX_YOURS)] : []),
           divider,
         ]),

@@ -1,8 +1,10 @@
 import type { ModalView } from '@slack/types';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { CHANNEL_ID, QUESTION_ID, TEXT_LIMITS } from '../lib/text';
 import type { QuestionState } from '../core/questions';
 import type { MessageSource } from '../incident/model';
+import { code, paragraph, type Reply } from './doc';
 import { escapeMrkdwn, truncate } from './format';
 import { CALLBACKS, DROP_MODAL, FROM_MESSAGE_MODAL, SOURCE_UPDATE_MODAL, TRACK_MODAL } from './ids';
 import { errorsByBlock, formText, formUrl, parseMetadata, recordingModal, type StateValues } from './modals';
@@ -68,9 +70,11 @@ const trackSchema = z.object({
     .string()
     .regex(/^[UW][A-Z0-9]{2,24}$/, 'Choose a person.')
     .optional(),
+  // The same calendar check as /summit due: a date picker's value, or a forged one such as 2024-02-30.
   due: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'Choose a date.')
+    .refine((d) => DateTime.fromISO(d).isValid, 'Choose a real calendar date.')
     .optional(),
 });
 
@@ -346,4 +350,25 @@ export function parseSourceAnswer(
   if (!meta) return { ok: false, expired: true };
   const parsed = parseAnswerFields(values);
   return parsed.ok ? { ok: true, value: { ...parsed.value, item: meta.item, channelId: meta.channelId } } : parsed;
+}
+
+/**
+ * A message shortcut used where the bot cannot read (a private channel it is not in, a DM or group DM between
+ * people): what is wrong and what to do. A permanent refusal, not "try again".
+ */
+export function cannotSeeMessageReply(): Reply {
+  return {
+    summary: 'I can’t see that message, so nothing was recorded.',
+    blocks: [
+      paragraph(
+        'I can’t see that message: it is in a private channel I’m not in, or in a conversation between people. In a channel, invite me with ',
+        code('/invite @summit-bot'),
+        ' and try again; elsewhere, track it by hand with ',
+        code('/summit ask <question>'),
+        ' (or record an answer with ',
+        code('/summit answer Q2 <answer> <link>'),
+        '). Nothing was recorded.',
+      ),
+    ],
+  };
 }

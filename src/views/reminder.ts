@@ -21,7 +21,7 @@ export function reminderTitle(r: PlannedReminder): string {
     case 'chase':
       return `Due ${a.due}: ${a.questionId} ${a.text} (reminder ${a.n} of ${a.max})`;
     case 'source':
-      return `New from ${a.publisher}: ${a.title}`;
+      return a.more !== undefined ? moreItemsTitle(a.publisher, a.more) : `New from ${a.publisher}: ${a.title}`;
     case 'digest':
       return `Digest: ${a.open.length} question${a.open.length === 1 ? '' : 's'} not fully answered (${a.open.join(', ')})`;
   }
@@ -100,4 +100,9 @@ function broadcastReply({ reminder, event, countdown, open, late }: ReminderData
   buttons.push({ actionId: ACTIONS.snooze, text: 'Snooze 1 day', value: reminder.series });
   blocks.push(actions(...buttons));
   return { summary: `${reminderTitle(reminder)}${late ? ' (sent late)' : ''}`, blocks };
+}
+
+/** A poll's summary of the items it held back. */
+export function moreItemsTitle(publisher: string, more: number): string {
+  return `And ${more} more new item${more === 1 ? '' : 's'} from ${publisher}: /summit sources lists them`;
 }

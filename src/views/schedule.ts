@@ -1,6 +1,9 @@
 import { reminderTitle } from './reminder';
-import type { PlannedReminder } from '../core/plan';
-import { sentenceReply, bold, code, date, list, note, paragraph, type Reply } from './doc';
+import type { PlannedReminder, QuietReason } from '../core/plan';
+import { sentenceReply, bold, code, date, list, note, paragraph, type Line, type Reply } from './doc';
+
+/** How far ahead /summit schedule looks. */
+export const SCHEDULE_DAYS = 60;
 
 export interface ScheduleData {
   /** "this channel", "you" (DM) or "the console". */
@@ -10,15 +13,38 @@ export interface ScheduleData {
   zone: string;
   /** How to start receiving them, when not subscribed. */
   howToSubscribe: string;
+  /** Why nothing is planned, when nothing is (core/plan.ts, quietReasons). */
+  quiet?: QuietReason[];
+}
+
+/** One reason why nothing is planned, as a sentence. */
+function quietLine(r: QuietReason, zone: string): Line {
+  switch (r.kind) {
+    case 'no-reminders':
+      return ['The data set has no reminders: section.'];
+    case 'event-not-announced':
+      return ['No event has been announced yet, so there is no countdown.'];
+    case 'event-past':
+      return ['The event was on ', date(r.at, zone), ', so the countdown is over.'];
+    case 'nothing-expected':
+      return ['No update is expected (every one promised has been recorded).'];
+    case 'digests-ended':
+      return ['The weekly digests of open questions ended on ', date(r.at, zone), '.'];
+    case 'no-open-questions':
+      return ['No question is open, so there is no digest.'];
+  }
 }
 
 /** The next reminders for one target, with their times in the reader's zone. */
-export function scheduleReply({ who, subscribed, upcoming, zone, howToSubscribe }: ScheduleData): Reply {
+export function scheduleReply({ who, subscribed, upcoming, zone, howToSubscribe, quiet = [] }: ScheduleData): Reply {
   const head = subscribed
     ? `Next reminders for ${who}`
     : `${who[0]?.toUpperCase()}${who.slice(1)} ${who === 'you' ? 'are' : 'is'} not subscribed. If ${who === 'you' ? 'you were' : 'it were'}, the next reminders would be`;
   const blocks = [paragraph(bold(`${head}:`))];
-  if (upcoming.length === 0) blocks.push(paragraph('Nothing is planned.'));
+  if (upcoming.length === 0 && quiet.length === 0)
+    blocks.push(paragraph(`Nothing is planned in the next ${SCHEDULE_DAYS} days.`));
+  else if (upcoming.length === 0)
+    blocks.push(paragraph('Nothing is planned:'), list(quiet.map((r) => quietLine(r, zone))));
   else blocks.push(list(upcoming.map((r) => [date(r.at, zone, true), ' — ', reminderTitle(r)])));
   if (!subscribed) blocks.push(note(code(howToSubscribe), ' starts them.'));
   return {
@@ -38,13 +64,15 @@ export function subscriptionReply(text: string, share = true): Reply {
 const INVITE = '/invite @summit-bot';
 
 /** Why a channel cannot be subscribed, and how to fix it. Nothing was changed. */
-export function subscriptionRefusedReply(access: 'private' | 'archived' | 'unknown'): Reply {
+export function subscriptionRefusedReply(access: 'private' | 'archived' | 'group-dm' | 'unknown'): Reply {
   const text =
-    access === 'private'
-      ? 'I can’t see this channel: it is private and I’m not in it. Invite me with /invite @summit-bot, then run /summit subscribe again. Nothing was changed.'
-      : access === 'archived'
-        ? 'This channel is archived, so it cannot receive reminders. Nothing was changed.'
-        : 'I could not check with Slack that I can post here just now, so nothing was changed. Please try again in a moment.';
+    access === 'group-dm'
+      ? 'Reminders can’t go to a group DM: I can’t read a group DM’s history, which I need so that no reminder is ever posted twice. Subscribe a channel instead, or each of you can get them by DM with /summit remind me. Nothing was changed.'
+      : access === 'private'
+        ? 'I can’t see this channel: it is private and I’m not in it. Invite me with /invite @summit-bot, then run /summit subscribe again. Nothing was changed.'
+        : access === 'archived'
+          ? 'This channel is archived, so it cannot receive reminders. Nothing was changed.'
+          : 'I could not check with Slack that I can post here just now, so nothing was changed. Please try again in a moment.';
   return sentenceReply(text);
 }
 

@@ -1,4 +1,4 @@
-import type { ReminderAbout } from '../core/plan';
+import { MAX_POSTS_PER_POLL, type ReminderAbout } from '../core/plan';
 import type { Feed } from '../incident/model';
 import type { FeedState, SeenItem, Triage } from '../store/feeds';
 import {
@@ -17,6 +17,7 @@ import {
   type Reply,
 } from './doc';
 import { ACTIONS } from './ids';
+import { moreItemsTitle } from './reminder';
 
 type SourceAbout = Extract<ReminderAbout, { kind: 'source' }>;
 
@@ -27,6 +28,23 @@ function headline(publisher: string, item: { title: string; link?: string }): Do
 
 /** "New from <publisher>: <title>", with its link, date, the words it matched, and the triage buttons. */
 export function sourceItemReply(item: SourceAbout, zone: string): Reply {
+  if (item.more !== undefined) {
+    // The bound on one poll: the rest in one message, with where to see them; nothing to triage here.
+    const text = moreItemsTitle(item.publisher, item.more);
+    return {
+      summary: text,
+      blocks: [
+        paragraph(
+          bold(`And ${item.more} more new item${item.more === 1 ? '' : 's'} from ${item.publisher}`),
+          ' (one check found more than ',
+          String(MAX_POSTS_PER_POLL),
+          ' at once). ',
+          code('/summit sources'),
+          ' lists them.',
+        ),
+      ],
+    };
+  }
   const title = `New from ${item.publisher}: ${item.title}`;
   const about: Line = [];
   if (item.published) about.push('Published ', date(item.published, zone));
@@ -90,6 +108,7 @@ function triageText(t: Triage | undefined, item: SeenItem, baselineAt: Date | un
         ? 'recorded as an update'
         : 'recorded as an answer';
   if (item.post) return 'posted, not triaged';
+  if (item.held) return 'matched, held back (more new at once than one check posts; counted in an "and N more" post)';
   if (baselineAt !== undefined && item.seenAt <= baselineAt) return 'already there at the first check (not posted)';
   return 'did not match (not posted)';
 }

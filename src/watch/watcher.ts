@@ -1,11 +1,34 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { MAX_POSTS_PER_POLL } from '../core/plan';
 import type { Feed } from '../incident/model';
 import type { Clock } from '../lib/clock';
 import type { Metrics } from '../lib/metrics';
 import type { FeedState, SeenItem } from '../store/feeds';
 import type { FollowUpStore } from '../store/repository';
 import { FETCH_DEFAULTS, FeedFetchError, fetchFeed, type FetchOptions } from './fetch';
-import { FeedParseError, readEntries } from './items';
+import { FeedParseError, readEntries, refOf } from './items';
+
+/** Entries checked against the store and recorded per round trip: what a poll holds at once besides the entries. */
+const RECORD_BATCH = 1000;
+
+/**
+ * The one summary row of a poll that held items back ("and N more new items"), delivered like an item. Its key is
+ * made from the held items' keys, so replicas that find the same burst record it once.
+ */
+export function summaryOfHeld(feed: Feed, heldKeys: string[], now: Date): SeenItem {
+  const key = `more:${createHash('sha256').update(heldKeys.join('\n')).digest('hex').slice(0, 24)}`;
+  return {
+    feedId: feed.id,
+    itemKey: key,
+    itemRef: refOf(feed.id, key),
+    title: '',
+    matched: [],
+    post: true,
+    seenAt: now,
+    more: heldKeys.length,
+  };
+}
 
 /** After failures a feed waits longer, doubling, up to this. */
 const MAX_BACKOFF_MS = 6 * 3_600_000;
@@ -14,7 +37,7 @@ export interface PollOutcome {
   feed: string;
   /** ok, baseline, not_modified, or a failure's label (timeout, too_large, invalid_feed, http_500...). */
   result: string;
-  /** Items seen for the first time; `post` says which will be posted. */
+  /** Items seen for the first time; `post` says which will be posted, `held` which were held back by the bound. */
   added: SeenItem[];
 }
 
@@ -79,26 +102,44 @@ export class FeedWatcher {
         });
         outcome = { feed: feed.id, result: 'not_modified', added: [] };
       } else {
-        const entries = readEntries(feed, fetched.body);
-        const seen = await store.feeds.seenKeys(
-          feed.id,
-          entries.map((e) => e.key),
-        );
+        const entries = await readEntries(feed, fetched.body);
         const baseline = base.baselineAt === undefined;
-        const fresh = entries.filter((e) => !seen.has(e.key));
-        const added = await store.feeds.recordSeen(
-          fresh.map((e) => ({
-            feedId: feed.id,
-            itemKey: e.key,
-            itemRef: e.ref,
-            title: e.title,
-            link: e.link,
-            published: e.published,
-            matched: e.matched,
-            post: !baseline && (feed.match.length === 0 || e.matched.length > 0),
-            seenAt: now,
-          })),
-        );
+        // New items are posted if they match, at most MAX_POSTS_PER_POLL of them; the rest are held back (recorded
+        // and listed, not posted) and counted in one summary post. Checked and recorded in batches, so a feed of
+        // tens of thousands of items stays within the store's limits and the bot's memory.
+        const added: SeenItem[] = [];
+        const heldKeys: string[] = [];
+        let posting = 0;
+        for (let i = 0; i < entries.length; i += RECORD_BATCH) {
+          const slice = entries.slice(i, i + RECORD_BATCH);
+          const seen = await store.feeds.seenKeys(
+            feed.id,
+            slice.map((e) => e.key),
+          );
+          const fresh = slice
+            .filter((e) => !seen.has(e.key))
+            .map((e): SeenItem => {
+              const wanted = !baseline && (feed.match.length === 0 || e.matched.length > 0);
+              const held = wanted && ++posting > MAX_POSTS_PER_POLL;
+              return {
+                feedId: feed.id,
+                itemKey: e.key,
+                itemRef: e.ref,
+                title: e.title,
+                link: e.link,
+                published: e.published,
+                matched: e.matched,
+                post: wanted && !held,
+                seenAt: now,
+                ...(held && { held: true }),
+              };
+            });
+          for (const item of await store.feeds.recordSeen(fresh)) {
+            added.push(item);
+            if (item.held) heldKeys.push(item.itemKey);
+          }
+        }
+        if (heldKeys.length > 0) await store.feeds.recordSeen([summaryOfHeld(feed, heldKeys, now)]);
         await store.feeds.saveState({
           ...base,
           etag: fetched.etag,
@@ -111,7 +152,14 @@ export class FeedWatcher {
         });
         outcome = { feed: feed.id, result: baseline ? 'baseline' : 'ok', added };
         if (added.some((i) => i.post))
-          log.info({ feed: feed.id, items: added.filter((i) => i.post).map((i) => i.itemRef) }, 'new items to post');
+          log.info(
+            {
+              feed: feed.id,
+              items: added.filter((i) => i.post).map((i) => i.itemRef),
+              held: heldKeys.length,
+            },
+            'new items to post',
+          );
       }
     } catch (error) {
       const known = error instanceof FeedFetchError || error instanceof FeedParseError;

@@ -50,12 +50,18 @@ export type Fault =
  *   not_in_channel; conversations.join joins (ok, or ok with the warning already_in_channel);
  * - private, not a member: the bot cannot see it: every call answers channel_not_found (join too);
  * - private, a member: posting and history work; join answers method_not_supported_for_channel_type;
- * - archived: posting and joining answer is_archived.
+ * - archived: posting and joining answer is_archived;
+ * - a group DM (mpim) the bot is not part of: join answers method_not_supported_for_channel_type, and history
+ *   missing_scope (the app has no mpim:history; https://api.slack.com/methods/conversations.history lists
+ *   missing_scope among its errors).
+ * chat.getPermalink answers channel_not_found for a conversation the bot cannot see
+ * (https://api.slack.com/methods/chat.getPermalink: "Error response when channel cannot be found").
  */
 export interface FakeChannel {
   private: boolean;
   member: boolean;
   archived: boolean;
+  groupDm: boolean;
 }
 
 const DEFAULTS: Record<string, Handler> = {
@@ -152,7 +158,7 @@ export class FakeSlack {
 
   /** Registers a channel, held to Slack's membership rules from now on. */
   channel(id: string, how: Partial<FakeChannel> = {}): this {
-    this.channels.set(id, { private: false, member: false, archived: false, ...how });
+    this.channels.set(id, { private: false, member: false, archived: false, groupDm: false, ...how });
     return this;
   }
 
@@ -163,15 +169,25 @@ export class FakeSlack {
     const no = (error: string) => ({ ok: false, error });
     switch (method) {
       case 'chat.postMessage':
-        if (c.private && !c.member) return no('channel_not_found');
+        if ((c.private || c.groupDm) && !c.member) return no('channel_not_found');
         if (c.archived) return no('is_archived');
         return undefined;
       case 'conversations.history':
+        if (c.groupDm)
+          return {
+            ...no('missing_scope'),
+            needed: 'mpim:history',
+            provided: 'channels:history,groups:history,im:history',
+          };
         if (c.private && !c.member) return no('channel_not_found');
         if (!c.member) return no('not_in_channel');
         return undefined;
+      case 'chat.getPermalink':
+        if ((c.private || c.groupDm) && !c.member) return no('channel_not_found');
+        return undefined;
       case 'conversations.join':
-        if (c.private) return no(c.member ? 'method_not_supported_for_channel_type' : 'channel_not_found');
+        if (c.groupDm) return no('method_not_supported_for_channel_type');
+        if (c.private || c.groupDm) return no(c.member ? 'method_not_supported_for_channel_type' : 'channel_not_found');
         if (c.archived) return no('is_archived');
         if (c.member)
           return { ok: true, channel: { id: call.body.channel, is_member: true }, warning: 'already_in_channel' };

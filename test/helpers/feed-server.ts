@@ -44,10 +44,11 @@ export class FeedServer {
   private readonly hanging = new Set<ServerResponse>();
   base = '';
 
-  async start(): Promise<string> {
+  /** Listens on `host` (another loopback address, 127.0.0.2, stands for a server elsewhere in tests). */
+  async start(host = '127.0.0.1'): Promise<string> {
     this.server = createServer((req, res) => this.answer(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server?.listen(0, host, resolve));
+    this.base = `http://${host}:${(this.server.address() as AddressInfo).port}`;
     return this.base;
   }
 

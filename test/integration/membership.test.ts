@@ -47,6 +47,28 @@ describe('membership is handled when a channel is subscribed, never guessed', ()
     expect(bot.fake.callsTo('conversations.history').map((c) => c.body.channel)).toEqual(['G0INVITED']);
   });
 
+  test('a group DM: refused for good (not "try again"), with what to do instead; nothing stored', async () => {
+    // conversations.join answers method_not_supported_for_channel_type there, and conversations.history
+    // missing_scope: the app asks for no mpim:history (test/helpers/fake-slack.ts).
+    bot.fake.channel('G0GROUPDM', { groupDm: true });
+    const reply = (await command('subscribe', 'G0GROUPDM')).text;
+    expect(reply).toMatch(/^Reminders can’t go to a group DM/);
+    expect(reply).toContain('/summit remind me');
+    expect(reply).not.toMatch(/try again/i);
+    // Slack names a group DM mpdm-... in the command's channel_name: refused before asking Slack anything.
+    const joins = bot.fake.callsTo('conversations.join').length;
+    const named = (await (
+      await postSigned(
+        bot.events,
+        slashCommandBody('subscribe', { user_id: ADMIN, channel_id: 'C0MPIM', channel_name: 'mpdm-ada--bob-1' }),
+        { secret: SIGNING_SECRET },
+      )
+    ).json()) as { text: string };
+    expect(named.text).toMatch(/^Reminders can’t go to a group DM/);
+    expect(bot.fake.callsTo('conversations.join')).toHaveLength(joins);
+    expect(await bot.store.reminders.subscription({ kind: 'channel', id: 'G0GROUPDM' })).toBeUndefined();
+  });
+
   test('an archived channel, or a Slack that does not answer: refused, nothing stored', async () => {
     bot.fake.channel('C0OLD', { archived: true });
     expect((await command('subscribe', 'C0OLD')).text).toMatch(/^This channel is archived/);

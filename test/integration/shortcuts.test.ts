@@ -58,6 +58,24 @@ describe('capturing follow-ups from messages: shortcuts, forms, owners and due d
       messageShortcut({ callbackId, userId, channelId: 'C0GENERAL', message, responseUrl: bot.fake.hookUrl('sc') }),
     );
   const openedViews = () => bot.fake.callsTo('views.open').map((c) => c.body.view as View);
+  /** Submits the Track as question form with these fields (owner and due left empty when not given). */
+  const submitTrack = (metadata: string, userId: string, f: { text: string; owner?: string; due?: string }) =>
+    interact(
+      viewSubmission({
+        callbackId: CALLBACKS.trackQuestionModal,
+        userId,
+        metadata,
+        values: {
+          [TRACK_MODAL.text.block]: { [TRACK_MODAL.text.action]: { type: 'plain_text_input', value: f.text } },
+          ...(f.owner && {
+            [TRACK_MODAL.owner.block]: { [TRACK_MODAL.owner.action]: { type: 'users_select', selected_user: f.owner } },
+          }),
+          ...(f.due && {
+            [TRACK_MODAL.due.block]: { [TRACK_MODAL.due.action]: { type: 'datepicker', selected_date: f.due } },
+          }),
+        },
+      }),
+    );
 
   test('Track as question: the form is prefilled from the message; submitting adds the next question, linked to it, with owner and due date', async () => {
     await shortcut(SHORTCUTS.trackQuestion, MEMBER, {
@@ -76,21 +94,24 @@ describe('capturing follow-ups from messages: shortcuts, forms, owners and due d
       message_ts: '1736960000.000200',
     });
 
-    const ack = await interact(
-      viewSubmission({
-        callbackId: CALLBACKS.trackQuestionModal,
-        userId: MEMBER,
-        metadata: view.private_metadata,
-        values: {
-          [TRACK_MODAL.text.block]: {
-            [TRACK_MODAL.text.action]: { type: 'plain_text_input', value: 'When does the joint review come out?' },
-          },
-          [TRACK_MODAL.owner.block]: { [TRACK_MODAL.owner.action]: { type: 'users_select', selected_user: OWNER } },
-          [TRACK_MODAL.due.block]: { [TRACK_MODAL.due.action]: { type: 'datepicker', selected_date: '2025-01-10' } },
-        },
-      }),
-    );
-    expect(ack).toBeUndefined();
+    const submit = (userId: string, owner: string, due: string) =>
+      submitTrack(view.private_metadata, userId, { text: 'When does the joint review come out?', owner, due });
+    // The rules of assign and due: a member may not make someone else the owner, nor set a due date for them.
+    const refused = await submit(MEMBER, OWNER, '2025-01-10');
+    expect(refused).toMatchObject({ response_action: 'errors' });
+    expect(refused?.errors?.[TRACK_MODAL.owner.block]).toMatch(/Only admins can make someone else a question’s owner/);
+    // A date the picker cannot give (a forged submission) gets the calendar check of /summit due.
+    const forged = await submit(ADMIN, OWNER, '2024-02-30');
+    expect(forged?.errors?.[TRACK_MODAL.due.block]).toBe('Choose a real calendar date.');
+    expect((await bot.store.state()).questions).toHaveLength(0);
+
+    // An admin may; the form turns into the confirmation, naming the new question.
+    const ack = (await submit(ADMIN, OWNER, '2025-01-10')) as unknown as {
+      response_action: string;
+      view: { blocks: { text: { text: string } }[] };
+    };
+    expect(ack.response_action).toBe('update');
+    expect(ack.view.blocks[0]?.text.text).toMatch(/^Recorded: Q5 added from the message\./);
     const state = await bot.store.state();
     expect(state.questions).toMatchObject([
       {
@@ -130,6 +151,38 @@ describe('capturing follow-ups from messages: shortcuts, forms, owners and due d
     expect((await bot.store.state()).questions).toHaveLength(1);
   });
 
+  test('a member may track a question for themself, with a due date', async () => {
+    await shortcut(SHORTCUTS.trackQuestion, MEMBER, { ts: '1736960000.000300', user: 'U0AUTHOR', text: 'Mine?' });
+    const view = await eventually(() => openedViews()[0]);
+    const ack = await submitTrack(view.private_metadata, MEMBER, { text: 'Mine?', owner: MEMBER, due: '2025-02-01' });
+    expect(ack).toMatchObject({ response_action: 'update' });
+    expect((await bot.store.state()).assignments.map((a) => [a.field, a.value])).toEqual([
+      ['owner', MEMBER],
+      ['due', '2025-02-01'],
+    ]);
+  });
+
+  test('a shortcut where the bot cannot see the message (a private channel it is not in, a DM between people): what to do, nothing recorded', async () => {
+    // chat.getPermalink answers channel_not_found there (api.slack.com/methods/chat.getPermalink).
+    bot.fake.channel('C0SECRET', { private: true, member: false });
+    await interact(
+      messageShortcut({
+        callbackId: SHORTCUTS.trackQuestion,
+        userId: MEMBER,
+        channelId: 'C0SECRET',
+        message: { ts: '1736960000.000400', user: 'U0AUTHOR', text: 'Hidden?' },
+        responseUrl: bot.fake.hookUrl('hidden'),
+      }),
+    );
+    const reply = await eventually(() => bot.fake.callsTo('response_url')[0]);
+    expect(String(reply.body.text)).toBe('I can’t see that message, so nothing was recorded.');
+    expect(JSON.stringify(reply.body.blocks)).toContain('/invite @summit-bot');
+    expect(JSON.stringify(reply.body.blocks)).toContain('/summit ask');
+    expect(JSON.stringify(reply.body)).not.toMatch(/try again in a moment|went wrong/);
+    expect(openedViews()).toHaveLength(0);
+    expect((await bot.store.state()).questions).toHaveLength(0);
+  });
+
   test('a message with no text (files only) cannot be tracked or used: a clear reply, nothing stored', async () => {
     await shortcut(SHORTCUTS.trackQuestion, MEMBER, {
       ts: '1.000300',
@@ -150,16 +203,7 @@ describe('capturing follow-ups from messages: shortcuts, forms, owners and due d
   test('a submitted form whose fields are wrong shows why beside them, and stores nothing', async () => {
     await shortcut(SHORTCUTS.trackQuestion, MEMBER, { ts: '1.000400', text: 'Why?' });
     const view = await eventually(() => openedViews()[0]);
-    const ack = await interact(
-      viewSubmission({
-        callbackId: CALLBACKS.trackQuestionModal,
-        userId: MEMBER,
-        metadata: view.private_metadata,
-        values: {
-          [TRACK_MODAL.text.block]: { [TRACK_MODAL.text.action]: { type: 'plain_text_input', value: 'x'.repeat(501) } },
-        },
-      }),
-    );
+    const ack = await submitTrack(view.private_metadata, MEMBER, { text: 'x'.repeat(501) });
     expect(ack).toEqual({
       response_action: 'errors',
       errors: { [TRACK_MODAL.text.block]: 'The question is 501 characters; at most 500.' },

@@ -87,10 +87,11 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
       'Added Q5: Will there be a second summit?',
     );
     expect((await command('update post-summit A new note https://example.com/x', LISTED_ADMIN)).text).toBe(
-      'Update recorded for post-summit.',
+      'Update recorded for post-summit (it had already been received: this is a further update).',
     );
     expect((await command('updates', MEMBER)).text).toMatch(/^2 updates recorded; 0 expected updates outstanding\.$/);
-    expect((await command('history Q5', MEMBER)).text).toBe('Q5: open. 0 changes.');
+    // The notification text counts what the body lists: here the one line "asked".
+    expect((await command('history Q5', MEMBER)).text).toBe('Q5: open. 1 change.');
     expect((await command('answer Q9 yes', LISTED_ADMIN)).text).toBe('No question Q9. Open: Q2, Q3, Q4, Q5.');
     expect((await command('answer Q3 see javascript:alert(1)', LISTED_ADMIN)).text).toMatch(
       /The source must be an http:\/\/ or https:\/\/ URL/,

@@ -112,6 +112,35 @@ describe('Slack over Socket Mode', () => {
     expect(bot.output()).toContain('dropped a malformed Socket Mode envelope');
   });
 
+  test('an envelope without envelope_id, and a shortcut or form without its channel or view, are dropped and logged, never run', async () => {
+    const socket = await connected;
+    const before = fake.callsTo('chat.getPermalink').length;
+    // Work that cannot be acknowledged is not run (Slack would send it again).
+    socket.send(JSON.stringify({ type: 'slash_commands', payload: slashCommandFields('status') }));
+    socket.send(
+      JSON.stringify({
+        envelope_id: 'bad-2',
+        type: 'interactive',
+        payload: { type: 'message_action', callback_id: 'summit_track_question', user: { id: 'U0X' } },
+      }),
+    );
+    socket.send(
+      JSON.stringify({
+        envelope_id: 'bad-3',
+        type: 'interactive',
+        payload: { type: 'view_submission', user: { id: 'U0X' } },
+      }),
+    );
+    const seen = () => bot.output().split('dropped a malformed Socket Mode envelope').length - 1;
+    for (let i = 0; i < 100 && seen() < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(bot.output()).toContain('a slash_commands envelope without envelope_id');
+    expect(bot.output()).toContain('a message shortcut without its channel, message, callback_id or trigger_id');
+    expect(bot.output()).toContain('a form payload without its view');
+    expect(bot.output()).not.toContain('TypeError');
+    expect(fake.callsTo('chat.getPermalink').length).toBe(before);
+    expect(bot.child.exitCode).toBeNull();
+  });
+
   test('stops cleanly on SIGTERM (exit code 0) and never logs a token', async () => {
     bot.child.kill('SIGTERM');
     const { code } = await bot.exited;

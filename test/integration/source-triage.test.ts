@@ -75,32 +75,44 @@ describe('triaging a watched feed item', () => {
     expect(v.blocks.find((b) => b.block_id === SOURCE_UPDATE_MODAL.url.block)?.element?.initial_value).toBe(
       'https://www.microsoft.com/en-us/security/blog/2025/01/14/kernel/',
     );
-    const res = await interact(
-      viewSubmission({
-        callbackId: CALLBACKS.sourceUpdateModal,
-        userId: ADMIN,
-        metadata: v.private_metadata,
-        values: {
-          [SOURCE_UPDATE_MODAL.expected.block]: {
-            [SOURCE_UPDATE_MODAL.expected.action]: { type: 'static_select', selected_option: { value: 'post-summit' } },
-          },
-          [SOURCE_UPDATE_MODAL.text.block]: {
-            [SOURCE_UPDATE_MODAL.text.action]: { type: 'plain_text_input', value: 'Security tools leave the kernel' },
-          },
-          [SOURCE_UPDATE_MODAL.url.block]: {
-            [SOURCE_UPDATE_MODAL.url.action]: {
-              type: 'plain_text_input',
-              value: 'https://www.microsoft.com/en-us/security/blog/2025/01/14/kernel/',
+    const submit = () =>
+      interact(
+        viewSubmission({
+          callbackId: CALLBACKS.sourceUpdateModal,
+          userId: ADMIN,
+          metadata: v.private_metadata,
+          values: {
+            [SOURCE_UPDATE_MODAL.expected.block]: {
+              [SOURCE_UPDATE_MODAL.expected.action]: {
+                type: 'static_select',
+                selected_option: { value: 'post-summit' },
+              },
+            },
+            [SOURCE_UPDATE_MODAL.text.block]: {
+              [SOURCE_UPDATE_MODAL.text.action]: { type: 'plain_text_input', value: 'Security tools leave the kernel' },
+            },
+            [SOURCE_UPDATE_MODAL.url.block]: {
+              [SOURCE_UPDATE_MODAL.url.action]: {
+                type: 'plain_text_input',
+                value: 'https://www.microsoft.com/en-us/security/blog/2025/01/14/kernel/',
+              },
             },
           },
-        },
-      }),
-    );
+        }),
+      );
+    const res = await submit();
     expect(res.status).toBe(200);
     expect((await bot.store.state()).updates).toMatchObject([
       { expectedId: 'post-summit', text: 'Security tools leave the kernel' },
     ]);
     expect(await bot.store.feeds.triage([ITEM])).toMatchObject([{ action: 'update', detail: 'post-summit' }]);
+    // The same form submitted again (a second, separately signed request): refused like a second button press.
+    const again = await submit();
+    const body = (await again.json()) as { response_action?: string; errors?: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(Object.values(body.errors ?? {})[0]).toMatch(/^That item was already recorded as an update by /);
+    expect((await bot.store.state()).updates).toHaveLength(1);
+    expect(await bot.store.feeds.triage([ITEM])).toHaveLength(1);
   });
 
   test('Answers a question: the answer form with the link as its source; submitting records the answer and the triage', async () => {

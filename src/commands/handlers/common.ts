@@ -49,3 +49,17 @@ export async function committed(ctx: CommandContext, questionId: string, verb: s
   }
   return { reply: followUp.changedBriefly(questionId, verb), changed: true };
 }
+
+/**
+ * The rule of 'admins-or-owner' commands (answer, partial, drop and their forms; due): the question's owner for
+ * their own question, or an admin. The refusal when neither, naming who may; undefined when they may go on.
+ */
+export async function ownerOrAdminRefusal(
+  owner: string | undefined,
+  ctx: CommandContext,
+  what: string,
+): Promise<CommandResult | undefined> {
+  if (owner !== undefined && owner === ctx.actor.id) return undefined;
+  if (await ctx.isAdmin()) return undefined;
+  return read(followUp.refusalReply(`${what} (or the question’s owner, for their own)`, ctx.incident.admins));
+}

@@ -1,11 +1,12 @@
 import { nextQuestionId } from '../../core/follow-up';
-import { isPursued, ownedBy, questionAsOf, questionsAsOf, type QuestionState } from '../../core/questions';
+import { isHandle, isPursued, ownedBy, questionAsOf, questionsAsOf, type QuestionState } from '../../core/questions';
 import type { Incident } from '../../incident/model';
 import * as followUp from '../../views/follow-up';
 import { fromSlackMarkup } from '../../views/format';
 import { answerFromMessageModal, dropModal, trackQuestionModal } from '../../views/lifecycle-forms';
+import { TRACK_MODAL } from '../../views/ids';
 import type { CommandContext, CommandResult, Handler } from '../types';
-import { committed, findQuestion, firstTime, noSuchQuestion, read } from './common';
+import { committed, findQuestion, firstTime, noSuchQuestion, ownerOrAdminRefusal, read } from './common';
 import { MAX_ADDED_QUESTIONS } from './record';
 
 /**
@@ -38,7 +39,10 @@ export const assign: Handler<'assign'> = async (cmd, { incident, ctx }) => {
         cmd.userId ? `${s.question.id} is already owned by them.` : `${s.question.id} has no owner.`,
       ),
     );
-  if (cmd.userId) {
+  // A plain handle is how the console names people; in Slack only a real mention names a person.
+  if (cmd.userId && isHandle(cmd.userId) && ctx.channelId !== undefined)
+    return read(followUp.notAMentionReply(cmd.userId));
+  if (cmd.userId && !isHandle(cmd.userId)) {
     const problem = await ownerProblem(cmd.userId, ctx);
     if (problem) return problem;
   }
@@ -56,9 +60,8 @@ export const assign: Handler<'assign'> = async (cmd, { incident, ctx }) => {
 export const due: Handler<'due'> = async (cmd, { incident, ctx }) => {
   const s = current(incident, cmd.questionId, ctx);
   if (isResult(s)) return s;
-  // Admins, or the question's owner for their own question.
-  if (s.owner !== ctx.actor.id && !(await ctx.isAdmin()))
-    return read(followUp.refusalReply('set due dates (or the question’s owner, for their own)', ctx.incident.admins));
+  const refused = await ownerOrAdminRefusal(s.owner, ctx, 'set due dates');
+  if (refused) return refused;
   if (!isPursued(s.status)) return read(followUp.closedQuestionReply(s, 'take a due date'));
   if (s.due?.date === cmd.date)
     return read(
@@ -80,6 +83,8 @@ export const due: Handler<'due'> = async (cmd, { incident, ctx }) => {
 export const drop: Handler<'drop'> = async (cmd, { incident, ctx }) => {
   const s = current(incident, cmd.questionId, ctx);
   if (isResult(s)) return s;
+  const refused = await ownerOrAdminRefusal(s.owner, ctx, 'drop questions');
+  if (refused) return refused;
   if (!isPursued(s.status)) return read(followUp.closedQuestionReply(s, 'be dropped'));
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
   await ctx.store.recordChange({
@@ -117,9 +122,24 @@ export const mine: Handler<'mine'> = async (_cmd, { incident, ctx }) =>
 /** From the Track as question form: the next Qn, its source the message itself; once per message. */
 export const track: Handler<'track'> = async (cmd, { state, ctx }) => {
   if (state.questions.length >= MAX_ADDED_QUESTIONS) return read(followUp.questionListFullReply(MAX_ADDED_QUESTIONS));
+  // The rules of assign and due: a member may name themself as owner (and then set the due date); naming anyone
+  // else, or a due date for someone else's question, is for admins.
+  const self = cmd.owner === undefined || cmd.owner === ctx.actor.id;
+  if (cmd.owner && !self && !(await ctx.isAdmin()))
+    return {
+      ...read(
+        followUp.refusalReply('make someone else a question’s owner (you may name yourself)', ctx.incident.admins),
+      ),
+      errorField: TRACK_MODAL.owner.block,
+    };
+  if (cmd.due && cmd.owner !== ctx.actor.id && !(await ctx.isAdmin()))
+    return {
+      ...read(followUp.refusalReply('set a due date (or its owner, when you name yourself)', ctx.incident.admins)),
+      errorField: TRACK_MODAL.due.block,
+    };
   if (cmd.owner) {
     const problem = await ownerProblem(cmd.owner, ctx);
-    if (problem) return problem;
+    if (problem) return { ...problem, errorField: TRACK_MODAL.owner.block };
   }
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
   const result = await ctx.store.addQuestion(
@@ -163,6 +183,8 @@ export const answerFromMessageForm: Handler<'answer-from-message-form'> = async 
 export const dropForm: Handler<'drop-form'> = async (cmd, { incident, ctx }) => {
   const s = current(incident, cmd.questionId, ctx);
   if (isResult(s)) return s;
+  const refused = await ownerOrAdminRefusal(s.owner, ctx, 'drop questions');
+  if (refused) return refused;
   if (!isPursued(s.status)) return read(followUp.closedQuestionReply(s, 'be dropped'));
   return { ...read(followUp.formOpenedReply(s.question.id)), form: dropModal(s, ctx.channelId) };
 };

@@ -1,12 +1,13 @@
 import { nextQuestionId, receiptOf } from '../../core/follow-up';
+import { receivedBy } from '../../core/incident';
 import { questionAsOf } from '../../core/questions';
 import type { Question } from '../../incident/model';
 import * as followUp from '../../views/follow-up';
 import { recordAnswerModal, recordUpdateModal } from '../../views/modals';
 import { editDistance } from '../grammar';
 import type { CommandResult, Handler } from '../types';
-import { committed, findQuestion, firstTime, noSuchQuestion, read } from './common';
-import { triaged } from './sources';
+import { committed, findQuestion, firstTime, noSuchQuestion, ownerOrAdminRefusal, read } from './common';
+import { triaged, triagedAlready } from './sources';
 
 /**
  * The commands that record something. Who may run each is the registry's to check, before these run; each checks
@@ -28,7 +29,13 @@ export const statusChange: Handler<'answer' | 'partial' | 'reopen'> = async (cmd
   const q = findQuestion(incident, cmd.questionId, ctx.now);
   if (!q) return read(noSuchQuestion(incident, cmd.questionId, ctx.now, true));
   const before = questionAsOf(q, ctx.now);
+  if (cmd.name !== 'reopen') {
+    const refused = await ownerOrAdminRefusal(before.owner, ctx, 'record answers');
+    if (refused) return refused;
+  }
   if (cmd.name === 'reopen' && before.status === 'open') return read(followUp.alreadyOpenReply(q.id));
+  const done = cmd.name === 'reopen' ? undefined : await triagedAlready(ctx, cmd.sourceItem);
+  if (done) return done;
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
   const change =
     cmd.name === 'reopen'
@@ -93,7 +100,11 @@ export const update: Handler<'update'> = async (cmd, { incident, ctx, usage }) =
     if ((expected || first === GENERAL_UPDATE) && rest.length === 0)
       return usage(`write what the update says after ${first}`);
   }
+  const done = await triagedAlready(ctx, cmd.sourceItem);
+  if (done) return done;
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
+  // An expected update already received gets this one as a further receipt; the reply says so.
+  const earlier = expected && receivedBy(expected, ctx.now) ? expected.received : undefined;
   const recorded = await ctx.store.recordUpdate({
     expectedId: expected?.id,
     text,
@@ -104,7 +115,7 @@ export const update: Handler<'update'> = async (cmd, { incident, ctx, usage }) =
   await triaged(ctx, cmd.sourceItem, 'update', recorded.expectedId ?? '-');
   const u = recorded;
   return {
-    reply: followUp.updateRecordedReply(receiptOf(u), incident.event.timezone),
+    reply: followUp.updateRecordedReply(receiptOf(u), incident.event.timezone, earlier),
     changed: true,
   };
 };
@@ -114,6 +125,8 @@ export const answerForm: Handler<'answer-form'> = async (cmd, { incident, ctx })
   const question = findQuestion(incident, cmd.questionId, ctx.now);
   if (!question) return read(noSuchQuestion(incident, cmd.questionId, ctx.now));
   const state = questionAsOf(question, ctx.now);
+  const refused = await ownerOrAdminRefusal(state.owner, ctx, 'record answers');
+  if (refused) return refused;
   return {
     ...read(followUp.formOpenedReply(question.id)),
     form: recordAnswerModal(state, { questionId: question.id, channelId: ctx.channelId }),

@@ -15,6 +15,7 @@ export const subscription: Handler<'subscribe' | 'unsubscribe'> = async (cmd, { 
   const channel = ctx.channelId;
   if (channel === undefined) return consoleReminders(on, ctx);
   if (channel.startsWith('D')) return read(subscriptionReply(followUp.SUBSCRIBE_IN_DM, false));
+  if (on && ctx.groupDm) return read(subscriptionRefusedReply('group-dm'));
   const target: Target = { kind: 'channel', id: channel };
   if (on && ctx.channelAccess) {
     // Checked now, so a channel the bot cannot post and read in is refused with how to fix it, instead of failing

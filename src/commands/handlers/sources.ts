@@ -87,6 +87,19 @@ export const dismiss: Handler<'source-dismiss'> = async (cmd, { incident, ctx })
   };
 };
 
+/**
+ * Before recording an update or an answer from an item: the reply when the item was triaged already (a second
+ * submission of its form, or another person's meanwhile), like a second press of its button; undefined to go on.
+ */
+export async function triagedAlready(
+  ctx: CommandContext,
+  itemRef: string | undefined,
+): Promise<CommandResult | undefined> {
+  if (itemRef === undefined) return undefined;
+  const done = (await latestTriage(ctx, [itemRef], ctx.now)).get(itemRef);
+  return done ? read(alreadyTriagedReply(done)) : undefined;
+}
+
 /** After an update or answer recorded from an item: the item is triaged, with who and when. */
 export async function triaged(
   ctx: CommandContext,

@@ -22,7 +22,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     const actor = actorOf({ id: command.user_id }, command.user_name);
     const work = handleCommandText(
       command.text ?? '',
-      contextFor(deps, actor, command.channel_id, requestKeyOf(context)),
+      contextFor(deps, actor, command.channel_id, requestKeyOf(context), command.channel_name),
       deps.replies,
       'slack',
     );

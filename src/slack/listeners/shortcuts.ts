@@ -3,7 +3,16 @@ import { runCommand } from '../../commands/run';
 import type { ShortcutMessage } from '../../commands/types';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import type { ListenerRouter } from '../router';
-import { answerInteraction } from './reply';
+import { answerInteraction, ephemeral } from './reply';
+import { slackFailureCode } from '../failures';
+import { toSlackMessage } from '../../views/render-slack';
+import { cannotSeeMessageReply } from '../../views/lifecycle-forms';
+
+/**
+ * chat.getPermalink's answers for a conversation the bot cannot read (docs.slack.dev, chat.getPermalink: Errors):
+ * channel_not_found (a private channel it is not in, or a DM or group DM between people) and not_in_channel.
+ */
+const CANNOT_SEE = new Set(['channel_not_found', 'not_in_channel']);
 
 /**
  * The message shortcuts of the registry (Track as question, Use as answer): the message Slack sends, with its
@@ -15,7 +24,16 @@ export function registerShortcuts(router: ListenerRouter, deps: ListenerDeps): v
       await ack();
       const channel = body.channel.id;
       const ts = body.message.ts ?? body.message_ts;
-      const link = await client.chat.getPermalink({ channel, message_ts: ts });
+      let link: { permalink?: string };
+      try {
+        link = await client.chat.getPermalink({ channel, message_ts: ts });
+      } catch (error) {
+        // A private channel the bot is not in, or a DM between people: Slack offers the shortcut there, but the bot
+        // cannot see the message. A permanent refusal, said as such; nothing is recorded.
+        if (!CANNOT_SEE.has(slackFailureCode(error) ?? '')) throw error;
+        await respond({ ...ephemeral, ...toSlackMessage(cannotSeeMessageReply()) });
+        return;
+      }
       const message: ShortcutMessage = {
         channel,
         ts,

@@ -1,7 +1,8 @@
 import { forms } from '../../commands/registry';
 import { runCommand } from '../../commands/run';
-import type { StateValues } from '../../views/modals';
+import { noticeModal, type StateValues } from '../../views/modals';
 import { toSlackMessage } from '../../views/render-slack';
+import { toPlainText } from '../../views/render-text';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
 import type { ListenerRouter } from '../router';
@@ -24,12 +25,15 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       if (!result.changed) {
         await ack({
           response_action: 'errors',
-          errors: { [submitted.errorBlock]: result.reply.summary.slice(0, 150) },
+          errors: { [result.errorField ?? submitted.errorBlock]: result.reply.summary.slice(0, 150) },
         });
         return;
       }
-      await ack();
       const channel = submitted.channelId;
+      // Where there is no channel to confirm in (a form from a message shortcut or the Home tab), the form itself
+      // turns into the confirmation.
+      if (channel) await ack();
+      else await ack({ response_action: 'update', view: noticeModal(toPlainText(result.reply)) });
       if (channel) {
         deps.background.track(
           client.chat

@@ -108,8 +108,8 @@ describe('recording follow-ups with /summit', () => {
   });
 
   test.each([
-    ['answer Q3 yes', 'record answers'],
-    ['partial Q3 some', 'record answers'],
+    ['answer Q3 yes', 'record answers (or the question’s owner, for their own)'],
+    ['partial Q3 some', 'record answers (or the question’s owner, for their own)'],
     ['reopen Q1', 'reopen questions'],
     ['update news', 'record updates'],
   ])('a non-admin gets a polite refusal naming who may, and nothing changes: %s', async (text, what) => {

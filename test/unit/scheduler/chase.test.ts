@@ -49,6 +49,27 @@ describe('chasing owners', () => {
     ]);
   });
 
+  test('across the spring-forward change each chase keeps its wall-clock time; only the one in the gap moves', () => {
+    // Clocks in Los Angeles went from 02:00 to 03:00 on Sunday, March 9, 2025: 02:30 did not exist that day.
+    const dst = parseIncident(
+      minimalDataset(
+        { date: '2025-03-01' },
+        {
+          questions: [{ id: 'Q1', text: 'Who pays?', owner: 'U0OWNER', due: '2025-03-08' }],
+          reminders: { questions: { every: '1d', max: 4, time: '02:30' }, catchUp: '6h' },
+        },
+      ),
+      't',
+    );
+    const plan = planReminders(dst, la('2025-03-01'), la('2025-04-01'));
+    expect(plan.map((r) => local(r.at))).toEqual([
+      '2025-03-08 02:30',
+      '2025-03-09 03:30',
+      '2025-03-10 02:30',
+      '2025-03-11 02:30',
+    ]);
+  });
+
   test('preview shows the chases; /summit schedule shows them to their owner in a DM, never in a channel', async () => {
     expect(formatPlan(INCIDENT, la('2024-09-01'), la('2024-12-01'))).toContain(
       'chase      Due 2024-10-01: Q1 Who pays?',

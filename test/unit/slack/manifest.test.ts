@@ -5,7 +5,14 @@ import { SLASH_COMMANDS } from '../../../src/views/ids';
 import { ROOT } from '../../helpers/incident';
 
 interface Manifest {
-  features: { slash_commands: { command: string; usage_hint?: string }[]; app_home?: { home_tab_enabled?: boolean } };
+  features: {
+    slash_commands: { command: string; usage_hint?: string }[];
+    app_home?: {
+      home_tab_enabled?: boolean;
+      messages_tab_enabled?: boolean;
+      messages_tab_read_only_enabled?: boolean;
+    };
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     interactivity?: { is_enabled?: boolean };
@@ -37,5 +44,13 @@ describe('manifest.yml', () => {
     expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity?.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
+  });
+
+  test('the Messages tab is on, read-only: the bot DMs people (reminders, chases, feed items) and reads no DMs', () => {
+    // shared/reference/slack-platform.md, "DMs": with the tab off, people see "Sending messages to this app has been
+    // turned off" and the bot's DMs have no home.
+    expect(manifest.features.app_home?.messages_tab_enabled).toBe(true);
+    expect(manifest.features.app_home?.messages_tab_read_only_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions?.bot_events).not.toContain('message.im');
   });
 });

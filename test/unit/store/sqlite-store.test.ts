@@ -65,6 +65,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0003_request_seen' },
       { name: '0004_ownership' },
       { name: '0005_watch' },
+      { name: '0006_feed_flood_bound' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);

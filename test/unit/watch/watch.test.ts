@@ -12,7 +12,8 @@ import { CONSOLE_TARGET } from '../../../src/commands/run';
 import type { FollowUpStore } from '../../../src/store/repository';
 import { FeedWatcher } from '../../../src/watch/watcher';
 import { FakeSlack } from '../../helpers/fake-slack';
-import { FeedServer } from '../../helpers/feed-server';
+import { FeedServer, rss } from '../../helpers/feed-server';
+import { readEntries } from '../../../src/watch/items';
 import { minimalDataset } from '../../helpers/incident';
 import { ADMIN, contextWith, runText, silent, testStore } from '../../helpers/store';
 
@@ -239,6 +240,36 @@ describe('watching sources', () => {
     expect(printed.join('')).toContain('[new from a watched source] New from Everything: Fresh post');
   });
 
+  test('a churning feed (new ids on every fetch) posts at most five items a poll, then one "and N more" post, once', async () => {
+    const churn = (round: string) =>
+      feeds.setItems(
+        '/all/feed/',
+        Array.from({ length: 20 }, (_, i) => ({
+          guid: `${round}-${i}`,
+          title: `Post ${i}`,
+          link: `https://blog.example/${i}`,
+        })),
+      );
+    churn('r0');
+    await watcher().tick();
+    churn('round-one'); // another length: the test server's ETag is made from the body's length
+    later(2);
+    // Two replicas find the same burst at once: one summary between them.
+    const [one, two] = await Promise.all([watcher().tick(), watcher(store).tick()]);
+    const all = [...(one ?? []), ...(two ?? [])].find((o) => o.feed === 'all' && o.added.length > 0);
+    expect(all?.added.filter((i) => i.post)).toHaveLength(5);
+    expect(all?.added.filter((i) => i.held)).toHaveLength(15);
+    await delivery().tick();
+    const toChannel = sourcePosts().filter((c) => c.body.channel === 'C1');
+    expect(toChannel).toHaveLength(6);
+    const summary = toChannel.map((c) => String(c.body.text)).filter((t) => t.startsWith('And '));
+    expect(summary).toEqual(['And 15 more new items from Everything: /summit sources lists them']);
+    // /summit sources says why the held ones were not posted on their own.
+    const sources = await runText('sources', contextWith(incident, store, clock.now()));
+    expect(sources.plain).toContain('matched, held back');
+    expect(sources.plain).not.toContain('And 15 more');
+  });
+
   test('an item with no link, and a hostile title, are posted safely: escaped, never a mention or a disguised link', async () => {
     await watcher().tick();
     feeds.setItems('/all/feed/', [
@@ -251,5 +282,80 @@ describe('watching sources', () => {
     const json = JSON.stringify(sourcePosts()[0]?.body);
     expect(json).not.toMatch(/<!channel>|<https:\/\/evil/);
     expect(json).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('reading and keeping feed items', () => {
+  const feed = parseIncident(
+    minimalDataset(
+      { date: '2030-09-10' },
+      { watch: [{ id: 'big', url: 'https://blog.example/feed/', publisher: 'Big', every: '1m', match: ['kernel'] }] },
+    ),
+    't',
+  ).watch[0] as Incident['watch'][number];
+
+  test('feed text is cleaned like typed text: controls, bidi overrides and line separators are taken out', async () => {
+    const xml = rss([
+      { guid: 'h', title: 'Safe\u202e txt.exe\u0007 and\u2028 kernel\u2066 news', description: 'x\u202ey' },
+    ]);
+    const [entry] = await readEntries(feed, xml);
+    expect(entry?.title).toBe('Safe txt.exe and kernel news');
+    expect(entry?.matched).toEqual(['kernel']);
+  });
+
+  test('RSS, Atom and RDF items are read; a page that is not a feed is refused', async () => {
+    const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry><id>urn:1</id><title type="html">Kernel &amp;amp; more</title><link rel="self" href="https://a.example/self"/><link href="https://a.example/1"/><updated>2030-01-01T10:00:00Z</updated><summary>s</summary></entry></feed>`;
+    expect(await readEntries(feed, atom)).toMatchObject([
+      { key: 'urn:1', title: 'Kernel & more', link: 'https://a.example/1', matched: ['kernel'] },
+    ]);
+    const rdf = `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel rdf:about="x"><title>R</title></channel><item rdf:about="https://r.example/1"><title>One</title><link>https://r.example/1</link><dc:date>2030-01-02T00:00:00Z</dc:date></item></rdf:RDF>`;
+    const [r] = await readEntries(feed, rdf);
+    expect(r).toMatchObject({ key: 'https://r.example/1', title: 'One' });
+    expect(r?.published?.toISOString()).toBe('2030-01-02T00:00:00.000Z');
+    await expect(readEntries(feed, '<!doctype html><html><body>Not a feed</body></html>')).rejects.toThrow(
+      /not an RSS or Atom feed/,
+    );
+  });
+
+  test('a feed of 33,000 items is checked and recorded in batches (no "too many SQL variables")', async () => {
+    const items = Array.from({ length: 33_000 }, (_, i) => ({ guid: `g${i}`, title: `Post ${i}` }));
+    const entries = await readEntries(feed, rss(items));
+    expect(entries).toHaveLength(33_000);
+    const store = await testStore();
+    try {
+      const at = new Date('2030-01-01T00:00:00Z');
+      expect(
+        (
+          await store.feeds.seenKeys(
+            'big',
+            entries.map((e) => e.key),
+          )
+        ).size,
+      ).toBe(0);
+      const added = await store.feeds.recordSeen(
+        entries.map((e) => ({
+          feedId: 'big',
+          itemKey: e.key,
+          itemRef: e.ref,
+          title: e.title,
+          matched: [],
+          post: false,
+          seenAt: at,
+        })),
+      );
+      expect(added).toHaveLength(33_000);
+      expect(
+        (
+          await store.feeds.seenKeys(
+            'big',
+            entries.map((e) => e.key),
+          )
+        ).size,
+      ).toBe(33_000);
+      // Recorded again (another replica): nothing is added twice.
+      expect(await store.feeds.recordSeen(added.slice(0, 10))).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });
