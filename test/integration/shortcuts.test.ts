@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/lib/clock';
-import { CALLBACKS, DROP_MODAL, FROM_MESSAGE_MODAL, SHORTCUTS, TRACK_MODAL } from '../../src/views/ids';
+import { ANSWER_MODAL, CALLBACKS, DROP_MODAL, FROM_MESSAGE_MODAL, SHORTCUTS, TRACK_MODAL } from '../../src/views/ids';
 import { startBotWithAdmins, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import {
   interactionBody,
@@ -349,5 +349,56 @@ describe('capturing follow-ups from messages: shortcuts, forms, owners and due d
     expect((await bot.store.state()).changes).toMatchObject([
       { questionId: 'Q3', status: 'dropped', note: 'Out of scope' },
     ]);
+  });
+
+  test('the buttons of a chase are usable by its reader: the owner (not an admin) records the answer and marks their own question not pursued, audited', async () => {
+    expect(await command(`assign Q3 <@${OWNER}|olive>`, ADMIN)).toBe('Q3 assigned.');
+    expect(await command(`assign Q4 <@${OWNER}|olive>`, ADMIN)).toBe('Q4 assigned.');
+    const press = (user: string, actionId: string, value: string) =>
+      interact({
+        type: 'block_actions',
+        team: { id: 'T0TEST' },
+        user: { id: user, name: 'olive', team_id: 'T0TEST' },
+        trigger_id: '1.2.3',
+        container: { type: 'message', message_ts: '1.2', channel_id: 'D0OLIVE' },
+        channel: { id: 'D0OLIVE' },
+        response_url: bot.fake.hookUrl('chase'),
+        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1.3' }],
+      });
+    // Someone else's question: refused, no form.
+    await press(MEMBER, 'summit_record_answer', 'Q3');
+    const refused = await eventually(() => bot.fake.callsTo('response_url')[0]);
+    expect(String(refused.body.text)).toMatch(/^Only admins can record answers \(or the question’s owner/);
+    expect(openedViews()).toEqual([]);
+    // The owner: Record answer opens the form, and submitting records it.
+    await press(OWNER, 'summit_record_answer', 'Q3');
+    const form = await eventually(() => openedViews()[0]);
+    expect(form.callback_id).toBe(CALLBACKS.recordAnswerModal);
+    await interact(
+      viewSubmission({
+        callbackId: CALLBACKS.recordAnswerModal,
+        userId: OWNER,
+        metadata: form.private_metadata,
+        values: {
+          [ANSWER_MODAL.status.block]: {
+            [ANSWER_MODAL.status.action]: { type: 'radio_buttons', selected_option: { value: 'answered' } },
+          },
+          [ANSWER_MODAL.answer.block]: {
+            [ANSWER_MODAL.answer.action]: { type: 'plain_text_input', value: 'About 8.5M' },
+          },
+          [ANSWER_MODAL.source.block]: {
+            [ANSWER_MODAL.source.action]: { type: 'plain_text_input', value: 'https://example.com/count' },
+          },
+        },
+      }),
+    );
+    // Not pursued, typed, by the owner of Q4.
+    expect(await command('drop Q4 Nobody will say', OWNER)).toBe('Q4 marked not pursued.');
+    const state = await bot.store.state();
+    expect(state.changes.map((c) => [c.questionId, c.status, c.actor.id])).toEqual([
+      ['Q3', 'answered', OWNER],
+      ['Q4', 'dropped', OWNER],
+    ]);
+    expect((await bot.store.auditLog()).filter((a) => a.actorId === OWNER).map((a) => a.subject)).toEqual(['Q3', 'Q4']);
   });
 });
