@@ -12,6 +12,8 @@ import { SlackPoster } from '../src/scheduler/slack-poster';
 import { openStore } from '../src/store/open';
 import { FakeSlack, httpReply } from '../test/helpers/fake-slack';
 import { feedMemory } from './feed';
+import { ADMINS, CHANNELS, channelId, mixedLoad, replyCounts, userId, type MixedRun } from './mixed';
+import { parseDocument } from 'yaml';
 import { freePort } from '../test/helpers/process';
 
 /**
@@ -187,6 +189,82 @@ async function commands(): Promise<void> {
     ok: rss <= 150,
   });
   results.rssMb = rss;
+  floor.kill('SIGTERM');
+  await stop();
+}
+
+/**
+ * The mixed scenario (bench/mixed.ts) beside the floor, alternated: many users and channels, every read command,
+ * one write in two hundred. Reported first: it is what a workspace sends.
+ */
+async function mixed(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-mixed-'));
+  const doc = parseDocument(readFileSync(path.join(ROOT, 'config', 'summit.yaml'), 'utf8'));
+  doc.setIn(
+    ['admins'],
+    Array.from({ length: ADMINS }, (_, i) => userId(i)),
+  );
+  doc.setIn(['watch'], []);
+  const dataset = path.join(dir, 'summit.yaml');
+  writeFileSync(dataset, doc.toString());
+  const db = path.join(dir, 'summit.db');
+  // A quarter of the channels subscribed, as a workspace would have them.
+  const seed = await openStore({ kind: 'sqlite', path: db }, silent);
+  for (let c = 0; c < CHANNELS; c += 4)
+    await seed.reminders.subscribe({ kind: 'channel', id: channelId(c) }, { id: userId(0), name: 'a' }, new Date());
+  await seed.close();
+  const { stop, events: botUrl, base } = await startBot({ SUMMIT_CONFIG: dataset, DATABASE_URL: `sqlite:${db}` });
+  const floorPort = await freePort();
+  const floor = await start(
+    [path.join(ROOT, '.bench-build/bench/floor.js'), String(floorPort), SECRET],
+    { PATH: process.env.PATH },
+    /floor ready/,
+  );
+  const floorUrl = `http://127.0.0.1:${floorPort}/slack/events`;
+  await mixedLoad(botUrl, SECRET, 2, CONNECTIONS);
+  await mixedLoad(floorUrl, SECRET, 2, CONNECTIONS);
+  const before = await replyCounts(base);
+  const bots: MixedRun[] = [];
+  const floors: MixedRun[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    bots.push(await mixedLoad(botUrl, SECRET, SECONDS, CONNECTIONS));
+    floors.push(await mixedLoad(floorUrl, SECRET, SECONDS, CONNECTIONS));
+  }
+  const after = await replyCounts(base);
+  const sum = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
+  const reusable = sum('receiver') + sum('listener') + sum('made');
+  const reusedShare = reusable === 0 ? 0 : (sum('receiver') + sum('listener')) / reusable;
+  const agg = (xs: MixedRun[]) => ({
+    rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length,
+    p50: Math.max(...xs.map((x) => x.p50)),
+    p99: Math.max(...xs.map((x) => x.p99)),
+    errors: xs.reduce((a, x) => a + x.errors, 0),
+    total: xs.reduce((a, x) => a + x.total, 0),
+  });
+  const b = agg(bots);
+  const f = agg(floors);
+  const ratio = b.rps / f.rps;
+  rows.push({
+    figure: 'mixed: req/s (p50 / p99 ms, errors)',
+    value: `${b.rps.toFixed(0)} (${b.p50} / ${b.p99}, ${b.errors})`,
+    floor: `${f.rps.toFixed(0)} (${f.p50} / ${f.p99}, ${f.errors})`,
+    ratio: ratio.toFixed(2),
+    target: 'ratio >= 0.9, p99 <= 1.5x floor',
+    ok: ratio >= 0.9 && b.p99 <= 1.5 * f.p99 && b.errors === 0,
+  });
+  rows.push({
+    figure: 'mixed: replies reused (before Bolt / in the listener / made)',
+    value: `${(reusedShare * 100).toFixed(0)} % (${sum('receiver')} / ${sum('listener')} / ${sum('made')})`,
+    target: '(reported)',
+    ok: true,
+  });
+  results.mixed = {
+    bot: b,
+    floor: f,
+    ratio,
+    reusedShare,
+    replies: { receiver: sum('receiver'), listener: sum('listener'), made: sum('made') },
+  };
   floor.kill('SIGTERM');
   await stop();
 }
@@ -412,6 +490,7 @@ async function startBot(extraEnv: Record<string, string> = {}) {
       bot.kill('SIGTERM');
       await fake.stop();
     },
+    pid: bot.pid,
   };
 }
 
@@ -651,9 +730,11 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (only === 'soak') await soak();
   else if (only === 'feed') await feed();
+  else if (only === 'mixed') await mixed();
   else if (only === 'commands') await commands();
   else if (only === 'edge') await edge();
   else {
+    await mixed();
     await commands();
     await edge();
     await fanOut();

@@ -5,50 +5,97 @@ import type { Command, CommandContext, CommandResult } from './types';
 
 /**
  * How a command may be reused is the registry's `reuse`: those whose reply depends only on the data set, the
- * recorded state, the clock and (for `per-admin`) whether the caller is an admin. The core is pure, so the same
- * inputs give the same reply.
+ * recorded state, the clock and (for `per-admin`) whether the caller is an admin; `dataset` ones on the data set
+ * and the clock alone. The core is pure, so the same inputs give the same reply.
  */
-function reuseOf(cmd: Command): 'never' | 'shared' | 'per-admin' {
+function reuseOf(cmd: Command): 'never' | 'shared' | 'per-admin' | 'dataset' {
   return cmd.name === 'usage' || cmd.name === 'unknown' ? 'never' : REGISTRY[cmd.name].reuse;
 }
-/** At most this many replies, and this many bytes of them (measured as JSON), are kept at once. */
+/** At most this many replies, and this many bytes of them (measured as JSON), are kept at once (both pools). */
 export const CACHE_MAX_ENTRIES = 200;
 export const CACHE_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
- * Replies reused per (command, admin or not) within one generation: one recorded-state version and one minute of
- * the bot's clock. When either moves, the whole cache is dropped, since no entry of an older generation can be
- * asked for again; so it never holds superseded replies, and within a generation it is bounded by entries and bytes.
- * A reply is never stale by more than the minute it names ("as of 9:41 AM"), nor across a recorded change.
+ * Replies of one generation, bounded by entries and bytes: dropped whole when the generation moves on, since no
+ * entry of an older one can be asked for again, so it never holds superseded replies.
  */
-export class ReplyCache {
-  private generation = '';
+class Pool {
+  generation = '';
   private readonly entries = new Map<string, { result: CommandResult; bytes: number }>();
   private bytes = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** Moves to `generation`, dropping every entry of the one before. */
+  enter(generation: string): void {
+    if (generation === this.generation) return;
+    this.entries.clear();
+    this.bytes = 0;
+    this.generation = generation;
+  }
+
+  get(key: string): CommandResult | undefined {
+    return this.entries.get(key)?.result;
+  }
+
+  add(key: string, result: CommandResult): void {
+    const bytes = 2 * JSON.stringify(result.reply).length;
+    if (bytes > this.maxBytes / 4) return;
+    while (this.entries.size > 0 && (this.entries.size >= this.maxEntries || this.bytes + bytes > this.maxBytes)) {
+      const [oldest, entry] = this.entries.entries().next().value as [string, { bytes: number }];
+      this.entries.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
+    this.entries.set(key, { result, bytes });
+    this.bytes += bytes;
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+}
+
+/**
+ * Replies reused per (command, admin or not) within one generation. Two pools: replies that read what was recorded
+ * live for one recorded-state version and one minute of the bot's clock; replies made from the data set and the
+ * clock alone (`dataset`) for the minute, so a write elsewhere does not throw them away. A reply is never stale by
+ * more than the minute it names ("as of 9:41 AM"), nor across a recorded change it could show.
+ */
+export class ReplyCache {
+  /** Told of every reusable reply: reused (`listener`) or made anew (`made`); the receiver counts its own. */
+  constructor(private readonly onReply: (path: 'listener' | 'made') => void = () => undefined) {}
+
+  private readonly state = new Pool(CACHE_MAX_ENTRIES / 2, CACHE_MAX_BYTES / 2);
+  private readonly dataset = new Pool(CACHE_MAX_ENTRIES / 2, CACHE_MAX_BYTES / 2);
 
   async get(cmd: Command, ctx: CommandContext, make: () => Promise<CommandResult>): Promise<CommandResult> {
     const reuse = reuseOf(cmd);
     if (reuse === 'never') return make();
-    let version: string;
-    try {
-      version = await ctx.store.stateVersion();
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) return make();
-      throw error;
+    const minute = String(Math.floor(ctx.now.getTime() / 60_000));
+    let generation = minute;
+    if (reuse !== 'dataset') {
+      let version: string;
+      try {
+        version = await ctx.store.stateVersion();
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) return make();
+        throw error;
+      }
+      generation = `${version}|${minute}`;
     }
-    const generation = `${version}|${Math.floor(ctx.now.getTime() / 60_000)}`;
-    if (generation !== this.generation) {
-      this.entries.clear();
-      this.bytes = 0;
-      this.generation = generation;
-    }
+    const pool = reuse === 'dataset' ? this.dataset : this.state;
+    pool.enter(generation);
     // A reply that differs for admins (Record answer buttons); when Slack cannot say, it is shown as to anyone.
     const admin = reuse === 'per-admin' ? await ctx.isAdmin().catch(() => false) : false;
     const key = `${JSON.stringify(cmd)}|${admin}`;
-    const hit = this.entries.get(key);
-    if (hit) return hit.result;
+    const hit = pool.get(key);
+    this.onReply(hit ? 'listener' : 'made');
+    if (hit) return hit;
     const result = await make();
-    if (!result.degraded && generation === this.generation) this.add(key, result);
+    if (!result.degraded && generation === pool.generation) pool.add(key, result);
     return result;
   }
 
@@ -64,27 +111,20 @@ export class ReplyCache {
     admin: () => boolean | undefined,
   ): CommandResult | undefined {
     const reuse = reuseOf(cmd);
-    if (reuse === 'never' || version === undefined) return undefined;
-    if (`${version}|${Math.floor(now.getTime() / 60_000)}` !== this.generation) return undefined;
+    if (reuse === 'never') return undefined;
+    const minute = String(Math.floor(now.getTime() / 60_000));
+    const pool = reuse === 'dataset' ? this.dataset : this.state;
+    if (reuse !== 'dataset' && version === undefined) return undefined;
+    if ((reuse === 'dataset' ? minute : `${version}|${minute}`) !== pool.generation) return undefined;
     const isAdmin = reuse === 'per-admin' ? admin() : false;
-    return isAdmin === undefined ? undefined : this.entries.get(`${JSON.stringify(cmd)}|${isAdmin}`)?.result;
+    return isAdmin === undefined ? undefined : pool.get(`${JSON.stringify(cmd)}|${isAdmin}`);
   }
 
-  private add(key: string, result: CommandResult): void {
-    const bytes = 2 * JSON.stringify(result.reply).length;
-    if (bytes > CACHE_MAX_BYTES / 4) return;
-    while (this.entries.size > 0 && (this.entries.size >= CACHE_MAX_ENTRIES || this.bytes + bytes > CACHE_MAX_BYTES)) {
-      const [oldest, entry] = this.entries.entries().next().value as [string, { bytes: number }];
-      this.entries.delete(oldest);
-      this.bytes -= entry.bytes;
-    }
-    this.entries.set(key, { result, bytes });
-    this.bytes += bytes;
-  }
-
-  /** Entries and bytes held now (tests and the soak). */
+  /** Entries and bytes held now, both pools (tests and the soak). */
   get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
+    const a = this.state.size;
+    const b = this.dataset.size;
+    return { entries: a.entries + b.entries, bytes: a.bytes + b.bytes };
   }
 }
 

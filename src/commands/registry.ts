@@ -84,8 +84,12 @@ export interface Entry<N extends CommandName> {
   refusal?: string;
   /** `none`: answers without the store; `dataset`: answers from the data set alone while it is down. */
   storeDown: 'none' | 'dataset' | 'refuse';
-  /** Whether its reply may be reused within one state version and minute; per-admin when admins see buttons. */
-  reuse: 'never' | 'shared' | 'per-admin';
+  /**
+   * Whether its reply may be reused: `shared` within one recorded-state version and minute; `per-admin` the same,
+   * apart for admins (who see buttons); `dataset` within one minute whatever is recorded meanwhile, for a reply
+   * made from the data set and the clock alone.
+   */
+  reuse: 'never' | 'shared' | 'per-admin' | 'dataset';
   /** Whether a "Share in channel" button may re-run it in the channel it is pressed in. */
   share: boolean;
   /** It records something (so a refused or bad request says that nothing was changed). */
@@ -142,7 +146,7 @@ export const REGISTRY: Registry = {
     aliases: ['fact'],
     parse: parseFacts,
     storeDown: 'dataset',
-    reuse: 'shared',
+    reuse: 'dataset',
     run: read.facts,
   },
   when: {
@@ -152,7 +156,7 @@ export const REGISTRY: Registry = {
     aliases: ['date'],
     parse: noArgs('when'),
     storeDown: 'dataset',
-    reuse: 'shared',
+    reuse: 'dataset',
     run: read.when,
   },
   questions: {
@@ -172,7 +176,7 @@ export const REGISTRY: Registry = {
     summary: 'what happened when, with sources',
     parse: noArgs('timeline'),
     storeDown: 'dataset',
-    reuse: 'shared',
+    reuse: 'dataset',
     run: read.timeline,
   },
   updates: {
@@ -180,6 +184,7 @@ export const REGISTRY: Registry = {
     usage: 'updates',
     summary: 'the updates recorded, newest first, and the expected ones still outstanding',
     parse: noArgs('updates'),
+    reuse: 'shared',
     run: read.updates,
   },
   history: {
@@ -187,6 +192,7 @@ export const REGISTRY: Registry = {
     usage: 'history Q2',
     summary: 'every change to a question, with who and when',
     parse: parseHistory,
+    reuse: 'shared',
     run: read.history,
   },
   answer: {
@@ -302,7 +308,7 @@ export const REGISTRY: Registry = {
     aliases: ['?'],
     parse: noArgs('help'),
     storeDown: 'none',
-    reuse: 'shared',
+    reuse: 'dataset',
     run: async () => ({ reply: helpReply(helpEntries()), changed: false }),
   },
   'answer-form': {

@@ -52,6 +52,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly replies = new Counter({
+    name: 'summit_replies_total',
+    help: 'Replies to reusable commands, by how they were made: reused before Bolt (receiver), reused in the listener, or made',
+    labelNames: ['path'],
+    registers: [this.registry],
+  });
+
   constructor(withProcessMetrics = true) {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'summit_' });
   }
@@ -59,6 +66,11 @@ export class Metrics {
   command(verb: string, seconds: number, outcome: 'ok' | 'error' | 'degraded'): void {
     this.commands.inc({ command: verb, outcome });
     this.latency.observe({ command: verb }, seconds);
+  }
+
+  /** A reusable command's reply: `receiver` and `listener` were reused, `made` was made anew. */
+  reply(path: 'receiver' | 'listener' | 'made'): void {
+    this.replies.inc({ path });
   }
 
   reminder(result: 'sent' | 'late' | 'skipped' | 'failed' | 'retrying', n = 1): void {

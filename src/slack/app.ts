@@ -204,7 +204,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
     ...deps,
     background,
     client: app.client,
-    replies: new ReplyCache(),
+    replies: new ReplyCache((path) => deps.metrics.reply(path)),
     admins: new AdminDirectory(app.client, incident.admins, log, realNow),
   };
   registerCommands(app, listenerDeps);

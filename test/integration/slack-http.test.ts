@@ -141,6 +141,24 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
     expect(text).toContain('# TYPE summit_reminders_total counter');
   });
 
+  test('summit_replies_total says how replies were made: the first made, the same again reused', async () => {
+    const count = async (path: string) =>
+      Number(
+        new RegExp(`summit_replies_total\\{path="${path}"\\} (\\d+)`).exec(
+          await (await fetch(`${bot.base}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
+    const made = await count('made');
+    const reused = (await count('receiver')) + (await count('listener'));
+    await postSigned(bot.events, slashCommandBody('timeline'), { secret: SIGNING_SECRET });
+    await postSigned(bot.events, slashCommandBody('timeline'), { secret: SIGNING_SECRET });
+    // Two replies counted; the second at least was reused (the first too, if the same reply was made earlier in
+    // this minute).
+    const nowReused = (await count('receiver')) + (await count('listener'));
+    expect((await count('made')) - made + (nowReused - reused)).toBe(2);
+    expect(nowReused - reused).toBeGreaterThanOrEqual(1);
+  });
+
   test('read commands make no Web API calls but users.info (the answer is in the ack)', async () => {
     const before = bot.fake.calls.length;
     for (const text of ['status', 'questions', 'facts']) await command(text, { user_id: 'U0READER' });

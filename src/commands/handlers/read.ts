@@ -1,6 +1,7 @@
+import type { Incident } from '../../incident/model';
 import { eventNow } from '../../core/countdown';
 import { factsAsOf, outstandingUpdates, timelineAsOf, topics, updatesAsOf } from '../../core/incident';
-import { planReminders, quietReasons, shift } from '../../core/plan';
+import { planReminders, quietReasons, shift, type PlannedReminder } from '../../core/plan';
 import { countQuestions, questionAsOf, questionsAsOf } from '../../core/questions';
 import { targetKey, type Target } from '../../store/reminders';
 import * as followUp from '../../views/follow-up';
@@ -56,11 +57,30 @@ export const history: Handler<'history'> = async (cmd, { incident, ctx }) => {
 /** How many reminders /summit schedule lists (it looks SCHEDULE_DAYS ahead). */
 const SCHEDULE_MAX = 10;
 
+/**
+ * The plan /summit schedule shows, made once per minute for a given applied data set (the model changes object
+ * whenever the recorded state does) and shared by every channel and person asking in that minute: as of the
+ * minute, like every reused reply, then only what is still ahead of `now`. One entry per model, dropped with it.
+ */
+const plans = new WeakMap<Incident, { minute: number; plan: PlannedReminder[] }>();
+
+function scheduledFrom(incident: Incident, now: Date): PlannedReminder[] {
+  const minute = Math.floor(now.getTime() / 60_000);
+  let memo = plans.get(incident);
+  if (memo?.minute !== minute) {
+    const zone = incident.reminders?.zone ?? incident.event.timezone;
+    const start = new Date(minute * 60_000);
+    const horizon = shift(start, { amount: SCHEDULE_DAYS, unit: 'days', text: `${SCHEDULE_DAYS}d` }, zone, 1);
+    memo = { minute, plan: planReminders(incident, start, horizon, start) };
+    plans.set(incident, memo);
+  }
+  return memo.plan.filter((r) => r.at > now);
+}
+
 /** The next reminders for the channel the command came from, or for the caller by DM. */
 export const schedule: Handler<'schedule'> = async (_cmd, { incident, ctx }) => {
   const zone = incident.reminders?.zone ?? incident.event.timezone;
-  const horizon = shift(ctx.now, { amount: SCHEDULE_DAYS, unit: 'days', text: `${SCHEDULE_DAYS}d` }, zone, 1);
-  const planned = planReminders(incident, ctx.now, horizon, ctx.now);
+  const planned = scheduledFrom(incident, ctx.now);
   const reminders = ctx.store.reminders;
   if (ctx.channelId === undefined) {
     const subscribed = (await reminders.subscription(CONSOLE_TARGET))?.status !== 'removed';

@@ -87,6 +87,7 @@ export function reusedAnswer(deps: ListenerDeps): ReusedAnswer {
     const result = deps.replies.peek(cmd, version, deps.clock.now(), () => deps.admins.knownAdmin(userId));
     if (!result) return undefined;
     const body = serialisedBytes(result);
+    deps.metrics.reply('receiver');
     deps.metrics.command(cmd.name, (Date.now() - started) / 1000, 'ok');
     deps.log.info(
       { user: userId, channel: form.get('channel_id'), verb: cmd.name, ms: Date.now() - started },

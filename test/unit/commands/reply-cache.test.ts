@@ -97,9 +97,34 @@ describe('the reply cache stays bounded', () => {
         await handleCommandText(`facts t${i}`, contextWith(incident, store, at, MEMBER), cache);
       expect(cache.size.entries).toBeLessThanOrEqual(CACHE_MAX_ENTRIES);
       expect(cache.size.bytes).toBeLessThanOrEqual(CACHE_MAX_BYTES);
-      // The next minute starts afresh.
+      // The next minute starts afresh (each pool when it is next used).
       await handleCommandText('status', contextWith(incident, store, '2025-01-15T17:01:10Z', MEMBER), cache);
-      expect(cache.size.entries).toBe(1);
+      await handleCommandText('facts', contextWith(incident, store, '2025-01-15T17:01:10Z', MEMBER), cache);
+      expect(cache.size.entries).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('replies made from the data set alone', () => {
+  test('outlive a recorded change within their minute; those that read what was recorded do not', async () => {
+    const store = await testStore();
+    const incident = defaultIncident();
+    const cache = new ReplyCache();
+    try {
+      const at = '2025-01-15T17:00:10Z';
+      const facts = await handleCommandText('facts', contextWith(incident, store, at, MEMBER), cache);
+      const status = await handleCommandText('status', contextWith(incident, store, at, MEMBER), cache);
+      await handleCommandText('ask Anything new?', contextWith(incident, store, at, MEMBER), cache);
+      expect((await handleCommandText('facts', contextWith(incident, store, at, MEMBER), cache)).reply).toBe(
+        facts.reply,
+      );
+      const after = await handleCommandText('status', contextWith(incident, store, at, MEMBER), cache);
+      expect(after.reply).not.toBe(status.reply);
+      expect(toPlainText(after.reply)).toContain('Questions: 3 open, 1 partly answered, 1 answered.');
+      // And peek agrees: the facts reply is there for any state version, the old status for none.
+      expect(cache.peek({ name: 'facts' }, 'any', new Date(at), () => false)?.reply).toBe(facts.reply);
     } finally {
       await store.close();
     }
