@@ -79,17 +79,22 @@ export class MixedRequests {
       response_url: 'http://127.0.0.1:9/hooks/x',
       trigger_id: `1.2.${i}`,
     }).toString();
-    const ts = Math.floor(Date.now() / 1000);
-    const signature = `v0=${createHmac('sha256', this.secret).update(`v0:${ts}:${body}`).digest('hex')}`;
-    return {
-      body,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': String(ts),
-        'x-slack-signature': signature,
-      },
-    };
+    return signedForm(body, this.secret);
   }
+}
+
+/** A form body with the headers Slack sends: its request timestamp and the v0 signature over both. */
+export function signedForm(body: string, secret: string): { body: string; headers: Record<string, string> } {
+  const ts = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return {
+    body,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': signature,
+    },
+  };
 }
 
 export interface MixedRun {
@@ -117,6 +122,11 @@ export async function mixedLoad(url: string, secret: string, seconds: number, co
       },
     ],
   });
+  return runOf(r);
+}
+
+/** What the bench keeps of an autocannon result. */
+export function runOf(r: autocannon.Result): MixedRun {
   return {
     rps: r.requests.average,
     p50: r.latency.p50,

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { SlackPoster } from '../src/scheduler/slack-poster';
 import { openStore } from '../src/store/open';
 import { FakeSlack, httpReply } from '../test/helpers/fake-slack';
 import { feedMemory } from './feed';
-import { ADMINS, CHANNELS, channelId, mixedLoad, replyCounts, userId, type MixedRun } from './mixed';
+import { ADMINS, CHANNELS, channelId, mixedLoad, replyCounts, runOf, signedForm, userId, type MixedRun } from './mixed';
 import { parseDocument } from 'yaml';
 import { freePort } from '../test/helpers/process';
 
@@ -59,16 +58,7 @@ function signedBody(text: string, user = 'U0BENCH'): { body: string; headers: Re
     response_url: 'http://127.0.0.1:9/hooks/x',
     trigger_id: '1.2.3',
   }).toString();
-  const ts = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-  return {
-    body,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(ts),
-      'x-slack-signature': signature,
-    },
-  };
+  return signedForm(body, SECRET);
 }
 
 function start(cmd: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
@@ -111,14 +101,7 @@ function rssMb(pid: number): number {
 
 async function load(url: string, text: string) {
   const { body, headers } = signedBody(text);
-  const r = await autocannon({ url, method: 'POST', body, headers, connections: CONNECTIONS, duration: SECONDS });
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts + r.non2xx,
-    total: r.requests.total,
-  };
+  return runOf(await autocannon({ url, method: 'POST', body, headers, connections: CONNECTIONS, duration: SECONDS }));
 }
 
 async function commands(): Promise<void> {
