@@ -189,6 +189,17 @@ describe('the edge: the real receiver against hostile requests', () => {
         .status,
     ).toBe(400);
     expect((await postSigned(bot.events, 'payload=%7Bnot%20json', { secret: SIGNING_SECRET })).status).toBe(400);
+    // A message shortcut without its channel or message, a form without its view: what a listener would read.
+    const noChannel = interactionBody({
+      type: 'message_action',
+      callback_id: 'summit_track_question',
+      trigger_id: '1.2.3',
+      user: { id: ADMIN },
+      message: { ts: '1.2' },
+    });
+    expect((await postSigned(bot.events, noChannel, { secret: SIGNING_SECRET })).status).toBe(400);
+    const noView = interactionBody({ type: 'view_submission', user: { id: ADMIN } });
+    expect((await postSigned(bot.events, noView, { secret: SIGNING_SECRET })).status).toBe(400);
     expect(bot.fake.calls.length).toBe(calls);
     expect(await bot.store.auditLog()).toEqual([]);
   });
