@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DialectSeam } from './dialect';
 
 /**
@@ -181,6 +181,27 @@ export function migrations(seam: DialectSeam): Record<string, Migration> {
           .addColumn('held', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
         await db.schema.alterTable('feed_item').addColumn('more_count', 'integer').execute();
+      },
+    },
+    '0007_state_version': {
+      async up(db: AnyDb) {
+        // One row counting audit rows as they are written, kept by a trigger in the writer's own transaction: the
+        // state version PostgreSQL can read in one row, instead of counting the audit table on every request.
+        await db.schema
+          .createTable('state_version')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('v', 'bigint', (c) => c.notNull())
+          .execute();
+        await sql`insert into state_version (id, v) select 1, count(*) from audit`.execute(db);
+        if (seam.kind === 'postgres') {
+          await sql`create function summit_state_version_bump() returns trigger language plpgsql as $$
+            begin update state_version set v = v + 1 where id = 1; return null; end $$`.execute(db);
+          await sql`create trigger audit_bumps_state_version after insert on audit
+            for each row execute function summit_state_version_bump()`.execute(db);
+        } else {
+          await sql`create trigger audit_bumps_state_version after insert on audit
+            begin update state_version set v = v + 1 where id = 1; end`.execute(db);
+        }
       },
     },
   };

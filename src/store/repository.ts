@@ -33,6 +33,12 @@ const CHANGE_ACTION: Record<RecordedChange['status'], string> = {
 export const REQUEST_KEY_TTL_MS = 10 * 60_000;
 
 /**
+ * How long a state version read from PostgreSQL is taken as current. Another replica's commit shows within this
+ * (as on SQLite within a millisecond); this process's own commits show at once.
+ */
+const PG_VERSION_FRESH_MS = 2;
+
+/**
  * The one store layer: append-only writes, each with its audit row in the same transaction, and reads that
  * return plain records. The same code runs on SQLite and PostgreSQL.
  */
@@ -55,10 +61,7 @@ export class FollowUpStore {
   ) {
     this.reminders = new ReminderStore(db);
     this.feeds = new FeedStore(db);
-    this.versionQuery = db
-      .selectFrom('audit')
-      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('id').as('m')])
-      .compile();
+    this.versionQuery = db.selectFrom('state_version').select('v').where('id', '=', 1).compile();
   }
 
   async recordChange(change: NewChange): Promise<RecordedChange> {
@@ -185,23 +188,42 @@ export class FollowUpStore {
 
   /**
    * A value that changes whenever anything recorded changes: every write adds an audit row in the same
-   * transaction, and the audit table is append-only, so its row count (with the newest id) moves with each commit,
-   * whichever process or replica made it.
+   * transaction, whichever process or replica made it. SQLite: its data_version (other connections' commits) and
+   * this process's own commits. PostgreSQL: the audit count kept in state_version by a trigger (migration 0007),
+   * read at most once per PG_VERSION_FRESH_MS (requests arriving meanwhile share the one read), and at once after
+   * this process commits.
    */
   async stateVersion(): Promise<string> {
-    // SQLite: data_version moves when another connection commits; this process's own commits are counted here
-    // once they are committed, so an open transaction never shows through.
     const now = this.stateVersionNow();
     if (now !== undefined) return now;
-    const result = await this.db.executeQuery(this.versionQuery);
-    const row = result.rows[0];
-    return `${String(row?.n ?? 0)}:${String(row?.m ?? 0)}`;
+    this.versionRead ??= this.readVersion().finally(() => {
+      this.versionRead = undefined;
+    });
+    return this.versionRead;
   }
 
-  /** The state version when it can be had without waiting (SQLite), else undefined. */
-  stateVersionNow(): string | undefined {
-    return this.changeCounter ? `${this.changeCounter()}:${this.ownWrites}` : undefined;
+  private async readVersion(): Promise<string> {
+    const own = this.ownWrites;
+    const at = performance.now();
+    const result = await this.db.executeQuery(this.versionQuery);
+    const value = `${String(result.rows[0]?.v ?? 0)}:${own}`;
+    this.lastVersion = { value, at, own };
+    return value;
   }
+
+  /**
+   * The state version when it can be had without waiting: always on SQLite; on PostgreSQL while the last read is
+   * fresh and this process has committed nothing since.
+   */
+  stateVersionNow(): string | undefined {
+    if (this.changeCounter) return `${this.changeCounter()}:${this.ownWrites}`;
+    const last = this.lastVersion;
+    if (last && last.own === this.ownWrites && performance.now() - last.at < PG_VERSION_FRESH_MS) return last.value;
+    return undefined;
+  }
+
+  private versionRead?: Promise<string>;
+  private lastVersion?: { value: string; at: number; own: number };
 
   /** Built and compiled once: it runs on every command and tick. */
   private readonly versionQuery;

@@ -169,5 +169,7 @@ export interface Database {
   request_seen: RequestSeenTable;
   feed_state: FeedStateTable;
   feed_item: FeedItemTable;
+  /** One row (id 1): how many audit rows were written, kept by a trigger; PostgreSQL's state version. */
+  state_version: { id: number; v: number | string };
   feed_triage: FeedTriageTable;
 }

@@ -190,6 +190,22 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
     expect((await r.snoozes()).get('countdown channel:C1')?.toISOString()).toBe('2025-01-04T00:00:00.000Z');
   });
 
+  test("the state version moves with every recorded change, this process's at once and another's soon after", async () => {
+    const first = await store.stateVersion();
+    await store.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: at('2025-01-01') });
+    const own = await store.stateVersion();
+    expect(own).not.toBe(first);
+    // Another process or replica (another connection to the same database) records a change.
+    const other = await open();
+    try {
+      await other.reminders.subscribe({ kind: 'channel', id: 'C0OTHER' }, ADMIN, at('2025-01-02'));
+      await new Promise((r) => setTimeout(r, 5)); // past the freshness of a read (2 ms on PostgreSQL)
+      expect(await store.stateVersion()).not.toBe(own);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('ping says whether the database answers', async () => {
     expect(await store.ping()).toBe(true);
   });

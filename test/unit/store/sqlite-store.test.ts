@@ -66,6 +66,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0004_ownership' },
       { name: '0005_watch' },
       { name: '0006_feed_flood_bound' },
+      { name: '0007_state_version' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
