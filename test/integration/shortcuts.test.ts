@@ -2,6 +2,7 @@ import { ManualClock } from '../../src/lib/clock';
 import { ANSWER_MODAL, CALLBACKS, DROP_MODAL, FROM_MESSAGE_MODAL, SHORTCUTS, TRACK_MODAL } from '../../src/views/ids';
 import { startBotWithAdmins, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import {
+  buttonPress,
   interactionBody,
   messageShortcut,
   postSigned,
@@ -354,17 +355,8 @@ describe('capturing follow-ups from messages: shortcuts, forms, owners and due d
   test('the buttons of a chase are usable by its reader: the owner (not an admin) records the answer and marks their own question not pursued, audited', async () => {
     expect(await command(`assign Q3 <@${OWNER}|olive>`, ADMIN)).toBe('Q3 assigned.');
     expect(await command(`assign Q4 <@${OWNER}|olive>`, ADMIN)).toBe('Q4 assigned.');
-    const press = (user: string, actionId: string, value: string) =>
-      interact({
-        type: 'block_actions',
-        team: { id: 'T0TEST' },
-        user: { id: user, name: 'olive', team_id: 'T0TEST' },
-        trigger_id: '1.2.3',
-        container: { type: 'message', message_ts: '1.2', channel_id: 'D0OLIVE' },
-        channel: { id: 'D0OLIVE' },
-        response_url: bot.fake.hookUrl('chase'),
-        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1.3' }],
-      });
+    const press = (userId: string, actionId: string, value: string) =>
+      interact(buttonPress({ actionId, value, userId, channelId: 'D0OLIVE', responseUrl: bot.fake.hookUrl('chase') }));
     // Someone else's question: refused, no form.
     await press(MEMBER, 'summit_record_answer', 'Q3');
     const refused = await eventually(() => bot.fake.callsTo('response_url')[0]);
