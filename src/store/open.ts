@@ -217,7 +217,7 @@ function openSqlite(file: string, isDefault: boolean): SqliteDatabase.Database {
 
 /**
  * SQLite's count of commits made by other connections (`pragma data_version`), read at most once a millisecond: it
- * is asked on every request (the state version), and the pragma was a tenth of the bot's time in the mixed bench.
+ * is asked on every request (the state version), and the pragma was 7 % of the bot's time in the mixed bench.
  * This process's own commits are counted apart, at once (FollowUpStore.ownWrites); another process's commit is
  * seen within a millisecond, no later than a request that had arrived a millisecond later.
  */
