@@ -54,7 +54,7 @@ export async function feedMemory(root: string, startArgs: string[]): Promise<Fee
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const feedUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed`;
   const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-feed-'));
-  const doc = parseDocument(readFileSync(path.join(root, 'config', 'summit.yaml'), 'utf8'));
+  const doc = parseDocument(readFileSync(path.join(root, 'config', 'incidents', 'crowdstrike-2024.yaml'), 'utf8'));
   doc.setIn(['watch'], [{ id: 'big', url: feedUrl, publisher: 'Big blog', every: '1m', match: ['kernel'] }]);
   const dataset = path.join(dir, 'summit.yaml');
   writeFileSync(dataset, doc.toString());

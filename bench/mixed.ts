@@ -48,14 +48,18 @@ export const WRITE_EVERY = 200;
 export class MixedRequests {
   private n = 0;
   writes = 0;
-  constructor(private readonly secret: string) {}
+  /** @param channels where the requests come from (default: the CHANNELS mix channels). */
+  constructor(
+    private readonly secret: string,
+    private readonly channels: readonly string[] = Array.from({ length: CHANNELS }, (_, i) => channelId(i)),
+  ) {}
 
   next(): { body: string; headers: Record<string, string> } {
     const i = this.n++;
     // A cheap deterministic scramble, so users, channels and commands do not move in lockstep.
     const h = (Math.imul(i + 1, 2654435761) >>> 0) % 1_000_003;
     const user = h % USERS;
-    const channel = (h >>> 3) % CHANNELS;
+    const channel = (h >>> 3) % this.channels.length;
     let text: string;
     let by = user;
     if (i % WRITE_EVERY === WRITE_EVERY - 1) {
@@ -69,7 +73,7 @@ export class MixedRequests {
       token: 'x',
       team_id: 'T0BENCH',
       team_domain: 'bench',
-      channel_id: channelId(channel),
+      channel_id: this.channels[channel] as string,
       channel_name: `mix-${channel}`,
       user_id: userId(by),
       user_name: `user${by}`,
@@ -106,8 +110,14 @@ export interface MixedRun {
 }
 
 /** One timed run of the mix against `url`. */
-export async function mixedLoad(url: string, secret: string, seconds: number, connections: number): Promise<MixedRun> {
-  const stream = new MixedRequests(secret);
+export async function mixedLoad(
+  url: string,
+  secret: string,
+  seconds: number,
+  connections: number,
+  channels?: readonly string[],
+): Promise<MixedRun> {
+  const stream = new MixedRequests(secret, channels);
   const r = await autocannon({
     url,
     method: 'POST',

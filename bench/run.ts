@@ -15,6 +15,14 @@ import { ADMINS, CHANNELS, channelId, mixedLoad, replyCounts, runOf, signedForm,
 import { parseDocument } from 'yaml';
 import { Client as PgClient } from 'pg';
 import { freePort } from '../test/helpers/process';
+import {
+  crowdstrikeChannels,
+  scaleFolder,
+  scaleTicks,
+  seedFollows,
+  SCALE_CHANNELS,
+  SCALE_INCIDENTS,
+} from './incidents';
 
 /**
  * npm run bench: command latency beside the bare-Bolt floor, reminder fan-out beside the rate-limit floor, the
@@ -209,7 +217,7 @@ async function mixed(): Promise<void> {
 
 async function mixedOn(kind: 'sqlite' | 'postgres', target: number, pgUrl?: string): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-mixed-'));
-  const doc = parseDocument(readFileSync(path.join(ROOT, 'config', 'summit.yaml'), 'utf8'));
+  const doc = parseDocument(readFileSync(path.join(ROOT, 'config', 'incidents', 'crowdstrike-2024.yaml'), 'utf8'));
   doc.setIn(
     ['admins'],
     Array.from({ length: ADMINS }, (_, i) => userId(i)),
@@ -219,10 +227,12 @@ async function mixedOn(kind: 'sqlite' | 'postgres', target: number, pgUrl?: stri
   writeFileSync(dataset, doc.toString());
   const databaseUrl = kind === 'postgres' ? (pgUrl as string) : `sqlite:${path.join(dir, 'summit.db')}`;
   // A quarter of the channels subscribed, as a workspace would have them.
-  const seed = await openStore(
-    kind === 'postgres' ? { kind, url: databaseUrl } : { kind, path: path.join(dir, 'summit.db') },
-    silent,
-  );
+  const seed = (
+    await openStore(
+      kind === 'postgres' ? { kind, url: databaseUrl } : { kind, path: path.join(dir, 'summit.db') },
+      silent,
+    )
+  ).scoped('crowdstrike-2024');
   for (let c = 0; c < CHANNELS; c += 4)
     await seed.reminders.subscribe({ kind: 'channel', id: channelId(c) }, { id: userId(0), name: 'a' }, new Date());
   await seed.close();
@@ -320,12 +330,15 @@ async function fanOut(): Promise<void> {
   const BURST = 100;
   const fake = rateLimitedSlack(RATE, BURST);
   const apiUrl = await fake.start();
-  const store = await openStore(
-    { kind: 'sqlite', path: path.join(mkdtempSync(path.join(tmpdir(), 'summit-fan-')), 'summit.db') },
-    silent,
-  );
+  const store = (
+    await openStore(
+      { kind: 'sqlite', path: path.join(mkdtempSync(path.join(tmpdir(), 'summit-fan-')), 'summit.db') },
+      silent,
+    )
+  ).scoped('bench');
   const incident = parseIncident(
     JSON.stringify({
+      id: 'bench',
       incident: {
         title: 'Bench',
         summary: 'Bench',
@@ -409,6 +422,7 @@ async function tick(): Promise<void> {
   }));
   const incident = parseIncident(
     JSON.stringify({
+      id: 'bench',
       incident: {
         title: 'Bench',
         summary: 'Bench',
@@ -428,10 +442,12 @@ async function tick(): Promise<void> {
     }),
     'bench',
   );
-  const store = await openStore(
-    { kind: 'sqlite', path: path.join(mkdtempSync(path.join(tmpdir(), 'summit-tick-')), 'summit.db') },
-    silent,
-  );
+  const store = (
+    await openStore(
+      { kind: 'sqlite', path: path.join(mkdtempSync(path.join(tmpdir(), 'summit-tick-')), 'summit.db') },
+      silent,
+    )
+  ).scoped('bench');
   for (let i = 0; i < SUBSCRIPTIONS; i++)
     await store.reminders.subscribe(
       { kind: 'channel', id: `C${i}` },
@@ -708,6 +724,72 @@ async function soak(): Promise<void> {
   await stop();
 }
 
+/**
+ * Many incidents (bench/incidents.ts): the scheduler's tick with 200 active incidents and 2,000 subscribed channels;
+ * then the mix of read commands from channels that follow the CrowdStrike incident, against a bot following it alone
+ * and a bot following 200 incidents with 2,000 channels following them, alternated in the same run; and the second
+ * bot's memory after the load.
+ */
+async function incidents(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-incidents-'));
+  const times = (await scaleTicks(ROOT, dir, SCALE_INCIDENTS, 200)).sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  rows.push({
+    figure: `scheduler tick, ${SCALE_INCIDENTS} incidents and ${SCALE_CHANNELS} subscribed channels: median / p99`,
+    value: `${at(0.5).toFixed(2)} / ${at(0.99).toFixed(2)} ms`,
+    target: 'p99 <= 20 ms',
+    ok: at(0.99) <= 20,
+  });
+  const admins = Array.from({ length: ADMINS }, (_, i) => userId(i));
+  const start = async (count: number) => {
+    const folder = scaleFolder(ROOT, dir, count, admins);
+    const db = path.join(dir, `bot-${count}.db`);
+    await seedFollows(db, count);
+    return startBot({ SUMMIT_CONFIG: folder, DATABASE_URL: `sqlite:${db}` });
+  };
+  const one = await start(1);
+  const many = await start(SCALE_INCIDENTS);
+  const channels = crowdstrikeChannels(SCALE_INCIDENTS);
+  await mixedLoad(one.events, SECRET, 2, CONNECTIONS, channels);
+  await mixedLoad(many.events, SECRET, 2, CONNECTIONS, channels);
+  const ones: MixedRun[] = [];
+  const manys: MixedRun[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    ones.push(await mixedLoad(one.events, SECRET, SECONDS, CONNECTIONS, channels));
+    manys.push(await mixedLoad(many.events, SECRET, SECONDS, CONNECTIONS, channels));
+  }
+  const rss = rssMb(many.pid as number);
+  const mean = (xs: MixedRun[]) => xs.reduce((a, x) => a + x.rps, 0) / xs.length;
+  const ratio = mean(manys) / mean(ones);
+  const errors = [...ones, ...manys].reduce((a, x) => a + x.errors, 0);
+  rows.push({
+    figure: `mixed reads in a channel following 1 of ${SCALE_INCIDENTS} incidents vs 1 incident: req/s (p99 ms)`,
+    value: `${mean(manys).toFixed(0)} (${Math.max(...manys.map((x) => x.p99))})`,
+    floor: `${mean(ones).toFixed(0)} (${Math.max(...ones.map((x) => x.p99))})`,
+    ratio: ratio.toFixed(2),
+    target: 'ratio >= 0.9, 0 errors',
+    ok: ratio >= 0.9 && errors === 0,
+  });
+  rows.push({
+    figure: `resident memory with ${SCALE_INCIDENTS} incidents, after the load`,
+    value: `${rss.toFixed(0)} MB`,
+    target: '<= 150 MB',
+    ok: rss <= 150,
+  });
+  results.incidents = {
+    incidents: SCALE_INCIDENTS,
+    channels: SCALE_CHANNELS,
+    tick: { ticks: times.length, medianMs: at(0.5), p99Ms: at(0.99) },
+    one: ones,
+    many: manys,
+    ratio,
+    errors,
+    rssMb: rss,
+  };
+  await one.stop();
+  await many.stop();
+}
+
 function print(): void {
   const head = ['figure', 'summit-bot', 'floor', 'ratio', 'target', 'verdict'];
   const table = rows.map((r) => [r.figure, r.value, r.floor ?? '', r.ratio ?? '', r.target, r.ok ? 'met' : 'MISSED']);
@@ -747,8 +829,10 @@ async function main(): Promise<void> {
   else if (only === 'mixed') await mixed();
   else if (only === 'commands') await commands();
   else if (only === 'edge') await edge();
+  else if (only === 'incidents') await incidents();
   else {
     await mixed();
+    await incidents();
     await commands();
     await edge();
     await fanOut();

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { reservedWords } from './commands/registry';
+import { crossFindings, dataSetFiles } from './incident/catalog';
 import { checkDataset } from './incident/load';
+import { isAppError } from './lib/errors';
 import { DEFAULT_CONFIG_PATH } from './settings';
 
 /**
- * `npm run check-data -- [file] [--forbid phrases.txt]`: checks a data set as the bot does at start (YAML, schema,
- * the as-of rules), plus phrases a team has ruled out (one a line, # for comments), and prints every finding with
- * its field and line. Exit 0 when there is none, 1 when there are findings, 2 when a file cannot be read.
+ * `npm run check-data -- [file-or-folder] [--forbid phrases.txt]`: checks every data set as the bot does at start
+ * (YAML, schema, the as-of rules; and across the files of a folder, ids unique and never a command's word), plus
+ * phrases a team has ruled out (one a line, # for comments), and prints every finding with its file, field and
+ * line. Exit 0 when there is none, 1 when there are findings, 2 when a file cannot be read.
  */
 function main(args: string[]): number {
   let file = process.env.SUMMIT_CONFIG ?? DEFAULT_CONFIG_PATH;
@@ -25,27 +29,44 @@ function main(args: string[]): number {
       return undefined;
     }
   };
-  const text = read(file);
+  let files: string[];
+  try {
+    files = dataSetFiles(file);
+  } catch (e) {
+    process.stderr.write(`${isAppError(e) ? e.message : String(e)}\n`);
+    return 2;
+  }
   const phrasesText = forbidFile === undefined ? '' : read(forbidFile);
-  if (text === undefined || phrasesText === undefined) return 2;
+  if (phrasesText === undefined) return 2;
   const phrases = phrasesText
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
-  const { yaml, findings } = checkDataset(text, phrases);
-  const lines = [...yaml, ...findings];
-  if (lines.length === 0) {
+  let found = 0;
+  const ids: { file: string; id: string; text: string }[] = [];
+  for (const f of files) {
+    const text = read(f);
+    if (text === undefined) return 2;
+    const { yaml, findings, data } = checkDataset(text, phrases);
+    if (data) ids.push({ file: f, id: data.id, text });
+    const lines = [...yaml, ...findings];
+    found += lines.length;
     process.stdout.write(
-      `${file}: no findings${phrases.length > 0 ? ` (and none of ${phrases.length} ruled-out phrases)` : ''}\n`,
+      lines.length === 0
+        ? `${f}: no findings${phrases.length > 0 ? ` (and none of ${phrases.length} ruled-out phrases)` : ''}\n`
+        : `${f}: ${lines.length} finding${lines.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`,
     );
-    return 0;
   }
-  process.stdout.write(`${file}: ${lines.length} finding${lines.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`);
-  return 1;
+  const across = crossFindings(ids, reservedWords());
+  if (across.length > 0)
+    process.stdout.write(
+      `Across the data sets: ${across.length} finding${across.length === 1 ? '' : 's'}\n${across.map((l) => `  - ${l}`).join('\n')}\n`,
+    );
+  return found + across.length === 0 ? 0 : 1;
 }
 
 function usage(problem: string): number {
-  process.stderr.write(`${problem}\nUsage: npm run check-data -- [data set file] [--forbid phrases.txt]\n`);
+  process.stderr.write(`${problem}\nUsage: npm run check-data -- [data set folder or file] [--forbid phrases.txt]\n`);
   return 2;
 }
 

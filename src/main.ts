@@ -2,7 +2,8 @@ import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
 import { ConsoleScreen, runConsole, CONSOLE_BANNER } from './console/console';
 import { CONSOLE_TARGET } from './commands/run';
-import { loadIncident } from './incident/load';
+import { loadCatalog, upgradeIncident, type Catalog } from './incident/catalog';
+import { reservedWords } from './commands/registry';
 import { clockStartingAt, systemClock, type Clock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
 import { createLogger } from './lib/logger';
@@ -16,11 +17,10 @@ import { ConsolePoster } from './scheduler/console-poster';
 import { ReminderDelivery } from './scheduler/delivery';
 import type { ReminderPoster } from './scheduler/poster';
 import { Scheduler } from './scheduler/scheduler';
-import { FeedWatcher } from './watch/watcher';
+import { FeedWatcher, SharedFetches } from './watch/watcher';
 import { SlackPoster } from './scheduler/slack-poster';
 import type { Target } from './store/reminders';
 import type { FollowUpStore } from './store/repository';
-import type { Incident } from './incident/model';
 
 /**
  * The only file with side effects: reads settings and the data set, then starts one front end (Slack over HTTP,
@@ -74,9 +74,10 @@ async function main(): Promise<void> {
   const quiet = interactive && (settings.logLevel === 'debug' || settings.logLevel === 'info');
   const log = createLogger(quiet ? 'warn' : settings.logLevel, settings.mode === 'console' ? 2 : 1);
   processLog = log;
-  const incident = loadIncident(settings.configPath);
-  const start =
-    settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
+  const catalog = loadCatalog(settings.configPath, reservedWords());
+  catalog.earlier = upgradeIncident(catalog, settings.upgradeIncident);
+  const zone = (catalog.sole() ?? catalog.incidents[0])?.event.timezone;
+  const start = settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, zone);
   const clock: Clock = start ? clockStartingAt(start) : systemClock;
   log.debug({ mode: settings.mode, dataset: settings.configPath, now: clock.now().toISOString() }, 'starting');
   // A run at another moment works on a copy of the store, so nothing it does is read back at the real time.
@@ -86,21 +87,29 @@ async function main(): Promise<void> {
       { now: clock.now().toISOString() },
       'running at another moment: working on a copy of the store; nothing is written back',
     );
-  const store = await openStore(settings.database, log, { connectMs: settings.databaseConnectMs, copy });
+  const store = await openStore(settings.database, log, {
+    connectMs: settings.databaseConnectMs,
+    copy,
+    migration: { legacyIncident: catalog.earlier, incidentIds: catalog.incidents.map((i) => i.id) },
+  });
   try {
     if (settings.mode === 'console') {
       process.stderr.write(`${CONSOLE_BANNER}\n`);
       if (copy) process.stderr.write(`${ASOF_BANNER}\n`);
+      if (catalog.size > 1)
+        process.stderr.write(
+          `${catalog.size} incidents: ${catalog.incidents.map((i) => i.id).join(', ')}. Type "use <id>" to choose one, or name it first ("${catalog.incidents[0]?.id ?? ''} facts").\n`,
+        );
       const screen = new ConsoleScreen(process.stdout, interactive);
-      const scheduler = startScheduler({ incident, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
+      const scheduler = startScheduler({ catalog, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
       try {
-        await runConsole({ incident, clock, store, input: process.stdin, screen, interactive });
+        await runConsole({ catalog, clock, store, input: process.stdin, screen, interactive });
       } finally {
         await scheduler.stop();
       }
       return;
     }
-    await runSlack(settings, { incident, clock, store, log, metrics: new Metrics(), onFatal: fail });
+    await runSlack(settings, { catalog, clock, store, log, metrics: new Metrics(), onFatal: fail });
   } finally {
     await store.close();
   }
@@ -151,21 +160,30 @@ function withinGrace(work: Promise<boolean>, ms: number): Promise<boolean> {
   return Promise.race([work.catch(() => true), late]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The one scheduler: for each active incident, its deliveries and its feeds' watcher, on that incident's records.
+ * Closed incidents plan no reminders and watch no feeds. A feed URL several incidents watch is fetched once a tick.
+ */
 function startScheduler(
-  deps: { incident: Incident; clock: Clock; store: FollowUpStore; log: Logger },
+  deps: { catalog: Catalog; clock: Clock; store: FollowUpStore; log: Logger },
   poster: ReminderPoster,
   fixedTargets: Target[] = [],
   metrics?: Metrics,
 ): Scheduler {
-  const watcher =
-    deps.incident.watch.length > 0 ? new FeedWatcher({ feeds: deps.incident.watch, ...deps, metrics }) : undefined;
-  const scheduler = new Scheduler(
-    new ReminderDelivery({ ...deps, poster, fixedTargets, metrics }),
-    deps.log,
-    metrics,
-    watcher,
-  );
-  if (deps.incident.reminders || watcher) scheduler.start();
+  const shared = new SharedFetches();
+  const work = deps.catalog.active.map((incident) => {
+    const scoped = { ...deps, incident, store: deps.store.scoped(incident.id) };
+    return {
+      incidentId: incident.id,
+      delivery: new ReminderDelivery({ ...scoped, poster, fixedTargets, metrics }),
+      ...(incident.watch.length > 0 && {
+        watcher: new FeedWatcher({ feeds: incident.watch, ...scoped, metrics, shared }),
+      }),
+      busy: incident.reminders !== undefined || incident.watch.length > 0,
+    };
+  });
+  const scheduler = new Scheduler(work, deps.log, metrics, undefined, shared);
+  if (work.some((w) => w.busy)) scheduler.start();
   return scheduler;
 }
 

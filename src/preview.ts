@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { applyFollowUps } from './core/follow-up';
 import { planReminders } from './core/plan';
 import { reminderTitle } from './views/reminder';
-import { loadIncident } from './incident/load';
+import { loadCatalog, upgradeIncident } from './incident/catalog';
 import type { Incident } from './incident/model';
 import { ConfigError, isAppError } from './lib/errors';
 import { createLogger, scrubSecrets } from './lib/logger';
@@ -75,26 +75,55 @@ export function previewWindow(args: { from?: Date; to?: Date }, event: DateTime)
   };
 }
 
+/** `--incident <id>` taken out of the arguments: the one incident to preview (default: every one). */
+export function incidentArg(argv: string[]): { incident?: string; rest: string[] } {
+  const rest: string[] = [];
+  let incident: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--incident') incident = argv[++i] ?? '';
+    else if (a.startsWith('--incident=')) incident = a.slice('--incident='.length);
+    else rest.push(a);
+  }
+  return { incident, rest };
+}
+
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const settings = readSettings(process.env);
-  const base = loadIncident(settings.configPath);
-  const zone = base.reminders?.zone ?? base.event.timezone;
-  const args = parseArgs(process.argv.slice(2), zone);
-  const { from, to } = previewWindow(args, DateTime.fromJSDate(base.event.start, { zone }));
+  const catalog = loadCatalog(settings.configPath);
+  const { incident: only, rest } = incidentArg(process.argv.slice(2));
+  if (only !== undefined && !catalog.has(only))
+    throw new ConfigError(
+      'settings_invalid',
+      `--incident: there is no incident "${only}"${catalog.closest(only).length > 0 ? ` (did you mean ${catalog.closest(only).join(' or ')}?)` : ''}; the incidents are ${catalog.incidents.map((i) => i.id).join(', ')}.`,
+    );
+  const chosen = only === undefined ? catalog.incidents : [catalog.get(only) as Incident];
   // What was recorded (which silences nudges and closes questions), read from a copy: preview writes nothing, not
   // even a migration, and creates no store file.
   const store = await openStore(settings.database, createLogger('warn', 2), {
     copy: true,
     connectMs: settings.databaseConnectMs,
+    migration: {
+      legacyIncident: upgradeIncident(catalog, settings.upgradeIncident),
+      incidentIds: catalog.incidents.map((i) => i.id),
+    },
   });
-  let incident: Incident;
+  const out: string[] = [];
   try {
-    incident = applyFollowUps(base, await store.state());
+    for (const base of chosen) {
+      const zone = base.reminders?.zone ?? base.event.timezone;
+      const args = parseArgs(rest, zone);
+      const { from, to } = previewWindow(args, DateTime.fromJSDate(base.event.start, { zone }));
+      const incident = applyFollowUps(base, await store.scoped(base.id).state());
+      const plan =
+        base.state === 'closed' ? 'This incident is closed: it plans no reminders.' : formatPlan(incident, from, to);
+      out.push(chosen.length > 1 ? `# ${base.id}: ${base.title}\n${plan}` : plan);
+    }
   } finally {
     await store.close();
   }
-  process.stdout.write(`${formatPlan(incident, from, to)}\n`);
+  process.stdout.write(`${out.join('\n\n')}\n`);
 }
 
 if (require.main === module)

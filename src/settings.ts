@@ -19,6 +19,13 @@ interface CommonSettings {
   /** Base URL of the Slack Web API, always ending in a slash. */
   slackApiUrl: string;
   configPath: string;
+  /** Slack user ids who are admins of every incident (SUMMIT_ADMINS), besides workspace admins and owners. */
+  admins: string[];
+  /**
+   * The incident that records from before incidents belong to (SUMMIT_UPGRADE_INCIDENT): needed only when a store
+   * written by an earlier release is opened with several data sets.
+   */
+  upgradeIncident?: string;
   /** SUMMIT_NOW as given: resolved against the data set's time zone once the data set is loaded. */
   summitNow?: string;
   /**
@@ -55,7 +62,7 @@ export type Settings = ConsoleSettings | HttpSettings | SocketSettings;
 export type SlackSettings = HttpSettings | SocketSettings;
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
-export const DEFAULT_CONFIG_PATH = 'config/summit.yaml';
+export const DEFAULT_CONFIG_PATH = 'config/incidents';
 export const DEFAULT_SQLITE_PATH = 'data/summit.db';
 
 /** Treat an empty variable (`FOO=` copied from .env.example) as unset. */
@@ -109,6 +116,18 @@ const envSchema = z.object({
     return href.endsWith('/') ? href : `${href}/`;
   }),
   SUMMIT_CONFIG: optional,
+  SUMMIT_ADMINS: checked((v) => {
+    const ids = v.split(/[\s,]+/).filter((id) => id !== '');
+    const wrong = ids.filter((id) => !/^[UW][A-Z0-9]{2,}$/.test(id));
+    return wrong.length === 0
+      ? ids.join(',')
+      : {
+          problem: `must be Slack user ids such as U0123ABCD, separated by commas; not ${wrong.map((w) => `"${w}"`).join(', ')}`,
+        };
+  }),
+  SUMMIT_UPGRADE_INCIDENT: checked((v) =>
+    /^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/.test(v) ? v : { problem: `must be the id of one of the data sets, not "${v}"` },
+  ),
   SUMMIT_NOW: checked((v) =>
     parseInstant(v) === undefined
       ? { problem: `must be an ISO-8601 date or instant such as 2024-09-03 or 2024-09-10T16:00:00Z, not "${v}"` }
@@ -198,6 +217,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     host: raw.HOST,
     slackApiUrl: raw.SLACK_API_URL ?? DEFAULT_SLACK_API_URL,
     configPath: raw.SUMMIT_CONFIG ?? DEFAULT_CONFIG_PATH,
+    admins: raw.SUMMIT_ADMINS === undefined ? [] : raw.SUMMIT_ADMINS.split(','),
+    upgradeIncident: raw.SUMMIT_UPGRADE_INCIDENT,
     summitNow: raw.SUMMIT_NOW,
     summitNowStore: (raw.SUMMIT_NOW_STORE as 'copy' | 'store' | undefined) ?? 'copy',
     logLevel: raw.LOG_LEVEL ?? 'info',

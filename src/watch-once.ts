@@ -1,12 +1,12 @@
 import { config as loadDotenv } from 'dotenv';
-import { loadIncident } from './incident/load';
+import { loadCatalog, upgradeIncident } from './incident/catalog';
 import { clockStartingAt, systemClock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
 import { createLogger, scrubSecrets } from './lib/logger';
 import { parseInstant, readSettings } from './settings';
 import { openStore } from './store/open';
 import type { PollOutcome } from './watch/watcher';
-import { FeedWatcher } from './watch/watcher';
+import { FeedWatcher, SharedFetches } from './watch/watcher';
 import { MAX_POSTS_PER_POLL } from './core/plan';
 
 /**
@@ -47,18 +47,38 @@ async function main(argv: string[]): Promise<void> {
     );
   loadDotenv({ quiet: true });
   const settings = readSettings(process.env);
-  const incident = loadIncident(settings.configPath);
+  const catalog = loadCatalog(settings.configPath);
   // The bot's own log format (JSON, secrets scrubbed), on stderr so that stdout carries only the report.
   const log = createLogger(settings.logLevel === 'debug' ? 'debug' : 'warn', 2);
   // At another moment (SUMMIT_NOW), the poll runs against a copy of the store: what it finds is reported, and
   // nothing is recorded where the bot would read it back.
   const start =
-    settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, incident.event.timezone);
+    settings.summitNow === undefined
+      ? undefined
+      : parseInstant(settings.summitNow, (catalog.sole() ?? catalog.incidents[0])?.event.timezone);
   const copy = start !== undefined && settings.summitNowStore === 'copy';
-  const store = await openStore(settings.database, log, { copy, connectMs: settings.databaseConnectMs });
+  const store = await openStore(settings.database, log, {
+    copy,
+    connectMs: settings.databaseConnectMs,
+    migration: {
+      legacyIncident: upgradeIncident(catalog, settings.upgradeIncident),
+      incidentIds: catalog.incidents.map((i) => i.id),
+    },
+  });
   try {
     const clock = start ? clockStartingAt(start) : systemClock;
-    const outcomes = await new FeedWatcher({ feeds: incident.watch, store, clock, log }).pollAll();
+    // Every active incident's feeds, each recorded for its own incident; a URL two of them watch is fetched once.
+    const shared = new SharedFetches();
+    const outcomes: PollOutcome[] = [];
+    for (const incident of catalog.active)
+      for (const o of await new FeedWatcher({
+        feeds: incident.watch,
+        store: store.scoped(incident.id),
+        clock,
+        log,
+        shared,
+      }).pollAll())
+        outcomes.push(catalog.size > 1 ? { ...o, feed: `${incident.id}/${o.feed}` } : o);
     process.stdout.write(`${formatOutcomes(outcomes)}\n`);
     if (copy) process.stdout.write(`${WATCH_COPY_NOTE}\n`);
     if (outcomes.some((o) => !['ok', 'baseline', 'not_modified'].includes(o.result))) process.exitCode = 1;

@@ -1,3 +1,4 @@
+export { editDistance } from '../lib/text';
 import { checkText, checkUrl, clip, ECHO_MAX, type TextKind } from '../lib/text';
 import type { Command, CommandName, QuestionFilterArg } from './types';
 
@@ -25,6 +26,12 @@ export const noArgs =
     args.length > 0
       ? { name: 'usage', command: name, problem: `\`${name}\` takes no arguments` }
       : ({ name } as Command);
+
+/** follow <incident id>: one word, checked against the incidents by the resolver. */
+export const parseFollow: Parser = ({ args }) =>
+  args.length > 1
+    ? { name: 'usage', command: 'follow', problem: 'give one incident id, as in `follow crowdstrike-2024`' }
+    : { name: 'follow', incidentId: (args[0] ?? '').toLowerCase().slice(0, 60) };
 
 export const parseFacts: Parser = ({ args }) => {
   if (args.length > 1) return { name: 'usage', command: 'facts', problem: 'give at most one topic' };
@@ -232,21 +239,3 @@ export function splitTrailingUrl(text: string): { body: string; url?: string; pr
 
 /** A token longer than this is never taken for a link (a URL over TEXT_LIMITS.url is refused anyway). */
 const URL_TOKEN_MAX = 2 * 2000 + 10;
-
-/** Edit distance counting an insertion, deletion, substitution or swap of neighbours as one edit (OSA). */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number) => d[i]?.[j] ?? 0;
-  for (let i = 1; i <= a.length; i++) {
-    const row = d[i] as number[];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        row[j] = Math.min(at(i, j), at(i - 2, j - 2) + 1);
-    }
-  }
-  return at(a.length, b.length);
-}

@@ -1,7 +1,7 @@
 import { StoreUnavailableError } from '../lib/errors';
-import { parseCommand, REGISTRY } from './registry';
-import { runCommand } from './run';
-import type { Command, CommandContext, CommandResult } from './types';
+import { REGISTRY } from './registry';
+import { resolveRequest, runScoped } from './resolve';
+import type { Command, CommandContext, CommandResult, RequestContext } from './types';
 
 /**
  * How a command may be reused is the registry's `reuse`: those whose reply depends only on the data set, the
@@ -90,7 +90,7 @@ export class ReplyCache {
     pool.enter(generation);
     // A reply that differs for admins (Record answer buttons); when Slack cannot say, it is shown as to anyone.
     const admin = reuse === 'per-admin' ? await ctx.isAdmin().catch(() => false) : false;
-    const key = `${JSON.stringify(cmd)}|${admin}`;
+    const key = `${ctx.incident.id}|${JSON.stringify(cmd)}|${admin}`;
     const hit = pool.get(key);
     this.onReply(hit ? 'listener' : 'made');
     if (hit) return hit;
@@ -105,6 +105,7 @@ export class ReplyCache {
    * reply never made) says nothing; the caller takes the usual path, which makes and keeps it.
    */
   peek(
+    incidentId: string,
     cmd: Command,
     version: string | undefined,
     now: Date,
@@ -117,7 +118,7 @@ export class ReplyCache {
     if (reuse !== 'dataset' && version === undefined) return undefined;
     if ((reuse === 'dataset' ? minute : `${version}|${minute}`) !== pool.generation) return undefined;
     const isAdmin = reuse === 'per-admin' ? admin() : false;
-    return isAdmin === undefined ? undefined : pool.get(`${JSON.stringify(cmd)}|${isAdmin}`);
+    return isAdmin === undefined ? undefined : pool.get(`${incidentId}|${JSON.stringify(cmd)}|${isAdmin}`);
   }
 
   /** Entries and bytes held now, both pools (tests and the soak). */
@@ -128,14 +129,19 @@ export class ReplyCache {
   }
 }
 
-/** The one command path every front end takes: text in, reply out (with the command's name, for metrics). */
+/**
+ * The one command path every front end takes: text in, reply out (with the command's name, for metrics). The
+ * incident is found first (commands/resolve.ts); the reply's buttons and forms then name it.
+ */
 export async function handleCommandText(
   text: string,
-  ctx: CommandContext,
+  req: RequestContext,
   cache?: ReplyCache,
   from: 'slack' | 'typed' = 'typed',
-): Promise<CommandResult & { verb: Command['name'] }> {
-  const cmd = parseCommand(text, from);
-  const result = await (cache ? cache.get(cmd, ctx, () => runCommand(cmd, ctx)) : runCommand(cmd, ctx));
-  return { ...result, verb: cmd.name };
+): Promise<CommandResult & { verb: Command['name']; incidentId?: string }> {
+  const resolved = await resolveRequest(text, req, from);
+  if ('result' in resolved) return { ...resolved.result, verb: resolved.cmd.name };
+  const { cmd, ctx } = resolved;
+  const result = await runScoped(cmd, ctx, cache);
+  return { ...result, verb: cmd.name, incidentId: ctx.incident.id };
 }

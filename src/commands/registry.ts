@@ -37,6 +37,7 @@ import {
   parseAnswer,
   parseAsk,
   parseFacts,
+  parseFollow,
   parseHistory,
   parseQuestions,
   parseReopen,
@@ -50,6 +51,7 @@ import * as reminders from './handlers/reminders';
 import type { Command, CommandName, Handler, ShortcutMessage } from './types';
 import * as lifecycle from './handlers/lifecycle';
 import * as sourcesHandlers from './handlers/sources';
+import * as incidents from './handlers/incidents';
 
 /**
  * The command registry: every command, and every button that acts on the bot's state, described once. Parsing,
@@ -94,6 +96,8 @@ export interface Entry<N extends CommandName> {
   share: boolean;
   /** It records something (so a refused or bad request says that nothing was changed). */
   changes: boolean;
+  /** About no incident in particular (help, incidents, mine): runs without asking which incident is meant. */
+  anyIncident?: boolean;
   run: Handler<N>;
 }
 
@@ -290,9 +294,34 @@ export const REGISTRY: Registry = {
     ...reading,
     share: false,
     usage: 'mine',
-    summary: 'the open questions you own, overdue first',
+    summary: 'the open questions you own, overdue first (across incidents)',
     parse: noArgs('mine'),
-    run: lifecycle.mine,
+    anyIncident: true,
+    run: incidents.mine,
+  },
+  incidents: {
+    ...reading,
+    usage: 'incidents',
+    summary: 'every incident: active or closed, who follows it, open questions, the next expected update',
+    parse: noArgs('incidents'),
+    // Not reused: it says which incident the asking channel follows.
+    reuse: 'never',
+    anyIncident: true,
+    run: incidents.list,
+  },
+  follow: {
+    ...changing('subscribe', 'make a channel follow an incident'),
+    usage: 'follow <incident id>',
+    summary: 'every command in this channel is about that incident',
+    parse: parseFollow,
+    run: incidents.follow,
+  },
+  unfollow: {
+    ...changing('subscribe', 'make a channel stop following an incident'),
+    usage: 'unfollow',
+    summary: 'this channel follows no incident any more',
+    parse: noArgs('unfollow'),
+    run: incidents.unfollow,
   },
   sources: {
     ...reading,
@@ -309,6 +338,7 @@ export const REGISTRY: Registry = {
     parse: noArgs('help'),
     storeDown: 'none',
     reuse: 'dataset',
+    anyIncident: true,
     run: async () => ({ reply: helpReply(helpEntries()), changed: false }),
   },
   'answer-form': {
@@ -607,6 +637,12 @@ function firstWord(text: string): string {
       .split(/\s+/)[0]
       ?.toLowerCase() ?? ''
   );
+}
+
+/** Every word a command is typed as (names and aliases, and the console's own): what no incident's id may be. */
+export function reservedWords(): string[] {
+  const typed = COMMAND_NAMES.flatMap((n) => (REGISTRY[n].typed ? [n, ...(REGISTRY[n].aliases ?? [])] : []));
+  return [...typed.filter((w) => w !== ''), 'use', 'exit', 'quit'];
 }
 
 /** The action ids of the buttons that stand for a command. */

@@ -1,3 +1,4 @@
+import type { Catalog } from '../incident/catalog';
 import type { Actor, Incident, MessageSource } from '../incident/model';
 import type { FollowUpState } from '../core/records';
 import type { FollowUpStore } from '../store/repository';
@@ -45,8 +46,14 @@ export type Command =
   | { name: 'drop'; questionId: string; reason: string }
   /** `questionId` is superseded by `into`. */
   | { name: 'merge'; questionId: string; into: string }
-  /** The questions the caller owns. */
+  /** The questions the caller owns, across incidents. */
   | { name: 'mine' }
+  /** Every incident: id, title, state, who follows it, open questions, next expected update, latest source. */
+  | { name: 'incidents' }
+  /** This channel's commands are about this incident from now on. */
+  | { name: 'follow'; incidentId: string }
+  /** This channel follows no incident any more. */
+  | { name: 'unfollow' }
   /** From the Track as question form: a question from a Slack message, with an optional owner and due date. */
   | { name: 'track'; text: string; message: MessageSource; owner?: string; due?: string }
   /** Track as question, on a message: opens the form (or says why not). */
@@ -78,13 +85,19 @@ export type CommandOf<N extends Command['name']> = Extract<Command, { name: N }>
 /** member: the bot can post and read history there; private: a private channel it is not in; unknown: Slack did not say. */
 export type ChannelAccess = 'member' | 'private' | 'archived' | 'group-dm' | 'unknown';
 
-/** What a command runs against: the data set, the bot's clock reading, who is asking, and the store. */
-export interface CommandContext {
-  incident: Incident;
+/**
+ * What a front end knows of a request before the incident it is about is found: every incident, the clock, who is
+ * asking, where, and the store as a whole. The command path resolves the incident once, at the front
+ * (commands/resolve.ts), and hands the handlers a CommandContext.
+ */
+export interface RequestContext {
+  /** Every incident (for incidents, mine, follow). */
+  catalog: Catalog;
   now: Date;
   actor: Actor;
-  /** Whether the actor may record answers and updates; may ask Slack (cached), so only called when needed. */
-  isAdmin: () => Promise<boolean>;
+  /** Whether the actor is an admin of this incident; may ask Slack (cached), so only called when needed. */
+  isAdminOf: (incident: Incident) => Promise<boolean>;
+  /** The store as a whole; `store.scoped(id)` reads and writes one incident's records. */
   store: FollowUpStore;
   /** The Slack conversation the command came from; absent in the console. */
   channelId?: string;
@@ -99,6 +112,19 @@ export interface CommandContext {
   channelAccess?: (channelId: string) => Promise<ChannelAccess>;
   /** What Slack says of a user (Slack only; asked when a question is assigned): undefined when no such user. */
   lookupUser?: (userId: string) => Promise<UserInfo | undefined>;
+  /** The console's chosen incident (`use <id>`): what a request is about when nothing else names one. */
+  chosen?: string;
+}
+
+/**
+ * What a command runs against: the request, the incident it is about, and the store as that incident's records
+ * (`store`, scoped to it).
+ */
+export interface CommandContext extends RequestContext {
+  /** The incident the request is about, resolved once at the front. */
+  incident: Incident;
+  /** Whether the actor is an admin of this incident; may ask Slack (cached), so only called when needed. */
+  isAdmin: () => Promise<boolean>;
 }
 
 export interface UserInfo {

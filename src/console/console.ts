@@ -1,7 +1,10 @@
 import { userInfo } from 'node:os';
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import { handleCommandText } from '../commands/handle';
-import type { Actor, Incident } from '../incident/model';
+import type { Catalog } from '../incident/catalog';
+import type { Actor } from '../incident/model';
+import { sentenceReply } from '../views/doc';
+import { unknownIncidentReply } from '../views/incidents';
 import type { Clock } from '../lib/clock';
 import type { FollowUpStore } from '../store/repository';
 import { failureReply } from '../views/replies';
@@ -39,7 +42,7 @@ export class ConsoleScreen {
 }
 
 export interface ConsoleDeps {
-  incident: Incident;
+  catalog: Catalog;
   clock: Clock;
   store: FollowUpStore;
   input: NodeJS.ReadableStream;
@@ -55,26 +58,51 @@ export const CONSOLE_BANNER =
  * The local front end: reads commands ("/summit when" or just "when") line by line and prints the same replies
  * Slack gets, as plain text. Resolves at the end of input.
  */
-export async function runConsole({ incident, clock, store, input, screen, interactive }: ConsoleDeps): Promise<void> {
+export async function runConsole({ catalog, clock, store, input, screen, interactive }: ConsoleDeps): Promise<void> {
   // The person at the terminal runs the bot, so they are its admin.
   const actor: Actor = { id: 'console', name: localUserName() };
+  // `use <id>` chooses the incident commands are about; with one incident, it is that one from the start.
+  let chosen = catalog.sole()?.id;
   const rl = createInterface({ input, output: interactive ? screen.output : undefined, terminal: interactive });
   if (interactive) screen.attach(rl);
   const prompt = () => {
     if (interactive) rl.prompt();
   };
-  rl.setPrompt('summit> ');
+  const setPrompt = () => rl.setPrompt(catalog.size > 1 ? `summit ${chosen ?? '(no incident chosen)'}> ` : 'summit> ');
+  setPrompt();
   prompt();
   try {
     for await (const line of rl) {
       const text = line.trim();
       if (text === 'exit' || text === 'quit') break;
+      const use = /^use(?:\s+(\S+))?\s*$/i.exec(text);
+      if (use) {
+        const id = use[1]?.toLowerCase();
+        const reply =
+          id === undefined
+            ? sentenceReply(
+                `Say which incident: use <id>. The incidents: ${catalog.incidents.map((i) => i.id).join(', ')}.`,
+              )
+            : catalog.has(id)
+              ? sentenceReply(`Now about ${id} (${catalog.get(id)?.title ?? ''}): every command here is about it.`)
+              : unknownIncidentReply(
+                  id,
+                  catalog.closest(id),
+                  catalog.incidents.map((i) => i.id),
+                );
+        if (id !== undefined && catalog.has(id)) chosen = id;
+        setPrompt();
+        screen.output.write(`${toPlainText(reply)}\n\n`);
+        prompt();
+        continue;
+      }
       if (text !== '') {
         const reply = await handleCommandText(text, {
-          incident,
+          catalog,
+          chosen,
           now: clock.now(),
           actor,
-          isAdmin: async () => true,
+          isAdminOf: async () => true,
           store,
         }).then(
           (r) => r.reply,

@@ -23,7 +23,7 @@ export function loadIncident(path: string): Incident {
           : `cannot be read (${code ?? String(e)})`;
     throw new ConfigError(
       'dataset_missing',
-      `Data set ${path}: ${why}. Set SUMMIT_CONFIG to a YAML data set (default config/summit.yaml).`,
+      `Data set ${path}: ${why}. Set SUMMIT_CONFIG to a YAML data set (default: the folder config/incidents).`,
       { cause: e },
     );
   }
@@ -146,6 +146,8 @@ function resolve(d: Dataset): Incident {
         : start;
 
   const incident: Omit<Incident, 'updates'> = {
+    id: d.id,
+    state: d.state,
     admins: d.admins,
     permissions: d.permissions,
     reminders: d.reminders && reminderConfig(d.reminders, zone),

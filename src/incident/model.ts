@@ -149,6 +149,10 @@ export interface Feed {
 }
 
 export interface Incident {
+  /** Unique among the data sets: how commands, buttons, forms and the store name it. */
+  id: string;
+  /** closed: answers reads, plans no reminders, watches no feeds. */
+  state: 'active' | 'closed';
   title: string;
   summary: string;
   sources: Source[];

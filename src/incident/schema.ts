@@ -229,8 +229,17 @@ const watchSchema = z.strictObject({
   match: z.array(text(100)).max(50).optional(),
 });
 
+/** An incident's id: how commands, links and the store name it. */
+export const INCIDENT_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$/;
+
 export const datasetSchema = z
   .strictObject({
+    /** How people name the incident (`/summit <id> facts`, `/summit follow <id>`), unique among the data sets. */
+    id: z
+      .string()
+      .regex(INCIDENT_ID, 'must be 2-40 characters of a-z, 0-9 and "-" (not first or last), such as crowdstrike-2024'),
+    /** closed: still answers every read command, but plans no reminders and watches no feeds. */
+    state: z.enum(['active', 'closed']).default('active'),
     incident: z.strictObject({
       title: text(150),
       summary: text(2000),

@@ -13,6 +13,7 @@ import { REMINDER_EVENT_TYPE, SOURCE_EVENT_TYPE } from '../views/ids';
 import { sourceItemReply } from '../views/sources';
 import { reminderReply } from '../views/reminder';
 import { channelStoppedNotice } from '../views/schedule';
+import { scopeReply } from '../views/scope';
 import { PostError, type ReminderMetadata, type ReminderPoster } from './poster';
 
 /** A claim is held this long; a claim older than this belongs to a process that died and is taken over. */
@@ -63,7 +64,12 @@ export class ReminderDelivery {
   private planCache?: { version: string; from: number; to: number; plan: PlannedReminder[] };
   private watermarkWritten = 0;
 
-  constructor(private readonly deps: DeliveryDeps) {}
+  private readonly deps: DeliveryDeps;
+
+  /** Reads and writes the incident's own records, whichever view of the store it is given. */
+  constructor(deps: DeliveryDeps) {
+    this.deps = { ...deps, store: deps.store.scoped(deps.incident.id) };
+  }
 
   /**
    * The reminders due in (from, to]. The plan is a pure function of the data set, what was recorded and the
@@ -228,7 +234,7 @@ export class ReminderDelivery {
         // An earlier attempt may have reached Slack (a crash, a lost answer): look before posting again.
         const since = new Date(r.at.getTime() - 60_000);
         const found = await this.joiningIfNeeded(target, () =>
-          this.deps.poster.findPosted(target, metadataOf(r), since),
+          this.deps.poster.findPosted(target, metadataOf(r, incident.id), since),
         );
         if (found) {
           await store.reminders.markSent(r.key, tk, found.channel, found.ts, now, 'found in history');
@@ -248,8 +254,10 @@ export class ReminderDelivery {
               open: questionsAsOf(incident.questions, now, 'open'),
               late,
             });
-      const metadata = metadataOf(r);
-      const posted = await this.joiningIfNeeded(target, () => this.deps.poster.post(target, reply, metadata));
+      const metadata = metadataOf(r, incident.id);
+      const posted = await this.joiningIfNeeded(target, () =>
+        this.deps.poster.post(target, scopeReply(reply, incident.id), metadata),
+      );
       await store.reminders.markSent(r.key, tk, posted.channel, posted.ts, now, late ? 'late' : undefined);
       report.sent += 1;
       if (late) report.late += 1;
@@ -389,11 +397,11 @@ const DEFAULT_DELIVERY: { catchUp: { amount: number; unit: 'hours'; text: string
 };
 
 /**
- * The message metadata a post carries: a reminder's key, or a feed item's feed and reference
- * ({event_type: "summit_source_item", event_payload: {feed, item}}), which the history check looks for.
+ * The message metadata a post carries: its incident and a reminder's key, or a feed item's feed and reference
+ * ({event_type: "summit_source_item", event_payload: {incident, feed, item}}), which the history check looks for.
  */
-function metadataOf(r: PlannedReminder): ReminderMetadata {
+function metadataOf(r: PlannedReminder, incident: string): ReminderMetadata {
   return r.about.kind === 'source'
-    ? { event_type: SOURCE_EVENT_TYPE, event_payload: { feed: r.about.feedId, item: r.about.itemRef } }
-    : { event_type: REMINDER_EVENT_TYPE, event_payload: { key: r.key } };
+    ? { event_type: SOURCE_EVENT_TYPE, event_payload: { incident, feed: r.about.feedId, item: r.about.itemRef } }
+    : { event_type: REMINDER_EVENT_TYPE, event_payload: { incident, key: r.key } };
 }

@@ -66,7 +66,10 @@ export class SlackPoster implements ReminderPoster {
       const meta = m.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
       return (
         meta?.event_type === metadata.event_type &&
-        Object.entries(metadata.event_payload).every(([k, v]) => meta.event_payload?.[k] === v)
+        Object.entries(metadata.event_payload).every(
+          // A post from before incidents has no incident in its metadata: its key alone says what it was.
+          ([k, v]) => meta.event_payload?.[k] === v || (k === 'incident' && meta.event_payload?.[k] === undefined),
+        )
       );
     });
     return found?.ts ? { channel, ts: found.ts } : undefined;

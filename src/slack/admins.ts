@@ -9,13 +9,15 @@ export const ADMIN_CACHE_MS = 5 * 60_000;
 export const ADMIN_CACHE_ENTRIES = 10_000;
 
 /**
- * Who may record answers and updates: the data set's `admins:` plus the workspace's admins and owners
- * (users.info, cached for a few minutes so a burst of commands costs one call per user).
+ * Who is an admin of an incident: its data set's `admins:`, the people SUMMIT_ADMINS names (admins of every
+ * incident), and the workspace's admins and owners (users.info, cached for a few minutes so a burst of commands
+ * costs one call per user, whichever incidents they are about).
  */
 export class AdminDirectory {
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly listed: readonly string[],
+    /** Admins of every incident (SUMMIT_ADMINS). */
+    private readonly everywhere: readonly string[],
     private readonly log: Logger,
     realNow: () => number = Date.now,
   ) {
@@ -29,12 +31,13 @@ export class AdminDirectory {
    * rate limited): the caller decides, since a read may go on as for a non-admin while a change must not.
    */
   /** Whether the user is an admin when that is known without asking Slack, else undefined. */
-  knownAdmin(userId: string): boolean | undefined {
-    return this.listed.includes(userId) ? true : this.cache.get(userId);
+  knownAdmin(userId: string, listed: readonly string[] = []): boolean | undefined {
+    return this.everywhere.includes(userId) || listed.includes(userId) ? true : this.cache.get(userId);
   }
 
-  async isAdmin(userId: string): Promise<boolean> {
-    if (this.listed.includes(userId)) return true;
+  /** Whether the user is an admin of the incident whose data set lists `listed`. */
+  async isAdmin(userId: string, listed: readonly string[] = []): Promise<boolean> {
+    if (this.everywhere.includes(userId) || listed.includes(userId)) return true;
     const cached = this.cache.get(userId);
     if (cached !== undefined) return cached;
     let admin: boolean;

@@ -138,7 +138,7 @@ export interface BuiltSlackApp {
 }
 
 export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realNow?: () => number): BuiltSlackApp {
-  const { settings, incident, log } = deps;
+  const { settings, catalog, log } = deps;
   const logger = boltLogger(log);
   const common = {
     token: settings.slack.botToken,
@@ -177,7 +177,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
                 JSON.stringify({
                   status: reachable ? 'ok' : 'degraded',
                   store: reachable ? 'ok' : 'unreachable',
-                  dataset: incident.title,
+                  incidents: catalog.incidents.map((i) => i.id),
                 }),
               );
             });
@@ -205,7 +205,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
     background,
     client: app.client,
     replies: new ReplyCache((path) => deps.metrics.reply(path)),
-    admins: new AdminDirectory(app.client, incident.admins, log, realNow),
+    admins: new AdminDirectory(app.client, settings.admins, log, realNow),
   };
   registerCommands(app, listenerDeps);
   httpReceiver?.answerReusedWith(reusedAnswer(listenerDeps));

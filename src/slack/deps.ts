@@ -2,8 +2,9 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { channelAccess, lookupUser } from './conversations';
 import type { ReplyCache } from '../commands/handle';
-import type { CommandContext } from '../commands/run';
-import type { Actor, Incident } from '../incident/model';
+import type { RequestContext } from '../commands/types';
+import type { Catalog } from '../incident/catalog';
+import type { Actor } from '../incident/model';
 import type { Clock } from '../lib/clock';
 import type { AppError } from '../lib/errors';
 import type { InFlight } from '../lib/inflight';
@@ -15,7 +16,7 @@ import type { AdminDirectory } from './admins';
 /** What the Slack listeners need. Built once in buildSlackApp. */
 export interface SlackDeps {
   settings: SlackSettings;
-  incident: Incident;
+  catalog: Catalog;
   clock: Clock;
   log: Logger;
   store: FollowUpStore;
@@ -44,24 +45,22 @@ export function requestKeyOf(context: Record<string, unknown>): string | undefin
   return typeof key === 'string' && key !== '' ? key : undefined;
 }
 
-/** The command context for one Slack user at this moment. */
+/** What the command path knows of one Slack user's request at this moment, before its incident is found. */
 export function contextFor(
   deps: ListenerDeps,
   actor: Actor,
   channelId?: string,
   requestKey?: string,
   channelName?: string,
-): CommandContext {
-  // Asked at most once per request, however many parts of the answer want to know.
-  let admin: Promise<boolean> | undefined;
+): RequestContext {
   return {
+    catalog: deps.catalog,
     requestKey,
     channelId,
     groupDm: channelName?.startsWith('mpdm-') === true,
-    incident: deps.incident,
     now: deps.clock.now(),
     actor,
-    isAdmin: () => (admin ??= deps.admins.isAdmin(actor.id)),
+    isAdminOf: (incident) => deps.admins.isAdmin(actor.id, incident.admins),
     channelAccess: (id) => channelAccess(deps.client, id),
     lookupUser: (id) => lookupUser(deps.client, id),
     store: deps.store,

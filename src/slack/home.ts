@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { homeData } from '../commands/home';
+import { homeAll } from '../commands/home';
 import { homeView } from '../views/home';
 import { contextFor, type ListenerDeps } from './deps';
 
@@ -11,7 +11,7 @@ export function refreshHome(client: webApi.WebClient, userId: string, deps: List
 /** Publishes (or refreshes) one user's Home tab. Failures are logged, never thrown at the caller. */
 export async function publishHome(client: webApi.WebClient, userId: string, deps: ListenerDeps): Promise<void> {
   try {
-    const data = await homeData(contextFor(deps, { id: userId, name: userId }));
+    const data = await homeAll(contextFor(deps, { id: userId, name: userId }));
     await client.views.publish({ user_id: userId, view: homeView(data) });
   } catch (error) {
     deps.log.warn({ err: error, user: userId }, 'could not publish the Home tab');

@@ -7,6 +7,7 @@ import type {
   SlackActionMiddlewareArgs,
   SlackShortcutMiddlewareArgs,
   SlackViewMiddlewareArgs,
+  StaticSelectAction,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { AdminCheckError, StoreFailedError, StoreUnavailableError } from '../lib/errors';
@@ -16,6 +17,7 @@ import { slackFailureCode } from './failures';
 import { failureReply, storeDownReply } from '../views/replies';
 
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+export type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 export type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 
@@ -34,6 +36,11 @@ export class ListenerRouter {
 
   action(actionId: string, handler: (args: ButtonArgs) => Promise<void>): void {
     this.actions.set(actionId, handler);
+  }
+
+  /** A select menu, routed with the buttons by its action id. */
+  select(actionId: string, handler: (args: SelectArgs) => Promise<void>): void {
+    this.actions.set(actionId, handler as unknown as (args: ButtonArgs) => Promise<void>);
   }
 
   view(callbackId: string, handler: (args: ViewArgs) => Promise<void>): void {

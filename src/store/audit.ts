@@ -5,6 +5,7 @@ import type { Database } from './schema';
 /** One audit row, written in the transaction of the change it records (which is what moves the state version). */
 export async function audit(
   tx: Transaction<Database>,
+  incidentId: string,
   actor: Actor,
   at: Date,
   action: string,
@@ -13,6 +14,13 @@ export async function audit(
 ): Promise<void> {
   await tx
     .insertInto('audit')
-    .values({ at: at.toISOString(), actor_id: actor.id, action, subject, detail: JSON.stringify(detail) })
+    .values({
+      incident_id: incidentId,
+      at: at.toISOString(),
+      actor_id: actor.id,
+      action,
+      subject,
+      detail: JSON.stringify(detail),
+    })
     .execute();
 }

@@ -54,15 +54,26 @@ const date = (s: string | null) => (s === null ? undefined : new Date(s));
  * the triage of posted items (append-only, each with an audit row).
  */
 export class FeedStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** @param incidentId the incident whose feeds these are: a feed two incidents watch is recorded for each. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly incidentId: string,
+  ) {}
 
   async state(feedId: string): Promise<FeedState | undefined> {
-    const r = await this.db.selectFrom('feed_state').selectAll().where('feed_id', '=', feedId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('feed_state')
+      .selectAll()
+      .where('incident_id', '=', this.incidentId)
+      .where('feed_id', '=', feedId)
+      .executeTakeFirst();
     return r && toState(r);
   }
 
   async states(): Promise<FeedState[]> {
-    return (await this.db.selectFrom('feed_state').selectAll().execute()).map(toState);
+    return (
+      await this.db.selectFrom('feed_state').selectAll().where('incident_id', '=', this.incidentId).execute()
+    ).map(toState);
   }
 
   /** Writes a feed's state after a poll (inserted the first time). */
@@ -78,8 +89,8 @@ export class FeedStore {
     };
     await this.db
       .insertInto('feed_state')
-      .values({ feed_id: s.feedId, ...row })
-      .onConflict((oc) => oc.column('feed_id').doUpdateSet(row))
+      .values({ incident_id: this.incidentId, feed_id: s.feedId, ...row })
+      .onConflict((oc) => oc.columns(['incident_id', 'feed_id']).doUpdateSet(row))
       .execute();
   }
 
@@ -90,6 +101,7 @@ export class FeedStore {
       const rows = await this.db
         .selectFrom('feed_item')
         .select('item_key')
+        .where('incident_id', '=', this.incidentId)
         .where('feed_id', '=', feedId)
         .where('item_key', 'in', keys.slice(i, i + KEYS_PER_QUERY))
         .execute();
@@ -110,6 +122,7 @@ export class FeedStore {
         .insertInto('feed_item')
         .values(
           batch.map((item) => ({
+            incident_id: this.incidentId,
             feed_id: item.feedId,
             item_key: item.itemKey,
             item_ref: item.itemRef,
@@ -137,6 +150,7 @@ export class FeedStore {
     const rows = await this.db
       .selectFrom('feed_item')
       .selectAll()
+      .where('incident_id', '=', this.incidentId)
       .where('post', '=', 1)
       .where('seen_at', '>', from.toISOString())
       .where('seen_at', '<=', to.toISOString())
@@ -146,7 +160,12 @@ export class FeedStore {
   }
 
   async item(itemRef: string): Promise<SeenItem | undefined> {
-    const r = await this.db.selectFrom('feed_item').selectAll().where('item_ref', '=', itemRef).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('feed_item')
+      .selectAll()
+      .where('incident_id', '=', this.incidentId)
+      .where('item_ref', '=', itemRef)
+      .executeTakeFirst();
     return r && toItem(r);
   }
 
@@ -155,6 +174,7 @@ export class FeedStore {
     const rows = await this.db
       .selectFrom('feed_item')
       .selectAll()
+      .where('incident_id', '=', this.incidentId)
       .where('feed_id', '=', feedId)
       .where('more_count', 'is', null)
       .orderBy('seen_at', 'desc')
@@ -169,6 +189,7 @@ export class FeedStore {
       await tx
         .insertInto('feed_triage')
         .values({
+          incident_id: this.incidentId,
           item_ref: t.itemRef,
           action: t.action,
           detail: t.detail ?? null,
@@ -177,7 +198,7 @@ export class FeedStore {
           at: t.at.toISOString(),
         })
         .execute();
-      await audit(tx, t.actor, t.at, `source.${t.action}`, t.itemRef, { detail: t.detail ?? null });
+      await audit(tx, this.incidentId, t.actor, t.at, `source.${t.action}`, t.itemRef, { detail: t.detail ?? null });
     });
   }
 
@@ -187,6 +208,7 @@ export class FeedStore {
     const rows = await this.db
       .selectFrom('feed_triage')
       .selectAll()
+      .where('incident_id', '=', this.incidentId)
       .where('item_ref', 'in', itemRefs)
       .orderBy('at')
       .orderBy('id')

@@ -8,7 +8,100 @@ import type { DialectSeam } from './dialect';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration runs against the schema as it was then
 type AnyDb = Kysely<any>;
 
-export function migrations(seam: DialectSeam): Record<string, Migration> {
+/** What the migrations are told at start: the incident that records from before incidents belong to. */
+export interface MigrationOptions {
+  /** Undefined when it cannot be said (several data sets, SUMMIT_UPGRADE_INCIDENT unset). */
+  legacyIncident?: string;
+  /** The ids to offer in the message when it cannot be said. */
+  incidentIds?: readonly string[];
+}
+
+/** Tables that hold records of one incident and need a key with the incident in it: rebuilt by 0008. */
+const REKEYED: readonly {
+  table: string;
+  columns: readonly string[];
+  key: readonly string[];
+  unique?: readonly string[][];
+}[] = [
+  {
+    table: 'added_question',
+    columns: [
+      'question_id',
+      'text',
+      'actor_id',
+      'actor_name',
+      'at',
+      'source_channel',
+      'source_ts',
+      'source_url',
+      'source_author',
+    ],
+    key: ['incident_id', 'question_id'],
+  },
+  {
+    table: 'subscription',
+    columns: ['target_kind', 'target_id', 'status', 'status_reason', 'created_by', 'created_at', 'updated_at'],
+    key: ['incident_id', 'target_kind', 'target_id'],
+  },
+  {
+    table: 'delivery',
+    columns: [
+      'reminder_key',
+      'target',
+      'status',
+      'attempts',
+      'lease_until',
+      'next_attempt_at',
+      'channel',
+      'message_ts',
+      'detail',
+      'updated_at',
+    ],
+    key: ['incident_id', 'reminder_key', 'target'],
+  },
+  {
+    table: 'snooze',
+    columns: ['series', 'target', 'until', 'actor_id', 'at'],
+    key: ['incident_id', 'series', 'target'],
+  },
+  {
+    table: 'feed_state',
+    columns: [
+      'feed_id',
+      'etag',
+      'last_modified',
+      'checked_at',
+      'baseline_at',
+      'last_error',
+      'failures',
+      'next_poll_at',
+    ],
+    key: ['incident_id', 'feed_id'],
+  },
+  {
+    table: 'feed_item',
+    columns: [
+      'feed_id',
+      'item_key',
+      'item_ref',
+      'title',
+      'link',
+      'published',
+      'matched',
+      'post',
+      'seen_at',
+      'held',
+      'more_count',
+    ],
+    key: ['incident_id', 'feed_id', 'item_key'],
+    unique: [['incident_id', 'item_ref']],
+  },
+];
+
+/** Tables that gain the incident as a plain column (their key is a generated id). */
+const TAGGED = ['question_change', 'assignment', 'follow_up_update', 'audit', 'feed_triage'] as const;
+
+export function migrations(seam: DialectSeam, options: MigrationOptions = {}): Record<string, Migration> {
   return {
     '0001_follow_up_state': {
       async up(db: AnyDb) {
@@ -204,9 +297,128 @@ export function migrations(seam: DialectSeam): Record<string, Migration> {
         }
       },
     },
+    '0008_incidents': {
+      async up(db: AnyDb) {
+        // Many incidents in one store: every record names its incident. What an earlier release recorded belongs to
+        // the one incident it followed; which one that is must be said when several data sets are loaded.
+        const legacy = options.legacyIncident;
+        if (legacy === undefined && (await holdsRecords(db))) throw new UpgradeIncidentError(options.incidentIds ?? []);
+        const value = sql.lit(legacy ?? '');
+        for (const table of TAGGED) {
+          await db.schema
+            .alterTable(table)
+            .addColumn('incident_id', 'text', (c) => c.notNull().defaultTo(value))
+            .execute();
+          await db.schema.createIndex(`${table}_by_incident`).on(table).columns(['incident_id', 'at']).execute();
+        }
+        for (const t of REKEYED) {
+          // A new table with the incident in its key, the rows copied, the old one dropped (SQLite cannot change
+          // a primary key in place; the same steps serve PostgreSQL).
+          const next = `${t.table}_0008`;
+          await createRekeyed(db, t, next);
+          const cols = sql.join(t.columns.map((c) => sql.ref(c)));
+          await sql`insert into ${sql.table(next)} (incident_id, ${cols}) select ${value}, ${cols} from ${sql.table(t.table)}`.execute(
+            db,
+          );
+          await db.schema.dropTable(t.table).execute();
+          await db.schema.alterTable(next).renameTo(t.table).execute();
+        }
+        await db.schema
+          .createIndex('added_question_by_message')
+          .unique()
+          .on('added_question')
+          .columns(['source_channel', 'source_ts'])
+          .execute();
+        await db.schema.createIndex('feed_item_by_time').on('feed_item').columns(['incident_id', 'seen_at']).execute();
+        await db.schema.createIndex('delivery_by_key').on('delivery').columns(['reminder_key']).execute();
+        // The scheduler's watermark is kept per incident from now on.
+        if (legacy !== undefined)
+          await db
+            .updateTable('scheduler_state')
+            .set({ name: `watermark:${legacy}` })
+            .where('name', '=', 'watermark')
+            .execute();
+        await seam
+          .addIdColumn(db.schema.createTable('channel_follow'))
+          .addColumn('channel_id', 'text', (c) => c.notNull())
+          .addColumn('incident_id', 'text')
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('channel_follow_by_channel')
+          .on('channel_follow')
+          .columns(['channel_id', 'id'])
+          .execute();
+      },
+    },
   };
 }
 
-export function migrationProvider(seam: DialectSeam): MigrationProvider {
-  return { getMigrations: async () => migrations(seam) };
+/** The table of 0008 with the incident first in its key, as the earlier release's columns were typed. */
+async function createRekeyed(db: AnyDb, t: (typeof REKEYED)[number], name: string): Promise<void> {
+  const integers = new Set(['attempts', 'failures', 'post', 'held', 'more_count']);
+  const required = new Set([
+    'question_id',
+    'text',
+    'actor_id',
+    'actor_name',
+    'at',
+    'target_kind',
+    'target_id',
+    'status',
+    'created_by',
+    'created_at',
+    'updated_at',
+    'reminder_key',
+    'target',
+    'attempts',
+    'series',
+    'until',
+    'feed_id',
+    'failures',
+    'item_key',
+    'item_ref',
+    'title',
+    'matched',
+    'post',
+    'seen_at',
+    'held',
+  ]);
+  const defaults: Record<string, number> = { attempts: 0, failures: 0, held: 0 };
+  let builder = db.schema.createTable(name).addColumn('incident_id', 'text', (c) => c.notNull());
+  for (const column of t.columns)
+    builder = builder.addColumn(column, integers.has(column) ? 'integer' : 'text', (c) => {
+      let col = required.has(column) ? c.notNull() : c;
+      if (defaults[column] !== undefined) col = col.defaultTo(defaults[column]);
+      return col;
+    });
+  builder = builder.addPrimaryKeyConstraint(`${name}_pk`, [...t.key] as never);
+  for (const [i, u] of (t.unique ?? []).entries())
+    builder = builder.addUniqueConstraint(`${name}_unique_${i}`, [...u] as never);
+  await builder.execute();
+}
+
+/** Whether the store holds anything recorded (the tables an earlier release wrote). */
+async function holdsRecords(db: AnyDb): Promise<boolean> {
+  for (const table of [...TAGGED, ...REKEYED.map((t) => t.table)]) {
+    const row = await sql<{ n: number }>`select 1 as n from ${sql.table(table)} limit 1`.execute(db);
+    if (row.rows.length > 0) return true;
+  }
+  return false;
+}
+
+/** A store from before incidents, opened with several data sets and no SUMMIT_UPGRADE_INCIDENT. */
+export class UpgradeIncidentError extends Error {
+  constructor(readonly ids: readonly string[]) {
+    super(
+      `it holds records from before summit-bot followed several incidents, and ${ids.length} data sets are loaded (${ids.join(', ')}). Set SUMMIT_UPGRADE_INCIDENT to the id of the incident those records belong to, and start again; nothing was changed.`,
+    );
+    this.name = 'UpgradeIncidentError';
+  }
+}
+
+export function migrationProvider(seam: DialectSeam, options: MigrationOptions = {}): MigrationProvider {
+  return { getMigrations: async () => migrations(seam, options) };
 }

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { ConfigError, StoreFailedError, StoreUnavailableError } from '../lib/errors';
 import type { DatabaseSettings } from '../settings';
 import { postgresSeam, sqliteSeam, type DialectSeam } from './dialect';
-import { migrationProvider, migrations } from './migrations';
+import { migrationProvider, migrations, UpgradeIncidentError, type MigrationOptions } from './migrations';
 import { FollowUpStore } from './repository';
 import type { Database } from './schema';
 
@@ -22,13 +22,14 @@ const BUSY_TIMEOUT_MS = 5000;
 export async function openStore(
   settings: DatabaseSettings,
   log: Logger,
-  options: { connectMs?: number; copy?: boolean } = {},
+  options: { connectMs?: number; copy?: boolean; migration?: MigrationOptions } = {},
 ): Promise<FollowUpStore> {
-  if (options.copy) return openCopy(settings, log, options.connectMs ?? 0);
-  if (settings.kind === 'postgres') return openPostgres(settings.url, log, options.connectMs ?? 0);
+  const migration = options.migration ?? {};
+  if (options.copy) return openCopy(settings, log, options.connectMs ?? 0, migration);
+  if (settings.kind === 'postgres') return openPostgres(settings.url, log, options.connectMs ?? 0, migration);
   const raw = openSqlite(settings.path, settings.isDefault === true);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-  await prepare(db, sqliteSeam, describeSqlite(settings.path), log);
+  await prepare(db, sqliteSeam, describeSqlite(settings.path), log, migration);
   return guarded(new FollowUpStore(db, sqliteSeam, otherCommits(raw)));
 }
 
@@ -74,11 +75,21 @@ function failureCode(error: unknown): string {
  * StoreFailedError (the transaction rolled back, so nothing changed).
  */
 function guarded(store: FollowUpStore): FollowUpStore {
-  const wrap = <T extends object>(target: T): T =>
+  // Each object is wrapped once: an incident's view of the store (scoped) is asked for on every request.
+  const wrapped = new WeakMap<object, object>();
+  const wrap = <T extends object>(target: T): T => {
+    const known = wrapped.get(target);
+    if (known) return known as T;
+    const proxy = proxyOf(target);
+    wrapped.set(target, proxy);
+    return proxy;
+  };
+  const proxyOf = <T extends object>(target: T): T =>
     new Proxy(target, {
       get(obj, prop, receiver) {
         const value = Reflect.get(obj, prop, receiver) as unknown;
         if (prop === 'reminders' || prop === 'feeds') return wrap(value as object);
+        if (prop === 'scoped') return (id: string) => wrap((value as (id: string) => object).call(obj, id));
         if (typeof value !== 'function' || prop === 'close' || prop === 'ping' || prop === 'constructor') return value;
         return (...args: unknown[]) => {
           const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
@@ -99,7 +110,12 @@ function guarded(store: FollowUpStore): FollowUpStore {
 /** Connections each replica keeps to PostgreSQL. */
 const PG_POOL_SIZE = 10;
 
-async function openPostgres(url: string, log: Logger, connectMs: number): Promise<FollowUpStore> {
+async function openPostgres(
+  url: string,
+  log: Logger,
+  connectMs: number,
+  migration: MigrationOptions,
+): Promise<FollowUpStore> {
   const where = `the PostgreSQL store at ${redactUrl(url)}`;
   const pool = new Pool({
     connectionString: url,
@@ -124,7 +140,7 @@ async function openPostgres(url: string, log: Logger, connectMs: number): Promis
     );
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await prepare(db, postgresSeam, where, log);
+  await prepare(db, postgresSeam, where, log, migration);
   return guarded(new FollowUpStore(db, postgresSeam));
 }
 
@@ -236,7 +252,13 @@ function otherCommits(raw: SqliteDatabase.Database): () => number {
 }
 
 /** Refuses a schema newer than this code, then runs the migrations this code has and the database lacks. */
-export async function prepare(db: Kysely<Database>, seam: DialectSeam, where: string, log: Logger): Promise<void> {
+export async function prepare(
+  db: Kysely<Database>,
+  seam: DialectSeam,
+  where: string,
+  log: Logger,
+  options: MigrationOptions = {},
+): Promise<void> {
   const known = new Set(Object.keys(migrations(seam)));
   const applied = await appliedMigrations(db);
   const unknown = applied.filter((name) => !known.has(name));
@@ -247,10 +269,12 @@ export async function prepare(db: Kysely<Database>, seam: DialectSeam, where: st
       `${where} has a newer schema (${unknown.join(', ')}) than this version of summit-bot knows. Run the newer version, or point DATABASE_URL at another database; nothing was changed.`,
     );
   }
-  const migrator = new Migrator({ db, provider: migrationProvider(seam) });
+  const migrator = new Migrator({ db, provider: migrationProvider(seam, options) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
+    if (error instanceof UpgradeIncidentError)
+      throw new ConfigError('settings_invalid', `${where}: ${error.message}`, { cause: error });
     throw new ConfigError('store_unavailable', `Migrating ${where} failed: ${(error as Error).message}`, {
       cause: error,
     });
@@ -275,7 +299,12 @@ async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
  * serialised (a missing file is an empty store, and is not created); a PostgreSQL store is copied table by table
  * without running its migrations. The copy is migrated to this code's schema and then behaves like any store.
  */
-async function openCopy(settings: DatabaseSettings, log: Logger, connectMs: number): Promise<FollowUpStore> {
+async function openCopy(
+  settings: DatabaseSettings,
+  log: Logger,
+  connectMs: number,
+  migration: MigrationOptions,
+): Promise<FollowUpStore> {
   let raw: SqliteDatabase.Database;
   if (settings.kind === 'sqlite' && settings.path !== ':memory:' && existsSync(settings.path)) {
     const where = describeSqlite(settings.path);
@@ -307,10 +336,10 @@ async function openCopy(settings: DatabaseSettings, log: Logger, connectMs: numb
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   if (settings.kind === 'postgres') {
-    await prepare(db, sqliteSeam, 'the in-memory copy', log);
+    await prepare(db, sqliteSeam, 'the in-memory copy', log, migration);
     await copyFromPostgres(settings.url, db, log, connectMs);
   } else {
-    await prepare(db, sqliteSeam, `the copy of ${describeSqlite(settings.path)}`, log);
+    await prepare(db, sqliteSeam, `the copy of ${describeSqlite(settings.path)}`, log, migration);
   }
   return guarded(new FollowUpStore(db, sqliteSeam, otherCommits(raw)));
 }

@@ -40,7 +40,11 @@ export type Claim = { claimed: true; takeover: boolean; attempts: number } | { c
  * PostgreSQL alike, whichever process or replica gets there first.
  */
 export class ReminderStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** @param incidentId the incident whose subscriptions, deliveries, snoozes and watermark these are. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly incidentId: string,
+  ) {}
 
   /** Subscribes a target (again). Returns false if it was already active. */
   async subscribe(t: Target, actor: Actor, at: Date): Promise<boolean> {
@@ -51,6 +55,7 @@ export class ReminderStore {
       await tx
         .insertInto('subscription')
         .values({
+          incident_id: this.incidentId,
           target_kind: t.kind,
           target_id: t.id,
           status: 'active',
@@ -60,7 +65,7 @@ export class ReminderStore {
           updated_at: now,
         })
         .onConflict((oc) =>
-          oc.columns(['target_kind', 'target_id']).doUpdateSet({
+          oc.columns(['incident_id', 'target_kind', 'target_id']).doUpdateSet({
             status: 'active',
             status_reason: null,
             created_by: actor.id,
@@ -71,7 +76,14 @@ export class ReminderStore {
         .execute();
       await tx
         .insertInto('audit')
-        .values({ at: now, actor_id: actor.id, action: 'subscription.added', subject: targetKey(t), detail: '{}' })
+        .values({
+          incident_id: this.incidentId,
+          at: now,
+          actor_id: actor.id,
+          action: 'subscription.added',
+          subject: targetKey(t),
+          detail: '{}',
+        })
         .execute();
     });
     return true;
@@ -102,12 +114,14 @@ export class ReminderStore {
       await tx
         .updateTable('subscription')
         .set({ status, status_reason: reason, updated_at: now })
+        .where('incident_id', '=', this.incidentId)
         .where('target_kind', '=', t.kind)
         .where('target_id', '=', t.id)
         .execute();
       await tx
         .insertInto('audit')
         .values({
+          incident_id: this.incidentId,
           at: now,
           actor_id: actorId,
           action: `subscription.${status}`,
@@ -122,6 +136,7 @@ export class ReminderStore {
     const row = await this.db
       .selectFrom('subscription')
       .selectAll()
+      .where('incident_id', '=', this.incidentId)
       .where('target_kind', '=', t.kind)
       .where('target_id', '=', t.id)
       .executeTakeFirst();
@@ -129,7 +144,12 @@ export class ReminderStore {
   }
 
   async subscriptions(status?: SubscriptionTable['status']): Promise<Subscription[]> {
-    let q = this.db.selectFrom('subscription').selectAll().orderBy('created_at').orderBy('target_id');
+    let q = this.db
+      .selectFrom('subscription')
+      .selectAll()
+      .where('incident_id', '=', this.incidentId)
+      .orderBy('created_at')
+      .orderBy('target_id');
     if (status) q = q.where('status', '=', status);
     return (await q.execute()).map(toSubscription);
   }
@@ -145,6 +165,7 @@ export class ReminderStore {
     const inserted = await this.db
       .insertInto('delivery')
       .values({
+        incident_id: this.incidentId,
         reminder_key: reminderKey,
         target,
         status: 'claimed',
@@ -152,7 +173,7 @@ export class ReminderStore {
         lease_until: lease,
         updated_at: iso,
       })
-      .onConflict((oc) => oc.columns(['reminder_key', 'target']).doNothing())
+      .onConflict((oc) => oc.columns(['incident_id', 'reminder_key', 'target']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { claimed: true, takeover: false, attempts: 1 };
 
@@ -161,6 +182,7 @@ export class ReminderStore {
     const updated = await this.db
       .updateTable('delivery')
       .set((eb) => ({ status: 'claimed', lease_until: lease, attempts: eb('attempts', '+', 1), updated_at: iso }))
+      .where('incident_id', '=', this.incidentId)
       .where('reminder_key', '=', reminderKey)
       .where('target', '=', target)
       .where('attempts', '=', before.attempts)
@@ -181,6 +203,7 @@ export class ReminderStore {
     await this.db
       .updateTable('delivery')
       .set({ lease_until: new Date(now.getTime() + leaseMs).toISOString(), updated_at: now.toISOString() })
+      .where('incident_id', '=', this.incidentId)
       .where('reminder_key', '=', reminderKey)
       .where('target', '=', target)
       .where('status', '=', 'claimed')
@@ -229,6 +252,7 @@ export class ReminderStore {
     const r = await this.db
       .insertInto('delivery')
       .values({
+        incident_id: this.incidentId,
         reminder_key: reminderKey,
         target,
         status: 'skipped',
@@ -236,7 +260,7 @@ export class ReminderStore {
         detail,
         updated_at: now.toISOString(),
       })
-      .onConflict((oc) => oc.columns(['reminder_key', 'target']).doNothing())
+      .onConflict((oc) => oc.columns(['incident_id', 'reminder_key', 'target']).doNothing())
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
@@ -246,6 +270,7 @@ export class ReminderStore {
     await this.db
       .updateTable('delivery')
       .set({ status: 'skipped', detail, lease_until: null, updated_at: now.toISOString() })
+      .where('incident_id', '=', this.incidentId)
       .where('reminder_key', '=', reminderKey)
       .where('target', '=', target)
       .where('status', '=', 'retry')
@@ -260,6 +285,7 @@ export class ReminderStore {
     await this.db
       .updateTable('delivery')
       .set(set)
+      .where('incident_id', '=', this.incidentId)
       .where('reminder_key', '=', reminderKey)
       .where('target', '=', target)
       .execute();
@@ -269,6 +295,7 @@ export class ReminderStore {
     const row = await this.db
       .selectFrom('delivery')
       .selectAll()
+      .where('incident_id', '=', this.incidentId)
       .where('reminder_key', '=', reminderKey)
       .where('target', '=', target)
       .executeTakeFirst();
@@ -276,33 +303,52 @@ export class ReminderStore {
   }
 
   async deliveries(): Promise<Delivery[]> {
-    return (await this.db.selectFrom('delivery').selectAll().orderBy('reminder_key').orderBy('target').execute()).map(
-      toDelivery,
-    );
+    return (
+      await this.db
+        .selectFrom('delivery')
+        .selectAll()
+        .where('incident_id', '=', this.incidentId)
+        .orderBy('reminder_key')
+        .orderBy('target')
+        .execute()
+    ).map(toDelivery);
   }
 
   /** Deliveries of these reminders, for one tick's look-up. */
   async deliveriesFor(reminderKeys: string[]): Promise<Delivery[]> {
     if (reminderKeys.length === 0) return [];
-    const rows = await this.db.selectFrom('delivery').selectAll().where('reminder_key', 'in', reminderKeys).execute();
+    const rows = await this.db
+      .selectFrom('delivery')
+      .selectAll()
+      .where('incident_id', '=', this.incidentId)
+      .where('reminder_key', 'in', reminderKeys)
+      .execute();
     return rows.map(toDelivery);
   }
 
   async snooze(series: string, target: string, until: Date, actor: Actor, at: Date): Promise<void> {
-    const values = { series, target, until: until.toISOString(), actor_id: actor.id, at: at.toISOString() };
+    const values = {
+      incident_id: this.incidentId,
+      series,
+      target,
+      until: until.toISOString(),
+      actor_id: actor.id,
+      at: at.toISOString(),
+    };
     await this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('snooze')
         .values(values)
         .onConflict((oc) =>
           oc
-            .columns(['series', 'target'])
+            .columns(['incident_id', 'series', 'target'])
             .doUpdateSet({ until: values.until, actor_id: values.actor_id, at: values.at }),
         )
         .execute();
       await tx
         .insertInto('audit')
         .values({
+          incident_id: this.incidentId,
           at: values.at,
           actor_id: actor.id,
           action: 'reminder.snoozed',
@@ -315,7 +361,7 @@ export class ReminderStore {
 
   /** series -> target -> until */
   async snoozes(): Promise<Map<string, Date>> {
-    const rows = await this.db.selectFrom('snooze').selectAll().execute();
+    const rows = await this.db.selectFrom('snooze').selectAll().where('incident_id', '=', this.incidentId).execute();
     return new Map(rows.map((r) => [`${r.series} ${r.target}`, new Date(r.until)]));
   }
 
@@ -323,7 +369,7 @@ export class ReminderStore {
     const row = await this.db
       .selectFrom('scheduler_state')
       .select('value')
-      .where('name', '=', 'watermark')
+      .where('name', '=', `watermark:${this.incidentId}`)
       .executeTakeFirst();
     return row ? new Date(row.value) : undefined;
   }
@@ -333,7 +379,7 @@ export class ReminderStore {
     const value = to.toISOString();
     await this.db
       .insertInto('scheduler_state')
-      .values({ name: 'watermark', value })
+      .values({ name: `watermark:${this.incidentId}`, value })
       .onConflict((oc) => oc.column('name').doUpdateSet({ value }).where('scheduler_state.value', '<', value))
       .execute();
   }

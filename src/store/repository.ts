@@ -42,26 +42,64 @@ const PG_VERSION_FRESH_MS = 2;
  * The one store layer: append-only writes, each with its audit row in the same transaction, and reads that
  * return plain records. The same code runs on SQLite and PostgreSQL.
  */
+/**
+ * What every incident's view of one store shares: the writes this process committed and the last state version
+ * read, so a change in any incident is seen at once by all of them.
+ */
+class VersionTracker {
+  /** Writes of recorded state this process committed (see stateVersion). */
+  ownWrites = 0;
+  versionRead?: Promise<string>;
+  lastVersion?: { value: string; at: number; own: number };
+  /** The store's views per incident, made once each. */
+  readonly scopes = new Map<string, FollowUpStore>();
+  follows?: { version: string; map: Map<string, ChannelFollow> };
+}
+
+/** A channel's latest follow: the incident its commands are about (undefined after an unfollow). */
+export interface ChannelFollow {
+  channelId: string;
+  incidentId: string | undefined;
+  actor: Actor;
+  at: Date;
+}
+
 export class FollowUpStore {
   /** Subscriptions, delivery claims and snoozes, on the same database. */
   readonly reminders: ReminderStore;
   readonly feeds: FeedStore;
 
-  /** Writes of recorded state this process committed (see stateVersion). */
-  private ownWrites = 0;
-
   /**
    * @param changeCounter where the database can say cheaply whether another connection committed since
    * (SQLite's data_version); without it the version is read from the audit table.
+   * @param incidentId the incident whose records this view reads and writes; '' for the store as a whole (the
+   * channel follows, request keys, the state version), which writes no incident's records.
    */
   constructor(
     readonly db: Kysely<Database>,
     private readonly seam: DialectSeam,
     private readonly changeCounter?: () => number,
+    readonly incidentId = '',
+    private readonly tracker = new VersionTracker(),
   ) {
-    this.reminders = new ReminderStore(db);
-    this.feeds = new FeedStore(db);
+    this.reminders = new ReminderStore(db, incidentId);
+    this.feeds = new FeedStore(db, incidentId);
     this.versionQuery = db.selectFrom('state_version').select('v').where('id', '=', 1).compile();
+  }
+
+  /** The same store, reading and writing one incident's records (made once per incident). */
+  scoped(incidentId: string): FollowUpStore {
+    let view = this.tracker.scopes.get(incidentId);
+    if (!view) {
+      view = new FollowUpStore(this.db, this.seam, this.changeCounter, incidentId, this.tracker);
+      this.tracker.scopes.set(incidentId, view);
+    }
+    return view;
+  }
+
+  private get incident(): string {
+    if (this.incidentId === '') throw new Error('a record written without its incident (use store.scoped(id))');
+    return this.incidentId;
   }
 
   async recordChange(change: NewChange): Promise<RecordedChange> {
@@ -69,6 +107,7 @@ export class FollowUpStore {
       const row = await tx
         .insertInto('question_change')
         .values({
+          incident_id: this.incident,
           question_id: change.questionId,
           status: change.status,
           answer: change.answer ?? null,
@@ -81,7 +120,7 @@ export class FollowUpStore {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await audit(tx, change.actor, change.at, CHANGE_ACTION[change.status], change.questionId, {
+      await audit(tx, this.incident, change.actor, change.at, CHANGE_ACTION[change.status], change.questionId, {
         answer: change.answer,
         sourceUrl: change.sourceUrl,
         note: change.note,
@@ -103,15 +142,20 @@ export class FollowUpStore {
     for (let attempt = 0; ; attempt++) {
       const earlier = q.message && (await this.trackedFrom(q.message.channel, q.message.ts));
       if (earlier) return { alreadyTracked: earlier };
-      const taken = (await this.db.selectFrom('added_question').select('question_id').execute()).map(
-        (r) => r.question_id,
-      );
+      const taken = (
+        await this.db
+          .selectFrom('added_question')
+          .select('question_id')
+          .where('incident_id', '=', this.incident)
+          .execute()
+      ).map((r) => r.question_id);
       const questionId = nextId(taken);
       try {
         await this.committed(async (tx) => {
           await tx
             .insertInto('added_question')
             .values({
+              incident_id: this.incident,
               question_id: questionId,
               text: q.text,
               actor_id: q.actor.id,
@@ -123,7 +167,10 @@ export class FollowUpStore {
               source_author: q.message?.author ?? null,
             })
             .execute();
-          await audit(tx, q.actor, q.at, 'question.added', questionId, { text: q.text, message: q.message?.permalink });
+          await audit(tx, this.incident, q.actor, q.at, 'question.added', questionId, {
+            text: q.text,
+            message: q.message?.permalink,
+          });
         });
         return { added: { questionId, ...q } };
       } catch (e) {
@@ -133,11 +180,12 @@ export class FollowUpStore {
     }
   }
 
-  /** The question tracked from a Slack message, if one was. */
+  /** The question tracked from a Slack message, if one was (in this incident). */
   async trackedFrom(channel: string, ts: string): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('added_question')
       .select('question_id')
+      .where('incident_id', '=', this.incident)
       .where('source_channel', '=', channel)
       .where('source_ts', '=', ts)
       .executeTakeFirst();
@@ -150,6 +198,7 @@ export class FollowUpStore {
       const row = await tx
         .insertInto('assignment')
         .values({
+          incident_id: this.incident,
           question_id: a.questionId,
           field: a.field,
           value: a.value ?? null,
@@ -159,7 +208,7 @@ export class FollowUpStore {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await audit(tx, a.actor, a.at, `question.${a.field}`, a.questionId, { value: a.value ?? null });
+      await audit(tx, this.incident, a.actor, a.at, `question.${a.field}`, a.questionId, { value: a.value ?? null });
       return { ...a, id: Number(row.id) };
     });
   }
@@ -169,6 +218,7 @@ export class FollowUpStore {
       const row = await tx
         .insertInto('follow_up_update')
         .values({
+          incident_id: this.incident,
           expected_id: update.expectedId ?? null,
           text: update.text,
           url: update.url ?? null,
@@ -178,7 +228,7 @@ export class FollowUpStore {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await audit(tx, update.actor, update.at, 'update.recorded', update.expectedId ?? '', {
+      await audit(tx, this.incident, update.actor, update.at, 'update.recorded', update.expectedId ?? '', {
         text: update.text,
         url: update.url,
       });
@@ -196,18 +246,19 @@ export class FollowUpStore {
   async stateVersion(): Promise<string> {
     const now = this.stateVersionNow();
     if (now !== undefined) return now;
-    this.versionRead ??= this.readVersion().finally(() => {
-      this.versionRead = undefined;
+    const t = this.tracker;
+    t.versionRead ??= this.readVersion().finally(() => {
+      t.versionRead = undefined;
     });
-    return this.versionRead;
+    return t.versionRead;
   }
 
   private async readVersion(): Promise<string> {
-    const own = this.ownWrites;
+    const own = this.tracker.ownWrites;
     const at = performance.now();
     const result = await this.db.executeQuery(this.versionQuery);
     const value = `${String(result.rows[0]?.v ?? 0)}:${own}`;
-    this.lastVersion = { value, at, own };
+    this.tracker.lastVersion = { value, at, own };
     return value;
   }
 
@@ -216,19 +267,20 @@ export class FollowUpStore {
    * fresh and this process has committed nothing since.
    */
   stateVersionNow(): string | undefined {
-    if (this.changeCounter) return `${this.changeCounter()}:${this.ownWrites}`;
-    const last = this.lastVersion;
-    if (last && last.own === this.ownWrites && performance.now() - last.at < PG_VERSION_FRESH_MS) return last.value;
+    const own = this.tracker.ownWrites;
+    if (this.changeCounter) return `${this.changeCounter()}:${own}`;
+    const last = this.tracker.lastVersion;
+    if (last && last.own === own && performance.now() - last.at < PG_VERSION_FRESH_MS) return last.value;
     return undefined;
   }
-
-  private versionRead?: Promise<string>;
-  private lastVersion?: { value: string; at: number; own: number };
 
   /** Built and compiled once: it runs on every command and tick. */
   private readonly versionQuery;
 
-  /** Everything recorded, each list oldest first (ties in recording order). Read again only when it changed. */
+  /**
+   * Everything recorded about this view's incident, each list oldest first (ties in recording order). Read again
+   * only when the store changed.
+   */
   async state(): Promise<FollowUpState> {
     const version = await this.stateVersion();
     if (this.cached?.version === version) return this.cached.state;
@@ -240,11 +292,24 @@ export class FollowUpStore {
   private cached?: { version: string; state: FollowUpState };
 
   private async readState(): Promise<FollowUpState> {
+    const id = this.incident;
     const [changes, questions, updates, assignments] = await Promise.all([
-      this.db.selectFrom('question_change').selectAll().orderBy('at').orderBy('id').execute(),
-      this.db.selectFrom('added_question').selectAll().orderBy('at').execute(),
-      this.db.selectFrom('follow_up_update').selectAll().orderBy('at').orderBy('id').execute(),
-      this.db.selectFrom('assignment').selectAll().orderBy('at').orderBy('id').execute(),
+      this.db
+        .selectFrom('question_change')
+        .selectAll()
+        .where('incident_id', '=', id)
+        .orderBy('at')
+        .orderBy('id')
+        .execute(),
+      this.db.selectFrom('added_question').selectAll().where('incident_id', '=', id).orderBy('at').execute(),
+      this.db
+        .selectFrom('follow_up_update')
+        .selectAll()
+        .where('incident_id', '=', id)
+        .orderBy('at')
+        .orderBy('id')
+        .execute(),
+      this.db.selectFrom('assignment').selectAll().where('incident_id', '=', id).orderBy('at').orderBy('id').execute(),
     ]);
     return {
       changes: changes.map((r) => ({
@@ -293,8 +358,11 @@ export class FollowUpStore {
     };
   }
 
+  /** The audit log: this incident's rows, or every row for the store as a whole. */
   async auditLog(): Promise<AuditEntry[]> {
-    const rows = await this.db.selectFrom('audit').selectAll().orderBy('id').execute();
+    let q = this.db.selectFrom('audit').selectAll().orderBy('id');
+    if (this.incidentId !== '') q = q.where('incident_id', '=', this.incidentId);
+    const rows = await q.execute();
     return rows.map((r) => ({
       id: Number(r.id),
       at: new Date(r.at),
@@ -308,8 +376,63 @@ export class FollowUpStore {
   /** Runs a write transaction and counts it once it has committed. */
   private async committed<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
     const result = await this.db.transaction().execute(work);
-    this.ownWrites += 1;
+    this.tracker.ownWrites += 1;
     return result;
+  }
+
+  /**
+   * Makes a channel follow an incident (undefined: follow none). Returns false when it already did; a row per
+   * change, with its audit row, so the history of who made a channel follow what is kept.
+   */
+  async setFollow(channelId: string, incidentId: string | undefined, actor: Actor, at: Date): Promise<boolean> {
+    const current = (await this.follows()).get(channelId);
+    if (current?.incidentId === incidentId) return false;
+    await this.committed(async (tx) => {
+      await tx
+        .insertInto('channel_follow')
+        .values({
+          channel_id: channelId,
+          incident_id: incidentId ?? null,
+          actor_id: actor.id,
+          actor_name: actor.name,
+          at: at.toISOString(),
+        })
+        .execute();
+      await audit(
+        tx,
+        incidentId ?? current?.incidentId ?? '',
+        actor,
+        at,
+        incidentId ? 'channel.followed' : 'channel.unfollowed',
+        channelId,
+        {},
+      );
+    });
+    return true;
+  }
+
+  /** Every channel's latest follow (those that follow none included), read again only when the store changed. */
+  async follows(): Promise<Map<string, ChannelFollow>> {
+    const version = await this.stateVersion();
+    const cached = this.followsNow(version);
+    if (cached) return cached;
+    const rows = await this.db.selectFrom('channel_follow').selectAll().orderBy('id').execute();
+    const map = new Map<string, ChannelFollow>();
+    for (const r of rows)
+      map.set(r.channel_id, {
+        channelId: r.channel_id,
+        incidentId: r.incident_id ?? undefined,
+        actor: { id: r.actor_id, name: r.actor_name },
+        at: new Date(r.at),
+      });
+    this.tracker.follows = { version, map };
+    return map;
+  }
+
+  /** The follows as last read, when that read is still current at `version`; else undefined (no waiting). */
+  followsNow(version: string | undefined): Map<string, ChannelFollow> | undefined {
+    const f = this.tracker.follows;
+    return f && version !== undefined && f.version === version ? f.map : undefined;
   }
 
   /**

@@ -6,6 +6,8 @@ import type { Generated } from 'kysely';
  * Times are ISO-8601 strings made by the application (the bot's clock), identical on every dialect.
  */
 export interface QuestionChangeTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   id: Generated<number>;
   question_id: string;
   status: 'open' | 'partial' | 'answered' | 'dropped' | 'superseded';
@@ -21,6 +23,8 @@ export interface QuestionChangeTable {
 }
 
 export interface AddedQuestionTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   question_id: string;
   text: string;
   actor_id: string;
@@ -35,6 +39,8 @@ export interface AddedQuestionTable {
 
 /** Who owns a question and when it is due: each change a row, the latest one counts. */
 export interface AssignmentTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   id: Generated<number>;
   question_id: string;
   field: 'owner' | 'due';
@@ -46,6 +52,8 @@ export interface AssignmentTable {
 }
 
 export interface UpdateTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   id: Generated<number>;
   expected_id: string | null;
   text: string;
@@ -56,6 +64,8 @@ export interface UpdateTable {
 }
 
 export interface AuditTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   id: Generated<number>;
   at: string;
   actor_id: string;
@@ -67,6 +77,8 @@ export interface AuditTable {
 
 /** Who receives reminders: a channel, or a person by DM. One row per target; its status changes over time. */
 export interface SubscriptionTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   target_kind: 'channel' | 'user' | 'console';
   target_id: string;
   status: 'active' | 'removed' | 'broken' | 'disabled';
@@ -81,6 +93,8 @@ export interface SubscriptionTable {
  * makes delivery exactly-once across restarts and replicas.
  */
 export interface DeliveryTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   reminder_key: string;
   target: string;
   status: 'claimed' | 'sent' | 'retry' | 'skipped' | 'failed';
@@ -94,6 +108,8 @@ export interface DeliveryTable {
 }
 
 export interface SnoozeTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   series: string;
   target: string;
   until: string;
@@ -114,6 +130,8 @@ export interface RequestSeenTable {
 
 /** What the bot knows of each watched feed: for conditional GETs, backoff and /summit sources. */
 export interface FeedStateTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   feed_id: string;
   etag: string | null;
   last_modified: string | null;
@@ -127,6 +145,8 @@ export interface FeedStateTable {
 
 /** Every item seen in a feed, once (by guid, else link); matched ones after the baseline are posted. */
 export interface FeedItemTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   feed_id: string;
   item_key: string;
   /** A short stable reference used in buttons and message metadata. */
@@ -147,10 +167,22 @@ export interface FeedItemTable {
 
 /** What someone decided about a posted item: recorded as an update, as an answer, or not relevant. Append-only. */
 export interface FeedTriageTable {
+  /** The incident it belongs to (migration 0008: earlier records belong to the upgrade's incident). */
+  incident_id: string;
   id: Generated<number>;
   item_ref: string;
   action: 'update' | 'answer' | 'dismissed';
   detail: string | null;
+  actor_id: string;
+  actor_name: string;
+  at: string;
+}
+
+/** Which incident a channel follows: each follow or unfollow a row (incident_id null), the latest one counts. */
+export interface ChannelFollowTable {
+  id: Generated<number>;
+  channel_id: string;
+  incident_id: string | null;
   actor_id: string;
   actor_name: string;
   at: string;
@@ -172,4 +204,5 @@ export interface Database {
   /** One row (id 1): how many audit rows were written, kept by a trigger; PostgreSQL's state version. */
   state_version: { id: number; v: number | string };
   feed_triage: FeedTriageTable;
+  channel_follow: ChannelFollowTable;
 }

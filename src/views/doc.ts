@@ -12,7 +12,9 @@ export type Inline =
   /** An instant shown in each reader's own zone in Slack; `zone` gives the fallback and the console's rendering. */
   | { date: Date; zone: string; withTime: boolean }
   /** A Slack user, by id (shown as their name in Slack). Ids come from the data set or Slack, never from free text. */
-  | { user: string };
+  | { user: string }
+  /** A Slack conversation, by id (shown as its name in Slack). */
+  | { channel: string };
 
 export type Line = Inline[];
 
@@ -34,7 +36,9 @@ export type DocBlock =
   | { type: 'note'; line: Line }
   | { type: 'divider' }
   /** Items the document left out (a list thousands long): renderers say "…and N more", counting any they cut too. */
-  | { type: 'more'; count: number };
+  | { type: 'more'; count: number }
+  /** A choice of one among a few (a select menu in Slack; the console lists the options' words instead). */
+  | { type: 'choose'; actionId: string; placeholder: string; options: { text: string; value: string }[] };
 
 export interface Reply {
   /** One plain line: the notification and screen-reader fallback. */
@@ -57,6 +61,7 @@ export const note = (...line: Inline[]): DocBlock => ({ type: 'note', line });
 export const list = (items: Line[]): DocBlock => ({ type: 'list', items });
 export const divider: DocBlock = { type: 'divider' };
 export const user = (id: string): Inline => ({ user: id });
+export const channel = (id: string): Inline => ({ channel: id });
 export const item = (line: Line, button?: Button): DocBlock =>
   button ? { type: 'item', line, button } : { type: 'item', line };
 export const more = (count: number): DocBlock => ({ type: 'more', count });

@@ -8,6 +8,7 @@ import { bold, code, date, divider, header, item, list, more, note, paragraph, t
 import { eventLine, summaryText, provenance, questionLine, recordAnswerButton } from './replies';
 import { outstandingLine } from './follow-up';
 import { LIMITS, toSlackBlocks } from './render-slack';
+import { scopedValue, scopeReply } from './scope';
 
 export interface HomeData {
   incident: Incident;
@@ -73,7 +74,72 @@ export function homeReply(d: HomeData): Reply {
   return { summary: e ? `${e.name}: ${when}` : `${d.incident.title}: no event announced yet`, blocks };
 }
 
-/** The Home tab view, within the 100-block limit. */
-export function homeView(d: HomeData): HomeView {
-  return { type: 'home', blocks: toSlackBlocks(homeReply(d), { maxBlocks: LIMITS.blocksPerView }) };
+/** Most incidents the Home tab shows in full with several (each takes four blocks); the rest are counted. */
+export const HOME_MAX_INCIDENTS = 18;
+
+/**
+ * The Home tab with several incidents: the viewer's own open questions across them first, then each incident
+ * (active ones first) with its summary line, open questions and next expected update. Every button names its
+ * incident.
+ */
+export function homeManyReply(all: readonly HomeData[], now: Date): Reply {
+  const yours = all.flatMap((d) => d.yours.map((s) => ({ d, s })));
+  const zone = all[0]?.incident.event.timezone ?? 'UTC';
+  const blocks: DocBlock[] = [header(`Incidents (${all.length})`)];
+  if (yours.length > 0) {
+    blocks.push(paragraph(bold(`Yours (${yours.length})`)));
+    for (const { d, s } of yours.slice(0, HOME_MAX_YOURS)) {
+      const button = recordAnswerButton(s, true);
+      blocks.push(
+        item(
+          [code(d.incident.id), ' ', ...questionLine(s, d.incident.event.timezone)],
+          button && { ...button, value: scopedValue(d.incident.id, button.value) },
+        ),
+      );
+    }
+    if (yours.length > HOME_MAX_YOURS) blocks.push(more(yours.length - HOME_MAX_YOURS));
+  }
+  for (const d of all.slice(0, HOME_MAX_INCIDENTS)) {
+    const z = d.incident.event.timezone;
+    const next = d.outstanding[0];
+    blocks.push(
+      divider,
+      paragraph(bold(d.incident.title), ' · ', code(d.incident.id), d.incident.state === 'closed' ? ' · closed' : ''),
+      note(summaryText(d.incident, d.event)),
+      paragraph(
+        d.open.length === 0
+          ? 'Every question is answered.'
+          : `${d.open.length} question${d.open.length === 1 ? '' : 's'} not fully answered`,
+        ...(next ? [' · next expected: ', ...outstandingLine(next, z)] : []),
+      ),
+    );
+  }
+  if (all.length > HOME_MAX_INCIDENTS)
+    blocks.push(
+      divider,
+      note(`…and ${all.length - HOME_MAX_INCIDENTS} more incidents: `, code('/summit incidents'), ' lists every one.'),
+    );
+  blocks.push(
+    note(
+      'As of ',
+      date(now, zone, true),
+      '. Name an incident first, as in ',
+      code(`/summit ${all[0]?.incident.id ?? 'id'} status`),
+      ', for all of it.',
+    ),
+  );
+  return {
+    summary: `${all.length} incidents, ${yours.length} open question${yours.length === 1 ? '' : 's'} yours`,
+    blocks,
+  };
+}
+
+/** The Home tab view, within the 100-block limit: one incident in full, or several side by side. */
+export function homeView(all: HomeData | readonly HomeData[]): HomeView {
+  const list = Array.isArray(all) ? (all as readonly HomeData[]) : [all as HomeData];
+  const reply =
+    list.length === 1
+      ? scopeReply(homeReply(list[0] as HomeData), (list[0] as HomeData).incident.id)
+      : homeManyReply(list, list[0]?.now ?? new Date());
+  return { type: 'home', blocks: toSlackBlocks(reply, { maxBlocks: LIMITS.blocksPerView }) };
 }

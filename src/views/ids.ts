@@ -21,6 +21,8 @@ export const ACTIONS = {
   sourceDismiss: 'summit_source_dismiss',
   /** On a chasing nudge (admins): value is the question id; opens the Not pursued form. */
   dropQuestion: 'summit_drop_question',
+  /** On the "which incident?" reply: a select whose value is "<incident id> <command text>", run again as chosen. */
+  chooseIncident: 'summit_choose_incident',
 } as const;
 
 /** Message metadata on every reminder, so a retry can find out whether the post already went out. */

@@ -27,6 +27,8 @@ export function inlineToMrkdwn(piece: Inline): string {
   if ('code' in piece) return `\`${escapeMrkdwn(piece.code.replace(/`/g, "'"))}\``;
   if ('link' in piece) return `<${safeUrl(piece.link)}|${escapeMrkdwn(piece.label).replace(/\|/g, '¦')}>`;
   if ('user' in piece) return /^[UW][A-Z0-9]+$/.test(piece.user) ? `<@${piece.user}>` : escapeMrkdwn(piece.user);
+  if ('channel' in piece)
+    return /^[CG][A-Z0-9]+$/.test(piece.channel) ? `<#${piece.channel}>` : escapeMrkdwn(piece.channel);
   const epoch = Math.floor(piece.date.getTime() / 1000);
   const format = piece.withTime ? '{date_long_pretty} {time}' : '{date_long_pretty}';
   const fallback = escapeMrkdwn(formatInZone(piece.date, piece.zone, piece.withTime)).replace(/\|/g, '¦');
@@ -137,6 +139,24 @@ function renderBlock(b: Exclude<DocBlock, { type: 'item' } | { type: 'more' }>, 
       return renderList(b.items, budget);
     case 'actions': {
       const block: ActionsBlock = { type: 'actions', elements: b.buttons.slice(0, 25).map(toSlackButton) };
+      return [block];
+    }
+    case 'choose': {
+      // A static select holds at most 100 options, each text at most 75 characters and value at most 150.
+      const block: ActionsBlock = {
+        type: 'actions',
+        elements: [
+          {
+            type: 'static_select',
+            action_id: b.actionId,
+            placeholder: { type: 'plain_text', text: truncate(b.placeholder, 150) },
+            options: b.options.slice(0, 100).map((o) => ({
+              text: { type: 'plain_text', text: truncate(o.text, 75) },
+              value: o.value.slice(0, 150),
+            })),
+          },
+        ],
+      };
       return [block];
     }
   }

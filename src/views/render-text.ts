@@ -16,6 +16,7 @@ function inline(piece: Inline): string {
   if ('link' in piece) return `${piece.label} <${piece.link}>`;
   // A console handle keeps its own @.
   if ('user' in piece) return piece.user.startsWith('@') ? piece.user : `@${piece.user}`;
+  if ('channel' in piece) return `#${piece.channel}`;
   return formatInZone(piece.date, piece.zone, piece.withTime);
 }
 
@@ -39,6 +40,7 @@ function renderBlock(b: DocBlock): string {
       return `  …and ${b.count} more`;
     case 'divider':
     case 'actions':
+    case 'choose':
       return '';
   }
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../lib/clock';
 import type { Metrics } from '../lib/metrics';
 import type { FeedState, SeenItem } from '../store/feeds';
 import type { FollowUpStore } from '../store/repository';
-import { FETCH_DEFAULTS, FeedFetchError, fetchFeed, type FetchOptions } from './fetch';
+import { FETCH_DEFAULTS, FeedFetchError, fetchFeed, type Fetched, type FetchOptions } from './fetch';
 import { FeedParseError, readEntries, refOf } from './items';
 
 /** Entries checked against the store and recorded per round trip: what a poll holds at once besides the entries. */
@@ -28,6 +28,32 @@ export function summaryOfHeld(feed: Feed, heldKeys: string[], now: Date): SeenIt
     seenAt: now,
     more: heldKeys.length,
   };
+}
+
+/**
+ * One fetch per feed URL per tick, however many incidents watch it: each incident's watcher asks here, and those
+ * asking for the same URL with the same validators (ETag, Last-Modified) share one request and its answer; each
+ * then matches and records the items for its own incident. Cleared at the start of each tick.
+ */
+export class SharedFetches {
+  private readonly pending = new Map<string, Promise<Fetched>>();
+  /** Requests actually sent since made (tests and the bench). */
+  sent = 0;
+
+  fetch(url: string, conditional: { etag?: string; lastModified?: string }, options: FetchOptions): Promise<Fetched> {
+    const key = `${url}\n${conditional.etag ?? ''}\n${conditional.lastModified ?? ''}`;
+    let p = this.pending.get(key);
+    if (!p) {
+      this.sent += 1;
+      p = fetchFeed(url, conditional, options);
+      this.pending.set(key, p);
+    }
+    return p;
+  }
+
+  clear(): void {
+    this.pending.clear();
+  }
 }
 
 /** After failures a feed waits longer, doubling, up to this. */
@@ -57,6 +83,8 @@ export class FeedWatcher {
       log: Logger;
       metrics?: Metrics;
       fetch?: FetchOptions;
+      /** Fetches shared with the other incidents' watchers within a tick. */
+      shared?: SharedFetches;
     },
   ) {}
 
@@ -87,11 +115,11 @@ export class FeedWatcher {
     const base: FeedState = state ?? { feedId: feed.id, failures: 0 };
     let outcome: PollOutcome;
     try {
-      const fetched = await fetchFeed(
-        feed.url,
-        { etag: base.etag, lastModified: base.lastModified },
-        this.deps.fetch ?? FETCH_DEFAULTS,
-      );
+      const conditional = { etag: base.etag, lastModified: base.lastModified };
+      const options = this.deps.fetch ?? FETCH_DEFAULTS;
+      const fetched = await (this.deps.shared
+        ? this.deps.shared.fetch(feed.url, conditional, options)
+        : fetchFeed(feed.url, conditional, options));
       if (fetched.kind === 'not-modified') {
         await store.feeds.saveState({
           ...base,

@@ -1,3 +1,4 @@
+import { Catalog } from '../../src/incident/catalog';
 import type { Incident } from '../../src/incident/model';
 import type { FollowUpStore } from '../../src/store/repository';
 import type { Clock } from '../../src/lib/clock';
@@ -24,9 +25,9 @@ export interface TestBot {
 
 /** The real Bolt app in HTTP mode on a free loopback port, its Web API pointed at a fake Slack. */
 export async function startTestBot(
-  incident: Incident,
+  incident: Incident | Incident[],
   clock: Clock,
-  options: { realNow?: () => number; store?: FollowUpStore } = {},
+  options: { realNow?: () => number; store?: FollowUpStore; admins?: string[] } = {},
 ): Promise<TestBot> {
   const store = options.store ?? (await testStore());
   const fake = new FakeSlack();
@@ -37,7 +38,8 @@ export async function startTestBot(
     port: 0,
     host: '127.0.0.1',
     slackApiUrl,
-    configPath: 'config/summit.yaml',
+    configPath: 'config/incidents',
+    admins: options.admins ?? [],
     logLevel: 'error',
     database: { kind: 'sqlite', path: ':memory:' },
     shutdownGraceMs: 10_000,
@@ -45,7 +47,14 @@ export async function startTestBot(
     databaseConnectMs: 0,
   };
   const app = buildSlackApp(
-    { settings, incident, clock, log: silent, store, metrics: new Metrics(false) },
+    {
+      settings,
+      catalog: new Catalog(Array.isArray(incident) ? incident : [incident]),
+      clock,
+      log: silent,
+      store,
+      metrics: new Metrics(false),
+    },
     { botId: 'BBOT', botUserId: 'UBOT' },
     options.realNow,
   );

@@ -30,6 +30,6 @@ export async function freshSchema(): Promise<{ url: string; drop: () => Promise<
   };
 }
 
-export function postgresStore(url: string): Promise<FollowUpStore> {
-  return openStore({ kind: 'postgres', url }, silent);
+export async function postgresStore(url: string, incidentId = 'crowdstrike-2024'): Promise<FollowUpStore> {
+  return (await openStore({ kind: 'postgres', url }, silent)).scoped(incidentId);
 }

@@ -5,13 +5,17 @@ import { toSlackMessage } from '../../src/views/render-slack';
 import { toPlainText } from '../../src/views/render-text';
 import type { Actor, Incident } from '../../src/incident/model';
 import { openStore } from '../../src/store/open';
+import { Catalog } from '../../src/incident/catalog';
 import type { FollowUpStore } from '../../src/store/repository';
 
 export const silent = pino({ level: 'silent' });
 
-/** A fresh store: in memory by default, or a SQLite file. */
-export function testStore(path = ':memory:'): Promise<FollowUpStore> {
-  return openStore({ kind: 'sqlite', path }, silent);
+/** The default data set's incident: what a test store reads and writes unless told otherwise. */
+export const DEFAULT_INCIDENT_ID = 'crowdstrike-2024';
+
+/** A fresh store (in memory by default, or a SQLite file), seen as one incident's records (`scoped` for another's). */
+export async function testStore(path = ':memory:', incidentId = DEFAULT_INCIDENT_ID): Promise<FollowUpStore> {
+  return (await openStore({ kind: 'sqlite', path }, silent)).scoped(incidentId);
 }
 
 export const ADMIN: Actor = { id: 'U0ADMIN', name: 'ada' };
@@ -24,7 +28,16 @@ export function contextWith(
   now: Date | string,
   actor: Actor = ADMIN,
 ): CommandContext {
-  return { incident, store, now: new Date(now), actor, isAdmin: async () => actor.id === ADMIN.id };
+  const admin = async () => actor.id === ADMIN.id;
+  return {
+    incident,
+    catalog: new Catalog([incident]),
+    store: store.scoped(incident.id),
+    now: new Date(now),
+    actor,
+    isAdmin: admin,
+    isAdminOf: admin,
+  };
 }
 
 /** Runs command text as `ctx` and returns the result with its plain-text and Block Kit renderings. */

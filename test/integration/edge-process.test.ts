@@ -98,7 +98,7 @@ describe('the edge, as a process', () => {
     const start = '2030-01-01T10:00:00Z';
     writeFileSync(dataset, minimalDataset({ start }, { reminders: { countdown: { offsets: ['1h'] }, catchUp: '6h' } }));
     const db = path.join(dir, 'summit.db');
-    const store = await testStore(db);
+    const store = await testStore(db, 'test-incident');
     await store.reminders.subscribe({ kind: 'channel', id: 'C0GRACE' }, ADMIN, new Date('2029-12-01T00:00:00Z'));
     await store.close();
     const fake = new FakeSlack().fault('chat.postMessage', { kind: 'hang' });

@@ -108,7 +108,7 @@ describe('start-up errors', () => {
   test('a missing data set: exit code 2 naming the file', async () => {
     const r = await runBot([], { env: cleanEnv({ SUMMIT_CONFIG: 'config/nope.yaml' }) });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Data set config\/nope.yaml: file not found/);
+    expect(r.stderr).toMatch(/Data set config\/nope.yaml: not found/);
   });
 
   test('an invalid data set: exit code 2 with file, field path and line', async () => {

@@ -75,7 +75,10 @@ describe('a reminder in real time', () => {
       });
       expect(post.at - due.getTime()).toBeLessThanOrEqual(60_000);
       expect(post.at).toBeGreaterThanOrEqual(due.getTime());
-      expect(post.body.metadata).toEqual({ event_type: 'summit_reminder', event_payload: { key: 'countdown:1m' } });
+      expect(post.body.metadata).toEqual({
+        event_type: 'summit_reminder',
+        event_payload: { incident: 'test-incident', key: 'countdown:1m' },
+      });
       expect(String(post.body.text)).toBe('Test event: today, in 1 minute');
       bot.child.kill('SIGTERM');
       expect((await bot.exited).code).toBe(0);

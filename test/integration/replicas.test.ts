@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
@@ -12,27 +12,33 @@ const START = '2030-01-01T10:00:00Z';
 const DUE = new Date('2030-01-01T09:00:00Z');
 const KEY = 'countdown:1h';
 
+/** The second incident in the replicas' folder: 100 of the channels are subscribed to it as well. */
+const SECOND = 'second-incident';
+const SECOND_CHANNELS = 100;
+
 /**
- * Three bot processes on one PostgreSQL database and one fake Slack Web API, 200 subscribed channels, one
- * reminder due: every replica's scheduler races for it, and each channel must get it exactly once.
+ * Three bot processes on one PostgreSQL database and one fake Slack Web API, following two incidents from one
+ * folder: 200 channels subscribed to the first, 100 of them to the second too, one reminder of each due at the
+ * same moment. Every replica's scheduler races for them; each channel must get each of its incidents' reminders
+ * exactly once, and never the other incident's.
  */
 describePostgres('several replicas on PostgreSQL', () => {
   async function setup() {
     const { url, drop } = await freshSchema();
-    const store = await postgresStore(url);
-    for (let i = 0; i < CHANNELS; i++)
-      await store.reminders.subscribe(
-        { kind: 'channel', id: `C${String(i).padStart(4, '0')}` },
-        ADMIN,
-        new Date('2029-12-01T00:00:00Z'),
-      );
+    const store = await postgresStore(url, 'test-incident');
+    const second = store.scoped(SECOND);
+    for (let i = 0; i < CHANNELS; i++) {
+      const channel = { kind: 'channel' as const, id: `C${String(i).padStart(4, '0')}` };
+      await store.reminders.subscribe(channel, ADMIN, new Date('2029-12-01T00:00:00Z'));
+      if (i < SECOND_CHANNELS) await second.reminders.subscribe(channel, ADMIN, new Date('2029-12-01T00:00:00Z'));
+    }
     await store.close();
     const dir = mkdtempSync(path.join(tmpdir(), 'summit-replicas-'));
-    const dataset = path.join(dir, 'event.yaml');
-    writeFileSync(
-      dataset,
-      minimalDataset({ start: START }, { reminders: { countdown: { offsets: ['1h'] }, catchUp: '6h' } }),
-    );
+    const dataset = path.join(dir, 'incidents');
+    mkdirSync(dataset);
+    const reminders = { reminders: { countdown: { offsets: ['1h'] }, catchUp: '6h' } };
+    writeFileSync(path.join(dataset, 'a.yaml'), minimalDataset({ start: START }, reminders));
+    writeFileSync(path.join(dataset, 'b.yaml'), minimalDataset({ start: START }, { ...reminders, id: SECOND }));
     const fake = new FakeSlack();
     const apiUrl = await fake.start();
     // Each clock starts five seconds before the reminder is due, so the first ticks find nothing and a later one
@@ -57,11 +63,12 @@ describePostgres('several replicas on PostgreSQL', () => {
       ),
     );
     await Promise.all(replicas.map((r) => r.ready));
-    const postsByChannel = () => {
+    /** Posts of the reminder per channel, for one incident (its id is in every post's metadata). */
+    const postsByChannel = (incident = 'test-incident') => {
       const counts = new Map<string, number>();
       for (const c of fake.callsTo('chat.postMessage')) {
-        const meta = c.body.metadata as { event_payload?: { key?: string } } | undefined;
-        if (meta?.event_payload?.key === KEY)
+        const meta = c.body.metadata as { event_payload?: { key?: string; incident?: string } } | undefined;
+        if (meta?.event_payload?.key === KEY && meta.event_payload.incident === incident)
           counts.set(String(c.body.channel), (counts.get(String(c.body.channel)) ?? 0) + 1);
       }
       return counts;
@@ -112,20 +119,31 @@ describePostgres('several replicas on PostgreSQL', () => {
     }
   }
 
-  test('exactly 200 messages, none twice', async () => {
+  test('exactly 200 messages of the first incident and 100 of the second, none twice, none to the wrong channel', async () => {
     const env = await setup();
     try {
-      await waitFor(() => env.postsByChannel().size === CHANNELS, 60_000, '200 channels');
+      await waitFor(
+        () => env.postsByChannel().size === CHANNELS && env.postsByChannel(SECOND).size === SECOND_CHANNELS,
+        60_000,
+        '200 and 100 channels',
+      );
       // Let every replica's next tick pass too: nothing more may arrive.
       await env.nextTicksDone();
       const counts = env.postsByChannel();
       expect(counts.size).toBe(CHANNELS);
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
-      // The work was shared: more than one replica posted.
-      const store = await postgresStore(env.url);
+      const second = env.postsByChannel(SECOND);
+      expect([...second.keys()].sort()).toEqual(
+        Array.from({ length: SECOND_CHANNELS }, (_, i) => `C${String(i).padStart(4, '0')}`),
+      );
+      expect([...second.values()].every((n) => n === 1)).toBe(true);
+      expect(env.fake.callsTo('chat.postMessage')).toHaveLength(CHANNELS + SECOND_CHANNELS);
+      const store = await postgresStore(env.url, 'test-incident');
       const rows = await store.reminders.deliveries();
+      const secondRows = await store.scoped(SECOND).reminders.deliveries();
       await store.close();
       expect(rows.filter((d) => d.status === 'sent')).toHaveLength(CHANNELS);
+      expect(secondRows.filter((d) => d.status === 'sent')).toHaveLength(SECOND_CHANNELS);
     } finally {
       await env.stop();
     }
@@ -139,7 +157,7 @@ describePostgres('several replicas on PostgreSQL', () => {
       env.replicas[0]?.child.kill('SIGKILL');
       // The dead replica's claims stay until their one-minute lease runs out; then the others take them over,
       // look in each channel's history, and post only where nothing arrived.
-      const store = await postgresStore(env.url);
+      const store = await postgresStore(env.url, 'test-incident');
       try {
         let rows = await store.reminders.deliveries();
         const until = Date.now() + 150_000;
@@ -157,6 +175,10 @@ describePostgres('several replicas on PostgreSQL', () => {
       const counts = env.postsByChannel();
       expect(counts.size).toBe(CHANNELS);
       expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+      await waitFor(() => env.postsByChannel(SECOND).size === SECOND_CHANNELS, 150_000, 'the second incident');
+      await env.nextTicksDone();
+      expect([...env.postsByChannel(SECOND).entries()].filter(([, n]) => n !== 1)).toEqual([]);
+      expect(env.postsByChannel(SECOND).size).toBe(SECOND_CHANNELS);
     } finally {
       await env.stop();
     }

@@ -1,3 +1,4 @@
+import { splitScoped } from '../../src/views/scope';
 import { ManualClock } from '../../src/lib/clock';
 import { ACTIONS, ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from '../../src/views/ids';
 import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
@@ -123,7 +124,7 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
   test('every ephemeral reply that shows something has "Share in channel"; pressing it posts the reply, naming who shared', async () => {
     const ack = await command('questions', MEMBER);
     const share = ack.blocks?.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTIONS.shareReply);
-    expect(share?.value).toBe('questions');
+    expect(share?.value).toBe('crowdstrike-2024 questions');
     const res = await interact(
       buttonPress({
         actionId: ACTIONS.shareReply,
@@ -144,7 +145,7 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
 
   test.each([
     // Every kind of reply that carries "Share in channel", by the command that makes it; the button's value is
-    // the command it re-runs in the channel it is pressed in.
+    // the command it re-runs in the channel it is pressed in, its incident named first.
     ['status', 'status', 'Windows Endpoint Security Ecosystem Summit'],
     ['facts summit', 'facts summit', 'Facts'],
     ['when', 'when', 'Tuesday, September 10, 2024'],
@@ -160,7 +161,7 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
     async (text, value, shown) => {
       const ack = await command(text, MEMBER);
       const share = ack.blocks?.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTIONS.shareReply);
-      expect(share?.value).toBe(value);
+      expect(share?.value).toBe(`crowdstrike-2024 ${value}`);
       await interact(
         buttonPress({
           actionId: ACTIONS.shareReply,
@@ -212,7 +213,8 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
   test('"Record answer" (admins) opens the modal; a member gets a refusal instead', async () => {
     const ack = await command('questions', LISTED_ADMIN);
     const button = ack.blocks?.find((b) => b.accessory?.action_id === ACTIONS.recordAnswer)?.accessory;
-    expect(button?.value).toBe('Q2');
+    // The button names its incident; a press without one (made before incidents) is about the only incident.
+    expect(button?.value).toBe('crowdstrike-2024|Q2');
     expect(
       (await command('questions', MEMBER)).blocks?.some((b) => b.accessory?.action_id === ACTIONS.recordAnswer),
     ).toBe(false);
@@ -230,7 +232,9 @@ describe('follow-up state through the real Bolt receiver and a fake Slack Web AP
     expect(open.body.trigger_id).toBe('111.222.trigger');
     const view = open.body.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(CALLBACKS.recordAnswerModal);
-    expect(JSON.parse(view.private_metadata)).toEqual({ questionId: 'Q3', channelId: 'C0GENERAL' });
+    const metadata = splitScoped(view.private_metadata);
+    expect(metadata.incidentId).toBe('crowdstrike-2024');
+    expect(JSON.parse(metadata.value)).toEqual({ questionId: 'Q3', channelId: 'C0GENERAL' });
 
     await interact(
       buttonPress({

@@ -125,10 +125,10 @@ describe('Slack over HTTP: the real Bolt receiver, signed requests, a fake Slack
     expect(skew.status).toBe(200);
   });
 
-  test('GET /healthz answers 200 with the status and the data set title', async () => {
+  test('GET /healthz answers 200 with the status and the ids of the incidents', async () => {
     const res = await fetch(`${bot.base}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'ok', dataset: 'CrowdStrike outage of July 2024' });
+    expect(await res.json()).toEqual({ status: 'ok', store: 'ok', incidents: ['crowdstrike-2024'] });
   });
 
   test('GET /metrics serves Prometheus text with command counts and latency', async () => {

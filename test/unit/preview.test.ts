@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { formatPlan, previewWindow } from '../../src/preview';
 import { ConfigError } from '../../src/lib/errors';
-import { defaultIncident, ROOT } from '../helpers/incident';
+import { datasetWith, defaultDatasetText, defaultIncident, ROOT } from '../helpers/incident';
 
 const event = DateTime.fromISO('2024-09-10', { zone: 'America/Los_Angeles' });
 const d = (iso: string) => new Date(iso);
@@ -51,5 +53,38 @@ describe('npm run preview: its window', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^Reminders from 2025-01-01T08:00:00.000Z to 2025-04-01T07:00:00.000Z/);
     expect(out.stdout).not.toContain('must come after');
+  });
+
+  test('--incident <id> previews one incident of a folder; by default every one, each under its id; a closed one plans none', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'summit-preview-')), 'incidents');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'a.yaml'), defaultDatasetText());
+    writeFileSync(
+      path.join(dir, 'b.yaml'),
+      datasetWith((d) => (d.setIn(['id'], 'closed-2024'), d.setIn(['state'], 'closed'))),
+    );
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [path.join(ROOT, 'dist', 'preview.js'), ...args],
+          { cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: 'sqlite::memory:', SUMMIT_CONFIG: dir } },
+          (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        ),
+      );
+    const all = await run(['--from', '2024-09-01']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^# crowdstrike-2024: CrowdStrike outage of July 2024\nReminders from/);
+    expect(all.stdout).toContain(
+      '# closed-2024: CrowdStrike outage of July 2024\nThis incident is closed: it plans no reminders.',
+    );
+    const one = await run(['--incident', 'crowdstrike-2024', '--from', '2024-09-01']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^Reminders from/);
+    const wrong = await run(['--incident', 'crowdstrke-2024']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(
+      '--incident: there is no incident "crowdstrke-2024" (did you mean crowdstrike-2024?)',
+    );
   });
 });

@@ -23,9 +23,22 @@ describe('readSettings', () => {
     expect('slack' in s).toBe(false);
     expect(s.port).toBe(3000);
     expect(s.slackApiUrl).toBe(DEFAULT_SLACK_API_URL);
-    expect(s.configPath).toBe('config/summit.yaml');
+    expect(s.configPath).toBe('config/incidents');
     expect(s.logLevel).toBe('info');
     expect(s.summitNow).toBeUndefined();
+    expect(s.admins).toEqual([]);
+    expect(s.upgradeIncident).toBeUndefined();
+  });
+
+  test('SUMMIT_ADMINS: Slack user ids, commas or spaces between; anything else is named', () => {
+    expect(readSettings({ SUMMIT_ADMINS: 'U0ADA, U0BOB W0CAT' }).admins).toEqual(['U0ADA', 'U0BOB', 'W0CAT']);
+    expect(settingsError({ SUMMIT_ADMINS: 'U0ADA,@bob' }).message).toContain(
+      'SUMMIT_ADMINS: must be Slack user ids such as U0123ABCD, separated by commas; not "@bob"',
+    );
+    expect(readSettings({ SUMMIT_UPGRADE_INCIDENT: 'crowdstrike-2024' }).upgradeIncident).toBe('crowdstrike-2024');
+    expect(settingsError({ SUMMIT_UPGRADE_INCIDENT: 'CrowdStrike 2024' }).message).toContain(
+      'SUMMIT_UPGRADE_INCIDENT: must be the id of one of the data sets, not "CrowdStrike 2024"',
+    );
   });
 
   test('bot token and signing secret: HTTP mode on PORT', () => {

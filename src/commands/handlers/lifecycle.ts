@@ -1,5 +1,5 @@
 import { nextQuestionId } from '../../core/follow-up';
-import { isHandle, isPursued, ownedBy, questionAsOf, questionsAsOf, type QuestionState } from '../../core/questions';
+import { isHandle, isPursued, questionAsOf, questionsAsOf, type QuestionState } from '../../core/questions';
 import type { Incident } from '../../incident/model';
 import * as followUp from '../../views/follow-up';
 import { fromSlackMarkup } from '../../views/format';
@@ -115,9 +115,6 @@ export const merge: Handler<'merge'> = async (cmd, { incident, ctx }) => {
   });
   return committed(ctx, s.question.id, `merged into ${into.question.id}`);
 };
-
-export const mine: Handler<'mine'> = async (_cmd, { incident, ctx }) =>
-  read(followUp.mineReply(ownedBy(incident.questions, ctx.actor.id, ctx.now), ctx.now, incident.event.timezone));
 
 /** From the Track as question form: the next Qn, its source the message itself; once per message. */
 export const track: Handler<'track'> = async (cmd, { state, ctx }) => {

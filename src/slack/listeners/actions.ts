@@ -1,12 +1,15 @@
 import type { ListenerRouter } from '../router';
 import { buttonActions, buttonCommand, isShareable, MAX_BUTTON_VALUE, parseCommand } from '../../commands/registry';
-import { runCommand } from '../../commands/run';
+import { handleCommandText } from '../../commands/handle';
+import { runInteraction } from '../../commands/resolve';
+import { splitScoped } from '../../views/scope';
 import { note, user } from '../../views/doc';
 import { ACTIONS } from '../../views/ids';
 import { cannotPostReply, notShareableReply } from '../../views/replies';
 import { toSlackMessage } from '../../views/render-slack';
 import { slackFailureCode } from '../failures';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
+import { namedFirst } from '../../commands/resolve';
 import { refreshHome } from '../home';
 import { answerInteraction, ephemeral } from './reply';
 
@@ -24,10 +27,12 @@ export function registerActions(router: ListenerRouter, deps: ListenerDeps): voi
   for (const actionId of buttonActions()) {
     router.action(actionId, async ({ ack, body, action, client, respond, context }) => {
       await ack();
-      const cmd = buttonCommand(actionId, action.value);
+      const { incidentId, value } = splitScoped(action.value);
+      const cmd = buttonCommand(actionId, value);
       if (!cmd) return;
       const actor = actorOf(body.user);
-      const result = await runCommand(cmd, contextFor(deps, actor, body.channel?.id, requestKeyOf(context)));
+      const req = contextFor(deps, actor, body.channel?.id, requestKeyOf(context));
+      const result = await runInteraction(cmd, req, incidentId);
       const ts = body.message?.ts ?? body.container?.message_ts;
       const channel = body.channel?.id ?? body.container?.channel_id;
       await answerInteraction(result, {
@@ -44,7 +49,9 @@ export function registerActions(router: ListenerRouter, deps: ListenerDeps): voi
   router.action(ACTIONS.shareReply, async ({ ack, body, action, client, respond }) => {
     await ack();
     const value = action.value ?? '';
-    const cmd = value.length <= MAX_BUTTON_VALUE ? parseCommand(value) : undefined;
+    // The value is the command's text, its incident named first: the reply is made again by the one path.
+    const { incidentId, rest } = namedFirst(value, deps.catalog);
+    const cmd = value.length <= MAX_BUTTON_VALUE ? parseCommand(rest) : undefined;
     const channel = body.channel?.id;
     if (!cmd || !isShareable(cmd) || channel === undefined) {
       await respond({ ...ephemeral, ...toSlackMessage(notShareableReply()) });
@@ -52,7 +59,7 @@ export function registerActions(router: ListenerRouter, deps: ListenerDeps): voi
     }
     const actor = actorOf(body.user);
     // The reply is made again for the channel it is shared in (a schedule is that channel's).
-    const { reply } = await runCommand(cmd, contextFor(deps, actor, channel));
+    const { reply } = await runInteraction(cmd, contextFor(deps, actor, channel), incidentId);
     const shared = { ...reply, blocks: [...reply.blocks, note('Shared by ', user(actor.id))] };
     try {
       await client.chat.postMessage({ channel, ...toSlackMessage(shared), unfurl_links: false, unfurl_media: false });
@@ -61,5 +68,22 @@ export function registerActions(router: ListenerRouter, deps: ListenerDeps): voi
       deps.log.warn({ err: error, channel, code }, 'share failed');
       await respond({ ...ephemeral, ...toSlackMessage(cannotPostReply(code !== undefined && CANNOT_POST.has(code))) });
     }
+  });
+  registerIncidentChoice(router, deps);
+}
+
+/**
+ * The select on the "which incident?" reply: its value is "<incident id> <command text>", run by the one command
+ * path as if typed, in the conversation it was chosen in; the answer replaces the question.
+ */
+export function registerIncidentChoice(router: ListenerRouter, deps: ListenerDeps): void {
+  router.select(ACTIONS.chooseIncident, async ({ ack, body, action, respond, context, client }) => {
+    await ack();
+    const value = action.selected_option?.value ?? '';
+    const actor = actorOf(body.user);
+    const req = contextFor(deps, actor, body.channel?.id, requestKeyOf(context));
+    const result = await handleCommandText(value.slice(0, 4000), req, deps.replies);
+    await respond({ ...ephemeral, replace_original: true, ...toSlackMessage(result.reply, { shareable: true }) });
+    if (result.changed) refreshHome(client, actor.id, deps);
   });
 }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { handleCommandText } from '../../commands/handle';
 import { parseCommand } from '../../commands/registry';
+import { impliedIncident, namedFirst } from '../../commands/resolve';
 import type { CommandResult } from '../../commands/run';
 import { StoreFailedError } from '../../lib/errors';
 import type { Reply } from '../../views/doc';
@@ -50,7 +51,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       deps.log.error({ err: error, user: actor.id, code }, 'command failed');
       if (slackCode !== undefined) deps.metrics.slackError(slackCode);
       else deps.metrics.internalError(code);
-      deps.metrics.command(verbOf(command.text), (Date.now() - started) / 1000, 'error');
+      deps.metrics.command(verbOf(command.text, deps), (Date.now() - started) / 1000, 'error');
       const failed = { response_type: 'ephemeral' as const, ...toSlackMessage(failureReply()) };
       if (!acked) await ack(failed);
       else
@@ -76,15 +77,25 @@ export function reusedAnswer(deps: ListenerDeps): ReusedAnswer {
   return (form) => {
     if (form.get('command') !== SUMMIT_COMMAND) return undefined;
     const started = Date.now();
-    const cmd = parseCommand(form.get('text') ?? '', 'slack');
+    const { incidentId, rest } = namedFirst(form.get('text') ?? '', deps.catalog);
+    const cmd = parseCommand(rest, 'slack');
     const userId = form.get('user_id') ?? '';
+    const channelId = form.get('channel_id') ?? undefined;
     let version: string | undefined;
     try {
       version = deps.store.stateVersionNow();
     } catch {
       return undefined;
     }
-    const result = deps.replies.peek(cmd, version, deps.clock.now(), () => deps.admins.knownAdmin(userId));
+    // The incident as the command path finds it, from what is known without waiting; anything else is a miss.
+    const follows = channelId !== undefined && deps.catalog.size > 1 ? deps.store.followsNow(version) : undefined;
+    if (channelId !== undefined && deps.catalog.size > 1 && incidentId === undefined && follows === undefined)
+      return undefined;
+    const incident = impliedIncident(deps.catalog, { channelId }, follows, incidentId);
+    if (!incident) return undefined;
+    const result = deps.replies.peek(incident.id, cmd, version, deps.clock.now(), () =>
+      deps.admins.knownAdmin(userId, incident.admins),
+    );
     if (!result) return undefined;
     const body = serialisedBytes(result);
     deps.metrics.reply('receiver');
@@ -141,6 +152,6 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefi
 }
 
 /** The command's verb as a metric label: a known command name or "other" (never free text). */
-function verbOf(text: string | undefined): string {
-  return parseCommand(text ?? '', 'slack').name;
+function verbOf(text: string | undefined, deps: ListenerDeps): string {
+  return parseCommand(namedFirst(text ?? '', deps.catalog).rest, 'slack').name;
 }

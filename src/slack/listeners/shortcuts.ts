@@ -1,5 +1,5 @@
 import { shortcuts } from '../../commands/registry';
-import { runCommand } from '../../commands/run';
+import { runInteraction } from '../../commands/resolve';
 import type { ShortcutMessage } from '../../commands/types';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import type { ListenerRouter } from '../router';
@@ -41,8 +41,10 @@ export function registerShortcuts(router: ListenerRouter, deps: ListenerDeps): v
         author: typeof body.message.user === 'string' ? body.message.user : undefined,
         text: typeof body.message.text === 'string' ? body.message.text : '',
       };
-      const ctx = contextFor(deps, actorOf(body.user), channel, requestKeyOf(context));
-      const result = await runCommand(s.command(message), ctx);
+      // The question or answer goes to the incident the channel follows (or the only one); else the reply says which
+      // incidents there are and how to make the channel follow one.
+      const req = contextFor(deps, actorOf(body.user), channel, requestKeyOf(context));
+      const result = await runInteraction(s.command(message), req);
       await answerInteraction(result, { client, respond, triggerId: body.trigger_id, responseUrl: body.response_url });
     });
   }

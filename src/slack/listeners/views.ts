@@ -1,5 +1,6 @@
 import { forms } from '../../commands/registry';
-import { runCommand } from '../../commands/run';
+import { runInteraction } from '../../commands/resolve';
+import { splitScoped } from '../../views/scope';
 import { noticeModal, type StateValues } from '../../views/modals';
 import { toSlackMessage } from '../../views/render-slack';
 import { toPlainText } from '../../views/render-text';
@@ -15,13 +16,15 @@ import type { ListenerRouter } from '../router';
 export function registerViews(router: ListenerRouter, deps: ListenerDeps): void {
   for (const form of forms()) {
     router.view(form.callback, async ({ ack, body, view, client, context }) => {
-      const submitted = form.submit(view.state.values as StateValues, view.private_metadata);
+      const { incidentId, value: metadata } = splitScoped(view.private_metadata);
+      const submitted = form.submit(view.state.values as StateValues, metadata);
       if (!submitted.ok) {
         await ack({ response_action: 'errors', errors: submitted.errors });
         return;
       }
       const actor = actorOf(body.user);
-      const result = await runCommand(submitted.command, contextFor(deps, actor, undefined, requestKeyOf(context)));
+      const req = contextFor(deps, actor, undefined, requestKeyOf(context));
+      const result = await runInteraction(submitted.command, req, incidentId);
       if (!result.changed) {
         await ack({
           response_action: 'errors',

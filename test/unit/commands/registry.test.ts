@@ -69,7 +69,8 @@ describe('the command registry', () => {
 
   test('every button the bot draws is either Share or a registry button', () => {
     const registered = COMMAND_NAMES.flatMap((n) => (REGISTRY[n].button ? [REGISTRY[n].button.action] : []));
-    expect([...registered, ACTIONS.shareReply].sort()).toEqual(Object.values(ACTIONS).sort());
+    // Besides them: Share, and the select on the "which incident?" reply, which runs a typed command again.
+    expect([...registered, ACTIONS.shareReply, ACTIONS.chooseIncident].sort()).toEqual(Object.values(ACTIONS).sort());
     expect(buttonCommand(ACTIONS.recordAnswer, 'Q2')).toEqual({ name: 'answer-form', questionId: 'Q2' });
     expect(buttonCommand(ACTIONS.snooze, 'x'.repeat(500))).toEqual({ name: 'snooze', series: '' });
     expect(buttonCommand('summit_no_such_button', 'Q2')).toBeUndefined();

@@ -13,22 +13,22 @@ describe('the reply cache', () => {
       const version = store.stateVersionNow();
       expect(version).toBeDefined();
       const now = new Date(at);
-      expect(cache.peek(parseCommand('status'), version, now, () => false)).toBeUndefined();
+      expect(cache.peek('crowdstrike-2024', parseCommand('status'), version, now, () => false)).toBeUndefined();
       const made = await handleCommandText('status', contextWith(defaultIncident(), store, at, MEMBER), cache);
-      expect(cache.peek(parseCommand('status'), version, now, () => false)?.reply).toBe(made.reply);
+      expect(cache.peek('crowdstrike-2024', parseCommand('status'), version, now, () => false)?.reply).toBe(made.reply);
       // Another minute, another version, no version at all (PostgreSQL): a miss.
       expect(
-        cache.peek(parseCommand('status'), version, new Date('2025-01-15T17:01:00Z'), () => false),
+        cache.peek('crowdstrike-2024', parseCommand('status'), version, new Date('2025-01-15T17:01:00Z'), () => false),
       ).toBeUndefined();
-      expect(cache.peek(parseCommand('status'), `${version}x`, now, () => false)).toBeUndefined();
-      expect(cache.peek(parseCommand('status'), undefined, now, () => false)).toBeUndefined();
+      expect(cache.peek('crowdstrike-2024', parseCommand('status'), `${version}x`, now, () => false)).toBeUndefined();
+      expect(cache.peek('crowdstrike-2024', parseCommand('status'), undefined, now, () => false)).toBeUndefined();
       // A reply that differs for admins is not given when the standing is not known at once.
       await handleCommandText('questions', contextWith(defaultIncident(), store, at, MEMBER), cache);
-      expect(cache.peek(parseCommand('questions'), version, now, () => undefined)).toBeUndefined();
-      expect(cache.peek(parseCommand('questions'), version, now, () => false)).toBeDefined();
-      expect(cache.peek(parseCommand('questions'), version, now, () => true)).toBeUndefined();
+      expect(cache.peek('crowdstrike-2024', parseCommand('questions'), version, now, () => undefined)).toBeUndefined();
+      expect(cache.peek('crowdstrike-2024', parseCommand('questions'), version, now, () => false)).toBeDefined();
+      expect(cache.peek('crowdstrike-2024', parseCommand('questions'), version, now, () => true)).toBeUndefined();
       // A change is never reused.
-      expect(cache.peek(parseCommand('ask Why?'), version, now, () => false)).toBeUndefined();
+      expect(cache.peek('crowdstrike-2024', parseCommand('ask Why?'), version, now, () => false)).toBeUndefined();
     } finally {
       await store.close();
     }
@@ -124,7 +124,9 @@ describe('replies made from the data set alone', () => {
       expect(after.reply).not.toBe(status.reply);
       expect(toPlainText(after.reply)).toContain('Questions: 3 open, 1 partly answered, 1 answered.');
       // And peek agrees: the facts reply is there for any state version, the old status for none.
-      expect(cache.peek({ name: 'facts' }, 'any', new Date(at), () => false)?.reply).toBe(facts.reply);
+      expect(cache.peek('crowdstrike-2024', { name: 'facts' }, 'any', new Date(at), () => false)?.reply).toBe(
+        facts.reply,
+      );
     } finally {
       await store.close();
     }

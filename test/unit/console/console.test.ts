@@ -1,12 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { CONSOLE_TARGET } from '../../../src/commands/run';
-import { ConsoleScreen } from '../../../src/console/console';
+import { ConsoleScreen, runConsole } from '../../../src/console/console';
+import { Catalog } from '../../../src/incident/catalog';
 import { parseIncident } from '../../../src/incident/load';
 import { ManualClock } from '../../../src/lib/clock';
 import { ConsolePoster } from '../../../src/scheduler/console-poster';
 import { ReminderDelivery } from '../../../src/scheduler/delivery';
-import { minimalDataset } from '../../helpers/incident';
+import { cloudOutage, defaultIncident, minimalDataset } from '../../helpers/incident';
 import { ADMIN, contextWith, runText, silent, testStore } from '../../helpers/store';
 
 /** A terminal stand-in: what was written to it, as one string. */
@@ -87,5 +88,46 @@ describe('the console honours its own footer', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('the console with several incidents', () => {
+  test('use <id> chooses the incident its commands are about; unknown ids get the closest; incidents lists them', async () => {
+    const store = await testStore();
+    const input = new PassThrough();
+    let out = '';
+    const output = new PassThrough();
+    output.on('data', (d: Buffer) => (out += d.toString()));
+    const running = runConsole({
+      catalog: new Catalog([defaultIncident(), cloudOutage()]),
+      clock: new ManualClock('2026-12-01T17:00:00Z'),
+      store,
+      input,
+      screen: new ConsoleScreen(output, false),
+      interactive: false,
+    });
+    input.end(
+      [
+        'when',
+        'use cloud-outag-2026',
+        'use cloud-outage-2026',
+        'when',
+        'crowdstrike-2024 when',
+        'incidents',
+        'use',
+      ].join('\n'),
+    );
+    await running;
+    await store.close();
+    const replies = out.trim().split('\n\n');
+    expect(replies[0]).toContain('summit-bot follows 2 incidents here; say which one this is about.');
+    expect(replies[0]).toContain('choose one with use crowdstrike-2024');
+    expect(out).toContain('There is no incident "cloud-outag-2026". Did you mean "cloud-outage-2026"?');
+    expect(out).toContain(
+      'Now about cloud-outage-2026 (Cloud outage of November 2026): every command here is about it.',
+    );
+    expect(out).toMatch(/Now about cloud-outage-2026[\s\S]*Cloud provider briefing[\s\S]*Redmond/);
+    expect(out).toContain('Incidents (2)');
+    expect(out).toContain('Say which incident: use <id>. The incidents: crowdstrike-2024, cloud-outage-2026.');
   });
 });

@@ -1,3 +1,4 @@
+import { Catalog } from '../../../src/incident/catalog';
 import { PassThrough, Writable } from 'node:stream';
 import { ConsoleScreen, runConsole } from '../../../src/console/console';
 import { ManualClock } from '../../../src/lib/clock';
@@ -58,7 +59,7 @@ async function transcript(date: string): Promise<string> {
     },
   });
   const running = runConsole({
-    incident: defaultIncident(),
+    catalog: new Catalog([defaultIncident()]),
     clock: new ManualClock(`${date}T19:00:00Z`),
     store,
     input,

@@ -251,6 +251,7 @@ describe('nothing is planned before it could be known', () => {
   test('a made-up incident first reported on November 20 gets no digest on November 2, 9 or 16', () => {
     const inc = parseIncident(
       JSON.stringify({
+        id: 'made-up',
         incident: {
           title: 'T',
           summary: 'S',
@@ -278,6 +279,7 @@ describe('nothing is planned before it could be known', () => {
   test('a countdown reminder only from the day the event was announced; a nudge only once its update was announced', () => {
     const inc = parseIncident(
       JSON.stringify({
+        id: 'made-up',
         incident: {
           title: 'T',
           summary: 'S',

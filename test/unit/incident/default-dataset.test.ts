@@ -3,7 +3,7 @@ import { questionAsOf } from '../../../src/core/questions';
 import { defaultDatasetText, defaultIncident } from '../../helpers/incident';
 
 /** The shipped data set: every reference resolves, every URL is http(s), and it says what facts.md says. */
-describe('config/summit.yaml', () => {
+describe('config/incidents/crowdstrike-2024.yaml', () => {
   const incident = defaultIncident();
   const raw = parseDocument(defaultDatasetText()).toJS() as {
     incident: { sources: { id: string }[]; facts: { source: string }[]; timeline: { source: string }[] };

@@ -103,13 +103,37 @@ describe('the data-set lint', () => {
     expect(failed.status).toBe(1);
     expect(failed.stdout).toContain(`${bad}: 1 finding`);
     expect(failed.stdout).toMatch(/questions\[0\]\.history\[0\]\.at \(line \d+\)/);
+    // The default folder, every file of it.
     const clean = cli([
-      path.join(ROOT, 'config', 'summit.yaml'),
+      path.join(ROOT, 'config', 'incidents'),
       '--forbid',
       path.join(ROOT, 'test', 'fixtures', 'not-verified.txt'),
     ]);
     expect(clean.status).toBe(0);
-    expect(clean.stdout).toContain('no findings');
+    expect(clean.stdout).toContain('crowdstrike-2024.yaml: no findings');
     expect(cli([path.join(dir, 'missing.yaml')]).status).toBe(2);
+  });
+
+  test('npm run check-data on a folder: the rules across files (ids unique, never a command word), each by file and line', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'summit-check-folder-'));
+    writeFileSync(
+      path.join(dir, 'a.yaml'),
+      datasetWith(() => undefined),
+    );
+    writeFileSync(
+      path.join(dir, 'b.yaml'),
+      datasetWith(() => undefined),
+    );
+    writeFileSync(
+      path.join(dir, 'c.yaml'),
+      datasetWith((d) => d.setIn(['id'], 'facts')),
+    );
+    writeFileSync(path.join(dir, 'notes.txt'), 'not a data set');
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'check-data.js'), dir], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('a.yaml: no findings');
+    expect(run.stdout).toMatch(/b\.yaml: id \(line \d+\): "crowdstrike-2024" is already the id of .*a\.yaml/);
+    expect(run.stdout).toMatch(/c\.yaml: id \(line \d+\): "facts" is the word of a \/summit command/);
+    expect(run.stdout).not.toContain('notes.txt');
   });
 });

@@ -74,7 +74,7 @@ describe('chasing owners', () => {
     expect(formatPlan(INCIDENT, la('2024-09-01'), la('2024-12-01'))).toContain(
       'chase      Due 2024-10-01: Q1 Who pays?',
     );
-    const store = await testStore();
+    const store = await testStore(undefined, INCIDENT.id);
     try {
       const at = '2024-09-20T12:00:00Z';
       const dm = await runText('schedule', {
@@ -148,7 +148,7 @@ describe('chasing owners', () => {
     beforeEach(async () => {
       fake = new FakeSlack();
       await fake.start();
-      store = await testStore(path.join(mkdtempSync(path.join(tmpdir(), 'summit-chase-')), 'summit.db'));
+      store = await testStore(path.join(mkdtempSync(path.join(tmpdir(), 'summit-chase-')), 'summit.db'), INCIDENT.id);
       await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, la('2024-09-01'));
       clock = new ManualClock(la('2024-10-01T09:00'));
       await delivery().tick();
@@ -175,7 +175,7 @@ describe('chasing owners', () => {
       expect(JSON.stringify(fake.callsTo('chat.postMessage')[1]?.body.blocks)).toContain('overdue');
       expect(posts[0]?.body.metadata).toEqual({
         event_type: 'summit_reminder',
-        event_payload: { key: 'chase:Q1:2024-10-01:1' },
+        event_payload: { incident: 'test-incident', key: 'chase:Q1:2024-10-01:1' },
       });
     });
   });

@@ -50,7 +50,7 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     fake = new FakeSlack();
     await fake.start();
     file = path.join(mkdtempSync(path.join(tmpdir(), 'summit-delivery-')), 'summit.db');
-    store = await testStore(file);
+    store = await testStore(file, INCIDENT.id);
     clock = new ManualClock(la('2024-09-09T08:00'));
     // Subscribed well before the reminder; the first tick sets the watermark.
     const before = la('2024-09-01T12:00');
@@ -76,7 +76,10 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
         .sort(),
     ).toEqual(['C1', 'C2', 'DU0DM']);
     const body = posts()[0]?.body as { metadata: unknown; text: string; blocks: unknown[] };
-    expect(body.metadata).toEqual({ event_type: 'summit_reminder', event_payload: { key: KEY } });
+    expect(body.metadata).toEqual({
+      event_type: 'summit_reminder',
+      event_payload: { incident: 'test-incident', key: KEY },
+    });
     expect(body.text).toBe('Test event: tomorrow');
     expect(JSON.stringify(body.blocks)).toMatch(/summit_open_questions.*summit_snooze/);
     clock.set(la('2024-09-09T09:00:25'));
@@ -95,7 +98,7 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     clock.set(la('2024-09-09T09:00:10'));
     await delivery().tick();
     await store.close();
-    store = await testStore(file);
+    store = await testStore(file, INCIDENT.id);
     clock.set(la('2024-09-09T09:00:40'));
     expect(await delivery(store).tick()).toMatchObject({ sent: 0, skipped: 0 });
     expect(posts()).toHaveLength(3);
@@ -324,7 +327,7 @@ describe('starting in 2026 with the 2024 data set', () => {
   test('posts nothing old and skips nothing it never saw', async () => {
     const fake = new FakeSlack();
     await fake.start();
-    const store = await testStore();
+    const store = await testStore(undefined, INCIDENT.id);
     try {
       await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, la('2024-01-01'));
       const clock = new ManualClock('2026-11-29T12:00:00Z');
@@ -349,7 +352,7 @@ describe('a reminder says one thing: title and body from its planned moment', ()
   async function posted(dataset: string, subscribedAt: string, ticks: string[]) {
     const fake = new FakeSlack();
     await fake.start();
-    const store = await testStore();
+    const store = await testStore(undefined, INCIDENT.id);
     await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, new Date(subscribedAt));
     const clock = new ManualClock(ticks[0] as string);
     const delivery = new ReminderDelivery({

@@ -67,6 +67,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0005_watch' },
       { name: '0006_feed_flood_bound' },
       { name: '0007_state_version' },
+      { name: '0008_incidents' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
@@ -210,7 +211,7 @@ describe('the SQLite store, on a real file', () => {
       const { nextQuestionId } = require(${JSON.stringify(path.join(ROOT, 'dist/core/follow-up.js'))});
       const pino = require('pino');
       (async () => {
-        const store = await openStore({ kind: 'sqlite', path: process.argv[1] }, pino({ level: 'silent' }));
+        const store = (await openStore({ kind: 'sqlite', path: process.argv[1] }, pino({ level: 'silent' }))).scoped('crowdstrike-2024');
         const incident = { questions: [1, 2, 3, 4].map((n) => ({ id: 'Q' + n })) };
         for (let i = 0; i < 5; i++) await store.addQuestion({ text: 'q', actor: { id: 'U' + process.pid, name: 'p' }, at: new Date() }, (t) => nextQuestionId(incident, t));
         await store.close();

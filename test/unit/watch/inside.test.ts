@@ -123,7 +123,7 @@ describe('a feed is never led inside', () => {
       ),
       't',
     );
-    const store = await testStore();
+    const store = await testStore(undefined, 'test-incident');
     const metrics = new Metrics();
     const clock = new ManualClock('2024-09-01T12:00:00Z');
     try {

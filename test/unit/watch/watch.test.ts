@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseIncident } from '../../../src/incident/load';
-import type { Incident } from '../../../src/incident/model';
+import type { Feed, Incident } from '../../../src/incident/model';
 import { ManualClock } from '../../../src/lib/clock';
 import { Metrics } from '../../../src/lib/metrics';
 import { ReminderDelivery } from '../../../src/scheduler/delivery';
@@ -10,7 +10,7 @@ import { SlackPoster } from '../../../src/scheduler/slack-poster';
 import { ConsolePoster } from '../../../src/scheduler/console-poster';
 import { CONSOLE_TARGET } from '../../../src/commands/run';
 import type { FollowUpStore } from '../../../src/store/repository';
-import { FeedWatcher } from '../../../src/watch/watcher';
+import { FeedWatcher, SharedFetches } from '../../../src/watch/watcher';
 import { FakeSlack } from '../../helpers/fake-slack';
 import { FeedServer, rss } from '../../helpers/feed-server';
 import { readEntries } from '../../../src/watch/items';
@@ -84,7 +84,7 @@ describe('watching sources', () => {
     ]);
     feeds.setItems('/all/feed/', [{ guid: 'x', title: 'Hello', link: 'https://blog.example/x' }]);
     file = path.join(mkdtempSync(path.join(tmpdir(), 'summit-watch-')), 'summit.db');
-    store = await testStore(file);
+    store = await testStore(file, 'test-incident');
     clock = new ManualClock('2030-01-01T12:00:00Z');
     await store.reminders.subscribe({ kind: 'channel', id: 'C1' }, ADMIN, new Date('2029-12-01'));
     await store.reminders.subscribe({ kind: 'user', id: 'U0DM' }, ADMIN, new Date('2029-12-01'));
@@ -125,7 +125,7 @@ describe('watching sources', () => {
     expect(String(posts[0]?.body.text)).toBe('New from Test Blog: Windows moves security tools out of Kernel Mode');
     expect(posts[0]?.body.metadata).toEqual({
       event_type: 'summit_source_item',
-      event_payload: { feed: 'blog', item: blog?.added[0]?.itemRef },
+      event_payload: { incident: 'test-incident', feed: 'blog', item: blog?.added[0]?.itemRef },
     });
     const blocks = JSON.stringify(posts[0]?.body.blocks);
     for (const a of ['summit_source_update', 'summit_source_answer', 'summit_source_dismiss'])
@@ -138,7 +138,7 @@ describe('watching sources', () => {
     await watcher().tick();
     await delivery().tick();
     await store.close();
-    store = await testStore(file);
+    store = await testStore(file, 'test-incident');
     later(16);
     await watcher(store).tick();
     await delivery(store).tick();
@@ -152,9 +152,72 @@ describe('watching sources', () => {
     expect(shown).toContain('Old news about CrowdStrike <https://blog.example/a> — already there at the first check');
   });
 
+  test('a feed two incidents watch is fetched once per tick, and matched and recorded for each incident', async () => {
+    // The second incident watches the same blog, matching other words.
+    const other = parseIncident(
+      minimalDataset(
+        { date: '2030-09-10' },
+        {
+          id: 'other-incident',
+          watch: [
+            {
+              id: 'same-blog',
+              url: incident.watch[0]?.url,
+              publisher: 'Test Blog',
+              every: '15m',
+              match: ['Unrelated'],
+            },
+          ],
+        },
+      ),
+      'other',
+    );
+    const shared = new SharedFetches();
+    const watchers = [
+      new FeedWatcher({ feeds: [incident.watch[0] as Feed], store, clock, log: silent, shared }),
+      new FeedWatcher({ feeds: other.watch, store: store.scoped('other-incident'), clock, log: silent, shared }),
+    ];
+    const tick = async () => {
+      shared.clear();
+      const out = [];
+      for (const w of watchers) out.push(...(await w.tick()));
+      return out;
+    };
+    expect((await tick()).map((o) => [o.feed, o.result])).toEqual([
+      ['blog', 'baseline'],
+      ['same-blog', 'baseline'],
+    ]);
+    expect(feeds.requests.filter((r) => r.path === '/blog/feed/')).toHaveLength(1);
+    feeds.setItems('/blog/feed/', [
+      { guid: 'a', title: 'Old news about CrowdStrike', link: 'https://blog.example/a' },
+      { guid: 'b', title: 'Unrelated', link: 'https://blog.example/b' },
+      { guid: 'c', title: 'CrowdStrike and kernel mode', link: 'https://blog.example/c' },
+      { guid: 'd', title: 'Unrelated again', link: 'https://blog.example/d' },
+    ]);
+    later(16);
+    const second = await tick();
+    // One more request for both incidents, with the validators both recorded from the same answer.
+    expect(feeds.requests.filter((r) => r.path === '/blog/feed/')).toHaveLength(2);
+    const posted = (feed: string) =>
+      second
+        .find((o) => o.feed === feed)
+        ?.added.filter((i) => i.post)
+        .map((i) => i.title);
+    expect(posted('blog')).toEqual(['CrowdStrike and kernel mode']);
+    expect(posted('same-blog')).toEqual(['Unrelated again']);
+    expect((await store.feeds.latest('blog', 10)).map((i) => i.title).sort()).toEqual([
+      'CrowdStrike and kernel mode',
+      'Old news about CrowdStrike',
+      'Unrelated',
+      'Unrelated again',
+    ]);
+    expect(await store.scoped('other-incident').feeds.latest('blog', 10)).toEqual([]);
+    expect(await store.scoped('other-incident').feeds.latest('same-blog', 10)).toHaveLength(4);
+  });
+
   test('a second replica polling the same feeds at the same time posts nothing twice', async () => {
     await watcher().tick();
-    const other = await testStore(file);
+    const other = await testStore(file, 'test-incident');
     try {
       feeds.setItems('/all/feed/', [
         { guid: 'y', title: 'New one', link: 'https://blog.example/y' },
@@ -321,7 +384,7 @@ describe('reading and keeping feed items', () => {
     const items = Array.from({ length: 33_000 }, (_, i) => ({ guid: `g${i}`, title: `Post ${i}` }));
     const entries = await readEntries(feed, rss(items));
     expect(entries).toHaveLength(33_000);
-    const store = await testStore();
+    const store = await testStore(undefined, 'test-incident');
     try {
       const at = new Date('2030-01-01T00:00:00Z');
       expect(

@@ -1,0 +1,80 @@
+import { applyFollowUps } from '../../core/follow-up';
+import { outstandingUpdates } from '../../core/incident';
+import { ownedBy, questionsAsOf } from '../../core/questions';
+import type { Incident } from '../../incident/model';
+import * as followUp from '../../views/follow-up';
+import {
+  followedReply,
+  followRefusedReply,
+  incidentsReply,
+  mineAcrossReply,
+  unfollowedReply,
+} from '../../views/incidents';
+import type { CommandContext, Handler } from '../types';
+import { firstTime, read } from './common';
+
+/** The commands about incidents as a whole: list them, follow one in a channel, the caller's questions across them. */
+
+/** Each incident with what was recorded about it applied, as of the request's moment. */
+async function applied(ctx: CommandContext): Promise<Incident[]> {
+  return Promise.all(
+    ctx.catalog.incidents.map(async (i) =>
+      i.id === ctx.incident.id
+        ? applyFollowUps(i, await ctx.store.state())
+        : applyFollowUps(i, await ctx.store.scoped(i.id).state()),
+    ),
+  );
+}
+
+export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
+  const follows = await ctx.store.follows();
+  const here = ctx.channelId === undefined ? undefined : follows.get(ctx.channelId)?.incidentId;
+  const rows = (await applied(ctx)).map((incident) => {
+    const sources = incident.sources
+      .map((s) => ({ date: new Date(`${s.date}T12:00:00Z`), publisher: s.publisher }))
+      .filter((s) => s.date <= ctx.now)
+      .sort((a, b) => b.date.getTime() - a.date.getTime());
+    return {
+      id: incident.id,
+      title: incident.title,
+      state: incident.state,
+      channels: [...follows.values()].filter((f) => f.incidentId === incident.id).map((f) => f.channelId),
+      open: questionsAsOf(incident.questions, ctx.now, 'open').length,
+      next: outstandingUpdates(incident, ctx.now)[0],
+      latestSource: sources[0],
+      zone: incident.event.timezone,
+      here: here === incident.id,
+    };
+  });
+  return read(incidentsReply(rows, ctx.now));
+};
+
+export const mine: Handler<'mine'> = async (_cmd, { ctx, incident }) => {
+  if (ctx.catalog.size === 1)
+    return read(
+      followUp.mineReply(ownedBy(incident.questions, ctx.actor.id, ctx.now), ctx.now, incident.event.timezone),
+    );
+  const groups = (await applied(ctx)).map((i) => ({
+    incident: { id: i.id, title: i.title, state: i.state },
+    zone: i.event.timezone,
+    states: ownedBy(i.questions, ctx.actor.id, ctx.now),
+  }));
+  return read(mineAcrossReply(groups, ctx.now));
+};
+
+export const follow: Handler<'follow'> = async (_cmd, { ctx, incident }) => {
+  const channel = ctx.channelId;
+  if (channel === undefined || channel.startsWith('D') || ctx.groupDm) return read(followRefusedReply('not-a-channel'));
+  if (!(await firstTime(ctx))) return read(followUp.replayReply());
+  const before = (await ctx.store.follows()).get(channel)?.incidentId;
+  const changed = await ctx.store.setFollow(channel, incident.id, ctx.actor, ctx.now);
+  return { reply: followedReply(incident, changed, before !== incident.id ? before : undefined), changed };
+};
+
+export const unfollow: Handler<'unfollow'> = async (_cmd, { ctx, incident }) => {
+  const channel = ctx.channelId;
+  if (channel === undefined) return read(unfollowedReply(undefined));
+  if (!(await firstTime(ctx))) return read(followUp.replayReply());
+  const changed = await ctx.store.setFollow(channel, undefined, ctx.actor, ctx.now);
+  return { reply: unfollowedReply(changed ? incident.id : undefined), changed };
+};

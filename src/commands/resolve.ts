@@ -1,0 +1,176 @@
+import type { Catalog } from '../incident/catalog';
+import type { Incident } from '../incident/model';
+import { StoreUnavailableError } from '../lib/errors';
+import type { ChannelFollow } from '../store/repository';
+import {
+  followRefusedReply,
+  noIncidentForInteractionReply,
+  unfollowedReply,
+  unknownIncidentReply,
+  whichIncidentReply,
+} from '../views/incidents';
+import { scopeForm, scopeReply } from '../views/scope';
+import { parseCommand, REGISTRY } from './registry';
+import { runCommand } from './run';
+import type { Command, CommandContext, CommandResult, RequestContext } from './types';
+
+/**
+ * Which incident a request is about, found once at the front of the one command path (house style: the incident is
+ * a parameter, never a global). In order: the incident named first (`/summit crowdstrike-2024 facts`), the console's
+ * `use`, the incident the channel follows, the only (active) incident. Otherwise nothing is guessed: the reply
+ * says which incidents there are and how to name one.
+ */
+
+/** The incident named by the text's first word (after any "/summit"), and the text after it. */
+export function namedFirst(text: string, catalog: Catalog): { incidentId?: string; rest: string } {
+  const trimmed = text.replace(/^\s*\/summit\b/i, '').trimStart();
+  const m = /^(\S+)(\s+|$)/.exec(trimmed);
+  const word = m?.[1]?.toLowerCase();
+  if (m && word !== undefined && catalog.has(word)) return { incidentId: word, rest: trimmed.slice(m[0].length) };
+  return { rest: text };
+}
+
+/** The incident a request names or its place implies, without asking anyone; undefined when several could be meant. */
+export function impliedIncident(
+  catalog: Catalog,
+  where: { channelId?: string; chosen?: string },
+  follows: ReadonlyMap<string, ChannelFollow> | undefined,
+  named?: string,
+): Incident | undefined {
+  if (named !== undefined) return catalog.get(named);
+  if (where.chosen !== undefined && catalog.has(where.chosen)) return catalog.get(where.chosen);
+  const followed = where.channelId === undefined ? undefined : follows?.get(where.channelId)?.incidentId;
+  if (followed !== undefined && catalog.has(followed)) return catalog.get(followed);
+  return catalog.sole();
+}
+
+/** The channels' follows, or none while the store is down (a read answered from the data set still can be). */
+export async function followsOf(req: RequestContext): Promise<ReadonlyMap<string, ChannelFollow> | undefined> {
+  if (req.channelId === undefined || req.catalog.size === 1) return undefined;
+  try {
+    return await req.store.follows();
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) return undefined;
+    throw error;
+  }
+}
+
+/** The request's context with its incident: what every handler gets. */
+export function scopeTo(req: RequestContext, incident: Incident): CommandContext {
+  let admin: Promise<boolean> | undefined;
+  return {
+    ...req,
+    incident,
+    store: req.store.scoped(incident.id),
+    isAdmin: () => (admin ??= req.isAdminOf(incident)),
+  };
+}
+
+/** A result whose buttons and form say which incident they belong to. */
+export function stamped(result: CommandResult, incidentId: string): CommandResult {
+  return {
+    ...result,
+    reply: scopeReply(result.reply, incidentId),
+    ...(result.form && { form: scopeForm(result.form, incidentId) }),
+    ...(result.replaceMessage && { replaceMessage: scopeReply(result.replaceMessage, incidentId) }),
+  };
+}
+
+const answered = (reply: CommandResult['reply']): CommandResult => ({ reply, changed: false });
+
+/**
+ * The command and the context it runs in, or the answer when the incident cannot be found (an unknown id, several
+ * incidents and none named, follow of a closed one). `text` is the text after any incident named first.
+ */
+export async function resolveRequest(
+  text: string,
+  req: RequestContext,
+  from: 'slack' | 'typed',
+): Promise<{ cmd: Command; ctx: CommandContext } | { cmd: Command; result: CommandResult }> {
+  const { catalog } = req;
+  const { incidentId, rest } = namedFirst(text, catalog);
+  const cmd = parseCommand(rest, from);
+  const follows = await followsOf(req);
+  const where = req.channelId === undefined ? 'console' : req.channelId.startsWith('D') ? 'dm' : 'channel';
+  if (cmd.name === 'follow') {
+    const target = catalog.get(cmd.incidentId);
+    if (!target)
+      return {
+        cmd,
+        result: answered(
+          cmd.incidentId === ''
+            ? followRefusedReply('missing-id')
+            : unknownIncidentReply(
+                cmd.incidentId,
+                catalog.closest(cmd.incidentId),
+                catalog.incidents.map((i) => i.id),
+              ),
+        ),
+      };
+    if (target.state === 'closed') return { cmd, result: answered(followRefusedReply('closed', target)) };
+    return { cmd, ctx: scopeTo(req, target) };
+  }
+  if (cmd.name === 'unfollow') {
+    const followed = req.channelId === undefined ? undefined : follows?.get(req.channelId)?.incidentId;
+    const incident = followed === undefined ? undefined : catalog.get(followed);
+    if (!incident) return { cmd, result: answered(unfollowedReply(undefined)) };
+    return { cmd, ctx: scopeTo(req, incident) };
+  }
+  // A first word that is no command but close to an incident's id: "did you mean".
+  if (cmd.name === 'unknown' && cmd.suggestion === undefined) {
+    const closest = catalog.closest(cmd.word);
+    if (closest.length > 0)
+      return {
+        cmd,
+        result: answered(
+          unknownIncidentReply(
+            cmd.word,
+            closest,
+            catalog.incidents.map((i) => i.id),
+          ),
+        ),
+      };
+  }
+  const incident = impliedIncident(catalog, { channelId: req.channelId, chosen: req.chosen }, follows, incidentId);
+  if (incident) return { cmd, ctx: scopeTo(req, incident) };
+  // Commands about no incident in particular (help, incidents, mine) and the grammar's own answers run as they are;
+  // the incident they are given is not read.
+  if (cmd.name === 'usage' || cmd.name === 'unknown' || REGISTRY[cmd.name].anyIncident)
+    return { cmd, ctx: scopeTo(req, catalog.incidents[0] as Incident) };
+  return { cmd, result: answered(whichIncidentReply(catalog.incidents, rest, where)) };
+}
+
+/**
+ * The context of a button press, a form submission or a shortcut: the incident its value or metadata names; one
+ * without (made before incidents) belongs to the earlier records' incident; else as for a typed command. Undefined
+ * when none can be found (an incident since removed, or several and nothing says which).
+ */
+export async function interactionContext(
+  req: RequestContext,
+  incidentId?: string,
+): Promise<CommandContext | undefined> {
+  const { catalog } = req;
+  const named = incidentId === undefined ? undefined : catalog.get(incidentId);
+  if (incidentId !== undefined && !named) return undefined;
+  const earlier = incidentId === undefined && catalog.earlier !== undefined ? catalog.get(catalog.earlier) : undefined;
+  const incident = named ?? earlier ?? impliedIncident(catalog, { channelId: req.channelId }, await followsOf(req));
+  return incident && scopeTo(req, incident);
+}
+
+/** Runs an interaction's command in its incident, or says that its incident is not followed here any more. */
+export async function runInteraction(cmd: Command, req: RequestContext, incidentId?: string): Promise<CommandResult> {
+  const ctx = await interactionContext(req, incidentId);
+  if (!ctx) return answered(noIncidentForInteractionReply(req.catalog));
+  return runScoped(cmd, ctx);
+}
+
+/** Where reusable replies are kept (commands/handle.ts's ReplyCache). */
+interface Reuse {
+  get(cmd: Command, ctx: CommandContext, make: () => Promise<CommandResult>): Promise<CommandResult>;
+}
+
+/** Runs a command in its incident's context (through the reply cache when given), its result stamped with it. */
+export function runScoped(cmd: Command, ctx: CommandContext, cache?: Reuse): Promise<CommandResult> {
+  const make = async () => stamped(await runCommand(cmd, ctx), ctx.incident.id);
+  return cache ? cache.get(cmd, ctx, make) : make();
+}

@@ -1,0 +1,206 @@
+import type { QuestionState } from '../core/questions';
+import type { OutstandingUpdate } from '../core/incident';
+import {
+  bold,
+  channel,
+  code,
+  date,
+  header,
+  item,
+  list,
+  note,
+  paragraph,
+  type DocBlock,
+  type Line,
+  type Reply,
+} from './doc';
+import { outstandingLine } from './follow-up';
+import { ACTIONS } from './ids';
+import { questionLine } from './replies';
+
+/** Replies about incidents as a whole: which one a request is about, following one, listing them. */
+
+/** What these replies show of an incident. */
+export interface IncidentName {
+  id: string;
+  title: string;
+  state: 'active' | 'closed';
+}
+
+const stateWord = (i: IncidentName) => (i.state === 'closed' ? ' (closed)' : '');
+
+/**
+ * Several incidents, and nothing said which one a request is about: the incidents, how to name one, how to make
+ * the channel follow one, and a select that runs the same command again for the one chosen. Nothing is guessed.
+ */
+export function whichIncidentReply(
+  incidents: readonly IncidentName[],
+  commandText: string,
+  where: 'channel' | 'dm' | 'console',
+): Reply {
+  const first = incidents[0]?.id ?? 'crowdstrike-2024';
+  const typed = commandText.trim() === '' ? '' : ` ${commandText.trim()}`;
+  const blocks: DocBlock[] = [
+    paragraph(`summit-bot follows ${incidents.length} incidents here; say which one this is about.`),
+    list(incidents.map((i) => [code(i.id), ` — ${i.title}${stateWord(i)}`])),
+    where === 'console'
+      ? paragraph(
+          'Name one first, as in ',
+          code(`${first}${typed}`),
+          ', or choose one with ',
+          code(`use ${first}`),
+          '.',
+        )
+      : paragraph('Name one first, as in ', code(`/summit ${first}${typed}`), '.'),
+  ];
+  if (where === 'channel')
+    blocks.push(
+      note(
+        'Or make this channel follow one, so every command here is about it: ',
+        code(`/summit follow ${first}`),
+        '.',
+      ),
+    );
+  if (where !== 'console')
+    blocks.push({
+      type: 'choose',
+      actionId: ACTIONS.chooseIncident,
+      placeholder: 'Run it for…',
+      options: incidents.map((i) => ({ text: `${i.id} — ${i.title}`, value: `${i.id}${typed}` })),
+    });
+  return { summary: `Which incident? ${incidents.map((i) => i.id).join(', ')}`, blocks };
+}
+
+/** A word that looks like an incident's id, and is none. */
+export function unknownIncidentReply(word: string, closest: readonly string[], all: readonly string[]): Reply {
+  const w = word.slice(0, 60);
+  const guess = closest.length > 0 ? ` Did you mean ${closest.map((c) => `"${c}"`).join(' or ')}?` : '';
+  const text = `There is no incident "${w}".${guess}`;
+  return {
+    summary: text,
+    blocks: [
+      paragraph(text),
+      note(
+        'The incidents: ',
+        ...all.flatMap((id, i) => [...(i > 0 ? [', '] : []), code(id)]),
+        '. ',
+        code('/summit incidents'),
+        ' lists them.',
+      ),
+    ],
+  };
+}
+
+export function followedReply(incident: IncidentName, changed: boolean, before?: string): Reply {
+  const text = !changed
+    ? `This channel already follows ${incident.id} (${incident.title}).`
+    : `This channel now follows ${incident.id} (${incident.title})${before ? `, instead of ${before}` : ''}: every /summit command here is about it.`;
+  return {
+    summary: text,
+    blocks: [
+      paragraph(text),
+      note(
+        'Reminders are separate: ',
+        code('/summit subscribe'),
+        ' here sends them. ',
+        code('/summit unfollow'),
+        ' stops following.',
+      ),
+    ],
+  };
+}
+
+export function unfollowedReply(id: string | undefined): Reply {
+  const text =
+    id === undefined
+      ? 'This channel follows no incident.'
+      : `This channel no longer follows ${id}. Name an incident first (/summit ${id} facts), or follow one again.`;
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
+export function followRefusedReply(why: 'closed' | 'not-a-channel' | 'missing-id', incident?: IncidentName): Reply {
+  const text =
+    why === 'closed'
+      ? `${incident?.id ?? 'That incident'} is closed: a channel follows only an active incident. Its commands still answer when you name it: /summit ${incident?.id ?? ''} facts.`
+      : why === 'not-a-channel'
+        ? 'Only a channel can follow an incident. Here, name the incident first, as in /summit crowdstrike-2024 facts.'
+        : 'Say which incident to follow: /summit follow <id>. /summit incidents lists them.';
+  return { summary: text, blocks: [paragraph(text)] };
+}
+
+/** One row of `/summit incidents`. */
+export interface IncidentRow extends IncidentName {
+  /** Channels that follow it. */
+  channels: string[];
+  open: number;
+  next?: OutstandingUpdate;
+  /** The date of its latest source known now. */
+  latestSource?: { date: Date; publisher: string };
+  zone: string;
+  /** The channel asking follows this one. */
+  here: boolean;
+}
+
+export function incidentsReply(rows: readonly IncidentRow[], now: Date): Reply {
+  const blocks: DocBlock[] = [header(`Incidents (${rows.length})`)];
+  for (const r of rows) {
+    const line: Line = [bold(r.id), ` — ${r.title} · ${r.state === 'closed' ? 'closed' : 'active'}`];
+    if (r.here) line.push(' · followed here');
+    line.push(`\n    ${r.open === 0 ? 'No open question' : `${r.open} open question${r.open === 1 ? '' : 's'}`}`);
+    if (r.next) line.push(' · next expected: ', ...outstandingLine(r.next, r.zone));
+    if (r.latestSource)
+      line.push(' · latest source ', date(r.latestSource.date, r.zone), ` (${r.latestSource.publisher})`);
+    if (r.channels.length > 0)
+      line.push(
+        '\n    followed in ',
+        ...r.channels.slice(0, 20).flatMap((c, i) => [...(i > 0 ? [', '] : []), channel(c)]),
+      );
+    blocks.push(item(line));
+  }
+  blocks.push(
+    note(
+      'As of ',
+      date(now, rows[0]?.zone ?? 'UTC', true),
+      '. Name one first (',
+      code('/summit <id> status'),
+      ') or make a channel follow one (',
+      code('/summit follow <id>'),
+      ').',
+    ),
+  );
+  return { summary: `${rows.length} incidents: ${rows.map((r) => r.id).join(', ')}`, blocks, share: 'incidents' };
+}
+
+/** `/summit mine` across incidents: the caller's open questions, grouped by incident. */
+export function mineAcrossReply(
+  groups: readonly { incident: IncidentName; zone: string; states: QuestionState[] }[],
+  asOf: Date,
+): Reply {
+  const owned = groups.filter((g) => g.states.length > 0);
+  const total = owned.reduce((n, g) => n + g.states.length, 0);
+  if (total === 0)
+    return {
+      summary: 'You own no open question.',
+      blocks: [
+        paragraph('You own no open question.'),
+        note('An admin gives a question an owner with ', code('/summit assign Q3 @someone'), '.'),
+      ],
+    };
+  const overdue = owned.reduce((n, g) => n + g.states.filter((s) => s.overdue).length, 0);
+  const blocks: DocBlock[] = [header('Yours')];
+  for (const g of owned) {
+    blocks.push(paragraph(bold(`${g.incident.id}`), ` — ${g.incident.title} (${g.states.length})`));
+    blocks.push(...g.states.map((s) => item(questionLine(s, g.zone))));
+  }
+  blocks.push(note('As of ', date(asOf, owned[0]?.zone ?? 'UTC', true), '.'));
+  return {
+    summary: `You own ${total} open question${total === 1 ? '' : 's'}${overdue > 0 ? `, ${overdue} overdue` : ''}.`,
+    blocks,
+  };
+}
+
+/** A button or form whose incident the bot no longer follows (or cannot tell). */
+export function noIncidentForInteractionReply(catalog: { incidents: readonly IncidentName[] }): Reply {
+  const text = `That belongs to an incident this bot does not follow any more; nothing was changed. The incidents: ${catalog.incidents.map((i) => i.id).join(', ')}.`;
+  return { summary: text, blocks: [paragraph(text)] };
+}
