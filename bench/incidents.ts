@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import { Catalog } from '../src/incident/catalog';
 import { parseIncident } from '../src/incident/load';
 import { ManualClock } from '../src/lib/clock';
-import { ReminderDelivery } from '../src/scheduler/delivery';
+import { ReminderDelivery, WatermarkWrites } from '../src/scheduler/delivery';
 import { Scheduler } from '../src/scheduler/scheduler';
 import { SlackPoster } from '../src/scheduler/slack-poster';
 import { openStore } from '../src/store/open';
@@ -120,11 +120,20 @@ export async function scaleTicks(root: string, dir: string, count: number, ticks
   // Between reminders: the ticks measure what every tick costs, looking through 200 incidents' plans.
   const clock = new ManualClock('2031-01-03T12:00:00Z');
   const poster = new SlackPoster('xoxb-bench', apiUrl, silent);
+  // As main.ts builds it: one delivery per active incident, their watermarks written together after each tick.
+  const watermarks = new WatermarkWrites();
   const work = catalog.active.map((incident) => ({
     incidentId: incident.id,
-    delivery: new ReminderDelivery({ incident, store: store.scoped(incident.id), clock, poster, log: silent }),
+    delivery: new ReminderDelivery({
+      incident,
+      store: store.scoped(incident.id),
+      clock,
+      poster,
+      log: silent,
+      watermarks,
+    }),
   }));
-  const scheduler = new Scheduler(work, silent);
+  const scheduler = new Scheduler(work, silent, undefined, undefined, undefined, watermarks);
   await scheduler.runTick();
   const times: number[] = [];
   for (let i = 0; i < ticks; i++) {

@@ -14,7 +14,7 @@ import type { SlackDeps } from './slack/deps';
 import { buildSlackApp, startSlackApp, verifyBotToken } from './slack/app';
 import { openStore } from './store/open';
 import { ConsolePoster } from './scheduler/console-poster';
-import { ReminderDelivery } from './scheduler/delivery';
+import { ReminderDelivery, WatermarkWrites } from './scheduler/delivery';
 import type { ReminderPoster } from './scheduler/poster';
 import { Scheduler } from './scheduler/scheduler';
 import { FeedWatcher, SharedFetches } from './watch/watcher';
@@ -171,18 +171,19 @@ function startScheduler(
   metrics?: Metrics,
 ): Scheduler {
   const shared = new SharedFetches();
+  const watermarks = new WatermarkWrites();
   const work = deps.catalog.active.map((incident) => {
     const scoped = { ...deps, incident, store: deps.store.scoped(incident.id) };
     return {
       incidentId: incident.id,
-      delivery: new ReminderDelivery({ ...scoped, poster, fixedTargets, metrics }),
+      delivery: new ReminderDelivery({ ...scoped, poster, fixedTargets, metrics, watermarks }),
       ...(incident.watch.length > 0 && {
         watcher: new FeedWatcher({ feeds: incident.watch, ...scoped, metrics, shared }),
       }),
       busy: incident.reminders !== undefined || incident.watch.length > 0,
     };
   });
-  const scheduler = new Scheduler(work, deps.log, metrics, undefined, shared);
+  const scheduler = new Scheduler(work, deps.log, metrics, undefined, shared, watermarks);
   if (work.some((w) => w.busy)) scheduler.start();
   return scheduler;
 }

@@ -51,6 +51,10 @@ export interface PlannedReminder {
 
 /** Adds (or with sign -1 subtracts) a span: days are calendar days in `zone`, so 09:00 stays 09:00 across DST. */
 export function shift(at: Date, span: Span, zone: string, sign: 1 | -1): Date {
+  // Hours and minutes are exact lengths (as luxon adds them): plain arithmetic, no zone work. The scheduler shifts
+  // by its catch-up on every tick of every incident.
+  if (span.unit !== 'days')
+    return new Date(at.getTime() + sign * span.amount * (span.unit === 'hours' ? 3_600_000 : 60_000));
   return DateTime.fromJSDate(at, { zone })
     .plus({ [span.unit]: sign * span.amount })
     .toJSDate();

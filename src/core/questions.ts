@@ -104,13 +104,31 @@ export function questionsAsOf(questions: Question[], at: Date, filter: QuestionF
 
 /** The questions `userId` owns that are still pursued at `at`, overdue first, then by due date, then by id order. */
 export function ownedBy(questions: Question[], userId: string, at: Date): QuestionState[] {
-  return questionsAsOf(questions, at, 'open')
+  // Only a question someone ever made this user's can be theirs: the others are not worked out at all (this runs
+  // over every incident for the Home tab).
+  const candidates = questions.filter((q) => q.assignments.some((a) => a.field === 'owner' && a.value === userId));
+  return questionsAsOf(candidates, at, 'open')
     .filter((s) => s.owner === userId)
-    .sort(
-      (a, b) =>
-        Number(b.overdue) - Number(a.overdue) || (a.due?.by.getTime() ?? Infinity) - (b.due?.by.getTime() ?? Infinity),
-    );
+    .sort(byUrgency);
 }
+
+/** Every owner's open questions at `at`, each list as ownedBy gives it: one pass for all owners. */
+export function owners(questions: Question[], at: Date): Map<string, QuestionState[]> {
+  const candidates = questions.filter((q) => q.assignments.some((a) => a.field === 'owner'));
+  const out = new Map<string, QuestionState[]>();
+  for (const s of questionsAsOf(candidates, at, 'open')) {
+    if (s.owner === undefined) continue;
+    const list = out.get(s.owner);
+    if (list) list.push(s);
+    else out.set(s.owner, [s]);
+  }
+  for (const list of out.values()) list.sort(byUrgency);
+  return out;
+}
+
+/** Overdue first, then by due date (none last); ties keep the questions' order. */
+const byUrgency = (a: QuestionState, b: QuestionState): number =>
+  Number(b.overdue) - Number(a.overdue) || (a.due?.by.getTime() ?? Infinity) - (b.due?.by.getTime() ?? Infinity);
 
 export type QuestionCounts = Record<QuestionStatus, number>;
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { countdown } from '../core/countdown';
 import { applyFollowUps } from '../core/follow-up';
+import type { FollowUpState } from '../core/records';
 import { isHandle } from '../core/questions';
 import { planReminders, shift, type PlannedReminder } from '../core/plan';
 import { questionsAsOf } from '../core/questions';
@@ -48,6 +49,41 @@ export interface DeliveryDeps {
   fixedTargets?: Target[];
   leaseMs?: number;
   metrics?: Metrics;
+  /** Where the watermark goes when the scheduler writes every incident's at once (see WatermarkWrites). */
+  watermarks?: WatermarkWrites;
+}
+
+/**
+ * The watermarks of many incidents ticked together: read in one query, and written in one transaction after the
+ * tick (one commit, not one per incident), which the scheduler flushes.
+ */
+export class WatermarkWrites {
+  private readonly pending = new Map<FollowUpStore, Date>();
+  private stored?: { at: number; map: Promise<Map<string, Date>> };
+
+  /** An incident's watermark as stored: every incident's read in one query, at most once a WATERMARK_EVERY_MS. */
+  async read(store: FollowUpStore, now: Date): Promise<Date | undefined> {
+    const s = this.stored;
+    if (!s || now.getTime() - s.at >= WATERMARK_EVERY_MS || now.getTime() < s.at) {
+      const map = store.watermarks();
+      this.stored = { at: now.getTime(), map };
+      map.catch(() => {
+        if (this.stored?.map === map) this.stored = undefined;
+      });
+    }
+    return (await (this.stored as { map: Promise<Map<string, Date>> }).map).get(store.incidentId);
+  }
+
+  add(store: FollowUpStore, at: Date): void {
+    this.pending.set(store, at);
+  }
+
+  async flush(): Promise<void> {
+    const entries = [...this.pending];
+    this.pending.clear();
+    const first = entries[0]?.[0];
+    if (first) await first.advanceWatermarks(entries.map(([store, at]) => ({ incidentId: store.incidentId, at })));
+  }
 }
 
 /**
@@ -61,7 +97,7 @@ const PLAN_AHEAD_MS = 24 * 3_600_000;
 const WATERMARK_EVERY_MS = 60_000;
 
 export class ReminderDelivery {
-  private planCache?: { version: string; from: number; to: number; plan: PlannedReminder[] };
+  private planCache?: { state: FollowUpState; from: number; to: number; plan: PlannedReminder[] };
   private watermarkWritten = 0;
 
   private readonly deps: DeliveryDeps;
@@ -77,13 +113,14 @@ export class ReminderDelivery {
    * recorded state and day ahead, not on every tick.
    */
   private async due(from: Date, to: Date): Promise<PlannedReminder[]> {
-    const version = await this.deps.store.stateVersion();
+    // The store hands out the same state object until this incident's records change.
+    const state = await this.deps.store.state();
     const c = this.planCache;
-    if (!c || c.version !== version || from.getTime() < c.from || to.getTime() > c.to) {
-      const incident = applyFollowUps(this.deps.incident, await this.deps.store.state());
+    if (!c || c.state !== state || from.getTime() < c.from || to.getTime() > c.to) {
+      const incident = applyFollowUps(this.deps.incident, state);
       const until = new Date(to.getTime() + PLAN_AHEAD_MS);
       this.planCache = {
-        version,
+        state,
         from: from.getTime(),
         to: until.getTime(),
         plan: planReminders(incident, from, until),
@@ -126,9 +163,28 @@ export class ReminderDelivery {
 
   private async advanceWatermark(now: Date, force: boolean): Promise<void> {
     if (!force && now.getTime() - this.watermarkWritten < WATERMARK_EVERY_MS) return;
-    await this.deps.store.reminders.advanceWatermark(now);
+    // With many incidents ticked together, the scheduler writes them all in one transaction after the tick.
+    if (this.deps.watermarks) this.deps.watermarks.add(this.deps.store, now);
+    else await this.deps.store.reminders.advanceWatermark(now);
     this.watermarkWritten = now.getTime();
+    this.watermark = { at: now, readAt: now.getTime() };
   }
+
+  /**
+   * Where the last tick left off: the store's watermark (which any replica may have moved), read at most once a
+   * WATERMARK_EVERY_MS, and this process's own since then.
+   */
+  private async lastWatermark(now: Date): Promise<Date | undefined> {
+    const w = this.watermark;
+    if (w && now.getTime() - w.readAt < WATERMARK_EVERY_MS && now.getTime() >= w.readAt) return w.at;
+    const at = this.deps.watermarks
+      ? await this.deps.watermarks.read(this.deps.store, now)
+      : await this.deps.store.reminders.watermark();
+    this.watermark = at === undefined ? undefined : { at, readAt: now.getTime() };
+    return at;
+  }
+
+  private watermark?: { at: Date; readAt: number };
 
   async tick(): Promise<TickReport> {
     const { store, clock, log } = this.deps;
@@ -140,7 +196,7 @@ export class ReminderDelivery {
     const now = clock.now();
     const catchUpStart = shift(now, config.catchUp, config.zone ?? incidentConfig.event.timezone, -1);
     const reminders = store.reminders;
-    const watermark = (await reminders.watermark()) ?? now;
+    const watermark = (await this.lastWatermark(now)) ?? now;
     const from = new Date(Math.min(watermark.getTime(), catchUpStart.getTime()));
 
     const plan = await this.due(from, now);

@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../lib/errors';
 import type { Metrics } from '../lib/metrics';
-import type { ReminderDelivery, TickReport } from './delivery';
+import type { ReminderDelivery, TickReport, WatermarkWrites } from './delivery';
 import type { FeedWatcher, SharedFetches } from '../watch/watcher';
 
 /** The tick: every 15 seconds (node-cron's six-field form puts seconds first). */
@@ -32,6 +32,8 @@ export class Scheduler {
     watcher?: FeedWatcher,
     /** Cleared at each tick: a feed URL several incidents watch is fetched once per tick. */
     private readonly shared?: SharedFetches,
+    /** Every incident's watermark, written once after each tick. */
+    private readonly watermarks?: WatermarkWrites,
   ) {
     this.work = Array.isArray(work) ? work : [{ incidentId: '', delivery: work, watcher }];
   }
@@ -52,6 +54,7 @@ export class Scheduler {
         else this.log.error({ err: error, incident: w.incidentId }, 'reminder tick failed for one incident');
       }
     }
+    await this.watermarks?.flush();
     if (storeDown) throw storeDown;
     return total;
   }

@@ -346,6 +346,32 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
           .addColumn('actor_name', 'text', (c) => c.notNull())
           .addColumn('at', 'text', (c) => c.notNull())
           .execute();
+        // Each incident's own version: how many audit rows it has, kept by a trigger in the writer's transaction,
+        // so a write to one incident leaves what was read of every other one current.
+        await db.schema
+          .createTable('incident_version')
+          .addColumn('incident_id', 'text', (c) => c.primaryKey())
+          .addColumn('v', 'bigint', (c) => c.notNull())
+          .execute();
+        await sql`insert into incident_version (incident_id, v) select incident_id, count(*) from audit group by incident_id`.execute(
+          db,
+        );
+        if (seam.kind === 'postgres') {
+          await sql`create function summit_incident_version_bump() returns trigger language plpgsql as $$
+            begin
+              insert into incident_version (incident_id, v) values (new.incident_id, 1)
+                on conflict (incident_id) do update set v = incident_version.v + 1;
+              return null;
+            end $$`.execute(db);
+          await sql`create trigger audit_bumps_incident_version after insert on audit
+            for each row execute function summit_incident_version_bump()`.execute(db);
+        } else {
+          await sql`create trigger audit_bumps_incident_version after insert on audit
+            begin
+              insert into incident_version (incident_id, v) values (new.incident_id, 1)
+                on conflict (incident_id) do update set v = v + 1;
+            end`.execute(db);
+        }
         await db.schema
           .createIndex('channel_follow_by_channel')
           .on('channel_follow')

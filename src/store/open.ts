@@ -373,7 +373,7 @@ async function copyFromPostgres(url: string, into: Kysely<Database>, log: Logger
       );
     const tables = await sql<{ name: string }>`
       select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'
-        and name <> 'state_version'
+        and name not in ('state_version', 'incident_version')
     `.execute(into);
     for (const { name } of tables.rows) {
       let rows: Record<string, unknown>[];

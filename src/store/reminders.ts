@@ -376,12 +376,7 @@ export class ReminderStore {
 
   /** Moves the watermark forward only: with several replicas the latest tick wins. */
   async advanceWatermark(to: Date): Promise<void> {
-    const value = to.toISOString();
-    await this.db
-      .insertInto('scheduler_state')
-      .values({ name: `watermark:${this.incidentId}`, value })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ value }).where('scheduler_state.value', '<', value))
-      .execute();
+    await advanceWatermarkIn(this.db, this.incidentId, to);
   }
 }
 
@@ -408,4 +403,14 @@ function toDelivery(r: DeliveryTable): Delivery {
     messageTs: r.message_ts ?? undefined,
     detail: r.detail ?? undefined,
   };
+}
+
+/** Moves one incident's watermark forward only, in `db` (a transaction, when several are written together). */
+export async function advanceWatermarkIn(db: Kysely<Database>, incidentId: string, to: Date): Promise<void> {
+  const value = to.toISOString();
+  await db
+    .insertInto('scheduler_state')
+    .values({ name: `watermark:${incidentId}`, value })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value }).where('scheduler_state.value', '<', value))
+    .execute();
 }

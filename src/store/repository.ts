@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DialectSeam } from './dialect';
-import { ReminderStore } from './reminders';
+import { advanceWatermarkIn, ReminderStore } from './reminders';
 import { audit } from './audit';
 import { FeedStore } from './feeds';
 import type {
@@ -53,8 +53,13 @@ class VersionTracker {
   lastVersion?: { value: string; at: number; own: number };
   /** The store's views per incident, made once each. */
   readonly scopes = new Map<string, FollowUpStore>();
-  follows?: { version: string; map: Map<string, ChannelFollow> };
+  follows?: { version: string; own: string; map: Map<string, ChannelFollow> };
+  /** Every incident's own version, as read at one state version (read again only when that moves). */
+  incidentVersions?: { version: string; map: Promise<Map<string, string>> };
 }
+
+/** The audit rows of the store as a whole (channel follows) go under this incident id, which no data set can have. */
+const FOLLOWS = '';
 
 /** A channel's latest follow: the incident its commands are about (undefined after an unfollow). */
 export interface ChannelFollow {
@@ -283,13 +288,43 @@ export class FollowUpStore {
    */
   async state(): Promise<FollowUpState> {
     const version = await this.stateVersion();
-    if (this.cached?.version === version) return this.cached.state;
+    const cached = this.cached;
+    if (cached?.version === version) return cached.state;
+    // The store changed; if not this incident's records, what was read stays current (same object, so what was
+    // made from it, the applied model and the reminder plan, stays too).
+    const own = await this.incidentVersion(version);
+    if (cached && cached.own === own) {
+      this.cached = { ...cached, version };
+      return cached.state;
+    }
     const state = await this.readState();
-    this.cached = { version, state };
+    this.cached = { version, own, state };
     return state;
   }
 
-  private cached?: { version: string; state: FollowUpState };
+  private cached?: { version: string; own: string; state: FollowUpState };
+
+  /**
+   * This incident's own version (its audit rows, counted by a trigger), read for every incident at once, once per
+   * state version: a write to one incident costs the others one shared read, not a read of their records.
+   */
+  private async incidentVersion(version: string, incidentId = this.incident): Promise<string> {
+    const t = this.tracker;
+    if (t.incidentVersions?.version !== version)
+      t.incidentVersions = {
+        version,
+        map: this.db
+          .selectFrom('incident_version')
+          .selectAll()
+          .execute()
+          .then((rows) => new Map(rows.map((r) => [r.incident_id, String(r.v)]))),
+      };
+    const map = await t.incidentVersions.map.catch((error: unknown) => {
+      if (t.incidentVersions?.version === version) t.incidentVersions = undefined;
+      throw error;
+    });
+    return map.get(incidentId) ?? '0';
+  }
 
   private async readState(): Promise<FollowUpState> {
     const id = this.incident;
@@ -400,22 +435,32 @@ export class FollowUpStore {
         .execute();
       await audit(
         tx,
-        incidentId ?? current?.incidentId ?? '',
+        // Under no incident: the store-wide rows, whose own version says when the follows changed.
+        FOLLOWS,
         actor,
         at,
         incidentId ? 'channel.followed' : 'channel.unfollowed',
         channelId,
-        {},
+        { incident: incidentId ?? current?.incidentId },
       );
     });
     return true;
   }
 
-  /** Every channel's latest follow (those that follow none included), read again only when the store changed. */
+  /**
+   * Every channel's latest follow (those that follow none included), read again only when the follows changed (the
+   * audit rows of follows are the store-wide ones, under no incident, with a version of their own).
+   */
   async follows(): Promise<Map<string, ChannelFollow>> {
     const version = await this.stateVersion();
     const cached = this.followsNow(version);
     if (cached) return cached;
+    const own = await this.incidentVersion(version, FOLLOWS);
+    const earlier = this.tracker.follows;
+    if (earlier && earlier.own === own) {
+      this.tracker.follows = { ...earlier, version };
+      return earlier.map;
+    }
     const rows = await this.db.selectFrom('channel_follow').selectAll().orderBy('id').execute();
     const map = new Map<string, ChannelFollow>();
     for (const r of rows)
@@ -425,7 +470,7 @@ export class FollowUpStore {
         actor: { id: r.actor_id, name: r.actor_name },
         at: new Date(r.at),
       });
-    this.tracker.follows = { version, map };
+    this.tracker.follows = { version, own, map };
     return map;
   }
 
@@ -449,6 +494,19 @@ export class FollowUpStore {
       .onConflict((oc) => oc.column('request_key').doNothing())
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /** Every incident's watermark, by incident id. */
+  async watermarks(): Promise<Map<string, Date>> {
+    const rows = await this.db.selectFrom('scheduler_state').selectAll().where('name', 'like', 'watermark:%').execute();
+    return new Map(rows.map((r) => [r.name.slice('watermark:'.length), new Date(r.value)]));
+  }
+
+  /** Moves several incidents' watermarks forward in one transaction (the scheduler's, after a tick). */
+  async advanceWatermarks(entries: { incidentId: string; at: Date }[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (const e of entries) await advanceWatermarkIn(tx, e.incidentId, e.at);
+    });
   }
 
   /** Whether the database answers (for /healthz). */

@@ -205,4 +205,6 @@ export interface Database {
   state_version: { id: number; v: number | string };
   feed_triage: FeedTriageTable;
   channel_follow: ChannelFollowTable;
+  /** Per incident: how many audit rows it has, kept by a trigger (migration 0008); its own state version. */
+  incident_version: { incident_id: string; v: number | string };
 }

@@ -1,7 +1,7 @@
-import { applyFollowUps } from '../../core/follow-up';
 import { outstandingUpdates } from '../../core/incident';
 import { ownedBy, questionsAsOf } from '../../core/questions';
-import type { Incident } from '../../incident/model';
+import { appliedAll } from '../across';
+import { ownersOf } from '../home';
 import * as followUp from '../../views/follow-up';
 import {
   followedReply,
@@ -10,26 +10,15 @@ import {
   mineAcrossReply,
   unfollowedReply,
 } from '../../views/incidents';
-import type { CommandContext, Handler } from '../types';
+import type { Handler } from '../types';
 import { firstTime, read } from './common';
 
 /** The commands about incidents as a whole: list them, follow one in a channel, the caller's questions across them. */
 
-/** Each incident with what was recorded about it applied, as of the request's moment. */
-async function applied(ctx: CommandContext): Promise<Incident[]> {
-  return Promise.all(
-    ctx.catalog.incidents.map(async (i) =>
-      i.id === ctx.incident.id
-        ? applyFollowUps(i, await ctx.store.state())
-        : applyFollowUps(i, await ctx.store.scoped(i.id).state()),
-    ),
-  );
-}
-
 export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
   const follows = await ctx.store.follows();
   const here = ctx.channelId === undefined ? undefined : follows.get(ctx.channelId)?.incidentId;
-  const rows = (await applied(ctx)).map((incident) => {
+  const rows = (await appliedAll(ctx)).map((incident) => {
     const sources = incident.sources
       .map((s) => ({ date: new Date(`${s.date}T12:00:00Z`), publisher: s.publisher }))
       .filter((s) => s.date <= ctx.now)
@@ -54,10 +43,11 @@ export const mine: Handler<'mine'> = async (_cmd, { ctx, incident }) => {
     return read(
       followUp.mineReply(ownedBy(incident.questions, ctx.actor.id, ctx.now), ctx.now, incident.event.timezone),
     );
-  const groups = (await applied(ctx)).map((i) => ({
+  // Each incident's owners are worked out once per minute and change of its records (commands/per-minute.ts).
+  const groups = (await appliedAll(ctx)).map((i) => ({
     incident: { id: i.id, title: i.title, state: i.state },
     zone: i.event.timezone,
-    states: ownedBy(i.questions, ctx.actor.id, ctx.now),
+    states: ownersOf(i, ctx.now).get(ctx.actor.id) ?? [],
   }));
   return read(mineAcrossReply(groups, ctx.now));
 };

@@ -206,6 +206,34 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
     }
   });
 
+  test('a write to one incident leaves what was read of another as it was; its own is read again, here and in another process', async () => {
+    const other = store.scoped('cloud-outage-2026');
+    const mine = await store.state();
+    const theirs = await other.state();
+    await other.addQuestion({ text: 'Which region?', actor: ADMIN, at: at('2026-11-20') }, () => 'Q2');
+    // The same object: what was made from it (the applied model, the reminder plan) stays too.
+    expect(await store.state()).toBe(mine);
+    const after = await other.state();
+    expect(after).not.toBe(theirs);
+    expect(after.questions.map((q) => q.text)).toEqual(['Which region?']);
+    // Another process writes to this incident: it is read again there too.
+    const second = await open();
+    try {
+      await second.recordChange({
+        questionId: 'Q3',
+        status: 'partial',
+        answer: 'b',
+        actor: ADMIN,
+        at: at('2025-01-03'),
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      expect((await store.state()).changes.map((c) => c.answer)).toEqual(['b']);
+      expect(await other.state()).toBe(after);
+    } finally {
+      await second.close();
+    }
+  });
+
   test('ping says whether the database answers', async () => {
     expect(await store.ping()).toBe(true);
   });
