@@ -18,6 +18,8 @@ import { ReminderDelivery, WatermarkWrites } from './scheduler/delivery';
 import type { ReminderPoster } from './scheduler/poster';
 import { Scheduler } from './scheduler/scheduler';
 import { FeedWatcher, SharedFetches } from './watch/watcher';
+import { WebPages } from './web/pages';
+import { startPageServer } from './web/serve';
 import { SlackPoster } from './scheduler/slack-poster';
 import type { Target } from './store/reminders';
 import type { FollowUpStore } from './store/repository';
@@ -92,6 +94,12 @@ async function main(): Promise<void> {
     copy,
     migration: { legacyIncident: catalog.earlier, incidentIds: catalog.incidents.map((i) => i.id) },
   });
+  // The incidents' pages and calendars, when PUBLIC_URL is set: on Slack's own server in HTTP mode, else on PORT.
+  const pages = settings.web
+    ? new WebPages({ catalog, store, clock, log, secret: settings.web.secret, publicUrl: settings.web.publicUrl })
+    : undefined;
+  const ownServer =
+    pages && settings.mode !== 'http' ? await startPageServer(pages, settings.port, settings.host) : undefined;
   try {
     if (settings.mode === 'console') {
       process.stderr.write(`${CONSOLE_BANNER}\n`);
@@ -100,17 +108,23 @@ async function main(): Promise<void> {
         process.stderr.write(
           `${catalog.size} incidents: ${catalog.incidents.map((i) => i.id).join(', ')}. Type "use <id>" to choose one, or name it first ("${catalog.incidents[0]?.id ?? ''} facts").\n`,
         );
+      if (ownServer)
+        process.stderr.write(
+          `Pages on http://${settings.host ?? '127.0.0.1'}:${ownServer.port}/incidents/<id> (links with "link" and "calendar", made for ${settings.web?.publicUrl ?? ''}).\n`,
+        );
       const screen = new ConsoleScreen(process.stdout, interactive);
       const scheduler = startScheduler({ catalog, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
       try {
-        await runConsole({ catalog, clock, store, input: process.stdin, screen, interactive });
+        await runConsole({ catalog, clock, store, input: process.stdin, screen, interactive, links: settings.web });
       } finally {
         await scheduler.stop();
       }
       return;
     }
-    await runSlack(settings, { catalog, clock, store, log, metrics: new Metrics(), onFatal: fail });
+    if (ownServer) log.info({ port: ownServer.port, pages: '/incidents/<id>' }, 'pages are served');
+    await runSlack(settings, { catalog, clock, store, log, metrics: new Metrics(), onFatal: fail, pages });
   } finally {
+    await ownServer?.close();
     await store.close();
   }
 }

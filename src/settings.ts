@@ -26,6 +26,8 @@ interface CommonSettings {
    * written by an earlier release is opened with several data sets.
    */
   upgradeIncident?: string;
+  /** Pages and calendars (PUBLIC_URL, WEB_LINK_SECRET): the address people open, and what signs their links. */
+  web?: { publicUrl: string; secret: string };
   /** SUMMIT_NOW as given: resolved against the data set's time zone once the data set is loaded. */
   summitNow?: string;
   /**
@@ -125,6 +127,17 @@ const envSchema = z.object({
           problem: `must be Slack user ids such as U0123ABCD, separated by commas; not ${wrong.map((w) => `"${w}"`).join(', ')}`,
         };
   }),
+  PUBLIC_URL: checked((v) => {
+    if (!isHttpUrl(v))
+      return { problem: `must be the http(s) address people open, such as https://summit.example.com, not "${v}"` };
+    const u = new URL(v);
+    if (u.search !== '' || u.hash !== '')
+      return { problem: 'must be an address without ? or #, such as https://summit.example.com' };
+    return u.href.replace(/\/+$/, '');
+  }),
+  WEB_LINK_SECRET: checked((v) =>
+    v.length >= 32 ? v : { problem: 'must be at least 32 characters (for example: openssl rand -hex 32)' },
+  ),
   SUMMIT_UPGRADE_INCIDENT: checked((v) =>
     /^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/.test(v) ? v : { problem: `must be the id of one of the data sets, not "${v}"` },
   ),
@@ -173,7 +186,8 @@ export function parseInstant(text: string, zone = 'UTC'): Date | undefined {
  */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   // Before anything could quote them (a settings error echoing a value pasted into the wrong variable).
-  for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN']) registerSecret(env[name]?.trim());
+  for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'WEB_LINK_SECRET'])
+    registerSecret(env[name]?.trim());
   registerUrlPassword(env.DATABASE_URL?.trim());
   const problems: string[] = [];
   const bad = (name: string, why: string) => problems.push(`${name}: ${why}`);
@@ -198,6 +212,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       'is required with SLACK_SIGNING_SECRET (a bot token starting with xoxb-); unset both for console mode',
     );
 
+  if (set('PUBLIC_URL') && !set('WEB_LINK_SECRET'))
+    bad(
+      'WEB_LINK_SECRET',
+      'is required with PUBLIC_URL: at least 32 characters that sign the links to pages and calendars (for example: openssl rand -hex 32)',
+    );
   if (env.SUMMIT_NOW_STORE?.trim() === 'store' && !set('DATABASE_URL'))
     bad(
       'SUMMIT_NOW_STORE',
@@ -219,6 +238,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     configPath: raw.SUMMIT_CONFIG ?? DEFAULT_CONFIG_PATH,
     admins: raw.SUMMIT_ADMINS === undefined ? [] : raw.SUMMIT_ADMINS.split(','),
     upgradeIncident: raw.SUMMIT_UPGRADE_INCIDENT,
+    web:
+      raw.PUBLIC_URL !== undefined && raw.WEB_LINK_SECRET !== undefined
+        ? { publicUrl: raw.PUBLIC_URL, secret: raw.WEB_LINK_SECRET }
+        : undefined,
     summitNow: raw.SUMMIT_NOW,
     summitNowStore: (raw.SUMMIT_NOW_STORE as 'copy' | 'store' | undefined) ?? 'copy',
     logLevel: raw.LOG_LEVEL ?? 'info',

@@ -27,6 +27,22 @@ export const noArgs =
       ? { name: 'usage', command: name, problem: `\`${name}\` takes no arguments` }
       : ({ name } as Command);
 
+/** link, link 7d, link revoke. */
+export const parseLink: Parser = ({ args }) => {
+  const [first, ...more] = args.map((a) => a.toLowerCase());
+  if (more.length > 0) return { name: 'usage', command: 'link', problem: 'give at most one of 7d or revoke' };
+  if (first === undefined) return { name: 'link' };
+  if (first === 'revoke') return { name: 'link', revoke: true };
+  const m = /^(\d{1,4})d$/.exec(first);
+  return m
+    ? { name: 'link', days: Number(m[1]) }
+    : {
+        name: 'usage',
+        command: 'link',
+        problem: `"${first.slice(0, 20)}" is neither a number of days (such as 7d) nor revoke`,
+      };
+};
+
 /** follow <incident id>: one word, checked against the incidents by the resolver. */
 export const parseFollow: Parser = ({ args }) =>
   args.length > 1

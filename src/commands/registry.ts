@@ -38,6 +38,7 @@ import {
   parseAsk,
   parseFacts,
   parseFollow,
+  parseLink,
   parseHistory,
   parseQuestions,
   parseReopen,
@@ -52,6 +53,7 @@ import type { Command, CommandName, Handler, ShortcutMessage } from './types';
 import * as lifecycle from './handlers/lifecycle';
 import * as sourcesHandlers from './handlers/sources';
 import * as incidents from './handlers/incidents';
+import * as links from './handlers/links';
 
 /**
  * The command registry: every command, and every button that acts on the bot's state, described once. Parsing,
@@ -65,7 +67,7 @@ import * as incidents from './handlers/incidents';
  * Who may run a command. `ask` and `subscribe` follow the data set's `permissions:`; `subscribe` applies in
  * channels only (in a DM or the console a person only changes their own reminders).
  */
-export type Access = 'anyone' | 'admins' | 'ask' | 'subscribe' | 'admins-or-owner';
+export type Access = 'anyone' | 'admins' | 'ask' | 'subscribe' | 'admins-or-owner' | 'link';
 
 export interface Entry<N extends CommandName> {
   /** The arguments as `help` shows them, after `/summit ` (button-only entries: how the button is labelled). */
@@ -322,7 +324,30 @@ export const REGISTRY: Registry = {
     summary: 'this channel follows no incident any more',
     parse: noArgs('unfollow'),
     run: incidents.unfollow,
+  },  link: {
+    ...reading,
+    usage: 'link [7d|revoke]',
+    summary:
+      "a link to this incident's read-only page (30 days, or as many as given); revoke: every link given stops working",
+    parse: parseLink,
+    access: 'link',
+    refusal: 'get links to this incident’s page',
+    storeDown: 'refuse',
+    share: false,
+    run: (cmd, env) => links.link(cmd, env),
   },
+  calendar: {
+    ...reading,
+    usage: 'calendar',
+    summary: "a link to subscribe to this incident's calendar (the event, expected updates, due dates)",
+    parse: noArgs('calendar'),
+    access: 'link',
+    refusal: 'get links to this incident’s calendar',
+    storeDown: 'none',
+    share: false,
+    run: (cmd, env) => links.link(cmd, env),
+  },
+
   sources: {
     ...reading,
     usage: 'sources',
@@ -713,6 +738,7 @@ const WHO: Record<Access, string> = {
   ask: 'anyone, or admins if the data set says `permissions.ask: admins`',
   subscribe: 'admins, or anyone if the data set says `permissions.subscribe: everyone`',
   'admins-or-owner': "admins, or the question's owner",
+  link: 'admins, or anyone if the data set says `permissions.link: everyone` (revoke: admins)',
 };
 
 /** The README's command table (a test holds the README to it). */

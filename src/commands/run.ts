@@ -49,10 +49,11 @@ async function dispatch(
 async function refusal(
   entry: Entry<CommandName>,
   ctx: CommandContext,
-  permissions: { ask: string; subscribe: string },
+  permissions: { ask: string; subscribe: string; link: string },
 ): Promise<Reply | undefined> {
   const adminsOnly =
     entry.access === 'admins' ||
+    (entry.access === 'link' && permissions.link === 'admins') ||
     (entry.access === 'ask' && permissions.ask === 'admins') ||
     (entry.access === 'subscribe' &&
       permissions.subscribe === 'admins' &&

@@ -54,6 +54,10 @@ export type Command =
   | { name: 'follow'; incidentId: string }
   /** This channel follows no incident any more. */
   | { name: 'unfollow' }
+  /** A link to the incident's page (valid `days`), or revoke every link given so far. */
+  | { name: 'link'; days?: number; revoke?: boolean }
+  /** A link to the incident's calendar. */
+  | { name: 'calendar' }
   /** From the Track as question form: a question from a Slack message, with an optional owner and due date. */
   | { name: 'track'; text: string; message: MessageSource; owner?: string; due?: string }
   /** Track as question, on a message: opens the form (or says why not). */
@@ -114,6 +118,8 @@ export interface RequestContext {
   lookupUser?: (userId: string) => Promise<UserInfo | undefined>;
   /** The console's chosen incident (`use <id>`): what a request is about when nothing else names one. */
   chosen?: string;
+  /** Where pages live and what signs their links (PUBLIC_URL, WEB_LINK_SECRET); absent: pages are off. */
+  links?: { publicUrl: string; secret: string };
 }
 
 /**

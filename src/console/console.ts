@@ -49,6 +49,8 @@ export interface ConsoleDeps {
   screen: ConsoleScreen;
   /** Show a prompt (a person at a terminal rather than a script). */
   interactive: boolean;
+  /** Pages and calendars (PUBLIC_URL, WEB_LINK_SECRET), for `link` and `calendar`. */
+  links?: { publicUrl: string; secret: string };
 }
 
 export const CONSOLE_BANNER =
@@ -58,7 +60,15 @@ export const CONSOLE_BANNER =
  * The local front end: reads commands ("/summit when" or just "when") line by line and prints the same replies
  * Slack gets, as plain text. Resolves at the end of input.
  */
-export async function runConsole({ catalog, clock, store, input, screen, interactive }: ConsoleDeps): Promise<void> {
+export async function runConsole({
+  catalog,
+  clock,
+  store,
+  input,
+  screen,
+  interactive,
+  links,
+}: ConsoleDeps): Promise<void> {
   // The person at the terminal runs the bot, so they are its admin.
   const actor: Actor = { id: 'console', name: localUserName() };
   // `use <id>` chooses the incident commands are about; with one incident, it is that one from the start.
@@ -104,6 +114,7 @@ export async function runConsole({ catalog, clock, store, input, screen, interac
           actor,
           isAdminOf: async () => true,
           store,
+          links,
         }).then(
           (r) => r.reply,
           // A failure that is not an outage (outages are answered inside the command path): the console carries on.

@@ -165,7 +165,7 @@ export interface Incident {
   updates: Receipt[];
   /** Slack user ids named admins by the data set. */
   admins: string[];
-  permissions: { ask: 'everyone' | 'admins'; subscribe: 'everyone' | 'admins' };
+  permissions: { ask: 'everyone' | 'admins'; subscribe: 'everyone' | 'admins'; link: 'everyone' | 'admins' };
   /** What the bot posts on its own; absent: nothing. */
   reminders?: ReminderConfig;
   /** Feeds watched for new items. */

@@ -258,8 +258,10 @@ export const datasetSchema = z
         ask: z.enum(['everyone', 'admins']).default('everyone'),
         /** Who may subscribe a channel to reminders. */
         subscribe: z.enum(['everyone', 'admins']).default('admins'),
+        /** Who may get a link to the incident's page and calendar (/summit link, /summit calendar). */
+        link: z.enum(['everyone', 'admins']).default('admins'),
       })
-      .default({ ask: 'everyone', subscribe: 'admins' }),
+      .default({ ask: 'everyone', subscribe: 'admins', link: 'admins' }),
     reminders: remindersSchema.optional(),
     /** Feeds whose new items matching `match` are posted to subscribed targets, with buttons to triage them. */
     watch: z.array(watchSchema).max(50).default([]),

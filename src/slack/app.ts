@@ -195,6 +195,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
         },
       ],
     });
+    if (deps.pages) receiver.servePagesWith(deps.pages);
     app = new App({ ...common, receiver });
     httpReceiver = receiver;
   }

@@ -12,6 +12,7 @@ import type { Metrics } from '../lib/metrics';
 import type { SlackSettings } from '../settings';
 import type { FollowUpStore } from '../store/repository';
 import type { AdminDirectory } from './admins';
+import type { PageFront } from './receiver';
 
 /** What the Slack listeners need. Built once in buildSlackApp. */
 export interface SlackDeps {
@@ -23,6 +24,8 @@ export interface SlackDeps {
   metrics: Metrics;
   /** Ends the process with a sentence (a Slack credential revoked while running). */
   onFatal?: (error: AppError) => void;
+  /** The incidents' pages, served on the HTTP receiver in HTTP mode (PUBLIC_URL set). */
+  pages?: PageFront;
 }
 
 export interface ListenerDeps extends SlackDeps {
@@ -61,6 +64,7 @@ export function contextFor(
     now: deps.clock.now(),
     actor,
     isAdminOf: (incident) => deps.admins.isAdmin(actor.id, incident.admins),
+    links: deps.settings.web,
     channelAccess: (id) => channelAccess(deps.client, id),
     lookupUser: (id) => lookupUser(deps.client, id),
     store: deps.store,

@@ -35,6 +35,12 @@ export interface ScreenedRequest extends IncomingMessage {
  */
 export type AckAsJson = () => void;
 
+/** The incidents' pages as a front end on this server: which requests are theirs, and how they are answered. */
+export interface PageFront {
+  handles(url: string | undefined): boolean;
+  serve(req: IncomingMessage, res: ServerResponse): void;
+}
+
 /** The serialised ack for a slash command whose reply is already made, or undefined to let Bolt handle it. */
 export type ReusedAnswer = (command: URLSearchParams) => Buffer | undefined;
 
@@ -74,6 +80,8 @@ export class SummitHTTPReceiver extends HTTPReceiver {
     const screen = new RequestScreen(options.signingSecret, options.logger, options.realNow ?? Date.now);
     const inner = this.requestListener;
     this.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+      // The incidents' pages (web/), when they are on: read-only, with their own rules (tokens, GET and HEAD only).
+      if (this.pages?.handles(req.url)) return this.pages.serve(req, res);
       if (req.method !== 'POST') return inner(req, res);
       void screen.check(req, res).then((passed) => {
         if (!passed) return;
@@ -90,6 +98,12 @@ export class SummitHTTPReceiver extends HTTPReceiver {
   }
 
   private reusedAnswer?: ReusedAnswer;
+  private pages?: PageFront;
+
+  /** Serves the incidents' pages (/incidents/...) on this server, beside Slack's requests. */
+  servePagesWith(pages: PageFront): void {
+    this.pages = pages;
+  }
 
   /**
    * Slash commands whose reply is already made (a reply the registry lets be reused, for the same state version,

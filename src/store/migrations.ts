@@ -379,6 +379,24 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
           .execute();
       },
     },
+    '0009_page_links': {
+      async up(db: AnyDb) {
+        // When an incident's links to its page and calendar were revoked: every link given before is refused. A row
+        // per revocation, who and when (the links themselves are not stored: their tokens are signed).
+        await seam
+          .addIdColumn(db.schema.createTable('link_revocation'))
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('revoked_at', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('link_revocation_by_incident')
+          .on('link_revocation')
+          .columns(['incident_id', 'revoked_at'])
+          .execute();
+      },
+    },
   };
 }
 

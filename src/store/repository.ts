@@ -496,6 +496,32 @@ export class FollowUpStore {
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
+  /** Revokes every link to this incident's page and calendar given until `at` (a row, with its audit row). */
+  async revokeLinks(actor: Actor, at: Date): Promise<void> {
+    await this.committed(async (tx) => {
+      await tx
+        .insertInto('link_revocation')
+        .values({
+          incident_id: this.incident,
+          revoked_at: at.toISOString(),
+          actor_id: actor.id,
+          actor_name: actor.name,
+        })
+        .execute();
+      await audit(tx, this.incident, actor, at, 'links.revoked', this.incident, {});
+    });
+  }
+
+  /** When this incident's links were last revoked (ms), if ever: links given until then are refused. */
+  async linksRevokedAt(): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('link_revocation')
+      .select((eb) => eb.fn.max('revoked_at').as('at'))
+      .where('incident_id', '=', this.incident)
+      .executeTakeFirst();
+    return row?.at ? new Date(row.at).getTime() : undefined;
+  }
+
   /** Every incident's watermark, by incident id. */
   async watermarks(): Promise<Map<string, Date>> {
     const rows = await this.db.selectFrom('scheduler_state').selectAll().where('name', 'like', 'watermark:%').execute();

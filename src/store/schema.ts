@@ -205,6 +205,14 @@ export interface Database {
   state_version: { id: number; v: number | string };
   feed_triage: FeedTriageTable;
   channel_follow: ChannelFollowTable;
+  /** When an incident's page links were revoked (links given before are refused). */
+  link_revocation: {
+    id: Generated<number>;
+    incident_id: string;
+    revoked_at: string;
+    actor_id: string;
+    actor_name: string;
+  };
   /** Per incident: how many audit rows it has, kept by a trigger (migration 0008); its own state version. */
   incident_version: { incident_id: string; v: number | string };
 }

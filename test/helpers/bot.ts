@@ -1,4 +1,5 @@
 import { Catalog } from '../../src/incident/catalog';
+import { WebPages } from '../../src/web/pages';
 import type { Incident } from '../../src/incident/model';
 import type { FollowUpStore } from '../../src/store/repository';
 import type { Clock } from '../../src/lib/clock';
@@ -27,9 +28,16 @@ export interface TestBot {
 export async function startTestBot(
   incident: Incident | Incident[],
   clock: Clock,
-  options: { realNow?: () => number; store?: FollowUpStore; admins?: string[] } = {},
+  options: {
+    realNow?: () => number;
+    store?: FollowUpStore;
+    admins?: string[];
+    /** PUBLIC_URL and WEB_LINK_SECRET: the pages served on the bot's own server, as in HTTP mode. */
+    web?: { publicUrl: string; secret: string };
+  } = {},
 ): Promise<TestBot> {
   const store = options.store ?? (await testStore());
+  const catalog = new Catalog(Array.isArray(incident) ? incident : [incident]);
   const fake = new FakeSlack();
   const slackApiUrl = await fake.start();
   const settings: HttpSettings = {
@@ -40,6 +48,7 @@ export async function startTestBot(
     slackApiUrl,
     configPath: 'config/incidents',
     admins: options.admins ?? [],
+    web: options.web,
     logLevel: 'error',
     database: { kind: 'sqlite', path: ':memory:' },
     shutdownGraceMs: 10_000,
@@ -49,11 +58,12 @@ export async function startTestBot(
   const app = buildSlackApp(
     {
       settings,
-      catalog: new Catalog(Array.isArray(incident) ? incident : [incident]),
+      catalog,
       clock,
       log: silent,
       store,
       metrics: new Metrics(false),
+      pages: options.web && new WebPages({ catalog, store, clock, log: silent, ...options.web }),
     },
     { botId: 'BBOT', botUserId: 'UBOT' },
     options.realNow,

@@ -177,6 +177,45 @@ describe('two incidents over HTTP', () => {
   });
 });
 
+/** The pages in HTTP mode: on the bot's own server, beside Slack's requests, with links given by /summit link. */
+describe('pages over HTTP', () => {
+  test('/summit link gives a link that opens this incident’s page and calendar on the bot’s server; nothing else does', async () => {
+    const publicUrl = 'https://summit.example.com';
+    const bot = await startTestBot([defaultIncident(), cloudOutage()], new ManualClock('2026-12-01T17:00:00Z'), {
+      admins: [ADMIN],
+      web: { publicUrl, secret: 'a-secret-of-at-least-thirty-two-characters' },
+    });
+    try {
+      const res = await postSigned(
+        bot.events,
+        slashCommandBody('crowdstrike-2024 link', { user_id: ADMIN, channel_id: 'C0CS' }),
+        { secret: SIGNING_SECRET },
+      );
+      const text = JSON.stringify(await res.json());
+      const url = new RegExp(`${publicUrl}(/incidents/crowdstrike-2024\\?token=[A-Za-z0-9._-]+)`).exec(text)?.[1];
+      expect(url).toBeDefined();
+      const page = await fetch(`${bot.base}${url}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<h1>CrowdStrike outage of July 2024</h1>');
+      const ics = await fetch(`${bot.base}${url?.replace('?', '/calendar.ics?')}`);
+      expect(ics.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+      // The same link does not open the other incident; no link opens nothing; Slack's endpoint is untouched.
+      expect((await fetch(`${bot.base}${url?.replace('crowdstrike-2024', 'cloud-outage-2026')}`)).status).toBe(403);
+      expect((await fetch(`${bot.base}/incidents/crowdstrike-2024`)).status).toBe(403);
+      expect((await fetch(`${bot.base}/healthz`)).status).toBe(200);
+      // A member may not get a link (permissions.link: admins by default).
+      const member = await postSigned(
+        bot.events,
+        slashCommandBody('crowdstrike-2024 link', { user_id: MEMBER, channel_id: 'C0CS' }),
+        { secret: SIGNING_SECRET },
+      );
+      expect(((await member.json()) as Ack).text).toContain('Only admins can get links to this incident’s page.');
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
 /**
  * The real process on a folder of two data sets (SQLite), its scheduler delivering each incident's reminders to the
  * channels subscribed to that incident, and only to them.

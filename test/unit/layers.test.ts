@@ -16,7 +16,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['commands'],
   ['watch'],
   ['scheduler'],
-  ['console', 'slack'],
+  ['console', 'slack', 'web'],
   ['main.ts', 'preview.ts', 'check-data.ts', 'watch-once.ts', 'docs.ts'],
 ];
 

@@ -30,6 +30,25 @@ describe('readSettings', () => {
     expect(s.upgradeIncident).toBeUndefined();
   });
 
+  test('PUBLIC_URL turns the pages on; it needs WEB_LINK_SECRET of at least 32 characters, which is never echoed', () => {
+    const secret = 'x'.repeat(40);
+    expect(readSettings({}).web).toBeUndefined();
+    expect(readSettings({ PUBLIC_URL: 'https://summit.example.com/', WEB_LINK_SECRET: secret }).web).toEqual({
+      publicUrl: 'https://summit.example.com',
+      secret,
+    });
+    expect(settingsError({ PUBLIC_URL: 'https://summit.example.com' }).message).toContain(
+      'WEB_LINK_SECRET: is required with PUBLIC_URL',
+    );
+    const short = settingsError({ PUBLIC_URL: 'https://summit.example.com', WEB_LINK_SECRET: 'short-secret' });
+    expect(short.message).toContain('WEB_LINK_SECRET: must be at least 32 characters');
+    expect(short.message).not.toContain('short-secret');
+    expect(settingsError({ PUBLIC_URL: 'summit.example.com', WEB_LINK_SECRET: secret }).message).toContain(
+      'PUBLIC_URL: must be the http(s) address people open',
+    );
+    expect(scrubSecrets(`oops ${secret}`)).not.toContain(secret);
+  });
+
   test('SUMMIT_ADMINS: Slack user ids, commas or spaces between; anything else is named', () => {
     expect(readSettings({ SUMMIT_ADMINS: 'U0ADA, U0BOB W0CAT' }).admins).toEqual(['U0ADA', 'U0BOB', 'W0CAT']);
     expect(settingsError({ SUMMIT_ADMINS: 'U0ADA,@bob' }).message).toContain(

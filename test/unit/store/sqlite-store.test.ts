@@ -68,6 +68,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0006_feed_flood_bound' },
       { name: '0007_state_version' },
       { name: '0008_incidents' },
+      { name: '0009_page_links' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);

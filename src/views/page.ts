@@ -1,0 +1,65 @@
+import type { Reply } from './doc';
+import { esc, replyHtml } from './render-html';
+
+/**
+ * The incident's read-only page, as HTML: its title, state and summary, the "as of" form, the timeline picture,
+ * then the same replies the commands give (when, facts, open questions, updates, answers, timeline). No external
+ * asset: the stylesheet and the script (which shows dates in the reader's zone) come from the bot itself, and the
+ * page's Content-Security-Policy allows nothing else.
+ */
+export interface PageInput {
+  title: string;
+  state: 'active' | 'closed';
+  summary: string;
+  /** The page's moment: the as-of date given (YYYY-MM-DD), or undefined for now. */
+  asOf?: string;
+  /** The bot's clock now, as a date in the event's zone (the picker's upper bound). */
+  today: string;
+  /** The link's token, kept in the form and the "now" link (the page is opened only with it). */
+  token: string;
+  /** The moment shown, ready for display ("as of ..."). */
+  asOfText: string;
+  svg: string;
+  sections: { id: string; reply: Reply }[];
+}
+
+export const PAGE_ASSETS = {
+  css: '/incidents/assets/page.css',
+  js: '/incidents/assets/page.js',
+  icon: '/incidents/assets/icon.svg',
+} as const;
+
+function shell(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>${esc(title)}</title>
+<link rel="icon" href="${PAGE_ASSETS.icon}" type="image/svg+xml"><link rel="stylesheet" href="${PAGE_ASSETS.css}"><script src="${PAGE_ASSETS.js}" defer></script></head>
+<body>${body}</body></html>
+`;
+}
+
+export function pageHtml(p: PageInput): string {
+  const token = esc(p.token);
+  const body = `<header>
+<h1>${esc(p.title)}</h1>
+<p class="state"><span class="badge ${p.state}">${p.state === 'closed' ? 'Closed' : 'Active'}</span> ${esc(p.asOfText)}</p>
+<p class="summary">${esc(p.summary)}</p>
+<form method="get" class="asof" action="">
+<input type="hidden" name="token" value="${token}">
+<label>As of <input type="date" id="as_of" name="as_of" value="${esc(p.asOf ?? '')}" max="${esc(p.today)}"></label>
+<button type="submit">Show</button>${p.asOf ? ` <a href="?token=${token}">Now</a>` : ''}
+</form>
+</header>
+<main>
+<section id="picture"><h2>Timeline at a glance</h2>${p.svg}</section>
+${p.sections.map((s) => replyHtml(s.reply, s.id)).join('\n')}
+</main>
+<footer><p>Read-only page of summit-bot. Every fact with its source; dates in your own time zone.</p></footer>`;
+  return shell(`${p.title} — summit-bot`, body);
+}
+
+/** What a refused request gets: why, in one sentence, and nothing of the incident. */
+export function refusedHtml(status: 403 | 404 | 405 | 400 | 429, sentence: string): string {
+  const title = status === 429 ? 'Too many requests' : status === 400 ? 'Bad request' : 'Not available';
+  return shell(`${title} — summit-bot`, `<main class="refused"><h1>${esc(title)}</h1><p>${esc(sentence)}</p></main>`);
+}
