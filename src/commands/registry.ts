@@ -324,7 +324,8 @@ export const REGISTRY: Registry = {
     summary: 'this channel follows no incident any more',
     parse: noArgs('unfollow'),
     run: incidents.unfollow,
-  },  link: {
+  },
+  link: {
     ...reading,
     usage: 'link [7d|revoke]',
     summary:
