@@ -5,6 +5,7 @@ import type { ChannelFollow } from '../store/repository';
 import {
   followRefusedReply,
   noIncidentForInteractionReply,
+  noIncidentHereReply,
   unfollowedReply,
   unknownIncidentReply,
   whichIncidentReply,
@@ -141,26 +142,48 @@ export async function resolveRequest(
 }
 
 /**
- * The context of a button press, a form submission or a shortcut: the incident its value or metadata names; one
- * without (made before incidents) belongs to the earlier records' incident; else as for a typed command. Undefined
- * when none can be found (an incident since removed, or several and nothing says which).
+ * Where an interaction comes from. A button or a form the bot made names its incident in its value or metadata;
+ * one without (made before incidents) belongs to the earlier records' incident. A message shortcut names none: it
+ * is about the incident the channel follows, or the only one.
+ */
+export type InteractionOrigin = { kind: 'made'; incidentId?: string } | { kind: 'shortcut' };
+
+/**
+ * The context of an interaction (see InteractionOrigin), or undefined when no incident can be found: one since
+ * removed, or several and nothing says which.
  */
 export async function interactionContext(
   req: RequestContext,
-  incidentId?: string,
+  origin: InteractionOrigin,
 ): Promise<CommandContext | undefined> {
   const { catalog } = req;
+  const incidentId = origin.kind === 'made' ? origin.incidentId : undefined;
   const named = incidentId === undefined ? undefined : catalog.get(incidentId);
   if (incidentId !== undefined && !named) return undefined;
-  const earlier = incidentId === undefined && catalog.earlier !== undefined ? catalog.get(catalog.earlier) : undefined;
+  const earlier =
+    origin.kind === 'made' && incidentId === undefined && catalog.earlier !== undefined
+      ? catalog.get(catalog.earlier)
+      : undefined;
   const incident = named ?? earlier ?? impliedIncident(catalog, { channelId: req.channelId }, await followsOf(req));
   return incident && scopeTo(req, incident);
 }
 
-/** Runs an interaction's command in its incident, or says that its incident is not followed here any more. */
-export async function runInteraction(cmd: Command, req: RequestContext, incidentId?: string): Promise<CommandResult> {
-  const ctx = await interactionContext(req, incidentId);
-  if (!ctx) return answered(noIncidentForInteractionReply(req.catalog));
+/**
+ * Runs an interaction's command in its incident; without one, says why: a button or form whose incident is no
+ * longer followed, or a shortcut in a channel that follows none of several incidents (nothing is guessed).
+ */
+export async function runInteraction(
+  cmd: Command,
+  req: RequestContext,
+  origin: InteractionOrigin,
+): Promise<CommandResult> {
+  const ctx = await interactionContext(req, origin);
+  if (!ctx)
+    return answered(
+      origin.kind === 'shortcut'
+        ? noIncidentHereReply(req.catalog.incidents)
+        : noIncidentForInteractionReply(req.catalog),
+    );
   return runScoped(cmd, ctx);
 }
 

@@ -204,3 +204,10 @@ export function noIncidentForInteractionReply(catalog: { incidents: readonly Inc
   const text = `That belongs to an incident this bot does not follow any more; nothing was changed. The incidents: ${catalog.incidents.map((i) => i.id).join(', ')}.`;
   return { summary: text, blocks: [paragraph(text)] };
 }
+
+/** A message shortcut in a channel that follows none of several incidents: nothing is recorded, and why. */
+export function noIncidentHereReply(incidents: readonly IncidentName[]): Reply {
+  const first = incidents[0]?.id ?? 'crowdstrike-2024';
+  const text = `summit-bot follows ${incidents.length} incidents, and this channel follows none of them, so nothing was recorded. Make it follow one (/summit follow ${first}), then use the shortcut again.`;
+  return { summary: text, blocks: [paragraph(text)] };
+}

@@ -32,7 +32,7 @@ export function registerActions(router: ListenerRouter, deps: ListenerDeps): voi
       if (!cmd) return;
       const actor = actorOf(body.user);
       const req = contextFor(deps, actor, body.channel?.id, requestKeyOf(context));
-      const result = await runInteraction(cmd, req, incidentId);
+      const result = await runInteraction(cmd, req, { kind: 'made', incidentId });
       const ts = body.message?.ts ?? body.container?.message_ts;
       const channel = body.channel?.id ?? body.container?.channel_id;
       await answerInteraction(result, {
@@ -59,7 +59,7 @@ export function registerActions(router: ListenerRouter, deps: ListenerDeps): voi
     }
     const actor = actorOf(body.user);
     // The reply is made again for the channel it is shared in (a schedule is that channel's).
-    const { reply } = await runInteraction(cmd, contextFor(deps, actor, channel), incidentId);
+    const { reply } = await runInteraction(cmd, contextFor(deps, actor, channel), { kind: 'made', incidentId });
     const shared = { ...reply, blocks: [...reply.blocks, note('Shared by ', user(actor.id))] };
     try {
       await client.chat.postMessage({ channel, ...toSlackMessage(shared), unfurl_links: false, unfurl_media: false });

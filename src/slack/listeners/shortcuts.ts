@@ -44,7 +44,7 @@ export function registerShortcuts(router: ListenerRouter, deps: ListenerDeps): v
       // The question or answer goes to the incident the channel follows (or the only one); else the reply says which
       // incidents there are and how to make the channel follow one.
       const req = contextFor(deps, actorOf(body.user), channel, requestKeyOf(context));
-      const result = await runInteraction(s.command(message), req);
+      const result = await runInteraction(s.command(message), req, { kind: 'shortcut' });
       await answerInteraction(result, { client, respond, triggerId: body.trigger_id, responseUrl: body.response_url });
     });
   }

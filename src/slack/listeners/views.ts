@@ -24,7 +24,7 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       }
       const actor = actorOf(body.user);
       const req = contextFor(deps, actor, undefined, requestKeyOf(context));
-      const result = await runInteraction(submitted.command, req, incidentId);
+      const result = await runInteraction(submitted.command, req, { kind: 'made', incidentId });
       if (!result.changed) {
         await ack({
           response_action: 'errors',

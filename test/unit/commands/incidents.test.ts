@@ -1,5 +1,6 @@
 import { handleCommandText } from '../../../src/commands/handle';
-import type { RequestContext } from '../../../src/commands/types';
+import { runInteraction } from '../../../src/commands/resolve';
+import type { Command, RequestContext } from '../../../src/commands/types';
 import { Catalog } from '../../../src/incident/catalog';
 import type { FollowUpStore } from '../../../src/store/repository';
 import { toSlackMessage } from '../../../src/views/render-slack';
@@ -151,6 +152,29 @@ describe('many incidents in one bot', () => {
     expect(values.length).toBeGreaterThan(1);
     for (const v of values) expect(v).toMatch(/^crowdstrike-2024[| ]/);
     expect(values).toContain('crowdstrike-2024 questions');
+  });
+
+  test('a shortcut is about the channel’s incident; a button or form that names none is about the earlier records’ one', async () => {
+    catalog.earlier = 'crowdstrike-2024';
+    await run('follow cloud-outage-2026', 'C0CLOUD');
+    const ask = (text: string): Command => ({ name: 'ask', text });
+    await runInteraction(ask('From a shortcut?'), req('C0CLOUD'), { kind: 'shortcut' });
+    await runInteraction(ask('From an old button?'), req('C0CLOUD'), { kind: 'made' });
+    await runInteraction(ask('From a new button?'), req('C0CS'), { kind: 'made', incidentId: 'cloud-outage-2026' });
+    expect((await root.scoped('cloud-outage-2026').state()).questions.map((q) => q.text)).toEqual([
+      'From a shortcut?',
+      'From a new button?',
+    ]);
+    expect((await root.scoped('crowdstrike-2024').state()).questions.map((q) => q.text)).toEqual([
+      'From an old button?',
+    ]);
+    // A shortcut where nothing says which incident: nothing recorded, and why.
+    const none = await runInteraction(ask('Where?'), req('C0NONE'), { kind: 'shortcut' });
+    expect(toPlainText(none.reply)).toContain('this channel follows none of them, so nothing was recorded');
+    expect(none.changed).toBe(false);
+    // A button naming an incident the bot no longer follows.
+    const gone = await runInteraction(ask('Gone?'), req('C0CS'), { kind: 'made', incidentId: 'removed-2020' });
+    expect(toPlainText(gone.reply)).toContain('belongs to an incident this bot does not follow any more');
   });
 
   test('with one incident, every command is about it, as before', async () => {
