@@ -2,7 +2,7 @@ import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
 import { ConsoleScreen, runConsole, CONSOLE_BANNER } from './console/console';
 import { CONSOLE_TARGET } from './commands/run';
-import { loadCatalog, upgradeIncident, type Catalog } from './incident/catalog';
+import { loadCatalog, upgradeOptions, type Catalog } from './incident/catalog';
 import { reservedWords } from './commands/registry';
 import { clockStartingAt, systemClock, type Clock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
@@ -77,7 +77,8 @@ async function main(): Promise<void> {
   const log = createLogger(quiet ? 'warn' : settings.logLevel, settings.mode === 'console' ? 2 : 1);
   processLog = log;
   const catalog = loadCatalog(settings.configPath, reservedWords());
-  catalog.earlier = upgradeIncident(catalog, settings.upgradeIncident);
+  const migration = upgradeOptions(catalog, settings.upgradeIncident);
+  catalog.earlier = migration.legacyIncident;
   const zone = (catalog.sole() ?? catalog.incidents[0])?.event.timezone;
   const start = settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, zone);
   const clock: Clock = start ? clockStartingAt(start) : systemClock;
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   const store = await openStore(settings.database, log, {
     connectMs: settings.databaseConnectMs,
     copy,
-    migration: { legacyIncident: catalog.earlier, incidentIds: catalog.incidents.map((i) => i.id) },
+    migration,
   });
   // The incidents' pages and calendars, when PUBLIC_URL is set: on Slack's own server in HTTP mode, else on PORT.
   const pages = settings.web

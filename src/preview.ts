@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { applyFollowUps } from './core/follow-up';
 import { planReminders } from './core/plan';
 import { reminderTitle } from './views/reminder';
-import { loadCatalog, upgradeIncident } from './incident/catalog';
+import { loadCatalog, upgradeOptions } from './incident/catalog';
 import type { Incident } from './incident/model';
 import { ConfigError, isAppError } from './lib/errors';
 import { createLogger, scrubSecrets } from './lib/logger';
@@ -104,10 +104,7 @@ async function main(): Promise<void> {
   const store = await openStore(settings.database, createLogger('warn', 2), {
     copy: true,
     connectMs: settings.databaseConnectMs,
-    migration: {
-      legacyIncident: upgradeIncident(catalog, settings.upgradeIncident),
-      incidentIds: catalog.incidents.map((i) => i.id),
-    },
+    migration: upgradeOptions(catalog, settings.upgradeIncident),
   });
   const out: string[] = [];
   try {

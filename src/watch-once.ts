@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { loadCatalog, upgradeIncident } from './incident/catalog';
+import { loadCatalog, upgradeOptions } from './incident/catalog';
 import { clockStartingAt, systemClock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
 import { createLogger, scrubSecrets } from './lib/logger';
@@ -60,10 +60,7 @@ async function main(argv: string[]): Promise<void> {
   const store = await openStore(settings.database, log, {
     copy,
     connectMs: settings.databaseConnectMs,
-    migration: {
-      legacyIncident: upgradeIncident(catalog, settings.upgradeIncident),
-      incidentIds: catalog.incidents.map((i) => i.id),
-    },
+    migration: upgradeOptions(catalog, settings.upgradeIncident),
   });
   try {
     const clock = start ? clockStartingAt(start) : systemClock;

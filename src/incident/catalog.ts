@@ -157,3 +157,8 @@ export function upgradeIncident(catalog: Catalog, named: string | undefined): st
   }
   return catalog.size === 1 ? catalog.incidents[0]?.id : undefined;
 }
+
+/** What a store's migrations are told of the incidents (store/migrations.ts, MigrationOptions), made in one place. */
+export function upgradeOptions(catalog: Catalog, named: string | undefined) {
+  return { legacyIncident: upgradeIncident(catalog, named), incidentIds: catalog.incidents.map((i) => i.id) };
+}
