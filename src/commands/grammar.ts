@@ -1,5 +1,6 @@
 export { editDistance } from '../lib/text';
 import { checkText, checkUrl, clip, ECHO_MAX, type TextKind } from '../lib/text';
+import type { ItemKind } from '../incident/items';
 import type { Command, CommandName, QuestionFilterArg } from './types';
 
 /**
@@ -68,9 +69,10 @@ export const parseQuestions: Parser = ({ args }) => {
 };
 
 export const parseHistory: Parser = ({ args }) => {
-  const questionId = questionIdOf(args[0]);
-  if (!questionId || args.length > 1) return { name: 'usage', command: 'history', problem: missingId(args[0]) };
-  return { name: 'history', questionId };
+  const [word] = args;
+  const id = questionIdOf(word) ?? (word !== undefined && ITEM_ID.test(word) ? word : undefined);
+  if (id === undefined || args.length > 1) return { name: 'usage', command: 'history', problem: missingId(word) };
+  return { name: 'history', id };
 };
 
 export const parseReopen: Parser = ({ remainder }) => {
@@ -255,3 +257,55 @@ export function splitTrailingUrl(text: string): { body: string; url?: string; pr
 
 /** A token longer than this is never taken for a link (a URL over TEXT_LIMITS.url is refused anyway). */
 const URL_TOKEN_MAX = 2 * 2000 + 10;
+
+/** What `add` takes: the kind of entry, by its name or a short word for it. */
+const ITEM_WORDS: Record<string, ItemKind> = {
+  source: 'source',
+  fact: 'fact',
+  timeline: 'timeline',
+  entry: 'timeline',
+  expected: 'expected',
+  'expected-update': 'expected',
+  update: 'expected',
+};
+const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** add source|fact|timeline|expected */
+export const parseAdd: Parser = ({ args }) => {
+  const kind = args.length === 1 ? ITEM_WORDS[(args[0] as string).toLowerCase()] : undefined;
+  if (!kind)
+    return {
+      name: 'usage',
+      command: 'add',
+      problem:
+        args.length === 0
+          ? 'say what to add: source, fact, timeline or expected'
+          : `"${clip(args.join(' '))}" is not something to add; say source, fact, timeline or expected`,
+    };
+  return { name: 'add', kind };
+};
+
+/** correct <id> */
+export const parseCorrect: Parser = ({ args }) => {
+  const [itemId] = args;
+  if (itemId === undefined || args.length > 1 || !ITEM_ID.test(itemId))
+    return { name: 'usage', command: 'correct', problem: missingItemId(itemId) };
+  return { name: 'correct', itemId };
+};
+
+/** retract <id> <reason> */
+export const parseRetract: Parser = ({ remainder }) => {
+  const [itemId, ...why] = splitFirst(remainder.trim());
+  if (itemId === undefined || itemId === '' || !ITEM_ID.test(itemId))
+    return { name: 'usage', command: 'retract', problem: missingItemId(itemId) };
+  const raw = why.join('');
+  if (raw === '') return { name: 'usage', command: 'retract', problem: 'say why it is retracted, after its id' };
+  const reason = checkedText('reason', 'retract', raw);
+  return 'usage' in reason ? reason.usage : { name: 'retract', itemId, reason: reason.value };
+};
+
+function missingItemId(word: string | undefined): string {
+  return word
+    ? `"${clip(word)}" is not an id; give the id shown beside the entry, such as f3k9x2 or a source's id`
+    : 'give the id shown beside the entry, such as f3k9x2 or a source id';
+}

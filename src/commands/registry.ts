@@ -5,6 +5,7 @@ import {
   ACTIONS,
   ANSWER_MODAL,
   CALLBACKS,
+  CURATE_MODAL,
   DROP_MODAL,
   SHORTCUTS,
   SOURCE_UPDATE_MODAL,
@@ -30,7 +31,10 @@ import { helpReply, type CommandHelp } from '../views/replies';
 import {
   editDistance,
   noArgs,
+  parseAdd,
   parseAssign,
+  parseCorrect,
+  parseRetract,
   parseDrop,
   parseDue,
   parseMerge,
@@ -54,6 +58,8 @@ import * as lifecycle from './handlers/lifecycle';
 import * as sourcesHandlers from './handlers/sources';
 import * as incidents from './handlers/incidents';
 import * as links from './handlers/links';
+import * as curation from './handlers/curate';
+import { firstBlock, parseCurateSubmission } from '../views/curate-forms';
 
 /**
  * The command registry: every command, and every button that acts on the bot's state, described once. Parsing,
@@ -152,7 +158,7 @@ export const REGISTRY: Registry = {
     aliases: ['fact'],
     parse: parseFacts,
     storeDown: 'dataset',
-    reuse: 'dataset',
+    reuse: 'per-admin',
     run: read.facts,
   },
   when: {
@@ -162,7 +168,7 @@ export const REGISTRY: Registry = {
     aliases: ['date'],
     parse: noArgs('when'),
     storeDown: 'dataset',
-    reuse: 'dataset',
+    reuse: 'shared',
     run: read.when,
   },
   questions: {
@@ -182,7 +188,7 @@ export const REGISTRY: Registry = {
     summary: 'what happened when, with sources',
     parse: noArgs('timeline'),
     storeDown: 'dataset',
-    reuse: 'dataset',
+    reuse: 'per-admin',
     run: read.timeline,
   },
   updates: {
@@ -190,7 +196,7 @@ export const REGISTRY: Registry = {
     usage: 'updates',
     summary: 'the updates recorded, newest first, and the expected ones still outstanding',
     parse: noArgs('updates'),
-    reuse: 'shared',
+    reuse: 'per-admin',
     run: read.updates,
   },
   history: {
@@ -568,6 +574,63 @@ export const REGISTRY: Registry = {
       command: (value) => ({ name: 'source-dismiss', itemRef: buttonValue.parse(value) }),
     },
     run: sourcesHandlers.dismiss,
+  },
+  add: {
+    ...changing('admins', 'add to an incident'),
+    usage: 'add source|fact|timeline|expected',
+    summary: 'opens the form to add a source, fact, timeline entry or expected update',
+    parse: parseAdd,
+    button: {
+      action: ACTIONS.addItem,
+      command: (value) => parseAdd({ remainder: value, args: [buttonValue.parse(value)], rawArgs: [value] }),
+    },
+    run: curation.addForm,
+  },
+  correct: {
+    ...changing('admins', 'correct an incident'),
+    usage: 'correct <id>',
+    summary: 'opens the form to correct a source, fact, timeline entry or expected update; the earlier version is kept',
+    parse: parseCorrect,
+    button: {
+      action: ACTIONS.correctItem,
+      command: (value) => ({ name: 'correct', itemId: buttonValue.parse(value) }),
+    },
+    run: curation.correctForm,
+  },
+  retract: {
+    ...changing('admins', 'retract from an incident'),
+    usage: 'retract <id> <reason>',
+    summary: 'withdraws a source, fact, timeline entry or expected update from now on, with the reason',
+    parse: parseRetract,
+    run: curation.retract,
+  },
+  curate: {
+    ...changing('admins', 'add to or correct an incident'),
+    typed: false,
+    usage: 'Add or Save correction (the add and correct forms)',
+    summary: 'records the source, fact, timeline entry or expected update of the form',
+    form: {
+      callback: CALLBACKS.curateModal,
+      submit: (values, metadata) => {
+        const parsed = parseCurateSubmission(values, metadata);
+        if (parsed.ok)
+          return {
+            ok: true,
+            command: { name: 'curate', meta: parsed.meta, entry: parsed.entry, proposedId: parsed.proposedId },
+            channelId: parsed.meta.channelId,
+            errorBlock: firstBlock(parsed.meta.kind),
+          };
+        if ('errors' in parsed) return parsed;
+        // Hidden metadata that no longer reads: said beside the form's first field, whichever form it is.
+        return {
+          ok: false,
+          errors: {
+            [Object.keys(values)[0] ?? CURATE_MODAL.text.block]: formExpired('the button, or type the command,'),
+          },
+        };
+      },
+    },
+    run: curation.curate,
   },
   snooze: {
     typed: false,

@@ -1,4 +1,6 @@
 import type { Catalog } from '../incident/catalog';
+import type { ItemKind } from '../incident/items';
+import type { CurateMeta } from '../views/curate-forms';
 import type { Actor, Incident, MessageSource } from '../incident/model';
 import type { FollowUpState } from '../core/records';
 import type { FollowUpStore } from '../store/repository';
@@ -33,7 +35,8 @@ export type Command =
   | { name: 'source-answer-form'; itemRef: string }
   | { name: 'source-dismiss'; itemRef: string }
   | { name: 'updates' }
-  | { name: 'history'; questionId: string }
+  /** A question's id (Q2), or a source's, fact's, timeline entry's or expected update's. */
+  | { name: 'history'; id: string }
   | { name: 'subscribe' }
   | { name: 'unsubscribe' }
   | { name: 'remind'; on: boolean }
@@ -70,6 +73,14 @@ export type Command =
   | { name: 'answer-form'; questionId: string }
   /** Record update, pressed on an update nudge: opens the form. */
   | { name: 'update-form'; expectedId: string }
+  /** The form that adds a source, fact, timeline entry or expected update (prefilled from a feed item). */
+  | { name: 'add'; kind: ItemKind; prefill?: Record<string, string>; sourceItem?: string }
+  /** The form that corrects an entry, prefilled with what it says now. */
+  | { name: 'correct'; itemId: string }
+  /** Withdraws an entry from now on, with the reason. */
+  | { name: 'retract'; itemId: string; reason: string }
+  /** A submitted add or correct form. */
+  | { name: 'curate'; meta: CurateMeta; entry: Record<string, unknown>; proposedId?: string }
   /** Snooze 1 day, pressed on a reminder: postpone one series of reminders here by a day. */
   | { name: 'snooze'; series: string }
   /** Known command, bad arguments. */

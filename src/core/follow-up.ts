@@ -1,6 +1,7 @@
 import type { Assignment, Incident, Question, Receipt, StatusChange } from '../incident/model';
 import type { FollowUpState, RecordedUpdate } from './records';
 import { endOfDay } from '../lib/days';
+import { curate } from './curate';
 
 /**
  * The data set with everything recorded since applied on top, in time order. Pure: the stored state is an input,
@@ -11,7 +12,8 @@ export function applyFollowUps(incident: Incident, state: FollowUpState): Incide
     state.changes.length === 0 &&
     state.questions.length === 0 &&
     state.updates.length === 0 &&
-    state.assignments.length === 0
+    state.assignments.length === 0 &&
+    state.curations.length === 0
   )
     return incident;
   // The store hands out one state object per recorded-state version, and both inputs are never mutated: the result
@@ -32,7 +34,10 @@ export function applyFollowUps(incident: Incident, state: FollowUpState): Incide
 
 const applied = new WeakMap<Incident, WeakMap<FollowUpState, Incident>>();
 
-function apply(incident: Incident, state: FollowUpState): Incident {
+function apply(file: Incident, state: FollowUpState): Incident {
+  // Sources, facts, timeline entries and expected updates added or corrected in Slack first: what questions and
+  // updates refer to.
+  const incident = curate(file, state.curations);
   const added: Question[] = state.questions.map((q) => ({
     id: q.questionId,
     text: q.text,

@@ -3,10 +3,10 @@ import type { ExpectedUpdate, Fact, Incident, Known, Receipt, SummitEvent, Timel
 /**
  * "As of": the one rule for everything the bot shows. A thing is shown from the moment it was known (its `since`,
  * set by the loader: the later of its own time and its source's date, unless the data set says `since:`), never
- * before. Every reply, the Home tab and the reminder plan see the data set only through these functions.
+ * before; and, once a correction replaced it or it was retracted, no longer from its `until`. Every reply, the Home tab and the reminder plan see the data set only through these functions.
  */
 export function known(item: Known, now: Date): boolean {
-  return item.since <= now;
+  return item.since <= now && (item.until === undefined || now < item.until);
 }
 
 /** Facts known at `now`, optionally of one topic (case-insensitive), each in its wording of that moment. */
@@ -22,9 +22,16 @@ export function factText(fact: Fact, now: Date): string {
   return fact.then !== undefined && fact.then.from <= now ? fact.then.text : fact.text;
 }
 
-/** Every topic the data set has facts on, in the order they first appear. */
+/** Every topic the data set has facts on (withdrawn ones aside), in the order they first appear. */
 export function topics(incident: Incident): string[] {
-  return [...new Set(incident.facts.map((f) => f.topic.toLowerCase()))];
+  return [...new Set(incident.facts.filter((f) => f.until === undefined).map((f) => f.topic.toLowerCase()))];
+}
+
+/** The version of an expected update known at `now`, else its latest version. */
+export function expectedById(incident: Incident, id: string, now: Date): ExpectedUpdate | undefined {
+  const wanted = id.toLowerCase();
+  const versions = incident.expectedUpdates.filter((u) => u.id.toLowerCase() === wanted);
+  return versions.find((u) => known(u, now)) ?? versions.find((u) => u.until === undefined);
 }
 
 export function timelineAsOf(incident: Incident, now: Date): TimelineEntry[] {

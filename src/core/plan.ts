@@ -148,7 +148,8 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
         const at = nthOccurrence(u.expectedDate, time, every, n, zone);
         if (receivedBy(u, asOf(at))) break;
         if (at > to) break;
-        if (!inWindow(at) || at < announced) continue;
+        // Each moment takes the version of the expected update shown then (a correction or retraction ends one).
+        if (!inWindow(at) || at < announced || (u.until !== undefined && at >= u.until)) continue;
         out.push({
           key: `nudge:${u.id}:${n}`,
           series: `nudge:${u.id}`,

@@ -1,5 +1,6 @@
 /** Plain records the store returns: what users recorded, with who and when. */
 
+import type { ItemKind } from '../incident/items';
 import type { Actor, MessageSource, QuestionStatus } from '../incident/model';
 
 export type { Actor };
@@ -55,12 +56,33 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+/**
+ * A source, fact, timeline entry or expected update added, corrected or retracted in Slack: layered on the data set
+ * (incident/curate.ts), never written into its file.
+ */
+export interface RecordedCuration {
+  id: number;
+  kind: ItemKind;
+  /** The entry's id: its own (sources, expected updates) or its short id (facts, timeline entries). */
+  itemId: string;
+  action: 'add' | 'correct' | 'retract';
+  /** The entry as submitted, in the data set's shape (without id); absent for a retraction. */
+  entry?: Record<string, unknown>;
+  /** The version corrected or retracted (its fingerprint, incident/items.ts). */
+  base?: string;
+  /** Why it was retracted. */
+  reason?: string;
+  actor: Actor;
+  at: Date;
+}
+
 /** Everything recorded, oldest first: applied on top of the data set by core/follow-up.ts. */
 export interface FollowUpState {
   changes: RecordedChange[];
   questions: RecordedQuestion[];
   updates: RecordedUpdate[];
   assignments: RecordedAssignment[];
+  curations: RecordedCuration[];
 }
 
-export const EMPTY_STATE: FollowUpState = { changes: [], questions: [], updates: [], assignments: [] };
+export const EMPTY_STATE: FollowUpState = { changes: [], questions: [], updates: [], assignments: [], curations: [] };

@@ -7,6 +7,7 @@ import { lintDataset, type Finding } from './lint';
 import { datasetSchema, type Dataset } from './schema';
 import type { Incident, ReminderConfig, Source, Span, When } from './model';
 import { endOfDay } from '../lib/days';
+import { withIds } from './items';
 
 /** Reads, validates and resolves a data set file. Throws a ConfigError (exit 2) naming file, field and fix. */
 export function loadIncident(path: string): Incident {
@@ -37,7 +38,7 @@ export function parseIncident(text: string, name: string): Incident {
     throw new ConfigError('dataset_invalid', `Data set ${name} is not valid YAML:\n${checked.yaml.join('\n')}`);
   if (checked.findings.length > 0 || checked.data === undefined)
     throw new ConfigError('dataset_invalid', `Data set ${name} is invalid:\n${checked.findings.join('\n')}`);
-  return resolve(checked.data);
+  return resolveDataset(checked.data);
 }
 
 /**
@@ -119,9 +120,35 @@ export function lineOf(doc: Document, lines: LineCounter, path: (string | number
   return undefined;
 }
 
-function resolve(d: Dataset): Incident {
+/**
+ * A checked data set as the core uses it: references resolved, times as instants, every fact and timeline entry
+ * with its short id. Also what an incident with additions and corrections from Slack is made from (curate.ts).
+ */
+export function resolveDataset(checked: Dataset): Incident {
+  const d = withIds(checked);
   const zone = d.event.timezone;
-  const sources = new Map<string, Source>(d.incident.sources.map((s) => [s.id, { ...s }]));
+  const curated = (e: {
+    recorded?: { at: string; by: string; name: string };
+    withdrawn?: { at: string; reason?: string };
+  }) => ({
+    ...(e.recorded && {
+      recorded: { by: { id: e.recorded.by, name: e.recorded.name }, at: toInstant(e.recorded.at, zone) },
+    }),
+    ...(e.withdrawn && {
+      until: toInstant(e.withdrawn.at, zone),
+      withdrawn: {
+        at: toInstant(e.withdrawn.at, zone),
+        ...(e.withdrawn.reason !== undefined && { reason: e.withdrawn.reason }),
+      },
+    }),
+  });
+  const sources = new Map<string, Source>(
+    d.incident.sources.map((s) => {
+      const { recorded: _r, withdrawn: _w, ...fields } = s;
+      const { until: _u, ...history } = curated(s);
+      return [s.id, { ...fields, ...history }];
+    }),
+  );
   // The schema has checked every reference, so a miss here is a bug, not bad input.
   const src = (sid: string): Source => {
     const s = sources.get(sid);
@@ -147,6 +174,7 @@ function resolve(d: Dataset): Incident {
 
   const incident: Omit<Incident, 'updates'> = {
     id: d.id,
+    origin: d,
     state: d.state,
     admins: d.admins,
     permissions: d.permissions,
@@ -162,6 +190,8 @@ function resolve(d: Dataset): Incident {
     summary: d.incident.summary,
     sources: [...sources.values()],
     facts: d.incident.facts.map((f) => ({
+      id: f.id as string,
+      ...curated(f),
       topic: f.topic,
       text: f.text,
       source: src(f.source),
@@ -173,7 +203,14 @@ function resolve(d: Dataset): Incident {
     timeline: d.incident.timeline
       .map((t) => {
         const w = when(t.at);
-        return { when: w, text: t.text, source: src(t.source), since: knownFrom(w.at, src(t.source), t.since) };
+        return {
+          id: t.id as string,
+          ...curated(t),
+          when: w,
+          text: t.text,
+          source: src(t.source),
+          since: knownFrom(w.at, src(t.source), t.since),
+        };
       })
       .sort((a, b) => a.when.at.getTime() - b.when.at.getTime()),
     event: {
@@ -193,11 +230,12 @@ function resolve(d: Dataset): Incident {
     },
     expectedUpdates: d.expectedUpdates.map((u) => ({
       id: u.id,
+      ...curated(u),
       text: u.text,
       expectedDate: u.expected,
       estimated: u.estimated,
       // Known from the day it was promised (its source's date).
-      since: knownFrom(undefined, src(u.source)),
+      since: knownFrom(undefined, src(u.source), u.since),
       expected: toInstant(u.expected, zone),
       dueBy: endOfDay(u.expected, zone),
       source: src(u.source),

@@ -1,6 +1,8 @@
+import type { Dataset } from './schema';
+
 /** The data set as the core uses it: references resolved, times as instants. Built by the loader. */
 
-export interface Source {
+export interface Source extends Curated {
   id: string;
   title: string;
   publisher: string;
@@ -29,9 +31,19 @@ export interface When {
  */
 export interface Known {
   since: Date;
+  /** From then on it is no longer shown (a correction replaced it, or it was retracted); absent: shown on. */
+  until?: Date;
 }
 
-export interface Fact extends Known {
+/** Who added or corrected an entry in Slack, and whether (and why) a later version or a retraction withdrew it. */
+export interface Curated {
+  recorded?: { by: Actor; at: Date };
+  withdrawn?: { at: Date; reason?: string };
+}
+
+export interface Fact extends Known, Curated {
+  /** Its short id: how admins correct or retract it. Versions of one fact share it. */
+  id: string;
   topic: string;
   text: string;
   source: Source;
@@ -39,7 +51,9 @@ export interface Fact extends Known {
   then?: { from: Date; text: string };
 }
 
-export interface TimelineEntry extends Known {
+export interface TimelineEntry extends Known, Curated {
+  /** Its short id, as a fact's. */
+  id: string;
   when: When;
   text: string;
   source: Source;
@@ -62,7 +76,7 @@ export interface SummitEvent extends Known {
   source: Source;
 }
 
-export interface ExpectedUpdate extends Known {
+export interface ExpectedUpdate extends Known, Curated {
   id: string;
   text: string;
   /** YYYY-MM-DD, in the event's zone. */
@@ -170,6 +184,13 @@ export interface Incident {
   reminders?: ReminderConfig;
   /** Feeds watched for new items. */
   watch: Feed[];
+  /**
+   * The checked data set it was made from (short ids filled in): what additions and corrections made in Slack are
+   * layered on (incident/curate.ts), and what the export writes.
+   */
+  origin: Dataset;
+  /** Corrections and retractions recorded in Slack that no longer apply (the file changed the entry meanwhile). */
+  setAside?: string[];
 }
 
 /** A duration as written (14d, 2h, 30m): days count calendar days in the reminder zone. */

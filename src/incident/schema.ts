@@ -86,17 +86,34 @@ const remindersSchema = z.strictObject({
   catchUp: duration.default('6h'),
 });
 
-const sourceSchema = z.strictObject({
+/** A Slack user id. */
+const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD');
+
+/** Who added an entry in Slack, and when (written by the export; a person writing a data set leaves it out). */
+const recordedSchema = z.strictObject({ at: dateOrInstant, by: userId, name: text(100) });
+/**
+ * From `at` on the entry is no longer shown: a correction replaced it (reason "corrected") or it was retracted. A
+ * withdrawn entry stays in the data set, so "as of" an earlier moment still shows it.
+ */
+const withdrawnSchema = z.strictObject({ at: dateOrInstant, reason: text(300).optional() });
+
+/** What a source, fact, timeline entry or expected update may carry besides its own fields. */
+const versioned = { recorded: recordedSchema.optional(), withdrawn: withdrawnSchema.optional() };
+
+export const sourceSchema = z.strictObject({
   id,
   title: text(300),
   publisher: text(200),
   author: text(200).optional(),
   date: isoDate,
   url: httpUrl,
+  ...versioned,
 });
 
-const factSchema = z
+export const factSchema = z
   .strictObject({
+    /** Its short id (how /summit correct names it); default: made from its topic and text. */
+    id: id.optional(),
     topic: id,
     text: text(1500),
     source: id,
@@ -105,6 +122,7 @@ const factSchema = z
     /** From this date (or instant) on, `then:` is shown instead of `text:` (tense follows time). */
     until: dateOrInstant.optional(),
     then: text(1500).optional(),
+    ...versioned,
   })
   .superRefine((f, ctx) => {
     if ((f.until === undefined) !== (f.then === undefined))
@@ -115,12 +133,15 @@ const factSchema = z
       });
   });
 
-const timelineSchema = z.strictObject({
+export const timelineSchema = z.strictObject({
+  /** Its short id (how /summit correct names it); default: made from its time and text. */
+  id: id.optional(),
   at: dateOrInstant,
   text: text(1000),
   source: id,
   /** When the entry became known; default: the later of its own time and its source's date. */
   since: dateOrInstant.optional(),
+  ...versioned,
 });
 
 const eventSchema = z
@@ -149,14 +170,17 @@ const eventSchema = z
 
 const receivedSchema = z.strictObject({ at: dateOrInstant, source: id, note: text(1000).optional() });
 
-const expectedUpdateSchema = z.strictObject({
+export const expectedUpdateSchema = z.strictObject({
   id,
   text: text(500),
   expected: isoDate,
   /** The source gave no date: `expected:` is the data set's own estimate, and is shown as one. */
   estimated: z.boolean().default(false),
   source: id,
+  /** When it became known; default: its source's date. */
+  since: dateOrInstant.optional(),
   received: receivedSchema.optional(),
+  ...versioned,
 });
 
 const statusSchema = z.enum(['open', 'partial', 'answered', 'dropped', 'superseded']);
@@ -251,7 +275,7 @@ export const datasetSchema = z
     expectedUpdates: z.array(expectedUpdateSchema).default([]),
     questions: z.array(questionSchema).default([]),
     /** Slack user ids who may record answers and updates, besides the workspace's admins and owners. */
-    admins: z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD')).default([]),
+    admins: z.array(userId).default([]),
     permissions: z
       .strictObject({
         /** Who may add questions with /summit ask. */
@@ -298,15 +322,20 @@ export const datasetSchema = z
           ctx.addIssue({ code: 'custom', path: ['watch', i, 'id'], message: `duplicate feed id "${f.id}"` });
         feedIds.add(f.id);
       });
-      const updateIds = new Set<string>();
+      const live = (entries: { id?: string; withdrawn?: unknown }[], path: string[], what: string) => {
+        // Versions share an id: every one but the latest is withdrawn.
+        const seen = new Set<string>();
+        entries.forEach((e, i) => {
+          if (typeof e.id !== 'string' || e.withdrawn !== undefined) return;
+          if (seen.has(e.id))
+            ctx.addIssue({ code: 'custom', path: [...path, i, 'id'], message: `duplicate ${what} id "${e.id}"` });
+          seen.add(e.id);
+        });
+      };
+      live(list(d.incident?.facts), ['incident', 'facts'], 'fact');
+      live(list(d.incident?.timeline), ['incident', 'timeline'], 'timeline');
+      live(list(d.expectedUpdates), ['expectedUpdates'], 'expected-update');
       list(d.expectedUpdates).forEach((u, i) => {
-        if (updateIds.has(u.id))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['expectedUpdates', i, 'id'],
-            message: `duplicate expected-update id "${u.id}"`,
-          });
-        updateIds.add(u.id);
         ref(['expectedUpdates', i, 'source'], u.source);
         ref(['expectedUpdates', i, 'received', 'source'], u.received?.source);
       });

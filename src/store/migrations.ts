@@ -397,6 +397,26 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
           .execute();
       },
     },
+    '0010_curation': {
+      async up(db: AnyDb) {
+        // Sources, facts, timeline entries and expected updates added, corrected and retracted in Slack: a row per
+        // change, never updated, layered on the data set file in id order (incident/curate.ts).
+        await seam
+          .addIdColumn(db.schema.createTable('curation'))
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('item_id', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('entry', 'text')
+          .addColumn('base', 'text')
+          .addColumn('reason', 'text')
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('curation_by_incident').on('curation').columns(['incident_id', 'id']).execute();
+      },
+    },
   };
 }
 

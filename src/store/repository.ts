@@ -9,6 +9,7 @@ import type {
   FollowUpState,
   RecordedAssignment,
   RecordedChange,
+  RecordedCuration,
   RecordedQuestion,
   RecordedUpdate,
 } from '../core/records';
@@ -19,6 +20,7 @@ import type { Database } from './schema';
 export type NewChange = Omit<RecordedChange, 'id'>;
 export type NewUpdate = Omit<RecordedUpdate, 'id'>;
 export type NewAssignment = Omit<RecordedAssignment, 'id'>;
+export type NewCuration = Omit<RecordedCuration, 'id'>;
 
 /** What a change is called in the audit log. */
 const CHANGE_ACTION: Record<RecordedChange['status'], string> = {
@@ -218,6 +220,33 @@ export class FollowUpStore {
     });
   }
 
+  /** A source, fact, timeline entry or expected update added, corrected or retracted, with its audit row. */
+  async recordCuration(c: NewCuration): Promise<RecordedCuration> {
+    return this.committed(async (tx) => {
+      const row = await tx
+        .insertInto('curation')
+        .values({
+          incident_id: this.incident,
+          kind: c.kind,
+          item_id: c.itemId,
+          action: c.action,
+          entry: c.entry === undefined ? null : JSON.stringify(c.entry),
+          base: c.base ?? null,
+          reason: c.reason ?? null,
+          actor_id: c.actor.id,
+          actor_name: c.actor.name,
+          at: c.at.toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(tx, this.incident, c.actor, c.at, `${c.kind}.${c.action}`, c.itemId, {
+        entry: c.entry,
+        reason: c.reason,
+      });
+      return { ...c, id: Number(row.id) };
+    });
+  }
+
   async recordUpdate(update: NewUpdate): Promise<RecordedUpdate> {
     return this.committed(async (tx) => {
       const row = await tx
@@ -328,7 +357,7 @@ export class FollowUpStore {
 
   private async readState(): Promise<FollowUpState> {
     const id = this.incident;
-    const [changes, questions, updates, assignments] = await Promise.all([
+    const [changes, questions, updates, assignments, curations] = await Promise.all([
       this.db
         .selectFrom('question_change')
         .selectAll()
@@ -345,6 +374,7 @@ export class FollowUpStore {
         .orderBy('id')
         .execute(),
       this.db.selectFrom('assignment').selectAll().where('incident_id', '=', id).orderBy('at').orderBy('id').execute(),
+      this.db.selectFrom('curation').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
     ]);
     return {
       changes: changes.map((r) => ({
@@ -379,6 +409,17 @@ export class FollowUpStore {
         questionId: r.question_id,
         field: r.field,
         value: r.value ?? undefined,
+        actor: { id: r.actor_id, name: r.actor_name },
+        at: new Date(r.at),
+      })),
+      curations: curations.map((r) => ({
+        id: Number(r.id),
+        kind: r.kind,
+        itemId: r.item_id,
+        action: r.action,
+        ...(r.entry !== null && { entry: JSON.parse(r.entry) as Record<string, unknown> }),
+        ...(r.base !== null && { base: r.base }),
+        ...(r.reason !== null && { reason: r.reason }),
         actor: { id: r.actor_id, name: r.actor_name },
         at: new Date(r.at),
       })),

@@ -215,4 +215,22 @@ export interface Database {
   };
   /** Per incident: how many audit rows it has, kept by a trigger (migration 0008); its own state version. */
   incident_version: { incident_id: string; v: number | string };
+  curation: CurationTable;
+}
+
+/** A source, fact, timeline entry or expected update added, corrected or retracted in Slack (migration 0010). */
+export interface CurationTable {
+  id: Generated<number>;
+  incident_id: string;
+  kind: 'source' | 'fact' | 'timeline' | 'expected';
+  item_id: string;
+  action: 'add' | 'correct' | 'retract';
+  /** The entry as submitted, JSON in the data set's shape; null for a retraction. */
+  entry: string | null;
+  /** The fingerprint of the version corrected or retracted. */
+  base: string | null;
+  reason: string | null;
+  actor_id: string;
+  actor_name: string;
+  at: string;
 }

@@ -17,7 +17,7 @@ import {
   type Line,
   type Reply,
 } from './doc';
-import { changeWhen, expectedWhen, provenance, questionLine, STATUS_LABEL } from './replies';
+import { changeWhen, curatorBlocks, expectedWhen, provenance, questionLine, STATUS_LABEL } from './replies';
 
 /** Replies of the follow-up commands: updates, history, confirmations and refusals. Pure builders. */
 
@@ -28,7 +28,12 @@ function receiptLine(r: Receipt, zone: string): Line {
   return line;
 }
 
-export function updatesReply(received: Receipt[], outstanding: OutstandingUpdate[], zone: string): Reply {
+export function updatesReply(
+  received: Receipt[],
+  outstanding: OutstandingUpdate[],
+  zone: string,
+  curator = false,
+): Reply {
   const blocks = [header('Updates')];
   if (received.length === 0) blocks.push(paragraph('No update has been recorded yet.'));
   else blocks.push(list(received.map((r) => receiptLine(r, zone))));
@@ -38,6 +43,7 @@ export function updatesReply(received: Receipt[], outstanding: OutstandingUpdate
     blocks.push(list(outstanding.map((o) => outstandingLine(o, zone))));
     blocks.push(note('An admin records one with ', code('/summit update <id> <text> [URL]'), '.'));
   }
+  blocks.push(...curatorBlocks(curator, ['expected', 'source']));
   return {
     summary: `${received.length} update${received.length === 1 ? '' : 's'} recorded; ${outstanding.length} expected update${outstanding.length === 1 ? '' : 's'} outstanding.`,
     blocks,

@@ -23,6 +23,10 @@ export const ACTIONS = {
   dropQuestion: 'summit_drop_question',
   /** On the "which incident?" reply: a select whose value is "<incident id> <command text>", run again as chosen. */
   chooseIncident: 'summit_choose_incident',
+  /** On facts, timeline and updates (admins): value is what to add (source, fact, timeline, expected). */
+  addItem: 'summit_add_item',
+  /** On a fact, timeline entry or expected update (admins): value is its id. */
+  correctItem: 'summit_correct_item',
 } as const;
 
 /** Message metadata on every reminder, so a retry can find out whether the post already went out. */
@@ -40,6 +44,8 @@ export const CALLBACKS = {
   dropModal: 'summit_drop_modal',
   sourceUpdateModal: 'summit_source_update_modal',
   sourceAnswerModal: 'summit_source_answer_modal',
+  /** Add or correct a source, fact, timeline entry or expected update. */
+  curateModal: 'summit_curate_modal',
 } as const;
 
 /** Message shortcuts (manifest.yml declares them with these callback ids; operators may rely on them). */
@@ -81,4 +87,20 @@ export const ANSWER_MODAL = {
   status: ANSWER_MODAL_STATUS,
   answer: { block: 'answer_text', action: 'answer' },
   source: { block: 'answer_source', action: 'source_url' },
+} as const;
+
+/** The fields of the add and correct forms, one block each (errors are keyed by block id). */
+export const CURATE_MODAL = {
+  url: { block: 'curate_url', action: 'url' },
+  title: { block: 'curate_title', action: 'title' },
+  publisher: { block: 'curate_publisher', action: 'publisher' },
+  date: { block: 'curate_date', action: 'date' },
+  topic: { block: 'curate_topic', action: 'topic' },
+  newTopic: { block: 'curate_new_topic', action: 'new_topic' },
+  text: { block: 'curate_text', action: 'text' },
+  source: { block: 'curate_source', action: 'source' },
+  when: { block: 'curate_when', action: 'when' },
+  time: { block: 'curate_time', action: 'time' },
+  expected: { block: 'curate_expected', action: 'expected' },
+  estimated: { block: 'curate_estimated', action: 'estimated' },
 } as const;

@@ -125,6 +125,8 @@ export type StateValues = Record<
       selected_option?: { value: string } | null;
       selected_user?: string | null;
       selected_date?: string | null;
+      selected_time?: string | null;
+      selected_options?: { value: string }[] | null;
     }
   >
 >;

@@ -18,6 +18,7 @@ import {
   note,
   paragraph,
   type Button,
+  type DocBlock,
   type Inline,
   type Line,
   type Reply,
@@ -179,14 +180,23 @@ export function whenReply(incident: Incident, event: EventNow | undefined, now: 
   return { summary: `${e.name}: ${when}, ${e.location}.`, blocks, share: 'when' };
 }
 
-export function factsReply(incident: Incident, facts: Fact[], topic: string | undefined, allTopics: string[]): Reply {
+export function factsReply(
+  incident: Incident,
+  facts: Fact[],
+  topic: string | undefined,
+  allTopics: string[],
+  curator = false,
+): Reply {
   const title = topic ? `Facts: ${topic}` : `Facts: ${incident.title}`;
   if (facts.length === 0) {
     const known = allTopics.length > 0 ? allTopics.join(', ') : 'none';
     const why = topic && !allTopics.includes(topic) ? `There is no topic "${topic}".` : 'Nothing is known yet on this.';
     return {
       summary: `${why} Topics: ${known}.`,
-      blocks: [paragraph(why, ' Topics: ', known, '. Try ', code(`/summit facts ${allTopics[0] ?? ''}`.trim()), '.')],
+      blocks: [
+        paragraph(why, ' Topics: ', known, '. Try ', code(`/summit facts ${allTopics[0] ?? ''}`.trim()), '.'),
+        ...curatorBlocks(curator, ['fact', 'source']),
+      ],
     };
   }
   return {
@@ -194,10 +204,48 @@ export function factsReply(incident: Incident, facts: Fact[], topic: string | un
     summary: `${facts.length} fact${facts.length === 1 ? '' : 's'}${topic ? ` on ${topic}` : ''} about ${incident.title}.`,
     blocks: [
       header(title),
-      list(facts.map((f) => [...(topic ? [] : [bold(`${f.topic}: `)]), f.text, ' — ', ...sourceLink(f.source)])),
+      list(
+        facts.map((f) => [
+          ...idOf(curator, f.id),
+          ...(topic ? [] : [bold(`${f.topic}: `)]),
+          f.text,
+          ' — ',
+          ...sourceLink(f.source),
+        ]),
+      ),
       note('Topics: ', allTopics.join(', '), '. ', code('/summit facts <topic>'), ' shows one.'),
+      ...curatorBlocks(curator, ['fact', 'source']),
     ],
   };
+}
+
+/** An entry's short id, shown to admins (who correct and retract by it). */
+export function idOf(curator: boolean, id: string): Inline[] {
+  return curator ? [code(id), ' '] : [];
+}
+
+const ADD_LABEL = {
+  source: 'Add source',
+  fact: 'Add fact',
+  timeline: 'Add timeline entry',
+  expected: 'Add expected update',
+};
+
+/** For admins: buttons that add to the incident, and how to correct or retract what is listed. */
+export function curatorBlocks(curator: boolean, kinds: (keyof typeof ADD_LABEL)[]): DocBlock[] {
+  if (!curator) return [];
+  return [
+    { type: 'actions', buttons: kinds.map((k) => ({ actionId: ACTIONS.addItem, text: ADD_LABEL[k], value: k })) },
+    note(
+      'Admins: ',
+      code('/summit correct <id>'),
+      ' corrects an entry (the earlier version is kept), ',
+      code('/summit retract <id> <reason>'),
+      ' withdraws it, ',
+      code('/summit history <id>'),
+      ' lists its versions.',
+    ),
+  ];
 }
 
 export const STATUS_LABEL = {
@@ -289,10 +337,13 @@ export function questionsReply(
   };
 }
 
-export function timelineReply(incident: Incident, entries: TimelineEntry[]): Reply {
+export function timelineReply(incident: Incident, entries: TimelineEntry[], curator = false): Reply {
   const zone = incident.event.timezone;
   if (entries.length === 0)
-    return { summary: 'Nothing on the timeline yet.', blocks: [paragraph('Nothing on the timeline yet.')] };
+    return {
+      summary: 'Nothing on the timeline yet.',
+      blocks: [paragraph('Nothing on the timeline yet.'), ...curatorBlocks(curator, ['timeline', 'source'])],
+    };
   return {
     share: 'timeline',
     summary: `Timeline of ${incident.title}: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}.`,
@@ -300,6 +351,7 @@ export function timelineReply(incident: Incident, entries: TimelineEntry[]): Rep
       header(`Timeline: ${incident.title}`),
       list(
         entries.map((e) => [
+          ...idOf(curator, e.id),
           date(e.when.at, e.when.dateOnly ? zone : 'UTC', !e.when.dateOnly),
           ' — ',
           e.text,
@@ -307,6 +359,7 @@ export function timelineReply(incident: Incident, entries: TimelineEntry[]): Rep
           ...sourceLink(e.source),
         ]),
       ),
+      ...curatorBlocks(curator, ['timeline', 'source']),
     ],
   };
 }

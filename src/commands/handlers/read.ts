@@ -7,9 +7,10 @@ import { targetKey, type Target } from '../../store/reminders';
 import * as followUp from '../../views/follow-up';
 import * as views from '../../views/replies';
 import { brokenScheduleReply, SCHEDULE_DAYS, scheduleReply } from '../../views/schedule';
-import type { Handler } from '../types';
+import type { CommandContext, Handler } from '../types';
 import { adminForDisplay, findQuestion, noSuchQuestion, read } from './common';
 import { CONSOLE_TARGET } from './reminders';
+import { itemHistory } from './curate';
 
 /** The commands that only read: the data set and the recorded follow-ups, as of the bot's clock. */
 
@@ -28,7 +29,15 @@ export const when: Handler<'when'> = async (_cmd, { incident, ctx }) =>
   read(views.whenReply(incident, eventNow(incident, ctx.now), ctx.now));
 
 export const facts: Handler<'facts'> = async (cmd, { incident, ctx }) =>
-  read(views.factsReply(incident, factsAsOf(incident, ctx.now, cmd.topic), cmd.topic, topics(incident)));
+  read(
+    views.factsReply(
+      incident,
+      factsAsOf(incident, ctx.now, cmd.topic),
+      cmd.topic,
+      topics(incident),
+      await curator(ctx),
+    ),
+  );
 
 export const questions: Handler<'questions'> = async (cmd, { incident, ctx }) => {
   const states = questionsAsOf(incident.questions, ctx.now, cmd.filter);
@@ -37,7 +46,7 @@ export const questions: Handler<'questions'> = async (cmd, { incident, ctx }) =>
 };
 
 export const timeline: Handler<'timeline'> = async (_cmd, { incident, ctx }) =>
-  read(views.timelineReply(incident, timelineAsOf(incident, ctx.now)));
+  read(views.timelineReply(incident, timelineAsOf(incident, ctx.now), await curator(ctx)));
 
 export const updates: Handler<'updates'> = async (_cmd, { incident, ctx }) =>
   read(
@@ -45,14 +54,22 @@ export const updates: Handler<'updates'> = async (_cmd, { incident, ctx }) =>
       updatesAsOf(incident, ctx.now),
       outstandingUpdates(incident, ctx.now),
       incident.event.timezone,
+      await curator(ctx),
     ),
   );
 
 export const history: Handler<'history'> = async (cmd, { incident, ctx }) => {
-  const q = findQuestion(incident, cmd.questionId, ctx.now);
-  if (!q) return read(noSuchQuestion(incident, cmd.questionId, ctx.now));
+  const q = findQuestion(incident, cmd.id.toUpperCase(), ctx.now);
+  if (!q) return itemHistory(incident, cmd.id, ctx.now) ?? read(noSuchQuestion(incident, cmd.id, ctx.now));
   return read(followUp.historyReply(q, ctx.now, incident.event.timezone, questionAsOf(q, ctx.now)));
 };
+
+/**
+ * Whether a reply shows the ids and Add buttons of an incident's admins: in Slack (where the forms open), to admins.
+ */
+async function curator(ctx: CommandContext): Promise<boolean> {
+  return ctx.channelId !== undefined && (await adminForDisplay(ctx));
+}
 
 /** How many reminders /summit schedule lists (it looks SCHEDULE_DAYS ahead). */
 const SCHEDULE_MAX = 10;

@@ -1,5 +1,5 @@
 import { nextQuestionId, receiptOf } from '../../core/follow-up';
-import { receivedBy } from '../../core/incident';
+import { expectedById, receivedBy } from '../../core/incident';
 import { questionAsOf } from '../../core/questions';
 import type { Question } from '../../incident/model';
 import * as followUp from '../../views/follow-up';
@@ -77,22 +77,16 @@ export const update: Handler<'update'> = async (cmd, { incident, ctx, usage }) =
   let expected;
   let text = cmd.words;
   if (cmd.expectedId !== undefined) {
-    expected = incident.expectedUpdates.find((e) => e.id === cmd.expectedId);
-    if (!expected)
-      return read(
-        followUp.noSuchExpectedUpdateReply(
-          cmd.expectedId.slice(0, 40),
-          incident.expectedUpdates.map((e) => e.id),
-        ),
-      );
+    expected = expectedById(incident, cmd.expectedId, ctx.now);
+    if (!expected) return read(followUp.noSuchExpectedUpdateReply(cmd.expectedId.slice(0, 40), liveIds(incident)));
   } else {
     const [first = '', ...rest] = cmd.words.split(/\s+/);
-    expected = incident.expectedUpdates.find((e) => e.id.toLowerCase() === first.toLowerCase());
+    expected = expectedById(incident, first, ctx.now);
     if (expected || first === GENERAL_UPDATE) text = cmd.words.slice(first.length).trim();
     else {
       // Never a silent guess: a first word shaped like an id, or close to a known one, is refused with the
       // closest ids instead of being recorded as the start of a general update.
-      const ids = incident.expectedUpdates.map((e) => e.id);
+      const ids = liveIds(incident);
       const close = ids.filter((id) => editDistance(first.toLowerCase(), id.toLowerCase()) <= 2);
       if (close.length > 0 || ID_SHAPED.test(first))
         return read(followUp.unknownExpectedUpdateReply(first, close, ids));
@@ -135,16 +129,15 @@ export const answerForm: Handler<'answer-form'> = async (cmd, { incident, ctx })
 
 /** Record update (a button on an update nudge): the form for an expected update of the data set, or why not. */
 export const updateForm: Handler<'update-form'> = async (cmd, { incident, ctx }): Promise<CommandResult> => {
-  const expected = incident.expectedUpdates.find((u) => u.id === cmd.expectedId);
-  if (!expected)
-    return read(
-      followUp.noSuchExpectedUpdateReply(
-        cmd.expectedId.slice(0, 40),
-        incident.expectedUpdates.map((u) => u.id),
-      ),
-    );
+  const expected = expectedById(incident, cmd.expectedId, ctx.now);
+  if (!expected) return read(followUp.noSuchExpectedUpdateReply(cmd.expectedId.slice(0, 40), liveIds(incident)));
   return {
     ...read(followUp.formOpenedReply(expected.id)),
     form: recordUpdateModal(expected.id, expected.text, { expectedId: expected.id, channelId: ctx.channelId }),
   };
 };
+
+/** The ids of the expected updates shown now (a withdrawn version's id is listed once, by its latest version). */
+function liveIds(incident: { expectedUpdates: { id: string; until?: Date }[] }): string[] {
+  return incident.expectedUpdates.filter((u) => u.until === undefined).map((u) => u.id);
+}

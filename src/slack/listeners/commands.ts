@@ -31,7 +31,13 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     let acked = false;
     try {
       result = await withDeadline(work, ACK_DEADLINE_MS);
-      if (result) {
+      if (result?.form && command.trigger_id) {
+        // A command that opens a form (add, correct): the form opens where the command was typed, and the
+        // command's own reply stays unsaid (the form says it). A trigger lasts three seconds: opened at once.
+        acked = true;
+        await ack();
+        await client.views.open({ trigger_id: command.trigger_id, view: result.form });
+      } else if (result) {
         acked = true;
         const ackAsJson = context.ackAsJson as AckAsJson | undefined;
         if (ackAsJson) {

@@ -114,18 +114,16 @@ describe('replies made from the data set alone', () => {
     const cache = new ReplyCache();
     try {
       const at = '2025-01-15T17:00:10Z';
-      const facts = await handleCommandText('facts', contextWith(incident, store, at, MEMBER), cache);
+      const help = await handleCommandText('help', contextWith(incident, store, at, MEMBER), cache);
       const status = await handleCommandText('status', contextWith(incident, store, at, MEMBER), cache);
       await handleCommandText('ask Anything new?', contextWith(incident, store, at, MEMBER), cache);
-      expect((await handleCommandText('facts', contextWith(incident, store, at, MEMBER), cache)).reply).toBe(
-        facts.reply,
-      );
+      expect((await handleCommandText('help', contextWith(incident, store, at, MEMBER), cache)).reply).toBe(help.reply);
       const after = await handleCommandText('status', contextWith(incident, store, at, MEMBER), cache);
       expect(after.reply).not.toBe(status.reply);
       expect(toPlainText(after.reply)).toContain('Questions: 3 open, 1 partly answered, 1 answered.');
-      // And peek agrees: the facts reply is there for any state version, the old status for none.
-      expect(cache.peek('crowdstrike-2024', { name: 'facts' }, 'any', new Date(at), () => false)?.reply).toBe(
-        facts.reply,
+      // And peek agrees: the help reply is there for any state version, the old status for none.
+      expect(cache.peek('crowdstrike-2024', { name: 'help' }, 'any', new Date(at), () => false)?.reply).toBe(
+        help.reply,
       );
     } finally {
       await store.close();

@@ -112,6 +112,7 @@ describe('chasing owners', () => {
         questions: [],
         updates: [],
         assignments: [],
+        curations: [],
       });
       expect(planReminders(closed, la('2024-09-01'), la('2024-12-01')).map((r) => local(r.at))).toEqual([
         '2024-10-01 10:00',
@@ -124,6 +125,7 @@ describe('chasing owners', () => {
       changes: [],
       questions: [],
       updates: [],
+      curations: [],
       assignments: [
         { id: 1, questionId: 'Q1', field: 'due', value: '2024-11-01', actor: ADMIN, at: la('2024-10-02T12:00') },
       ],

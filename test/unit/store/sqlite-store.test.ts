@@ -69,6 +69,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0007_state_version' },
       { name: '0008_incidents' },
       { name: '0009_page_links' },
+      { name: '0010_curation' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);

@@ -1,0 +1,205 @@
+import { DateTime } from 'luxon';
+import { topics } from '../../core/incident';
+import {
+  contentOf,
+  entriesOf,
+  fingerprint,
+  kindOf,
+  liveEntry,
+  newItemId,
+  type ItemEntry,
+  type ItemKind,
+} from '../../incident/items';
+import { toInstant } from '../../incident/load';
+import type { Incident } from '../../incident/model';
+import { sentenceReply } from '../../views/doc';
+import { blockOfField, curateModal, firstBlock, type CurateMeta } from '../../views/curate-forms';
+import {
+  curatedReply,
+  formInSlackReply,
+  formOpenedFor,
+  itemHistoryReply,
+  noSuchItemReply,
+  sourceInUseReply,
+  staleFormText,
+  unchangedText,
+  type VersionLine,
+} from '../../views/curation';
+import * as followUp from '../../views/follow-up';
+import type { CommandContext, CommandResult, Handler } from '../types';
+import { firstTime, read } from './common';
+
+/**
+ * Running an incident from Slack: adding sources, facts, timeline entries and expected updates, correcting them
+ * and retracting them. Admins only (the registry checks). What is recorded is layered on the data set file
+ * (core/curate.ts); nothing is written into the file and nothing is erased.
+ */
+
+/** The sources an entry may cite at `now`: published by then (in the incident's zone), not withdrawn, newest first. */
+function citable(incident: Incident, now: Date) {
+  const today = DateTime.fromJSDate(now, { zone: incident.event.timezone }).toISODate() as string;
+  return incident.sources
+    .filter((s) => s.withdrawn === undefined && s.date <= today)
+    .sort((a, b) => b.date.localeCompare(a.date));
+}
+
+function form(incident: Incident, ctx: CommandContext, meta: CurateMeta, prefill?: Record<string, unknown>) {
+  return curateModal({
+    meta: { ...meta, ...(ctx.channelId !== undefined && { channelId: ctx.channelId }) },
+    sources: citable(incident, ctx.now),
+    topics: topics(incident),
+    prefill,
+    title: incident.title,
+  });
+}
+
+/** /summit add <kind>: the form (in Slack), prefilled when it comes from a feed item. */
+export const addForm: Handler<'add'> = async (cmd, { incident, ctx }) => {
+  if (ctx.channelId === undefined) return read(formInSlackReply(`/summit add ${cmd.kind}`));
+  return {
+    ...read(formOpenedFor(cmd.kind, 'add')),
+    form: form(incident, ctx, { kind: cmd.kind, action: 'add', sourceItem: cmd.sourceItem }, cmd.prefill),
+  };
+};
+
+/** /summit correct <id>: the entry's form, prefilled with what it says now. */
+export const correctForm: Handler<'correct'> = async (cmd, { incident, ctx }) => {
+  const found = find(incident, cmd.itemId);
+  if (!found) return read(noSuchItemReply(cmd.itemId.slice(0, 64)));
+  const { kind, entry } = found;
+  if (ctx.channelId === undefined) return read(formInSlackReply(`/summit correct ${entry.id ?? ''}`));
+  return {
+    ...read(formOpenedFor(kind, 'correct', entry.id)),
+    form: form(
+      incident,
+      ctx,
+      { kind, action: 'correct', itemId: entry.id, base: fingerprint(entry) },
+      contentOf(entry),
+    ),
+  };
+};
+
+function find(incident: Incident, id: string): { kind: ItemKind; entry: ItemEntry } | undefined {
+  const kind = kindOf(incident.origin, id);
+  const entry = kind && liveEntry(incident.origin, kind, id);
+  return kind && entry ? { kind, entry } : undefined;
+}
+
+/** The live entries that cite a source. */
+function citing(incident: Incident, sourceId: string): string[] {
+  const d = incident.origin;
+  return (['fact', 'timeline', 'expected'] as const).flatMap((k) =>
+    entriesOf(d, k)
+      .filter((e) => e.withdrawn === undefined && 'source' in e && e.source === sourceId)
+      .map((e) => e.id ?? ''),
+  );
+}
+
+/** /summit retract <id> <reason>: withdrawn from now on. */
+export const retract: Handler<'retract'> = async (cmd, { incident, ctx }) => {
+  const found = find(incident, cmd.itemId);
+  if (!found) return read(noSuchItemReply(cmd.itemId.slice(0, 64)));
+  const { kind, entry } = found;
+  const id = entry.id as string;
+  if (kind === 'source') {
+    const uses = citing(incident, id);
+    if (uses.length > 0) return read(sourceInUseReply(id, uses));
+  }
+  if (!(await firstTime(ctx))) return read(followUp.replayReply());
+  await ctx.store.recordCuration({
+    kind,
+    itemId: id,
+    action: 'retract',
+    base: fingerprint(entry),
+    reason: cmd.reason,
+    actor: ctx.actor,
+    at: ctx.now,
+  });
+  return { reply: curatedReply(kind, 'retract', id, cmd.reason), changed: true };
+};
+
+/**
+ * A submitted add or correct form: checked against the incident (the source it cites is there, no date after
+ * today, the version corrected is still the one shown), then recorded once.
+ */
+export const curate: Handler<'curate'> = async (cmd, { incident, ctx }) => {
+  const { kind, action } = cmd.meta;
+  const entry = cmd.entry;
+  const zone = incident.event.timezone;
+  const refuse = (field: string, text: string): CommandResult => ({
+    reply: sentenceReply(text),
+    changed: false,
+    errorField: blockOfField(kind, field),
+  });
+  if (typeof entry.source === 'string' && !citable(incident, ctx.now).some((s) => s.id === entry.source))
+    return refuse('source', 'That source is no longer there: choose another, or add it first.');
+  const today = DateTime.fromJSDate(ctx.now, { zone }).toISODate() as string;
+  if (kind === 'source' && typeof entry.date === 'string' && entry.date > today)
+    return refuse('date', `A source cannot be dated after today (${today} in ${zone}).`);
+  if (kind === 'timeline' && typeof entry.at === 'string' && toInstant(entry.at, zone) > ctx.now)
+    return refuse('at', 'A timeline entry cannot be later than now.');
+  let itemId: string;
+  let base: string | undefined;
+  if (action === 'correct') {
+    const current = cmd.meta.itemId === undefined ? undefined : liveEntry(incident.origin, kind, cmd.meta.itemId);
+    if (!current) return refuse('', noSuchItemReply(cmd.meta.itemId ?? '').summary);
+    if (fingerprint(current) !== cmd.meta.base) return refuse('', staleFormText(kind, current.id ?? ''));
+    if (fingerprint(entry as ItemEntry) === fingerprint(current)) return refuse('', unchangedText());
+    itemId = current.id as string;
+    base = cmd.meta.base;
+  } else itemId = newItemId(incident.origin, kind, entry, cmd.proposedId);
+  if (!(await firstTime(ctx))) return { ...read(followUp.replayReply()), errorField: firstBlock(kind) };
+  await ctx.store.recordCuration({ kind, itemId, action, entry, base, actor: ctx.actor, at: ctx.now });
+  return { reply: curatedReply(kind, action, itemId, describe(kind, entry)), changed: true };
+};
+
+function describe(kind: ItemKind, entry: Record<string, unknown>): string {
+  const words = String(kind === 'source' ? `${String(entry.publisher)}: ${String(entry.title)}` : entry.text);
+  return words.length > 200 ? `${words.slice(0, 199)}…` : words;
+}
+
+/** Every version of an entry, oldest first, with who recorded it and when it was shown. */
+export function itemHistory(incident: Incident, id: string, now: Date) {
+  const wanted = id.toLowerCase();
+  const zone = incident.event.timezone;
+  const lists = {
+    fact: incident.facts,
+    timeline: incident.timeline,
+    expected: incident.expectedUpdates,
+  } as const;
+  for (const kind of ['fact', 'timeline', 'expected'] as const) {
+    // As of `now`: the versions known by then, the last one as it was then (a later withdrawal not yet shown).
+    const versions = (lists[kind] as { id: string; since: Date }[]).filter(
+      (e) => e.id.toLowerCase() === wanted && e.since <= now,
+    ) as (
+      (typeof incident.facts)[number] | (typeof incident.timeline)[number] | (typeof incident.expectedUpdates)[number]
+    )[];
+    if (versions.length === 0) continue;
+    const lines: VersionLine[] = versions.map((v) => ({
+      text: v.text,
+      since: v.since,
+      ...(v.until && v.until <= now && { until: v.until }),
+      ...(v.until && v.until <= now && v.withdrawn?.reason !== undefined && { reason: v.withdrawn.reason }),
+      ...(v.recorded && { by: v.recorded.by, at: v.recorded.at }),
+    }));
+    return read(itemHistoryReply(kind, versions[0]?.id ?? id, lines, zone));
+  }
+  const source = incident.sources.find((s) => s.id.toLowerCase() === wanted);
+  if (source)
+    return read(
+      itemHistoryReply(
+        'source',
+        source.id,
+        [
+          {
+            text: `${source.publisher}: ${source.title} (${source.date}) ${source.url}`,
+            since: toInstant(source.date, zone),
+            ...(source.withdrawn && { until: source.withdrawn.at, reason: source.withdrawn.reason }),
+            ...(source.recorded && { by: source.recorded.by, at: source.recorded.at }),
+          },
+        ],
+        zone,
+      ),
+    );
+  return undefined;
+}

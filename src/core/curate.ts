@@ -1,0 +1,87 @@
+import type { RecordedCuration } from './records';
+import { entriesOf, fingerprint, type ItemEntry, type ItemKind } from '../incident/items';
+import { resolveDataset } from '../incident/load';
+import type { Incident } from '../incident/model';
+import type { Dataset } from '../incident/schema';
+
+/**
+ * An incident as its data set file says, with what was added, corrected and retracted in Slack layered on top, in
+ * the order it was recorded. Nothing is erased: a correction withdraws the version it replaces from the moment it
+ * was recorded and the new version is known from then on (so "as of" an earlier moment shows what was known then);
+ * a retraction withdraws it from its moment. A source's correction applies to every entry citing it, as a citation.
+ *
+ * A correction or retraction whose entry the file has changed or removed since is set aside (never applied to a
+ * version it did not see) and reported, in the incident's `setAside`.
+ */
+export function curate(incident: Incident, curations: readonly RecordedCuration[]): Incident {
+  if (curations.length === 0) return incident;
+  // Made once per recorded state: its one caller, applyFollowUps, remembers its result per state.
+  const { dataset, setAside } = layer(incident.origin, curations);
+  return { ...resolveDataset(dataset), ...(setAside.length > 0 && { setAside }) };
+}
+
+type Lists = Record<ItemKind, ItemEntry[]>;
+
+/** The data set with the curations applied, and a sentence for each one that could not be. */
+export function layer(d: Dataset, curations: readonly RecordedCuration[]): { dataset: Dataset; setAside: string[] } {
+  const lists: Lists = {
+    source: [...entriesOf(d, 'source')],
+    fact: [...entriesOf(d, 'fact')],
+    timeline: [...entriesOf(d, 'timeline')],
+    expected: [...entriesOf(d, 'expected')],
+  };
+  const setAside: string[] = [];
+  for (const c of curations) {
+    const why = apply(lists, c);
+    if (why !== undefined)
+      setAside.push(`${c.action} of ${c.kind} ${c.itemId} by ${c.actor.name} at ${c.at.toISOString()}: ${why}`);
+  }
+  const dataset = {
+    ...d,
+    incident: {
+      ...d.incident,
+      sources: lists.source,
+      facts: lists.fact,
+      timeline: lists.timeline,
+    },
+    expectedUpdates: lists.expected,
+  } as Dataset;
+  return { dataset, setAside };
+}
+
+/** Applies one curation to the lists; undefined when it applied, else why not. */
+function apply(lists: Lists, c: RecordedCuration): string | undefined {
+  const list = lists[c.kind];
+  const wanted = c.itemId.toLowerCase();
+  const index = list.findIndex((e) => e.id?.toLowerCase() === wanted && e.withdrawn === undefined);
+  const at = c.at.toISOString();
+  const recorded = { at, by: c.actor.id, name: c.actor.name.slice(0, 100) || c.actor.id };
+  if (c.action === 'add') {
+    if (index !== -1) return 'its id was taken meanwhile';
+    list.push({ ...c.entry, id: c.itemId, recorded } as ItemEntry);
+    return undefined;
+  }
+  const current = list[index];
+  if (!current) return 'the data set no longer has it';
+  if (c.base !== undefined && fingerprint(current) !== c.base) return 'the data set file changed it since';
+  if (c.action === 'retract') {
+    list[index] = { ...current, withdrawn: { at, ...(c.reason !== undefined && { reason: c.reason }) } } as ItemEntry;
+    return undefined;
+  }
+  const next = { ...c.entry, id: current.id, recorded } as ItemEntry;
+  if (c.kind === 'source') {
+    list[index] = next;
+    return undefined;
+  }
+  // The earlier version stays, withdrawn from the correction's moment; the new one is known from then on.
+  list.splice(
+    index,
+    1,
+    { ...current, withdrawn: { at, reason: 'corrected' } } as ItemEntry,
+    {
+      ...next,
+      since: at,
+    } as ItemEntry,
+  );
+  return undefined;
+}
