@@ -58,7 +58,7 @@ function apply(lists: Lists, c: RecordedCuration): string | undefined {
   const recorded = { at, by: c.actor.id, name: c.actor.name.slice(0, 100) || c.actor.id };
   if (c.action === 'add') {
     if (index !== -1) return 'its id was taken meanwhile';
-    list.push({ ...c.entry, id: c.itemId, recorded } as ItemEntry);
+    list.push({ id: c.itemId, ...c.entry, recorded } as ItemEntry);
     return undefined;
   }
   const current = list[index];
@@ -68,7 +68,7 @@ function apply(lists: Lists, c: RecordedCuration): string | undefined {
     list[index] = { ...current, withdrawn: { at, ...(c.reason !== undefined && { reason: c.reason }) } } as ItemEntry;
     return undefined;
   }
-  const next = { ...c.entry, id: current.id, recorded } as ItemEntry;
+  const next = { id: current.id, ...c.entry, recorded } as ItemEntry;
   if (c.kind === 'source') {
     list[index] = next;
     return undefined;

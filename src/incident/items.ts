@@ -47,9 +47,9 @@ export function withIds(d: Dataset): Dataset {
     ...d,
     incident: {
       ...d.incident,
-      facts: d.incident.facts.map((f) => (f.id !== undefined ? f : { ...f, id: name('f', `${f.topic}\n${f.text}`) })),
+      facts: d.incident.facts.map((f) => (f.id !== undefined ? f : { id: name('f', `${f.topic}\n${f.text}`), ...f })),
       timeline: d.incident.timeline.map((t) =>
-        t.id !== undefined ? t : { ...t, id: name('t', `${t.at}\n${t.text}`) },
+        t.id !== undefined ? t : { id: name('t', `${t.at}\n${t.text}`), ...t },
       ),
     },
   };

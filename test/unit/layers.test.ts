@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['watch'],
   ['scheduler'],
   ['console', 'slack', 'web'],
-  ['main.ts', 'preview.ts', 'check-data.ts', 'watch-once.ts', 'docs.ts'],
+  ['main.ts', 'preview.ts', 'check-data.ts', 'watch-once.ts', 'docs.ts', 'export.ts'],
 ];
 
 const SRC = path.join(ROOT, 'src');

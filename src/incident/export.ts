@@ -1,0 +1,18 @@
+import { parseDocument } from 'yaml';
+import type { Dataset } from './schema';
+
+/**
+ * A data set file with what was added, corrected and retracted in Slack written into it: the file as it is (its
+ * comments and layout outside the lists), with its sources, facts, timeline and expected updates replaced by the
+ * layered ones (core/curate.ts), every version kept: a withdrawn one with `withdrawn:`, a correction with `since:`
+ * and `recorded:` (who, when). Loaded alone into an empty store it reads as the file and the store did together.
+ */
+export function exportDataset(fileText: string, layered: Dataset): string {
+  const doc = parseDocument(fileText);
+  const put = (path: string[], value: unknown) => doc.setIn(path, doc.createNode(value));
+  put(['incident', 'sources'], layered.incident.sources);
+  put(['incident', 'facts'], layered.incident.facts);
+  put(['incident', 'timeline'], layered.incident.timeline);
+  put(['expectedUpdates'], layered.expectedUpdates);
+  return doc.toString({ lineWidth: 120 });
+}
