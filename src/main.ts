@@ -2,7 +2,10 @@ import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
 import { ConsoleScreen, runConsole, CONSOLE_BANNER } from './console/console';
 import { CONSOLE_TARGET } from './commands/run';
-import { loadCatalog, upgradeOptions, type Catalog } from './incident/catalog';
+import { loadCatalog, upgradeOptions, type BrokenFile, type Catalog } from './incident/catalog';
+import { DataSetReloader } from './incident/reload';
+import { startReloading, type Reloading } from './scheduler/reloading';
+import { noticeBrokenFiles } from './slack/dataset-notice';
 import { reservedWords } from './commands/registry';
 import { clockStartingAt, systemClock, type Clock } from './lib/clock';
 import { ConfigError, isAppError } from './lib/errors';
@@ -114,10 +117,21 @@ async function main(): Promise<void> {
           `Pages on http://${settings.host ?? '127.0.0.1'}:${ownServer.port}/incidents/<id> (links with "link" and "calendar", made for ${settings.web?.publicUrl ?? ''}).\n`,
         );
       const screen = new ConsoleScreen(process.stdout, interactive);
-      const scheduler = startScheduler({ catalog, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
+      const schedule = () =>
+        startScheduler({ catalog, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
+      let scheduler = schedule();
+      // In the console the findings of a broken file are logged (to the terminal): there is no one to DM.
+      const reloading = reloadDataSets(settings.configPath, settings.reloadMs, catalog, log, {
+        onChange: async () => {
+          await scheduler.stop();
+          scheduler = schedule();
+        },
+        onBroken: async () => undefined,
+      });
       try {
         await runConsole({ catalog, clock, store, input: process.stdin, screen, interactive, links: settings.web });
       } finally {
+        await reloading?.stop();
         await scheduler.stop();
       }
       return;
@@ -137,12 +151,19 @@ async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings
   const identity = await verifyBotToken(settings, log);
   const app = buildSlackApp({ ...deps, settings }, identity);
   const running = await startSlackApp(app, settings);
-  const scheduler = startScheduler(
-    deps,
-    new SlackPoster(settings.slack.botToken, settings.slackApiUrl, log),
-    [],
-    deps.metrics,
-  );
+  const poster = new SlackPoster(settings.slack.botToken, settings.slackApiUrl, log);
+  let scheduler = startScheduler(deps, poster, [], deps.metrics);
+  const reloading = reloadDataSets(settings.configPath, settings.reloadMs, deps.catalog, log, {
+    onChange: async () => {
+      await scheduler.stop();
+      scheduler = startScheduler(deps, poster, [], deps.metrics);
+    },
+    onBroken: (broken) =>
+      noticeBrokenFiles(
+        { client: app.app.client, store: deps.store, catalog: deps.catalog, admins: settings.admins, log },
+        broken,
+      ),
+  });
   runningSince = Date.now();
   log.info(
     settings.mode === 'http'
@@ -155,7 +176,7 @@ async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings
   // Whatever is still running then is abandoned safely: a delivery's claim is leased, and the next process looks in
   // the channel's history before posting it again.
   const finished = await withinGrace(
-    Promise.all([running.stop(), scheduler.stop()]).then(() => true),
+    Promise.all([running.stop(), reloading?.stop(), scheduler.stop()]).then(() => true),
     settings.shutdownGraceMs,
   );
   if (finished) log.info('stopped');
@@ -201,6 +222,22 @@ function startScheduler(
   const scheduler = new Scheduler(work, deps.log, metrics, undefined, shared, watermarks);
   if (work.some((w) => w.busy)) scheduler.start();
   return scheduler;
+}
+
+/**
+ * Data set files edited while the bot runs (SUMMIT_RELOAD_SECONDS; 0: read at start only): checked on a timer, the
+ * scheduler started again on the new incidents, a broken file's findings logged and passed on.
+ */
+function reloadDataSets(
+  where: string,
+  everyMs: number | undefined,
+  catalog: Catalog,
+  log: Logger,
+  on: { onChange: () => Promise<void>; onBroken: (broken: BrokenFile[]) => Promise<void> },
+): Reloading | undefined {
+  if (everyMs === undefined || everyMs === 0) return undefined;
+  const reloader = new DataSetReloader(where, catalog, reservedWords());
+  return startReloading({ reloader, everyMs, log, ...on });
 }
 
 function waitForSignal(log: Logger): Promise<void> {

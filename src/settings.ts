@@ -41,6 +41,8 @@ interface CommonSettings {
   shutdownGraceMs: number;
   /** How long start-up keeps retrying a database that does not answer. */
   databaseConnectMs: number;
+  /** How often the data set files are checked for edits (0: never; they are read at start only). */
+  reloadMs?: number;
 }
 
 export interface ConsoleSettings extends CommonSettings {
@@ -172,6 +174,7 @@ const envSchema = z.object({
   ),
   SHUTDOWN_GRACE_SECONDS: whole(1, 300, ' of seconds'),
   DATABASE_CONNECT_SECONDS: whole(1, 3600, ' of seconds'),
+  SUMMIT_RELOAD_SECONDS: whole(0, 30, ' of seconds'),
 });
 
 /** Parses an instant or a date (ISO-8601). A string with no offset is read in `zone`. */
@@ -248,6 +251,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     database: raw.DATABASE_URL,
     shutdownGraceMs: (raw.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
     databaseConnectMs: (raw.DATABASE_CONNECT_SECONDS ?? 60) * 1000,
+    reloadMs: (raw.SUMMIT_RELOAD_SECONDS ?? 10) * 1000,
   };
   const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: app } = raw;
   if (botToken === undefined) return { ...common, mode: 'console' };

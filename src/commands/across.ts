@@ -11,7 +11,8 @@ import type { RequestContext } from './types';
  * model is kept per state object).
  */
 export async function appliedAll(req: RequestContext): Promise<Incident[]> {
-  const version = await req.store.stateVersion();
+  // The catalog's generation too: a data set file edited while the bot runs makes the incidents anew.
+  const version = `${req.catalog.generation}|${await req.store.stateVersion()}`;
   const memo = memos.get(req.catalog);
   if (memo?.version === version) return memo.incidents;
   const incidents = Promise.all(

@@ -74,7 +74,8 @@ export class ReplyCache {
   async get(cmd: Command, ctx: CommandContext, make: () => Promise<CommandResult>): Promise<CommandResult> {
     const reuse = reuseOf(cmd);
     if (reuse === 'never') return make();
-    const minute = String(Math.floor(ctx.now.getTime() / 60_000));
+    // The catalog's generation leads: a data set file edited while the bot runs makes every reply anew.
+    const minute = `${ctx.catalog.generation}|${Math.floor(ctx.now.getTime() / 60_000)}`;
     let generation = minute;
     if (reuse !== 'dataset') {
       let version: string;
@@ -110,10 +111,11 @@ export class ReplyCache {
     version: string | undefined,
     now: Date,
     admin: () => boolean | undefined,
+    catalogGeneration = 0,
   ): CommandResult | undefined {
     const reuse = reuseOf(cmd);
     if (reuse === 'never') return undefined;
-    const minute = String(Math.floor(now.getTime() / 60_000));
+    const minute = `${catalogGeneration}|${Math.floor(now.getTime() / 60_000)}`;
     const pool = reuse === 'dataset' ? this.dataset : this.state;
     if (reuse !== 'dataset' && version === undefined) return undefined;
     if ((reuse === 'dataset' ? minute : `${version}|${minute}`) !== pool.generation) return undefined;

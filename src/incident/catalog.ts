@@ -10,10 +10,17 @@ import type { Incident } from './model';
  * unique and never a command's word, so `/summit <id> facts` can never be read two ways.
  */
 export class Catalog {
-  private readonly byId: Map<string, Incident>;
+  private byId!: Map<string, Incident>;
   /** Active ones first, then closed ones, each in the order they were given (file name order in a folder). */
-  readonly incidents: readonly Incident[];
-  readonly active: readonly Incident[];
+  incidents!: readonly Incident[];
+  active!: readonly Incident[];
+  /**
+   * How many times the incidents were replaced (a data set file edited while the bot runs): what a cache of
+   * replies or pages keys on, so nothing made from an earlier version of a file is served after it changed.
+   */
+  generation = 0;
+  /** Data set files that changed and fail the checks (their last good version is used), with their findings. */
+  broken: readonly BrokenFile[] = [];
   /**
    * The incident that records, buttons and forms from before incidents belong to (an upgraded store), when there
    * is one: a button without an incident in its value is about it.
@@ -21,6 +28,17 @@ export class Catalog {
   earlier?: string;
 
   constructor(incidents: readonly Incident[]) {
+    this.set(incidents);
+  }
+
+  /** The incidents from now on (a data set file changed, appeared or disappeared), and the files that fail. */
+  replace(incidents: readonly Incident[], broken: readonly BrokenFile[] = []): void {
+    this.set(incidents);
+    this.broken = broken;
+    this.generation += 1;
+  }
+
+  private set(incidents: readonly Incident[]): void {
     if (incidents.length === 0) throw new Error('a catalog holds at least one incident');
     this.byId = new Map(incidents.map((i) => [i.id, i]));
     this.active = incidents.filter((i) => i.state === 'active');
@@ -59,6 +77,14 @@ export class Catalog {
       .slice(0, 3)
       .map((c) => c.id);
   }
+}
+
+/** A data set file that fails the checks: its findings (field and line), and the incident it held when it was good. */
+export interface BrokenFile {
+  file: string;
+  findings: string[];
+  /** The incident of its last good version, still in use; absent for a file that never passed. */
+  incidentId?: string;
 }
 
 /** Where the data sets are: a folder of `*.yaml` files, or one file. */

@@ -1,3 +1,4 @@
+import type { BrokenFile } from '../incident/catalog';
 import type { QuestionState } from '../core/questions';
 import type { OutstandingUpdate } from '../core/incident';
 import {
@@ -141,7 +142,12 @@ export interface IncidentRow extends IncidentName {
   here: boolean;
 }
 
-export function incidentsReply(rows: readonly IncidentRow[], now: Date): Reply {
+export function incidentsReply(
+  rows: readonly IncidentRow[],
+  now: Date,
+  broken: readonly BrokenFile[] = [],
+  setAside: readonly { id: string; notes: readonly string[] }[] = [],
+): Reply {
   const blocks: DocBlock[] = [header(`Incidents (${rows.length})`)];
   for (const r of rows) {
     const line: Line = [bold(r.id), ` — ${r.title} · ${r.state === 'closed' ? 'closed' : 'active'}`];
@@ -157,6 +163,15 @@ export function incidentsReply(rows: readonly IncidentRow[], now: Date): Reply {
       );
     blocks.push(item(line));
   }
+  for (const b of broken) blocks.push(item(brokenFileLine(b)));
+  for (const a of setAside)
+    blocks.push(
+      item([
+        bold(`${a.id}: set aside`),
+        ` — ${a.notes.length} correction${a.notes.length === 1 ? '' : 's'} from Slack no longer apply (the data set file changed the entry since): `,
+        a.notes.slice(0, 5).join('; '),
+      ]),
+    );
   blocks.push(
     note(
       'As of ',
@@ -210,4 +225,32 @@ export function noIncidentHereReply(incidents: readonly IncidentName[]): Reply {
   const first = incidents[0]?.id ?? 'crowdstrike-2024';
   const text = `summit-bot follows ${incidents.length} incidents, and this channel follows none of them, so nothing was recorded. Make it follow one (/summit follow ${first}), then use the shortcut again.`;
   return { summary: text, blocks: [paragraph(text)] };
+}
+
+/** A data set file that fails the checks: which, what stays in use, and its findings (field and line). */
+export function brokenFileLine(b: BrokenFile): Line {
+  const shown = b.findings.slice(0, 10);
+  return [
+    bold(`${b.file} fails the checks`),
+    b.incidentId
+      ? ` — its last good version of ${b.incidentId} stays in use until it is fixed:`
+      : ' — it is not used until it is fixed:',
+    ...shown.map((f) => `\n    ${f}`),
+    ...(b.findings.length > shown.length ? [`\n    …and ${b.findings.length - shown.length} more`] : []),
+  ];
+}
+
+/** The DM an incident's admins get, once, when its data set file changed and fails the checks. */
+export function brokenFileNotice(b: BrokenFile): Reply {
+  return {
+    summary: `${b.file} fails the checks`,
+    blocks: [
+      item(brokenFileLine(b)),
+      note(
+        'Fix the file (',
+        code('npm run check-data'),
+        ' prints the same findings); it is read again within seconds.',
+      ),
+    ],
+  };
 }

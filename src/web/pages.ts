@@ -170,7 +170,7 @@ export class WebPages {
     if (asOf !== '' && (!DATE.test(asOf) || parseInstant(asOf, incident.event.timezone) === undefined))
       return this.refuse(req, res, 400, 'as_of must be a date such as 2024-09-03.');
     const version = await this.deps.store.stateVersion();
-    const key = `${calendar ? 'ics' : 'page'}|${id}|${version}|${asOf || `now:${Math.floor(now.getTime() / 60_000)}`}|${token}`;
+    const key = `${calendar ? 'ics' : 'page'}|${id}|${this.deps.catalog.generation}|${version}|${asOf || `now:${Math.floor(now.getTime() / 60_000)}`}|${token}`;
     let made = this.made.get(key);
     if (!made) {
       made = calendar

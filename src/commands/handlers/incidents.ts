@@ -18,7 +18,8 @@ import { firstTime, read } from './common';
 export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
   const follows = await ctx.store.follows();
   const here = ctx.channelId === undefined ? undefined : follows.get(ctx.channelId)?.incidentId;
-  const rows = (await appliedAll(ctx)).map((incident) => {
+  const applied = await appliedAll(ctx);
+  const rows = applied.map((incident) => {
     const sources = incident.sources
       .map((s) => ({ date: new Date(`${s.date}T12:00:00Z`), publisher: s.publisher }))
       .filter((s) => s.date <= ctx.now)
@@ -35,7 +36,8 @@ export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
       here: here === incident.id,
     };
   });
-  return read(incidentsReply(rows, ctx.now));
+  const setAside = applied.flatMap((i) => (i.setAside ? [{ id: i.id, notes: i.setAside }] : []));
+  return read(incidentsReply(rows, ctx.now, ctx.catalog.broken, setAside));
 };
 
 export const mine: Handler<'mine'> = async (_cmd, { ctx, incident }) => {

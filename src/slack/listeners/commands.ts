@@ -99,8 +99,13 @@ export function reusedAnswer(deps: ListenerDeps): ReusedAnswer {
       return undefined;
     const incident = impliedIncident(deps.catalog, { channelId }, follows, incidentId);
     if (!incident) return undefined;
-    const result = deps.replies.peek(incident.id, cmd, version, deps.clock.now(), () =>
-      deps.admins.knownAdmin(userId, incident.admins),
+    const result = deps.replies.peek(
+      incident.id,
+      cmd,
+      version,
+      deps.clock.now(),
+      () => deps.admins.knownAdmin(userId, incident.admins),
+      deps.catalog.generation,
     );
     if (!result) return undefined;
     const body = serialisedBytes(result);

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAppError } from '../lib/errors';
+import { crossFindings, dataSetFiles, type BrokenFile, type Catalog } from './catalog';
+import { parseIncident } from './load';
+import type { Incident } from './model';
+
+/**
+ * Data set files edited while the bot runs. Each check reads the files of the data set folder (or the one file)
+ * and compares what they hold with what was read before: a changed file that passes the checks replaces its
+ * incident, a new one adds one, a removed one removes its incident (what was recorded about it stays in the store,
+ * and is there again if the file comes back). A changed file that fails is not used: its last good version stays,
+ * and its findings are kept on the catalog (shown by /summit incidents) and returned once, for the log and the
+ * admins' DMs. Every replica checks on its own, so each picks an edit up within one interval.
+ */
+export class DataSetReloader {
+  /** Per file: what it held (a hash) and the incident of its last good version. */
+  private readonly known = new Map<string, { hash: string; incident?: Incident; findings?: string[] }>();
+
+  constructor(
+    private readonly where: string,
+    private readonly catalog: Catalog,
+    private readonly reserved: readonly string[],
+  ) {
+    for (const file of dataSetFiles(where)) {
+      const text = readFileSync(file, 'utf8');
+      const incident = parseIncident(text, file);
+      this.known.set(file, { hash: hashOf(text), incident: catalog.get(incident.id) ?? incident });
+    }
+  }
+
+  /** Reads the files again; replaces the catalog's incidents when anything changed. The files newly found broken. */
+  check(): { changed: boolean; newlyBroken: BrokenFile[] } {
+    let files: string[];
+    try {
+      files = dataSetFiles(this.where);
+    } catch (error) {
+      // The folder is gone or empty: nothing is replaced (a catalog holds at least one incident).
+      const findings = [isAppError(error) ? error.message : String(error)];
+      return this.noteFolder(findings);
+    }
+    let changed =
+      files.length !== this.known.size ||
+      [...this.known.keys()].some((f) => !files.includes(f)) ||
+      // The folder was found empty or gone before, and now holds data sets again.
+      this.catalog.broken.some((b) => b.file === this.where);
+    const newly = new Set<string>();
+    const next = new Map<string, { hash: string; incident?: Incident; findings?: string[] }>();
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        // Removed between the listing and the read: taken up at the next check.
+        const before = this.known.get(file);
+        if (before) next.set(file, before);
+        continue;
+      }
+      const hash = hashOf(text);
+      const before = this.known.get(file);
+      if (before?.hash === hash) {
+        next.set(file, before);
+        continue;
+      }
+      changed = true;
+      try {
+        next.set(file, { hash, incident: parseIncident(text, file) });
+      } catch (error) {
+        if (!isAppError(error)) throw error;
+        next.set(file, { hash, incident: before?.incident, findings: findingLines(error.message) });
+        newly.add(file);
+      }
+    }
+    if (!changed) return { changed: false, newlyBroken: [] };
+    // The rules across files (ids unique, never a command's word): a file that breaks them is not used either.
+    const loaded = [...next.entries()].flatMap(([file, k]) =>
+      k.incident && k.findings === undefined ? [{ file, id: k.incident.id, text: '' }] : [],
+    );
+    for (const finding of crossFindings(loaded, this.reserved)) {
+      const file = loaded.find((l) => finding.startsWith(`${l.file}:`))?.file;
+      const entry = file === undefined ? undefined : next.get(file);
+      if (file === undefined || !entry) continue;
+      const previous = this.known.get(file)?.incident;
+      next.set(file, {
+        ...entry,
+        incident: previous?.id === entry.incident?.id ? undefined : previous,
+        findings: [finding],
+      });
+      newly.add(file);
+    }
+    const incidents = [...next.values()].flatMap((k) => (k.incident ? [k.incident] : []));
+    const unique = [...new Map(incidents.map((i) => [i.id, i])).values()];
+    if (unique.length === 0) return this.noteFolder(['no data set file passes the checks']);
+    this.known.clear();
+    for (const [file, k] of next) this.known.set(file, k);
+    const broken = [...next.entries()].flatMap(([file, k]) =>
+      k.findings ? [{ file, findings: k.findings, ...(k.incident && { incidentId: k.incident.id }) }] : [],
+    );
+    this.catalog.replace(unique, broken);
+    return { changed: true, newlyBroken: broken.filter((b) => newly.has(b.file)) };
+  }
+
+  private noteFolder(findings: string[]): { changed: boolean; newlyBroken: BrokenFile[] } {
+    const already = this.catalog.broken.some((b) => b.file === this.where && b.findings.join() === findings.join());
+    if (already) return { changed: false, newlyBroken: [] };
+    const broken = { file: this.where, findings };
+    this.catalog.replace(this.catalog.incidents, [...this.catalog.broken.filter((b) => b.file !== this.where), broken]);
+    return { changed: false, newlyBroken: [broken] };
+  }
+}
+
+const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A ConfigError's message as finding lines: "  - incident.facts[2].source (line 40): ..." without the heading. */
+function findingLines(message: string): string[] {
+  const lines = message
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().replace(/^- /, ''));
+  return lines.length > 0 ? lines : [message];
+}

@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import type { BrokenFile } from '../incident/catalog';
+import type { DataSetReloader } from '../incident/reload';
+
+export interface Reloading {
+  /** One check now (tests, and the first tick). */
+  check(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Checks the data set files every `everyMs` (incident/reload.ts). When the incidents change, `onChange` runs (the
+ * scheduler starts again on the new ones); a file newly found broken goes to `onBroken` (the log and the admins'
+ * DMs). One check at a time; a check that throws is logged and the next one runs as usual.
+ */
+export function startReloading(o: {
+  reloader: DataSetReloader;
+  everyMs: number;
+  log: Logger;
+  onChange: () => Promise<void>;
+  onBroken: (broken: BrokenFile[]) => Promise<void>;
+}): Reloading {
+  let running: Promise<void> | undefined;
+  const check = (): Promise<void> => {
+    running ??= (async () => {
+      const { changed, newlyBroken } = o.reloader.check();
+      for (const b of newlyBroken)
+        o.log.warn(
+          { file: b.file, incident: b.incidentId, findings: b.findings },
+          b.incidentId
+            ? 'a data set file changed and fails the checks: its last good version stays in use'
+            : 'a data set file fails the checks and is not used',
+        );
+      if (changed) {
+        o.log.info({ file: 'data sets' }, 'data set files changed: the incidents were read again');
+        await o.onChange();
+      }
+      if (newlyBroken.length > 0) await o.onBroken(newlyBroken);
+    })()
+      .catch((error: unknown) => o.log.error({ err: error }, 'checking the data set files failed'))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(() => void check(), o.everyMs);
+  timer.unref();
+  return {
+    check,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
