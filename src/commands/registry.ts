@@ -55,6 +55,7 @@ import * as record from './handlers/record';
 import * as reminders from './handlers/reminders';
 import type { Command, CommandName, Handler, ShortcutMessage } from './types';
 import * as lifecycle from './handlers/lifecycle';
+import { firstLink } from './handlers/lifecycle';
 import * as sourcesHandlers from './handlers/sources';
 import * as incidents from './handlers/incidents';
 import * as links from './handlers/links';
@@ -575,6 +576,17 @@ export const REGISTRY: Registry = {
     },
     run: sourcesHandlers.dismiss,
   },
+  'source-add-form': {
+    ...changing('admins', 'add to an incident'),
+    typed: false,
+    usage: 'Add as source (a button on a watched feed’s item)',
+    summary: 'opens the Add source form with the item’s link, title, publisher and date (admins)',
+    button: {
+      action: ACTIONS.sourceAddAsSource,
+      command: (value) => ({ name: 'source-add-form', itemRef: buttonValue.parse(value) }),
+    },
+    run: sourcesHandlers.addAsSourceForm,
+  },
   add: {
     ...changing('admins', 'add to an incident'),
     usage: 'add source|fact|timeline|expected',
@@ -583,6 +595,13 @@ export const REGISTRY: Registry = {
     button: {
       action: ACTIONS.addItem,
       command: (value) => parseAdd({ remainder: value, args: [buttonValue.parse(value)], rawArgs: [value] }),
+    },
+    shortcut: {
+      callback: SHORTCUTS.addAsSource,
+      command: (message) => {
+        const url = firstLink(message.text);
+        return { name: 'add', kind: 'source', ...(url !== undefined && { prefill: { url } }) };
+      },
     },
     run: curation.addForm,
   },

@@ -34,6 +34,8 @@ export type Command =
   | { name: 'source-update-form'; itemRef: string }
   | { name: 'source-answer-form'; itemRef: string }
   | { name: 'source-dismiss'; itemRef: string }
+  /** Add as source, on a watched feed's item: the Add source form, prefilled from it. */
+  | { name: 'source-add-form'; itemRef: string }
   | { name: 'updates' }
   /** A question's id (Q2), or a source's, fact's, timeline entry's or expected update's. */
   | { name: 'history'; id: string }

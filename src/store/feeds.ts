@@ -40,7 +40,7 @@ export interface SeenItem {
 
 export interface Triage {
   itemRef: string;
-  action: 'update' | 'answer' | 'dismissed';
+  action: 'update' | 'answer' | 'dismissed' | 'source';
   detail?: string;
   actor: Actor;
   at: Date;

@@ -171,7 +171,7 @@ export interface FeedTriageTable {
   incident_id: string;
   id: Generated<number>;
   item_ref: string;
-  action: 'update' | 'answer' | 'dismissed';
+  action: 'update' | 'answer' | 'dismissed' | 'source';
   detail: string | null;
   actor_id: string;
   actor_name: string;

@@ -19,6 +19,8 @@ export const ACTIONS = {
   sourceRecordUpdate: 'summit_source_update',
   sourceAnswer: 'summit_source_answer',
   sourceDismiss: 'summit_source_dismiss',
+  /** On a watched feed's item (admins): the Add source form, prefilled from the item. */
+  sourceAddAsSource: 'summit_source_add_as_source',
   /** On a chasing nudge (admins): value is the question id; opens the Not pursued form. */
   dropQuestion: 'summit_drop_question',
   /** On the "which incident?" reply: a select whose value is "<incident id> <command text>", run again as chosen. */
@@ -52,6 +54,7 @@ export const CALLBACKS = {
 export const SHORTCUTS = {
   trackQuestion: 'summit_track_question',
   useAsAnswer: 'summit_use_as_answer',
+  addAsSource: 'summit_add_as_source',
 } as const;
 
 export const TRACK_MODAL = {

@@ -55,6 +55,7 @@ export function sourceItemReply(item: SourceAbout, zone: string): Reply {
     actions(
       { actionId: ACTIONS.sourceRecordUpdate, text: 'Record as update', value: item.itemRef, style: 'primary' },
       { actionId: ACTIONS.sourceAnswer, text: 'Answers a question', value: item.itemRef },
+      { actionId: ACTIONS.sourceAddAsSource, text: 'Add as source', value: item.itemRef },
       { actionId: ACTIONS.sourceDismiss, text: 'Not relevant', value: item.itemRef },
     ),
   );
@@ -79,7 +80,9 @@ export function alreadyTriagedReply(t: Triage): Reply {
       ? 'marked not relevant'
       : t.action === 'update'
         ? 'recorded as an update'
-        : 'recorded as an answer';
+        : t.action === 'source'
+          ? 'added as a source'
+          : 'recorded as an answer';
   return {
     summary: `That item was already ${what} by ${t.actor.name}.`,
     blocks: [paragraph(`That item was already ${what} by `, user(t.actor.id), '. Nothing was changed.')],
@@ -106,7 +109,9 @@ function triageText(t: Triage | undefined, item: SeenItem, baselineAt: Date | un
       ? 'not relevant'
       : t.action === 'update'
         ? 'recorded as an update'
-        : 'recorded as an answer';
+        : t.action === 'source'
+          ? 'added as a source'
+          : 'recorded as an answer';
   if (item.post) return 'posted, not triaged';
   if (item.held) return 'matched, held back (more new at once than one check posts; counted in an "and N more" post)';
   if (baselineAt !== undefined && item.seenAt <= baselineAt) return 'already there at the first check (not posted)';

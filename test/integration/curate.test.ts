@@ -1,9 +1,9 @@
 import { ManualClock } from '../../src/lib/clock';
 import { parseIncident } from '../../src/incident/load';
-import { ACTIONS, CALLBACKS, CURATE_MODAL } from '../../src/views/ids';
+import { ACTIONS, CALLBACKS, CURATE_MODAL, SHORTCUTS } from '../../src/views/ids';
 import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import { datasetWith } from '../helpers/incident';
-import { interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests';
+import { interactionBody, messageShortcut, postSigned, slashCommandBody } from '../helpers/slack-requests';
 import { eventually } from '../helpers/wait';
 
 /**
@@ -288,6 +288,35 @@ describe('adding, correcting and retracting from Slack', () => {
     const updates = plain(await command('updates'));
     expect(updates).toContain('A follow-up report from the vendor');
     expect(updates).toContain('a-follow-up-report-from-the-ve');
+  });
+
+  test("the message shortcut Add as source opens the Add source form with the message's link", async () => {
+    await interact(
+      messageShortcut({
+        callbackId: SHORTCUTS.addAsSource,
+        userId: ADMIN,
+        channelId: 'C0GENERAL',
+        message: { ts: '1736960000.000100', text: 'The vendor posted <https://example.com/post|its statement> today' },
+      }),
+    );
+    const view = await lastView(1);
+    expect(view.callback_id).toBe(CALLBACKS.curateModal);
+    expect(view.blocks.find((b) => b.block_id === CURATE_MODAL.url.block)?.element?.initial_value).toBe(
+      'https://example.com/post',
+    );
+    // A member's shortcut opens nothing.
+    await interact(
+      messageShortcut({
+        callbackId: SHORTCUTS.addAsSource,
+        userId: MEMBER,
+        channelId: 'C0GENERAL',
+        message: { ts: '1736960000.000200', text: 'https://example.com/other' },
+        responseUrl: bot.fake.hookUrl('m'),
+      }),
+    );
+    const refusal = await eventually(() => bot.fake.callsTo('response_url')[0]);
+    expect(String(refusal.body.text)).toMatch(/^Only admins can add to an incident/);
+    expect(bot.fake.callsTo('views.open')).toHaveLength(1);
   });
 
   test('a member is refused the commands, never sees the buttons, and a forged submission records nothing', async () => {

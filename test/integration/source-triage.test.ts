@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/lib/clock';
-import { ACTIONS, CALLBACKS, FROM_MESSAGE_MODAL, SOURCE_UPDATE_MODAL } from '../../src/views/ids';
+import { ACTIONS, CALLBACKS, CURATE_MODAL, FROM_MESSAGE_MODAL, SOURCE_UPDATE_MODAL } from '../../src/views/ids';
 import { startBotWithAdmins, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import { buttonPress, interactionBody, postSigned, slashCommandBody, viewSubmission } from '../helpers/slack-requests';
 import { eventually } from '../helpers/wait';
@@ -113,6 +113,52 @@ describe('triaging a watched feed item', () => {
     expect(Object.values(body.errors ?? {})[0]).toMatch(/^That item was already recorded as an update by /);
     expect((await bot.store.state()).updates).toHaveLength(1);
     expect(await bot.store.feeds.triage([ITEM])).toHaveLength(1);
+  });
+
+  test('Add as source: the Add source form prefilled from the item; submitting adds the source and triages the item once', async () => {
+    await press(ACTIONS.sourceAddAsSource, ADMIN);
+    const view = await eventually(() => bot.fake.callsTo('views.open')[0]);
+    const v = view.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string; element?: { initial_value?: string; initial_date?: string } }[];
+    };
+    expect(v.callback_id).toBe(CALLBACKS.curateModal);
+    const initial = (field: keyof typeof CURATE_MODAL) =>
+      v.blocks.find((b) => b.block_id === CURATE_MODAL[field].block)?.element;
+    expect(initial('url')?.initial_value).toBe('https://www.microsoft.com/en-us/security/blog/2025/01/14/kernel/');
+    expect(initial('title')?.initial_value).toBe('Moving security tools out of the kernel');
+    expect(initial('publisher')?.initial_value).toBe('Microsoft Security Blog');
+    // No publication date in the item: the day it was seen, in the incident's zone.
+    expect(initial('date')?.initial_date).toBe('2025-01-15');
+    const field = (f: keyof typeof CURATE_MODAL, value: Record<string, unknown>) => ({
+      [CURATE_MODAL[f].block]: { [CURATE_MODAL[f].action]: value },
+    });
+    const submit = () =>
+      interact(
+        viewSubmission({
+          callbackId: CALLBACKS.curateModal,
+          userId: ADMIN,
+          metadata: v.private_metadata,
+          values: {
+            ...field('url', { type: 'plain_text_input', value: initial('url')?.initial_value }),
+            ...field('title', { type: 'plain_text_input', value: initial('title')?.initial_value }),
+            ...field('publisher', { type: 'plain_text_input', value: 'Microsoft Security Blog' }),
+            ...field('date', { type: 'datepicker', selected_date: '2025-01-14' }),
+          },
+        }),
+      );
+    expect((await submit()).status).toBe(200);
+    expect((await bot.store.state()).curations).toMatchObject([
+      { kind: 'source', action: 'add', itemId: 'microsoft-security-blog-2025-01-14' },
+    ]);
+    expect(await bot.store.feeds.triage([ITEM])).toMatchObject([
+      { action: 'source', detail: 'microsoft-security-blog-2025-01-14' },
+    ]);
+    const again = (await (await submit()).json()) as { response_action?: string; errors?: Record<string, string> };
+    expect(again.response_action).toBe('errors');
+    expect(Object.values(again.errors ?? {})[0]).toMatch(/^That item was already added as a source by /);
+    expect((await bot.store.state()).curations).toHaveLength(1);
   });
 
   test('Answers a question: the answer form with the link as its source; submitting records the answer and the triage', async () => {

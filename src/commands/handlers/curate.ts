@@ -28,6 +28,7 @@ import {
 import * as followUp from '../../views/follow-up';
 import type { CommandContext, CommandResult, Handler } from '../types';
 import { firstTime, read } from './common';
+import { triaged, triagedAlready } from './sources';
 
 /**
  * Running an incident from Slack: adding sources, facts, timeline entries and expected updates, correcting them
@@ -148,8 +149,12 @@ export const curate: Handler<'curate'> = async (cmd, { incident, ctx }) => {
     itemId = current.id as string;
     base = cmd.meta.base;
   } else itemId = newItemId(incident.origin, kind, entry, cmd.proposedId);
+  // From a watched feed's item (Add as source): once only, like its other buttons.
+  const done = await triagedAlready(ctx, cmd.meta.sourceItem);
+  if (done) return { ...done, errorField: firstBlock(kind) };
   if (!(await firstTime(ctx))) return { ...read(followUp.replayReply()), errorField: firstBlock(kind) };
   await ctx.store.recordCuration({ kind, itemId, action, entry, base, actor: ctx.actor, at: ctx.now });
+  await triaged(ctx, cmd.meta.sourceItem, 'source', itemId);
   return { reply: curatedReply(kind, action, itemId, describe(kind, entry)), changed: true };
 };
 

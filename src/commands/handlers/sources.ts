@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon';
 import { questionsAsOf } from '../../core/questions';
+import { addForm } from './curate';
 import type { Incident } from '../../incident/model';
 import type { SeenItem, Triage } from '../../store/feeds';
 import * as followUp from '../../views/follow-up';
@@ -76,6 +78,24 @@ export const answerForm: Handler<'source-answer-form'> = async (cmd, { incident,
   };
 };
 
+/** Add as source: the Add source form with the item's link, title, publisher and date. */
+export const addAsSourceForm: Handler<'source-add-form'> = async (cmd, env) => {
+  const found = await untriaged(env.incident, env.ctx, cmd.itemRef);
+  if ('reply' in found) return found;
+  const { item, publisher } = found;
+  const zone = env.incident.event.timezone;
+  const date = DateTime.fromJSDate(item.published ?? item.seenAt, { zone }).toISODate() ?? '';
+  return addForm(
+    {
+      name: 'add',
+      kind: 'source',
+      sourceItem: cmd.itemRef,
+      prefill: { ...(item.link !== undefined && { url: item.link }), title: item.title, publisher, date },
+    },
+    env,
+  );
+};
+
 export const dismiss: Handler<'source-dismiss'> = async (cmd, { incident, ctx }) => {
   const found = await untriaged(incident, ctx, cmd.itemRef);
   if ('reply' in found) return found;
@@ -104,7 +124,7 @@ export async function triagedAlready(
 export async function triaged(
   ctx: CommandContext,
   itemRef: string | undefined,
-  action: 'update' | 'answer',
+  action: 'update' | 'answer' | 'source',
   detail: string,
 ): Promise<void> {
   if (itemRef !== undefined)
