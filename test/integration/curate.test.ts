@@ -291,29 +291,24 @@ describe('adding, correcting and retracting from Slack', () => {
   });
 
   test("the message shortcut Add as source opens the Add source form with the message's link", async () => {
-    await interact(
-      messageShortcut({
-        callbackId: SHORTCUTS.addAsSource,
-        userId: ADMIN,
-        channelId: 'C0GENERAL',
-        message: { ts: '1736960000.000100', text: 'The vendor posted <https://example.com/post|its statement> today' },
-      }),
-    );
+    const shortcut = (userId: string, ts: string, text: string) =>
+      interact(
+        messageShortcut({
+          callbackId: SHORTCUTS.addAsSource,
+          userId,
+          channelId: 'C0GENERAL',
+          message: { ts, text },
+          responseUrl: bot.fake.hookUrl('m'),
+        }),
+      );
+    await shortcut(ADMIN, '1736960000.000100', 'The vendor posted <https://example.com/post|its statement> today');
     const view = await lastView(1);
     expect(view.callback_id).toBe(CALLBACKS.curateModal);
     expect(view.blocks.find((b) => b.block_id === CURATE_MODAL.url.block)?.element?.initial_value).toBe(
       'https://example.com/post',
     );
     // A member's shortcut opens nothing.
-    await interact(
-      messageShortcut({
-        callbackId: SHORTCUTS.addAsSource,
-        userId: MEMBER,
-        channelId: 'C0GENERAL',
-        message: { ts: '1736960000.000200', text: 'https://example.com/other' },
-        responseUrl: bot.fake.hookUrl('m'),
-      }),
-    );
+    await shortcut(MEMBER, '1736960000.000200', 'https://example.com/other');
     const refusal = await eventually(() => bot.fake.callsTo('response_url')[0]);
     expect(String(refusal.body.text)).toMatch(/^Only admins can add to an incident/);
     expect(bot.fake.callsTo('views.open')).toHaveLength(1);
