@@ -202,8 +202,9 @@ export const REGISTRY: Registry = {
   },
   history: {
     ...reading,
-    usage: 'history Q2',
-    summary: 'every change to a question, with who and when',
+    usage: 'history Q2|<id>',
+    summary:
+      'every change to a question, or every version of a source, fact, timeline entry or expected update, with who and when',
     parse: parseHistory,
     reuse: 'shared',
     run: read.history,
