@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const catalog = loadCatalog(settings.configPath, reservedWords());
   const migration = upgradeOptions(catalog, settings.upgradeIncident);
   catalog.earlier = migration.legacyIncident;
-  const zone = (catalog.sole() ?? catalog.incidents[0])?.event.timezone;
+  const zone = (catalog.sole() ?? catalog.incidents[0])?.zone;
   const start = settings.summitNow === undefined ? undefined : parseInstant(settings.summitNow, zone);
   const clock: Clock = start ? clockStartingAt(start) : systemClock;
   log.debug({ mode: settings.mode, dataset: settings.configPath, now: clock.now().toISOString() }, 'starting');

@@ -16,7 +16,7 @@ import { openStore } from './store/open';
  * What was recorded (updates silence nudges, answers end chases) is read from a copy of the store: nothing is written.
  */
 export function formatPlan(incident: Incident, from: Date, to: Date): string {
-  const zone = incident.reminders?.zone ?? incident.event.timezone;
+  const zone = incident.reminders?.zone ?? incident.zone;
   if (!incident.reminders) return 'The data set has no reminders: section, so nothing is planned.';
   const plan = planReminders(incident, from, to);
   const head = `Reminders from ${from.toISOString()} to ${to.toISOString()} (${zone}): ${plan.length}`;
@@ -109,9 +109,10 @@ async function main(): Promise<void> {
   const out: string[] = [];
   try {
     for (const base of chosen) {
-      const zone = base.reminders?.zone ?? base.event.timezone;
+      const zone = base.reminders?.zone ?? base.zone;
       const args = parseArgs(rest, zone);
-      const { from, to } = previewWindow(args, DateTime.fromJSDate(base.event.start, { zone }));
+      // Around the event; an incident with none, around now.
+      const { from, to } = previewWindow(args, DateTime.fromJSDate(base.event?.start ?? new Date(), { zone }));
       const incident = applyFollowUps(base, await store.scoped(base.id).state());
       const plan =
         base.state === 'closed' ? 'This incident is closed: it plans no reminders.' : formatPlan(incident, from, to);

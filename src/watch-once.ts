@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
   const start =
     settings.summitNow === undefined
       ? undefined
-      : parseInstant(settings.summitNow, (catalog.sole() ?? catalog.incidents[0])?.event.timezone);
+      : parseInstant(settings.summitNow, (catalog.sole() ?? catalog.incidents[0])?.zone);
   const copy = start !== undefined && settings.summitNowStore === 'copy';
   const store = await openStore(settings.database, log, {
     copy,

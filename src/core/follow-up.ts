@@ -64,7 +64,7 @@ function apply(file: Incident, state: FollowUpState): Incident {
       .map((a) => ({
         field: a.field,
         value: a.value,
-        ...(a.field === 'due' && a.value !== undefined ? { dueBy: endOfDay(a.value, incident.event.timezone) } : {}),
+        ...(a.field === 'due' && a.value !== undefined ? { dueBy: endOfDay(a.value, incident.zone) } : {}),
         when: { at: a.at, dateOnly: false },
         since: a.at,
         by: a.actor,

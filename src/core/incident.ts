@@ -40,7 +40,7 @@ export function timelineAsOf(incident: Incident, now: Date): TimelineEntry[] {
 
 /** The event, once it was announced; undefined before. */
 export function eventAsOf(incident: Incident, now: Date): SummitEvent | undefined {
-  return known(incident.event, now) ? incident.event : undefined;
+  return incident.event && known(incident.event, now) ? incident.event : undefined;
 }
 
 /** Updates that had arrived (and were known) by `now`, newest first. */

@@ -3,7 +3,7 @@ import type { Incident, Known, Source, Span } from '../incident/model';
 import { countdown, type Countdown } from './countdown';
 import { cronTimes, parseCron } from '../lib/cron';
 import { isPursued, questionAsOf, questionsAsOf } from './questions';
-import { known, receivedBy } from './incident';
+import { known, receivedBy, eventAsOf } from './incident';
 
 export type ReminderKind = 'countdown' | 'nudge' | 'digest' | 'chase' | 'source';
 
@@ -89,7 +89,7 @@ export function publishedAt(source: Source, zone: string): Date {
 
 /** The first moment anything about the incident is known: its earliest source, or timeline entry as known. */
 export function incidentKnownAt(incident: Incident): Date {
-  const zone = incident.event.timezone;
+  const zone = incident.zone;
   const times = [
     ...incident.sources.map((s) => publishedAt(s, zone).getTime()),
     ...incident.timeline.map((t) => t.since.getTime()),
@@ -116,12 +116,12 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
   const inWindow = (at: Date) => at > from && at <= to;
   /** What a reminder at `at` may know: as of its moment, and never past the vantage point. */
   const asOf = (at: Date) => (knownAt !== undefined && knownAt < at ? knownAt : at);
-  const eventAnnounced = event.since;
-
   /** Seen from the vantage point, only what was known then is planned at all (no countdown to an unannounced event). */
   const knownThen = (item: Known) => knownAt === undefined || known(item, knownAt);
 
-  if (config.countdown && knownThen(event)) {
+  // No countdown for an incident with no event (one started in Slack may have none yet).
+  if (config.countdown && event && knownThen(event)) {
+    const eventAnnounced = event.since;
     const eventDay = DateTime.fromJSDate(event.start, { zone: event.timezone }).toISODate() as string;
     for (const offset of config.countdown.offsets) {
       const at =
@@ -193,7 +193,7 @@ export function planReminders(incident: Incident, from: Date, to: Date, knownAt?
     const spec = parseCron(config.digest.cron);
     if (typeof spec !== 'string') {
       // Digests end `until` after the event; seen from before the event was announced, no end is known yet.
-      const until = knownThen(event) ? shift(event.end, config.digest.until, zone, 1) : to;
+      const until = event && knownThen(event) ? shift(event.end, config.digest.until, zone, 1) : to;
       const end = until < to ? until : to;
       const known = incidentKnownAt(incident);
       const start = known > from ? new Date(known.getTime() - 1) : from;
@@ -228,16 +228,15 @@ export function quietReasons(incident: Incident, now: Date): QuietReason[] {
   const config = incident.reminders;
   if (!config) return [{ kind: 'no-reminders' }];
   const out: QuietReason[] = [];
-  const event = incident.event;
-  const eventKnown = known(event, now);
+  const event = eventAsOf(incident, now);
   if (config.countdown) {
-    if (!eventKnown) out.push({ kind: 'event-not-announced' });
+    if (!event) out.push({ kind: 'event-not-announced' });
     else if (event.start <= now) out.push({ kind: 'event-past', at: event.start });
   }
   if (config.updates && incident.expectedUpdates.every((u) => !known(u, now) || receivedBy(u, now)))
     out.push({ kind: 'nothing-expected' });
   if (config.digest) {
-    const until = eventKnown ? shift(event.end, config.digest.until, config.zone, 1) : undefined;
+    const until = event ? shift(event.end, config.digest.until, config.zone, 1) : undefined;
     if (until !== undefined && until <= now) out.push({ kind: 'digests-ended', at: until });
     else if (questionsAsOf(incident.questions, now, 'open').length === 0) out.push({ kind: 'no-open-questions' });
   }

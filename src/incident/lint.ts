@@ -14,7 +14,7 @@ export interface Finding {
 }
 
 export function lintDataset(d: Dataset, forbidden: readonly string[] = []): Finding[] {
-  const zone = d.event.timezone;
+  const zone = d.event?.timezone ?? d.timezone ?? 'UTC';
   const dates = new Map(d.incident.sources.map((s) => [s.id, s.date]));
   const findings: Finding[] = [];
   const at = (text: string) => DateTime.fromISO(text, { zone, setZone: !/^\d{4}-\d{2}-\d{2}$/.test(text) }).toMillis();

@@ -126,7 +126,8 @@ export function lineOf(doc: Document, lines: LineCounter, path: (string | number
  */
 export function resolveDataset(checked: Dataset): Incident {
   const d = withIds(checked);
-  const zone = d.event.timezone;
+  // The schema has made sure there is one: the event's zone, or the incident's own.
+  const zone = d.event?.timezone ?? d.timezone ?? 'UTC';
   const curated = (e: {
     recorded?: { at: string; by: string; name: string };
     withdrawn?: { at: string; reason?: string };
@@ -163,14 +164,30 @@ export function resolveDataset(checked: Dataset): Incident {
     return new Date(Math.max(...times));
   };
 
-  const e = d.event;
-  const start = e.date !== undefined ? toInstant(e.date, zone) : toInstant(e.start as string, zone);
-  const end =
-    e.date !== undefined
-      ? DateTime.fromISO(e.date, { zone }).plus({ days: 1 }).toJSDate()
-      : e.end !== undefined
-        ? toInstant(e.end, zone)
-        : start;
+  const eventOf = (e: NonNullable<Dataset['event']>): Incident['event'] => {
+    const start = e.date !== undefined ? toInstant(e.date, zone) : toInstant(e.start as string, zone);
+    const end =
+      e.date !== undefined
+        ? DateTime.fromISO(e.date, { zone }).plus({ days: 1 }).toJSDate()
+        : e.end !== undefined
+          ? toInstant(e.end, zone)
+          : start;
+    return {
+      name: e.name,
+      timezone: zone,
+      allDay: e.date !== undefined,
+      start,
+      end,
+      openEnded: e.date === undefined && e.end === undefined,
+      location: e.location,
+      hosts: e.hosts,
+      audience: e.audience,
+      topics: e.topics,
+      source: src(e.source),
+      // An event is known from the day it was announced (its source's date).
+      since: knownFrom(undefined, src(e.source)),
+    };
+  };
 
   const incident: Omit<Incident, 'updates'> = {
     id: d.id,
@@ -213,21 +230,8 @@ export function resolveDataset(checked: Dataset): Incident {
         };
       })
       .sort((a, b) => a.when.at.getTime() - b.when.at.getTime()),
-    event: {
-      name: e.name,
-      timezone: zone,
-      allDay: e.date !== undefined,
-      start,
-      end,
-      openEnded: e.date === undefined && e.end === undefined,
-      location: e.location,
-      hosts: e.hosts,
-      audience: e.audience,
-      topics: e.topics,
-      source: src(e.source),
-      // An event is known from the day it was announced (its source's date).
-      since: knownFrom(undefined, src(e.source)),
-    },
+    zone,
+    ...(d.event && { event: eventOf(d.event) }),
     expectedUpdates: d.expectedUpdates.map((u) => ({
       id: u.id,
       ...curated(u),

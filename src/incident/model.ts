@@ -172,7 +172,10 @@ export interface Incident {
   sources: Source[];
   facts: Fact[];
   timeline: TimelineEntry[];
-  event: SummitEvent;
+  /** The event the incident leads to, if it has one (an incident started in Slack may have none yet). */
+  event?: SummitEvent;
+  /** The incident's time zone (its event's, when it has one): dates are days in it. */
+  zone: string;
   expectedUpdates: ExpectedUpdate[];
   questions: Question[];
   /** Updates that arrived, oldest first. */

@@ -267,11 +267,14 @@ export const datasetSchema = z
     incident: z.strictObject({
       title: text(150),
       summary: text(2000),
-      sources: z.array(sourceSchema).min(1, 'must list at least one source'),
+      sources: z.array(sourceSchema).default([]),
       facts: z.array(factSchema).default([]),
       timeline: z.array(timelineSchema).default([]),
     }),
-    event: eventSchema,
+    /** The event the incident leads to (a summit, a review), if there is one: countdowns count down to it. */
+    event: eventSchema.optional(),
+    /** The incident's time zone when it has no event (with an event, the event's zone is the incident's). */
+    timezone: zoneName.optional(),
     expectedUpdates: z.array(expectedUpdateSchema).default([]),
     questions: z.array(questionSchema).default([]),
     /** Slack user ids who may record answers and updates, besides the workspace's admins and owners. */
@@ -356,7 +359,7 @@ export const datasetSchema = z
               path: ['questions', i, 'history', j, 'supersededBy'],
               message: `"${h.supersededBy}" is not another question of the data set`,
             });
-          const at = DateTime.fromISO(h.at, { zone: d.event?.timezone }).toMillis();
+          const at = DateTime.fromISO(h.at, { zone: d.event?.timezone ?? d.timezone }).toMillis();
           if (at < previous)
             ctx.addIssue({
               code: 'custom',
@@ -366,6 +369,18 @@ export const datasetSchema = z
           previous = at;
         });
       });
+      if (d.event === undefined && d.timezone === undefined && typeof d === 'object' && d !== null)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timezone'],
+          message: 'give timezone: (such as Europe/Berlin) or an event: with its timezone',
+        });
+      if (d.event !== undefined && d.timezone !== undefined && d.timezone !== d.event.timezone)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timezone'],
+          message: `differs from event.timezone (${d.event.timezone}): give one zone, in event: alone`,
+        });
       if (d.event?.start !== undefined && d.event?.end !== undefined) {
         const s = DateTime.fromISO(d.event.start, { zone: d.event?.timezone });
         const e = DateTime.fromISO(d.event.end, { zone: d.event?.timezone });

@@ -194,7 +194,7 @@ export class ReminderDelivery {
     if (!incidentConfig.reminders && incidentConfig.watch.length === 0) return report;
     const config = incidentConfig.reminders ?? DEFAULT_DELIVERY;
     const now = clock.now();
-    const catchUpStart = shift(now, config.catchUp, config.zone ?? incidentConfig.event.timezone, -1);
+    const catchUpStart = shift(now, config.catchUp, config.zone ?? incidentConfig.zone, -1);
     const reminders = store.reminders;
     const watermark = (await this.lastWatermark(now)) ?? now;
     const from = new Date(Math.min(watermark.getTime(), catchUpStart.getTime()));
@@ -301,12 +301,12 @@ export class ReminderDelivery {
       const late = now.getTime() - r.at.getTime() > LATE_AFTER_MS;
       const reply =
         r.about.kind === 'source'
-          ? sourceItemReply(r.about, incident.event.timezone)
+          ? sourceItemReply(r.about, incident.zone)
           : reminderReply({
               reminder: r,
-              event: incident.event,
+              zone: incident.zone,
               // Said as of the reminder's planned moment (as its title is); a late one says it is late.
-              countdown: countdown(incident.event, r.at),
+              ...(incident.event && { event: { event: incident.event, countdown: countdown(incident.event, r.at) } }),
               open: questionsAsOf(incident.questions, now, 'open'),
               late,
             });

@@ -53,7 +53,7 @@ export interface CalendarInput {
 }
 
 export function calendarIcs({ incident, now, pageUrl }: CalendarInput): string {
-  const zone = incident.event.timezone;
+  const zone = incident.zone;
   const stamp = utc(now);
   const events: string[][] = [];
   const uid = (what: string) => `${incident.id}-${what}@summit-bot`;

@@ -34,7 +34,7 @@ export const HOME_LATEST_UPDATES = 5;
 /** The Home tab as a document: countdown, open questions with their buttons, latest and expected updates. */
 export function homeReply(d: HomeData): Reply {
   const e = d.event?.event;
-  const zone = d.incident.event.timezone;
+  const zone = d.incident.zone;
   const blocks: DocBlock[] = [
     header(e ? e.name : d.incident.title),
     paragraph(summaryText(d.incident, d.event)),
@@ -84,7 +84,7 @@ export const HOME_MAX_INCIDENTS = 18;
  */
 export function homeManyReply(all: readonly HomeData[], now: Date): Reply {
   const yours = all.flatMap((d) => d.yours.map((s) => ({ d, s })));
-  const zone = all[0]?.incident.event.timezone ?? 'UTC';
+  const zone = all[0]?.incident.zone ?? 'UTC';
   const blocks: DocBlock[] = [header(`Incidents (${all.length})`)];
   if (yours.length > 0) {
     blocks.push(paragraph(bold(`Yours (${yours.length})`)));
@@ -92,7 +92,7 @@ export function homeManyReply(all: readonly HomeData[], now: Date): Reply {
       const button = recordAnswerButton(s, true);
       blocks.push(
         item(
-          [code(d.incident.id), ' ', ...questionLine(s, d.incident.event.timezone)],
+          [code(d.incident.id), ' ', ...questionLine(s, d.incident.zone)],
           button && { ...button, value: scopedValue(d.incident.id, button.value) },
         ),
       );
@@ -100,7 +100,7 @@ export function homeManyReply(all: readonly HomeData[], now: Date): Reply {
     if (yours.length > HOME_MAX_YOURS) blocks.push(more(yours.length - HOME_MAX_YOURS));
   }
   for (const d of all.slice(0, HOME_MAX_INCIDENTS)) {
-    const z = d.incident.event.timezone;
+    const z = d.incident.zone;
     const next = d.outstanding[0];
     blocks.push(
       divider,

@@ -15,11 +15,7 @@ export function linkReply(
   return {
     summary,
     blocks: [
-      paragraph(
-        `Here is a link to ${what} (${incident.title}), valid until `,
-        date(until, incident.event.timezone),
-        ':',
-      ),
+      paragraph(`Here is a link to ${what} (${incident.title}), valid until `, date(until, incident.zone), ':'),
       paragraph(link(url, kind === 'page' ? 'Open the page' : 'Subscribe to the calendar')),
       paragraph(code(url)),
       note(

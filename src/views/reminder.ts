@@ -32,8 +32,10 @@ const REMINDER_QUESTIONS = 10;
 
 export interface ReminderData {
   reminder: PlannedReminder;
-  event: SummitEvent;
-  countdown: Countdown;
+  /** The incident's zone: dates are said in it. */
+  zone: string;
+  /** The incident's event and its countdown, when it has one. */
+  event?: { event: SummitEvent; countdown: Countdown };
   open: QuestionState[];
   /** Sent after its time (the bot was down): say so. */
   late: boolean;
@@ -45,8 +47,7 @@ export function reminderReply(data: ReminderData): Reply {
 }
 
 /** A chase, to a question's owner: the question as it stands, and what they can do about it. */
-function chaseReply({ reminder, event, open, late }: ReminderData): Reply {
-  const zone = event.timezone;
+function chaseReply({ reminder, zone, open, late }: ReminderData): Reply {
   const state = open.find((s) => s.question.id === reminder.questionId);
   const blocks: DocBlock[] = [paragraph(bold(reminderTitle(reminder)))];
   if (state) blocks.push(item(questionLine(state, zone)));
@@ -64,12 +65,16 @@ function chaseReply({ reminder, event, open, late }: ReminderData): Reply {
 }
 
 /** A countdown, a nudge or a digest, to every subscribed target. */
-function broadcastReply({ reminder, event, countdown, open, late }: ReminderData): Reply {
-  const zone = event.timezone;
-  const blocks: DocBlock[] = [
-    paragraph(bold(reminderTitle(reminder))),
-    paragraph(...eventDate(event), ` · ${event.location} · `, bold(describeCountdown(countdown, event.allDay))),
-  ];
+function broadcastReply({ reminder, zone, event: e, open, late }: ReminderData): Reply {
+  const blocks: DocBlock[] = [paragraph(bold(reminderTitle(reminder)))];
+  if (e)
+    blocks.push(
+      paragraph(
+        ...eventDate(e.event),
+        ` · ${e.event.location} · `,
+        bold(describeCountdown(e.countdown, e.event.allDay)),
+      ),
+    );
   if (open.length > 0) {
     const shown = open.slice(0, REMINDER_QUESTIONS);
     blocks.push(paragraph(bold(`Not fully answered (${open.length}):`)));

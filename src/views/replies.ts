@@ -108,7 +108,7 @@ export interface StatusData {
 
 /** The overview a newcomer meets first: what the incident is, the event, the questions, the next update. */
 export function statusReply({ incident, event, counts, outstanding, now }: StatusData): Reply {
-  const zone = incident.event.timezone;
+  const zone = incident.zone;
   const notAnswered = counts.open + counts.partial;
   const questions = `${notAnswered} question${notAnswered === 1 ? '' : 's'} not fully answered.`;
   const e = event?.event;
@@ -158,7 +158,7 @@ export function eventLine(event: EventNow | undefined, now: Date, zone: string):
 
 export function whenReply(incident: Incident, event: EventNow | undefined, now: Date): Reply {
   if (event === undefined) {
-    const line = notAnnounced(now, incident.event.timezone);
+    const line = notAnnounced(now, incident.zone);
     return {
       summary: 'No event has been announced yet.',
       blocks: [paragraph(...line, ' ', code('/summit facts'), ' shows what is known.')],
@@ -338,7 +338,7 @@ export function questionsReply(
 }
 
 export function timelineReply(incident: Incident, entries: TimelineEntry[], curator = false): Reply {
-  const zone = incident.event.timezone;
+  const zone = incident.zone;
   if (entries.length === 0)
     return {
       summary: 'Nothing on the timeline yet.',

@@ -23,7 +23,7 @@ const LANE = 40;
 const TOP = 28;
 
 export function timelineSvg(incident: Incident, now: Date, asOfLabel: string): string {
-  const zone = incident.event.timezone;
+  const zone = incident.zone;
   const event = eventAsOf(incident, now);
   const lanes: { name: string; kind: string; marks: Mark[] }[] = [
     {

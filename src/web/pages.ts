@@ -167,7 +167,7 @@ export class WebPages {
     const verdict = verifyLink(this.deps.secret, token, id, now.getTime(), await store.linksRevokedAt());
     if (!verdict.ok) return this.refuse(req, res, 403, REFUSALS[verdict.why]);
     const asOf = url.searchParams.get('as_of') ?? '';
-    if (asOf !== '' && (!DATE.test(asOf) || parseInstant(asOf, incident.event.timezone) === undefined))
+    if (asOf !== '' && (!DATE.test(asOf) || parseInstant(asOf, incident.zone) === undefined))
       return this.refuse(req, res, 400, 'as_of must be a date such as 2024-09-03.');
     const version = await this.deps.store.stateVersion();
     const key = `${calendar ? 'ics' : 'page'}|${id}|${this.deps.catalog.generation}|${version}|${asOf || `now:${Math.floor(now.getTime() / 60_000)}`}|${token}`;
@@ -203,7 +203,7 @@ export class WebPages {
 
   /** The incident's page at `now`, or at the start of `asOf` in the event's zone (as `--at` reads a date). */
   private async page(incident: Incident, token: string, realNow: Date, asOf: string): Promise<string> {
-    const zone = incident.event.timezone;
+    const zone = incident.zone;
     const now = asOf === '' ? realNow : (parseInstant(asOf, zone) as Date);
     const req: RequestContext = {
       catalog: this.deps.catalog,

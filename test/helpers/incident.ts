@@ -93,3 +93,9 @@ export function closedOutage(): Incident {
     'old-outage-2023.yaml',
   );
 }
+
+/** An incident's event, for tests of one that has one (a data set file may leave it out). */
+export function eventOf(incident: Incident): NonNullable<Incident['event']> {
+  if (!incident.event) throw new Error(`${incident.id} has no event`);
+  return incident.event;
+}

@@ -43,7 +43,7 @@ export async function committed(ctx: CommandContext, questionId: string, verb: s
   try {
     const after = applyFollowUps(ctx.incident, await ctx.store.state());
     const q = after.questions.find((x) => x.id === questionId);
-    if (q) return { reply: followUp.changedReply(questionAsOf(q, ctx.now), verb, after.event.timezone), changed: true };
+    if (q) return { reply: followUp.changedReply(questionAsOf(q, ctx.now), verb, after.zone), changed: true };
   } catch {
     // fall through: the change is committed whatever the read-back does
   }

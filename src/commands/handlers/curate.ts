@@ -38,7 +38,7 @@ import { triaged, triagedAlready } from './sources';
 
 /** The sources an entry may cite at `now`: published by then (in the incident's zone), not withdrawn, newest first. */
 function citable(incident: Incident, now: Date) {
-  const today = DateTime.fromJSDate(now, { zone: incident.event.timezone }).toISODate() as string;
+  const today = DateTime.fromJSDate(now, { zone: incident.zone }).toISODate() as string;
   return incident.sources
     .filter((s) => s.withdrawn === undefined && s.date <= today)
     .sort((a, b) => b.date.localeCompare(a.date));
@@ -126,7 +126,7 @@ export const retract: Handler<'retract'> = async (cmd, { incident, ctx }) => {
 export const curate: Handler<'curate'> = async (cmd, { incident, ctx }) => {
   const { kind, action } = cmd.meta;
   const entry = cmd.entry;
-  const zone = incident.event.timezone;
+  const zone = incident.zone;
   const refuse = (field: string, text: string): CommandResult => ({
     reply: sentenceReply(text),
     changed: false,
@@ -166,7 +166,7 @@ function describe(kind: ItemKind, entry: Record<string, unknown>): string {
 /** Every version of an entry, oldest first, with who recorded it and when it was shown. */
 export function itemHistory(incident: Incident, id: string, now: Date) {
   const wanted = id.toLowerCase();
-  const zone = incident.event.timezone;
+  const zone = incident.zone;
   const lists = {
     fact: incident.facts,
     timeline: incident.timeline,

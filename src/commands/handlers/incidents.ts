@@ -32,7 +32,7 @@ export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
       open: questionsAsOf(incident.questions, ctx.now, 'open').length,
       next: outstandingUpdates(incident, ctx.now)[0],
       latestSource: sources[0],
-      zone: incident.event.timezone,
+      zone: incident.zone,
       here: here === incident.id,
     };
   });
@@ -42,13 +42,11 @@ export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
 
 export const mine: Handler<'mine'> = async (_cmd, { ctx, incident }) => {
   if (ctx.catalog.size === 1)
-    return read(
-      followUp.mineReply(ownedBy(incident.questions, ctx.actor.id, ctx.now), ctx.now, incident.event.timezone),
-    );
+    return read(followUp.mineReply(ownedBy(incident.questions, ctx.actor.id, ctx.now), ctx.now, incident.zone));
   // Each incident's owners are worked out once per minute and change of its records (commands/per-minute.ts).
   const groups = (await appliedAll(ctx)).map((i) => ({
     incident: { id: i.id, title: i.title, state: i.state },
-    zone: i.event.timezone,
+    zone: i.zone,
     states: ownersOf(i, ctx.now).get(ctx.actor.id) ?? [],
   }));
   return read(mineAcrossReply(groups, ctx.now));

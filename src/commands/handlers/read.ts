@@ -42,7 +42,7 @@ export const facts: Handler<'facts'> = async (cmd, { incident, ctx }) =>
 export const questions: Handler<'questions'> = async (cmd, { incident, ctx }) => {
   const states = questionsAsOf(incident.questions, ctx.now, cmd.filter);
   const canRecord = states.some((s) => s.status !== 'answered') && (await adminForDisplay(ctx));
-  return read(views.questionsReply(states, cmd.filter, ctx.now, incident.event.timezone, canRecord));
+  return read(views.questionsReply(states, cmd.filter, ctx.now, incident.zone, canRecord));
 };
 
 export const timeline: Handler<'timeline'> = async (_cmd, { incident, ctx }) =>
@@ -53,7 +53,7 @@ export const updates: Handler<'updates'> = async (_cmd, { incident, ctx }) =>
     followUp.updatesReply(
       updatesAsOf(incident, ctx.now),
       outstandingUpdates(incident, ctx.now),
-      incident.event.timezone,
+      incident.zone,
       await curator(ctx),
     ),
   );
@@ -61,7 +61,7 @@ export const updates: Handler<'updates'> = async (_cmd, { incident, ctx }) =>
 export const history: Handler<'history'> = async (cmd, { incident, ctx }) => {
   const q = findQuestion(incident, cmd.id.toUpperCase(), ctx.now);
   if (!q) return itemHistory(incident, cmd.id, ctx.now) ?? read(noSuchQuestion(incident, cmd.id, ctx.now));
-  return read(followUp.historyReply(q, ctx.now, incident.event.timezone, questionAsOf(q, ctx.now)));
+  return read(followUp.historyReply(q, ctx.now, incident.zone, questionAsOf(q, ctx.now)));
 };
 
 /**
@@ -85,7 +85,7 @@ function scheduledFrom(incident: Incident, now: Date): PlannedReminder[] {
   const minute = Math.floor(now.getTime() / 60_000);
   let memo = plans.get(incident);
   if (memo?.minute !== minute) {
-    const zone = incident.reminders?.zone ?? incident.event.timezone;
+    const zone = incident.reminders?.zone ?? incident.zone;
     const start = new Date(minute * 60_000);
     const horizon = shift(start, { amount: SCHEDULE_DAYS, unit: 'days', text: `${SCHEDULE_DAYS}d` }, zone, 1);
     memo = { minute, plan: planReminders(incident, start, horizon, start) };
@@ -96,7 +96,7 @@ function scheduledFrom(incident: Incident, now: Date): PlannedReminder[] {
 
 /** The next reminders for the channel the command came from, or for the caller by DM. */
 export const schedule: Handler<'schedule'> = async (_cmd, { incident, ctx }) => {
-  const zone = incident.reminders?.zone ?? incident.event.timezone;
+  const zone = incident.reminders?.zone ?? incident.zone;
   const planned = scheduledFrom(incident, ctx.now);
   const reminders = ctx.store.reminders;
   if (ctx.channelId === undefined) {

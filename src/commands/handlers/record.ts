@@ -109,7 +109,7 @@ export const update: Handler<'update'> = async (cmd, { incident, ctx, usage }) =
   await triaged(ctx, cmd.sourceItem, 'update', recorded.expectedId ?? '-');
   const u = recorded;
   return {
-    reply: followUp.updateRecordedReply(receiptOf(u), incident.event.timezone, earlier),
+    reply: followUp.updateRecordedReply(receiptOf(u), incident.zone, earlier),
     changed: true,
   };
 };

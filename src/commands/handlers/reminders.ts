@@ -59,7 +59,7 @@ export const snooze: Handler<'snooze'> = async (cmd, { incident, ctx }) => {
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
   const dm = channel.startsWith('D');
   const target: Target = dm ? { kind: 'user', id: ctx.actor.id } : { kind: 'channel', id: channel };
-  const zone = incident.reminders?.zone ?? incident.event.timezone;
+  const zone = incident.reminders?.zone ?? incident.zone;
   const until = shift(ctx.now, { amount: 1, unit: 'days', text: '1d' }, zone, 1);
   await ctx.store.reminders.snooze(cmd.series, targetKey(target), until, ctx.actor, ctx.now);
   return { reply: followUp.snoozedReply(dm), changed: true };

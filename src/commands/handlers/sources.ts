@@ -34,7 +34,7 @@ export const sources: Handler<'sources'> = async (_cmd, { incident, ctx }) => {
     feeds.flatMap((f) => f.latest.map((i) => i.itemRef)),
     ctx.now,
   );
-  return read(sourcesReply({ feeds, triage, now: ctx.now, zone: incident.event.timezone }));
+  return read(sourcesReply({ feeds, triage, now: ctx.now, zone: incident.zone }));
 };
 
 /** The latest triage of each item, as known at `now`. */
@@ -83,7 +83,7 @@ export const addAsSourceForm: Handler<'source-add-form'> = async (cmd, env) => {
   const found = await untriaged(env.incident, env.ctx, cmd.itemRef);
   if ('reply' in found) return found;
   const { item, publisher } = found;
-  const zone = env.incident.event.timezone;
+  const zone = env.incident.zone;
   const date = DateTime.fromJSDate(item.published ?? item.seenAt, { zone }).toISODate() ?? '';
   return addForm(
     {
@@ -103,7 +103,7 @@ export const dismiss: Handler<'source-dismiss'> = async (cmd, { incident, ctx })
   return {
     reply: dismissedReply(),
     changed: true,
-    replaceMessage: dismissedItemReply(found.item, found.publisher, ctx.actor.id, ctx.now, incident.event.timezone),
+    replaceMessage: dismissedItemReply(found.item, found.publisher, ctx.actor.id, ctx.now, incident.zone),
   };
 };
 

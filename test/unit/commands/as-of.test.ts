@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { FollowUpStore } from '../../../src/store/repository';
-import { defaultIncident } from '../../helpers/incident';
+import { defaultIncident, eventOf } from '../../helpers/incident';
 import { contextWith, runText, testStore } from '../../helpers/store';
 
 /**
@@ -9,7 +9,7 @@ import { contextWith, runText, testStore } from '../../helpers/store';
  * reading command, as the console would show them.
  */
 const incident = defaultIncident();
-const zone = incident.event.timezone;
+const zone = incident.zone;
 const READS = [
   'status',
   'facts',
@@ -56,7 +56,7 @@ describe.each(incident.sources.map((s) => [s.id, s.date, s.url] as const))('sour
 });
 
 describe('the event, its expected update and the timeline, as known then', () => {
-  const announced = incident.event.source.date; // 2024-08-23
+  const announced = eventOf(incident).source.date; // 2024-08-23
 
   test('before the summit was announced, /summit and when say no event is announced yet', async () => {
     const at = local(dayBefore(announced), '12:00');

@@ -8,7 +8,7 @@ import { ADMIN, contextWith, runText, testStore } from '../../helpers/store';
 
 /** What a newcomer hit, each a promise of the README: one test each. */
 const incident = defaultIncident();
-const zone = incident.event.timezone;
+const zone = incident.zone;
 const local = (date: string, time = '12:00') => DateTime.fromISO(`${date}T${time}`, { zone }).toJSDate();
 
 let store: FollowUpStore;

@@ -1,9 +1,9 @@
 import { countdown } from '../../../src/core/countdown';
 import { describeCountdown } from '../../../src/views/countdown';
 import { parseIncident } from '../../../src/incident/load';
-import { defaultIncident, minimalDataset } from '../../helpers/incident';
+import { defaultIncident, minimalDataset, eventOf } from '../../helpers/incident';
 
-const summit = defaultIncident().event;
+const summit = eventOf(defaultIncident());
 const say = (now: string, event = summit) => describeCountdown(countdown(event, new Date(now)), event.allDay);
 
 describe('countdown to an all-day event (September 10, 2024, America/Los_Angeles)', () => {
@@ -28,7 +28,7 @@ describe('countdown to an all-day event (September 10, 2024, America/Los_Angeles
   });
 
   test('is not thrown off by the daylight-saving change of November 3, 2024', () => {
-    const event = parseIncident(minimalDataset({ date: '2024-11-05' }), 't').event;
+    const event = eventOf(parseIncident(minimalDataset({ date: '2024-11-05' }), 't'));
     // November 1 at noon PDT and November 4 at noon PST: 4 and 1 calendar days, though 97 and 24 hours.
     expect(say('2024-11-01T19:00:00Z', event)).toBe('in 4 days');
     expect(say('2024-11-04T20:00:00Z', event)).toBe('tomorrow');
@@ -37,7 +37,7 @@ describe('countdown to an all-day event (September 10, 2024, America/Los_Angeles
 });
 
 describe('countdown to a timed event', () => {
-  const event = parseIncident(minimalDataset({ start: '2024-11-03T09:00', end: '2024-11-03T11:30' }), 't').event;
+  const event = eventOf(parseIncident(minimalDataset({ start: '2024-11-03T09:00', end: '2024-11-03T11:30' }), 't'));
 
   test('days before, then hours and minutes on the day', () => {
     expect(say('2024-10-31T16:00:00Z', event)).toBe('in 3 days');
@@ -59,7 +59,7 @@ describe('countdown to a timed event', () => {
   });
 
   test('an event with a start and no end is under way until the end of its day, never "took place" that day', () => {
-    const e = parseIncident(minimalDataset({ start: '2024-03-10T10:00' }), 't').event;
+    const e = eventOf(parseIncident(minimalDataset({ start: '2024-03-10T10:00' }), 't'));
     // March 10, 2024 is the spring-forward day: 10:00 PDT = 17:00 UTC.
     expect(e.start.toISOString()).toBe('2024-03-10T17:00:00.000Z');
     expect(say('2024-03-10T16:59:00Z', e)).toBe('today, in 1 minute');

@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import { questionAsOf } from '../../../src/core/questions';
-import { defaultDatasetText, defaultIncident } from '../../helpers/incident';
+import { defaultDatasetText, defaultIncident, eventOf } from '../../helpers/incident';
 
 /** The shipped data set: every reference resolves, every URL is http(s), and it says what facts.md says. */
 describe('config/incidents/crowdstrike-2024.yaml', () => {
@@ -32,14 +32,14 @@ describe('config/incidents/crowdstrike-2024.yaml', () => {
   });
 
   test('the event is the all-day summit of September 10, 2024 in Redmond', () => {
-    expect(incident.event.name).toBe('Windows Endpoint Security Ecosystem Summit');
-    expect(incident.event.allDay).toBe(true);
-    expect(incident.event.timezone).toBe('America/Los_Angeles');
-    expect(incident.event.start.toISOString()).toBe('2024-09-10T07:00:00.000Z');
-    expect(incident.event.location).toMatch(/Redmond/);
+    expect(eventOf(incident).name).toBe('Windows Endpoint Security Ecosystem Summit');
+    expect(eventOf(incident).allDay).toBe(true);
+    expect(incident.zone).toBe('America/Los_Angeles');
+    expect(eventOf(incident).start.toISOString()).toBe('2024-09-10T07:00:00.000Z');
+    expect(eventOf(incident).location).toMatch(/Redmond/);
     // Microsoft hosted; CrowdStrike attended with other vendors (facts.md).
-    expect(incident.event.hosts).toEqual(['Microsoft']);
-    expect(incident.event.audience).toMatch(/^CrowdStrike and other key partners/);
+    expect(eventOf(incident).hosts).toEqual(['Microsoft']);
+    expect(eventOf(incident).audience).toMatch(/^CrowdStrike and other key partners/);
   });
 
   test('the four questions of the article, with the dated statuses facts.md gives', () => {
