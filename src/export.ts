@@ -8,6 +8,7 @@ import { checkDataset } from './incident/load';
 import { ConfigError, isAppError } from './lib/errors';
 import { createLogger, scrubSecrets } from './lib/logger';
 import { readSettings } from './settings';
+import { startedIncident } from './incident/started';
 import { openStore } from './store/open';
 
 /**
@@ -24,13 +25,12 @@ async function main(args: string[]): Promise<void> {
   const settings = readSettings(process.env);
   const catalog = loadCatalog(settings.configPath, reservedWords());
   const incident = catalog.get(id);
-  if (!incident)
+  if (!incident && !/^[a-z0-9-]{2,40}$/.test(id))
     throw new ConfigError(
       'settings_invalid',
       `There is no incident "${id}"; the incidents are ${catalog.incidents.map((i) => i.id).join(', ')}.`,
     );
   const file = dataSetFiles(settings.configPath).find((f) => checkDataset(readFileSync(f, 'utf8')).data?.id === id);
-  if (file === undefined) throw new Error(`the data set file of ${id} was not found again`);
   const store = await openStore(settings.database, createLogger('warn', 2), {
     copy: true,
     connectMs: settings.databaseConnectMs,
@@ -38,9 +38,13 @@ async function main(args: string[]): Promise<void> {
   });
   let text: string;
   try {
-    const layered = curate(incident, (await store.scoped(id).state()).curations);
+    // An incident started in Slack has no file: its data set is made from the store.
+    const started = file === undefined ? (await store.startedIncidents()).find((s) => s.id === id) : undefined;
+    const base = started ? startedIncident(started) : incident;
+    if (!base) throw new ConfigError('settings_invalid', `There is no incident "${id}".`);
+    const layered = curate(base, (await store.scoped(id).state()).curations);
     for (const note of layered.setAside ?? []) process.stderr.write(`set aside (not exported): ${note}\n`);
-    text = exportDataset(readFileSync(file, 'utf8'), layered.origin);
+    text = exportDataset(file === undefined ? undefined : readFileSync(file, 'utf8'), layered.origin);
   } finally {
     await store.close();
   }

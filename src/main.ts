@@ -119,19 +119,27 @@ async function main(): Promise<void> {
       const screen = new ConsoleScreen(process.stdout, interactive);
       const schedule = () =>
         startScheduler({ catalog, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
-      let scheduler = schedule();
+      let scheduler: Scheduler | undefined;
       // In the console the findings of a broken file are logged (to the terminal): there is no one to DM.
-      const reloading = reloadDataSets(settings.configPath, settings.reloadMs, catalog, log, {
-        onChange: async () => {
-          await scheduler.stop();
-          scheduler = schedule();
+      const reloading = reloadDataSets(
+        settings.configPath,
+        settings.reloadMs,
+        { catalog, store, log },
+        {
+          onChange: async () => {
+            await scheduler?.stop();
+            if (scheduler) scheduler = schedule();
+          },
+          onBroken: async () => undefined,
         },
-        onBroken: async () => undefined,
-      });
+      );
+      // The incidents started in Slack join the data sets' before anything is served.
+      await reloading.check();
+      scheduler = schedule();
       try {
         await runConsole({ catalog, clock, store, input: process.stdin, screen, interactive, links: settings.web });
       } finally {
-        await reloading?.stop();
+        await reloading.stop();
         await scheduler.stop();
       }
       return;
@@ -150,13 +158,12 @@ async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings
     log.info('Socket Mode was chosen because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is not used in Socket Mode');
   const identity = await verifyBotToken(settings, log);
   const app = buildSlackApp({ ...deps, settings }, identity);
-  const running = await startSlackApp(app, settings);
   const poster = new SlackPoster(settings.slack.botToken, settings.slackApiUrl, log);
-  let scheduler = startScheduler(deps, poster, [], deps.metrics);
-  const reloading = reloadDataSets(settings.configPath, settings.reloadMs, deps.catalog, log, {
+  let scheduler: Scheduler | undefined;
+  const reloading = reloadDataSets(settings.configPath, settings.reloadMs, deps, {
     onChange: async () => {
-      await scheduler.stop();
-      scheduler = startScheduler(deps, poster, [], deps.metrics);
+      await scheduler?.stop();
+      if (scheduler) scheduler = startScheduler(deps, poster, [], deps.metrics);
     },
     onBroken: (broken) =>
       noticeBrokenFiles(
@@ -164,6 +171,10 @@ async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings
         broken,
       ),
   });
+  // The incidents started in Slack join the data sets' before anything is served.
+  await reloading.check();
+  const running = await startSlackApp(app, settings);
+  scheduler = startScheduler(deps, poster, [], deps.metrics);
   runningSince = Date.now();
   log.info(
     settings.mode === 'http'
@@ -176,7 +187,7 @@ async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings
   // Whatever is still running then is abandoned safely: a delivery's claim is leased, and the next process looks in
   // the channel's history before posting it again.
   const finished = await withinGrace(
-    Promise.all([running.stop(), reloading?.stop(), scheduler.stop()]).then(() => true),
+    Promise.all([running.stop(), reloading.stop(), scheduler.stop()]).then(() => true),
     settings.shutdownGraceMs,
   );
   if (finished) log.info('stopped');
@@ -231,13 +242,17 @@ function startScheduler(
 function reloadDataSets(
   where: string,
   everyMs: number | undefined,
-  catalog: Catalog,
-  log: Logger,
+  deps: { catalog: Catalog; store: FollowUpStore; log: Logger },
   on: { onChange: () => Promise<void>; onBroken: (broken: BrokenFile[]) => Promise<void> },
-): Reloading | undefined {
-  if (everyMs === undefined || everyMs === 0) return undefined;
-  const reloader = new DataSetReloader(where, catalog, reservedWords());
-  return startReloading({ reloader, everyMs, log, ...on });
+): Reloading {
+  const reloader = new DataSetReloader(where, deps.catalog, reservedWords());
+  return startReloading({
+    reloader,
+    started: () => deps.store.startedIncidents(),
+    everyMs: everyMs ?? 0,
+    log: deps.log,
+    ...on,
+  });
 }
 
 function waitForSignal(log: Logger): Promise<void> {

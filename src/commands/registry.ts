@@ -6,6 +6,7 @@ import {
   ANSWER_MODAL,
   CALLBACKS,
   CURATE_MODAL,
+  START_MODAL,
   DROP_MODAL,
   SHORTCUTS,
   SOURCE_UPDATE_MODAL,
@@ -60,6 +61,8 @@ import * as sourcesHandlers from './handlers/sources';
 import * as incidents from './handlers/incidents';
 import * as links from './handlers/links';
 import * as curation from './handlers/curate';
+import * as start from './handlers/start';
+import { parseStartSubmission } from '../views/start-form';
 import { firstBlock, parseCurateSubmission } from '../views/curate-forms';
 
 /**
@@ -74,7 +77,7 @@ import { firstBlock, parseCurateSubmission } from '../views/curate-forms';
  * Who may run a command. `ask` and `subscribe` follow the data set's `permissions:`; `subscribe` applies in
  * channels only (in a DM or the console a person only changes their own reminders).
  */
-export type Access = 'anyone' | 'admins' | 'ask' | 'subscribe' | 'admins-or-owner' | 'link';
+export type Access = 'anyone' | 'admins' | 'ask' | 'subscribe' | 'admins-or-owner' | 'link' | 'workspace';
 
 export interface Entry<N extends CommandName> {
   /** The arguments as `help` shows them, after `/summit ` (button-only entries: how the button is labelled). */
@@ -577,6 +580,37 @@ export const REGISTRY: Registry = {
     },
     run: sourcesHandlers.dismiss,
   },
+  new: {
+    ...changing('workspace', 'start an incident'),
+    usage: 'new',
+    summary: 'opens the form to start an incident (title, id, time zone, summary); the channel then follows it',
+    parse: noArgs('new'),
+    anyIncident: true,
+    run: start.newForm,
+  },
+  start: {
+    ...changing('workspace', 'start an incident'),
+    typed: false,
+    anyIncident: true,
+    usage: 'Start (the Start an incident form)',
+    summary: 'records the incident of the form',
+    form: {
+      callback: CALLBACKS.startIncidentModal,
+      submit: (values, metadata) => {
+        const parsed = parseStartSubmission(values, metadata);
+        if (!parsed)
+          return { ok: false, errors: { [START_MODAL.title.block]: formExpired('the button, or type the command,') } };
+        return {
+          ok: true,
+          // The channel it was started in follows it: the form names it (a form's submission has no channel).
+          command: { name: 'start', ...parsed },
+          channelId: parsed.channelId,
+          errorBlock: START_MODAL.title.block,
+        };
+      },
+    },
+    run: start.start,
+  },
   'source-add-form': {
     ...changing('admins', 'add to an incident'),
     typed: false,
@@ -823,6 +857,7 @@ const WHO: Record<Access, string> = {
   subscribe: 'admins, or anyone if the data set says `permissions.subscribe: everyone`',
   'admins-or-owner': "admins, or the question's owner",
   link: 'admins, or anyone if the data set says `permissions.link: everyone` (revoke: admins)',
+  workspace: 'workspace admins and owners, and `SUMMIT_ADMINS`',
 };
 
 /** The README's command table (a test holds the README to it). */

@@ -51,6 +51,9 @@ async function refusal(
   ctx: CommandContext,
   permissions: { ask: string; subscribe: string; link: string },
 ): Promise<Reply | undefined> {
+  // Starting an incident: workspace admins and owners, and SUMMIT_ADMINS (no incident's own admins count).
+  if (entry.access === 'workspace')
+    return (await ctx.isAdminOf({ admins: [] })) ? undefined : followUp.refusalReply(entry.refusal ?? 'do that', []);
   const adminsOnly =
     entry.access === 'admins' ||
     (entry.access === 'link' && permissions.link === 'admins') ||

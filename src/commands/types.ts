@@ -75,6 +75,10 @@ export type Command =
   | { name: 'answer-form'; questionId: string }
   /** Record update, pressed on an update nudge: opens the form. */
   | { name: 'update-form'; expectedId: string }
+  /** The form that starts an incident (workspace admins and owners, SUMMIT_ADMINS). */
+  | { name: 'new' }
+  /** A submitted Start an incident form. */
+  | { name: 'start'; title: string; id?: string; timezone: string; summary: string; channelId?: string }
   /** The form that adds a source, fact, timeline entry or expected update (prefilled from a feed item). */
   | { name: 'add'; kind: ItemKind; prefill?: Record<string, string>; sourceItem?: string }
   /** The form that corrects an entry, prefilled with what it says now. */
@@ -113,7 +117,7 @@ export interface RequestContext {
   now: Date;
   actor: Actor;
   /** Whether the actor is an admin of this incident; may ask Slack (cached), so only called when needed. */
-  isAdminOf: (incident: Incident) => Promise<boolean>;
+  isAdminOf: (incident: { admins: readonly string[] }) => Promise<boolean>;
   /** The store as a whole; `store.scoped(id)` reads and writes one incident's records. */
   store: FollowUpStore;
   /** The Slack conversation the command came from; absent in the console. */
@@ -149,6 +153,8 @@ export interface CommandContext extends RequestContext {
 export interface UserInfo {
   bot: boolean;
   deleted: boolean;
+  /** Their time zone in Slack (an IANA name), when Slack says. */
+  tz?: string;
 }
 
 export interface CommandResult {

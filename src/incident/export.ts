@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { Document, parseDocument } from 'yaml';
 import type { Dataset } from './schema';
 
 /**
@@ -7,7 +7,10 @@ import type { Dataset } from './schema';
  * layered ones (core/curate.ts), every version kept: a withdrawn one with `withdrawn:`, a correction with `since:`
  * and `recorded:` (who, when). Loaded alone into an empty store it reads as the file and the store did together.
  */
-export function exportDataset(fileText: string, layered: Dataset): string {
+export function exportDataset(fileText: string | undefined, layered: Dataset): string {
+  // An incident started in Slack has no file: the whole data set is written.
+  if (fileText === undefined)
+    return `# Started in Slack (/summit new); exported by npm run export.\n${new Document(layered).toString({ lineWidth: 120 })}`;
   const doc = parseDocument(fileText);
   const put = (path: string[], value: unknown) => doc.setIn(path, doc.createNode(value));
   put(['incident', 'sources'], layered.incident.sources);

@@ -4,6 +4,7 @@ import { isAppError } from '../lib/errors';
 import { crossFindings, dataSetFiles, type BrokenFile, type Catalog } from './catalog';
 import { parseIncident } from './load';
 import type { Incident } from './model';
+import { startedIncident, type StartedIncident } from './started';
 
 /**
  * Data set files edited while the bot runs. Each check reads the files of the data set folder (or the one file)
@@ -15,7 +16,7 @@ import type { Incident } from './model';
  */
 export class DataSetReloader {
   /** Per file: what it held (a hash) and the incident of its last good version. */
-  private readonly known = new Map<string, { hash: string; incident?: Incident; findings?: string[] }>();
+  private readonly known = new Map<string, Known>();
 
   constructor(
     private readonly where: string,
@@ -29,8 +30,11 @@ export class DataSetReloader {
     }
   }
 
-  /** Reads the files again; replaces the catalog's incidents when anything changed. The files newly found broken. */
-  check(): { changed: boolean; newlyBroken: BrokenFile[] } {
+  /**
+   * Reads the files again, with the incidents started in Slack (the store's, given by the caller); replaces the
+   * catalog's incidents when anything changed. The files newly found broken.
+   */
+  check(started: readonly StartedIncident[] = []): { changed: boolean; newlyBroken: BrokenFile[] } {
     let files: string[];
     try {
       files = dataSetFiles(this.where);
@@ -39,13 +43,22 @@ export class DataSetReloader {
       const findings = [isAppError(error) ? error.message : String(error)];
       return this.noteFolder(findings);
     }
-    let changed =
-      files.length !== this.known.size ||
-      [...this.known.keys()].some((f) => !files.includes(f)) ||
-      // The folder was found empty or gone before, and now holds data sets again.
-      this.catalog.broken.some((b) => b.file === this.where);
+    const next = new Map<string, Known>();
     const newly = new Set<string>();
-    const next = new Map<string, { hash: string; incident?: Incident; findings?: string[] }>();
+    // Incidents started in Slack first: a file that takes one of their ids is the one not used.
+    for (const s of started) {
+      const key = `${STARTED} (${s.id})`;
+      const hash = hashOf(JSON.stringify(s));
+      const before = this.known.get(key);
+      if (before?.hash === hash) next.set(key, before);
+      else {
+        const incident = startedIncident(s);
+        next.set(
+          key,
+          incident ? { hash, incident } : { hash, findings: ['its stored title, zone or summary fails the checks'] },
+        );
+      }
+    }
     for (const file of files) {
       let text: string;
       try {
@@ -62,7 +75,6 @@ export class DataSetReloader {
         next.set(file, before);
         continue;
       }
-      changed = true;
       try {
         next.set(file, { hash, incident: parseIncident(text, file) });
       } catch (error) {
@@ -71,6 +83,11 @@ export class DataSetReloader {
         newly.add(file);
       }
     }
+    const changed =
+      next.size !== this.known.size ||
+      [...next].some(([key, k]) => this.known.get(key) !== k) ||
+      // The folder was found empty or gone before, and now holds data sets again.
+      this.catalog.broken.some((b) => b.file === this.where);
     if (!changed) return { changed: false, newlyBroken: [] };
     // The rules across files (ids unique, never a command's word): a file that breaks them is not used either.
     const loaded = [...next.entries()].flatMap(([file, k]) =>
@@ -80,12 +97,7 @@ export class DataSetReloader {
       const file = loaded.find((l) => finding.startsWith(`${l.file}:`))?.file;
       const entry = file === undefined ? undefined : next.get(file);
       if (file === undefined || !entry) continue;
-      const previous = this.known.get(file)?.incident;
-      next.set(file, {
-        ...entry,
-        incident: previous?.id === entry.incident?.id ? undefined : previous,
-        findings: [finding],
-      });
+      next.set(file, { ...entry, incident: this.known.get(file)?.incident, findings: [finding] });
       newly.add(file);
     }
     const incidents = [...next.values()].flatMap((k) => (k.incident ? [k.incident] : []));
@@ -96,7 +108,12 @@ export class DataSetReloader {
     const broken = [...next.entries()].flatMap(([file, k]) =>
       k.findings ? [{ file, findings: k.findings, ...(k.incident && { incidentId: k.incident.id }) }] : [],
     );
-    this.catalog.replace(unique, broken);
+    // Files first, in their order, then the incidents started in Slack, oldest first.
+    const order = (i: Incident) => (started.some((s) => s.id === i.id) ? 1 : 0);
+    this.catalog.replace(
+      [...unique].sort((a, b) => order(a) - order(b)),
+      broken,
+    );
     return { changed: true, newlyBroken: broken.filter((b) => newly.has(b.file)) };
   }
 
@@ -108,6 +125,16 @@ export class DataSetReloader {
     return { changed: false, newlyBroken: [broken] };
   }
 }
+
+/** What a file (or an incident started in Slack) held when last read, and the incident of its last good version. */
+interface Known {
+  hash: string;
+  incident?: Incident;
+  findings?: string[];
+}
+
+/** How an incident started in Slack is named where a file would be. */
+const STARTED = 'the incident started in Slack';
 
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
 

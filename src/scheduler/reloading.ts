@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { BrokenFile } from '../incident/catalog';
 import type { DataSetReloader } from '../incident/reload';
+import type { StartedIncident } from '../incident/started';
 
 export interface Reloading {
   /** One check now (tests, and the first tick). */
@@ -15,6 +16,9 @@ export interface Reloading {
  */
 export function startReloading(o: {
   reloader: DataSetReloader;
+  /** The incidents started in Slack, read from the store at each check. */
+  started: () => Promise<StartedIncident[]>;
+  /** 0: checked once now, and never again. */
   everyMs: number;
   log: Logger;
   onChange: () => Promise<void>;
@@ -23,7 +27,7 @@ export function startReloading(o: {
   let running: Promise<void> | undefined;
   const check = (): Promise<void> => {
     running ??= (async () => {
-      const { changed, newlyBroken } = o.reloader.check();
+      const { changed, newlyBroken } = o.reloader.check(await o.started());
       for (const b of newlyBroken)
         o.log.warn(
           { file: b.file, incident: b.incidentId, findings: b.findings },
@@ -43,8 +47,8 @@ export function startReloading(o: {
       });
     return running;
   };
-  const timer = setInterval(() => void check(), o.everyMs);
-  timer.unref();
+  const timer = o.everyMs > 0 ? setInterval(() => void check(), o.everyMs) : undefined;
+  timer?.unref();
   return {
     check,
     stop: async () => {

@@ -42,7 +42,11 @@ export async function channelAccess(client: webApi.WebClient, channel: string): 
 export async function lookupUser(client: webApi.WebClient, userId: string): Promise<UserInfo | undefined> {
   try {
     const res = await client.users.info({ user: userId });
-    return { bot: Boolean(res.user?.is_bot), deleted: Boolean(res.user?.deleted) };
+    return {
+      bot: Boolean(res.user?.is_bot),
+      deleted: Boolean(res.user?.deleted),
+      ...(typeof res.user?.tz === 'string' && { tz: res.user.tz }),
+    };
   } catch (error) {
     if (slackFailureCode(error) === 'user_not_found') return undefined;
     throw error;

@@ -417,6 +417,22 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
         await db.schema.createIndex('curation_by_incident').on('curation').columns(['incident_id', 'id']).execute();
       },
     },
+    '0011_started_incident': {
+      async up(db: AnyDb) {
+        // Incidents started in Slack (/summit new): one row each, its id the key, never updated; what is added to
+        // one later is a curation like any incident's.
+        await db.schema
+          .createTable('started_incident')
+          .addColumn('incident_id', 'text', (c) => c.primaryKey())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('timezone', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

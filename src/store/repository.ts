@@ -14,6 +14,7 @@ import type {
   RecordedUpdate,
 } from '../core/records';
 import type { MessageSource } from '../incident/model';
+import type { StartedIncident } from '../incident/started';
 import type { Database } from './schema';
 
 /** What a write is given: the record without the id the database assigns. */
@@ -218,6 +219,49 @@ export class FollowUpStore {
       await audit(tx, this.incident, a.actor, a.at, `question.${a.field}`, a.questionId, { value: a.value ?? null });
       return { ...a, id: Number(row.id) };
     });
+  }
+
+  /**
+   * An incident started in Slack, with its audit row; false when its id is taken already (another replica, or the
+   * same form submitted twice).
+   */
+  async startIncident(s: StartedIncident): Promise<boolean> {
+    return this.committed(async (tx) => {
+      const r = await tx
+        .insertInto('started_incident')
+        .values({
+          incident_id: s.id,
+          title: s.title,
+          summary: s.summary,
+          timezone: s.timezone,
+          actor_id: s.actor.id,
+          actor_name: s.actor.name,
+          at: s.at.toISOString(),
+        })
+        .onConflict((oc) => oc.column('incident_id').doNothing())
+        .executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+      await audit(tx, s.id, s.actor, s.at, 'incident.started', s.id, { title: s.title, timezone: s.timezone });
+      return true;
+    });
+  }
+
+  /** Every incident started in Slack, oldest first. */
+  async startedIncidents(): Promise<StartedIncident[]> {
+    const rows = await this.db
+      .selectFrom('started_incident')
+      .selectAll()
+      .orderBy('at')
+      .orderBy('incident_id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.incident_id,
+      title: r.title,
+      summary: r.summary,
+      timezone: r.timezone,
+      actor: { id: r.actor_id, name: r.actor_name },
+      at: new Date(r.at),
+    }));
   }
 
   /** A source, fact, timeline entry or expected update added, corrected or retracted, with its audit row. */

@@ -216,6 +216,18 @@ export interface Database {
   /** Per incident: how many audit rows it has, kept by a trigger (migration 0008); its own state version. */
   incident_version: { incident_id: string; v: number | string };
   curation: CurationTable;
+  started_incident: StartedIncidentTable;
+}
+
+/** An incident started in Slack with /summit new (migration 0011): what its form said, who started it and when. */
+export interface StartedIncidentTable {
+  incident_id: string;
+  title: string;
+  summary: string;
+  timezone: string;
+  actor_id: string;
+  actor_name: string;
+  at: string;
 }
 
 /** A source, fact, timeline entry or expected update added, corrected or retracted in Slack (migration 0010). */

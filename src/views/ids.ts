@@ -46,6 +46,8 @@ export const CALLBACKS = {
   dropModal: 'summit_drop_modal',
   sourceUpdateModal: 'summit_source_update_modal',
   sourceAnswerModal: 'summit_source_answer_modal',
+  /** Start an incident (/summit new). */
+  startIncidentModal: 'summit_start_incident_modal',
   /** Add or correct a source, fact, timeline entry or expected update. */
   curateModal: 'summit_curate_modal',
 } as const;
@@ -106,4 +108,12 @@ export const CURATE_MODAL = {
   time: { block: 'curate_time', action: 'time' },
   expected: { block: 'curate_expected', action: 'expected' },
   estimated: { block: 'curate_estimated', action: 'estimated' },
+} as const;
+
+/** The fields of the Start an incident form. */
+export const START_MODAL = {
+  title: { block: 'start_title', action: 'title' },
+  id: { block: 'start_id', action: 'id' },
+  timezone: { block: 'start_timezone', action: 'timezone' },
+  summary: { block: 'start_summary', action: 'summary' },
 } as const;

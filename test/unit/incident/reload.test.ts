@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '../../../src/incident/catalog';
 import { DataSetReloader } from '../../../src/incident/reload';
+import { startedIncident } from '../../../src/incident/started';
+import { exportDataset } from '../../../src/incident/export';
+import { checkDataset, parseIncident } from '../../../src/incident/load';
 import { minimalDataset } from '../../helpers/incident';
 
 const data = (id: string, title = `Incident ${id}`) =>
@@ -10,6 +13,16 @@ const data = (id: string, title = `Incident ${id}`) =>
     ...JSON.parse(minimalDataset({ date: '2024-02-01' }, { id })),
     incident: { ...JSON.parse(minimalDataset({ date: '2024-02-01' })).incident, title },
   });
+
+/** An incident started in Slack, as the store gives it. */
+const started = {
+  id: 'cloud-2026',
+  title: 'Cloud outage',
+  summary: 'Started in Slack.',
+  timezone: 'Europe/Berlin',
+  actor: { id: 'U0ADA', name: 'ada' },
+  at: new Date('2026-12-02T15:00:00Z'),
+};
 
 describe('data set files read again while the bot runs', () => {
   let dir: string;
@@ -77,5 +90,31 @@ describe('data set files read again while the bot runs', () => {
     writeFileSync(path.join(dir, 'b.yaml'), data('beta'));
     reloader.check();
     expect(catalog.broken).toEqual([]);
+  });
+
+  test('incidents started in Slack join the catalog at a check (another replica), and a file taking one of their ids is not used', () => {
+    const catalog = loadCatalog(dir, []);
+    const reloader = new DataSetReloader(dir, catalog, []);
+    expect(reloader.check([started]).changed).toBe(true);
+    expect(catalog.get('cloud-2026')).toMatchObject({
+      title: 'Cloud outage',
+      zone: 'Europe/Berlin',
+      admins: ['U0ADA'],
+    });
+    expect(catalog.get('cloud-2026')?.event).toBeUndefined();
+    expect(reloader.check([started]).changed).toBe(false);
+
+    writeFileSync(path.join(dir, 'c.yaml'), data('cloud-2026'));
+    const taken = reloader.check([started]);
+    expect(taken.newlyBroken[0]?.findings[0]).toContain('is already the id of the incident started in Slack');
+    expect(catalog.get('cloud-2026')?.title).toBe('Cloud outage');
+  });
+
+  test('an incident started in Slack exports as a data set that passes the checks', () => {
+    const incident = startedIncident(started);
+    if (!incident) throw new Error('a valid started incident');
+    const text = exportDataset(undefined, incident.origin);
+    expect(checkDataset(text).findings).toEqual([]);
+    expect(parseIncident(text, 'cloud.yaml')).toMatchObject({ id: 'cloud-2026', zone: 'Europe/Berlin' });
   });
 });

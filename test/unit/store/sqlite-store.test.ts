@@ -70,6 +70,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0008_incidents' },
       { name: '0009_page_links' },
       { name: '0010_curation' },
+      { name: '0011_started_incident' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);

@@ -1,0 +1,137 @@
+import { ManualClock } from '../../src/lib/clock';
+import { parseIncident } from '../../src/incident/load';
+import { CALLBACKS, CURATE_MODAL, START_MODAL } from '../../src/views/ids';
+import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
+import { datasetWith } from '../helpers/incident';
+import { interactionBody, postSigned, slashCommandBody, viewSubmission } from '../helpers/slack-requests';
+import { eventually } from '../helpers/wait';
+
+const WORKSPACE_ADMIN = 'U0WSADMIN';
+const LISTED = 'U0LISTED';
+const MEMBER = 'U0MEMBER';
+
+interface View {
+  callback_id: string;
+  private_metadata: string;
+  blocks: { block_id?: string; label?: { text: string }; element?: { initial_value?: string } }[];
+}
+
+/**
+ * /summit new through the real receiver: workspace admins and owners (users.info) start an incident in a form
+ * (Title, Id, Time zone, Summary); it is stored, the channel follows it, and its starter can add to it at once.
+ */
+describe('starting an incident from Slack', () => {
+  const clock = new ManualClock('2026-12-02T15:00:00Z');
+  let bot: TestBot;
+  beforeEach(async () => {
+    bot = await startTestBot(
+      parseIncident(
+        datasetWith((d) => d.setIn(['admins'], [LISTED])),
+        'crowdstrike-2024.yaml',
+      ),
+      clock,
+    );
+    bot.fake.on('users.info', (c) => ({
+      ok: true,
+      user: { id: c.body.user, is_admin: c.body.user === WORKSPACE_ADMIN, is_owner: false, tz: 'Europe/Berlin' },
+    }));
+  });
+  afterEach(() => bot.stop());
+
+  const command = async (text: string, userId: string, channel = 'C0OUTAGE') => {
+    const res = await postSigned(
+      bot.events,
+      slashCommandBody(text, { user_id: userId, channel_id: channel, response_url: bot.fake.hookUrl() }),
+      { secret: SIGNING_SECRET },
+    );
+    const body = await res.text();
+    return body === '' ? undefined : (JSON.parse(body) as { text?: string; blocks?: unknown[] });
+  };
+  const submit = async (
+    view: View,
+    values: Partial<Record<keyof typeof START_MODAL, string>>,
+    userId = WORKSPACE_ADMIN,
+  ) => {
+    const res = await postSigned(
+      bot.events,
+      interactionBody(
+        viewSubmission({
+          callbackId: view.callback_id,
+          userId,
+          metadata: view.private_metadata,
+          values: Object.fromEntries(
+            (Object.keys(START_MODAL) as (keyof typeof START_MODAL)[]).map((f) => [
+              START_MODAL[f].block,
+              { [START_MODAL[f].action]: { type: 'plain_text_input', value: values[f] ?? null } },
+            ]),
+          ),
+        }),
+      ),
+      { secret: SIGNING_SECRET },
+    );
+    const text = await res.text();
+    return text === ''
+      ? undefined
+      : (JSON.parse(text) as { response_action?: string; errors?: Record<string, string> });
+  };
+
+  test('a workspace admin starts one: the form, its checks beside the fields, then the channel follows it', async () => {
+    expect(await command('new', WORKSPACE_ADMIN)).toBeUndefined();
+    const view = (await eventually(() => bot.fake.callsTo('views.open')[0])).body.view as View;
+    expect(view.callback_id).toBe(CALLBACKS.startIncidentModal);
+    expect(view.blocks.flatMap((b) => (b.label ? [b.label.text] : []))).toEqual([
+      'Title',
+      'Id',
+      'Time zone',
+      'Summary',
+    ]);
+    // The time zone is the person's own in Slack.
+    expect(view.blocks.find((b) => b.block_id === START_MODAL.timezone.block)?.element?.initial_value).toBe(
+      'Europe/Berlin',
+    );
+
+    const badZone = await submit(view, { title: 'Cloud outage', timezone: 'Mars/Base', summary: 'A cloud outage.' });
+    expect(badZone).toMatchObject({
+      response_action: 'errors',
+      errors: { [START_MODAL.timezone.block]: expect.stringContaining('IANA time zone') },
+    });
+    const badId = await submit(view, { title: 'Cloud outage', id: 'Cloud_Outage!', timezone: 'UTC', summary: 'S.' });
+    expect(badId).toMatchObject({
+      response_action: 'errors',
+      errors: { [START_MODAL.id.block]: expect.stringMatching(/^The id must be 2-40 characters/) },
+    });
+    const taken = await submit(view, { title: 'Again', id: 'crowdstrike-2024', timezone: 'UTC', summary: 'S.' });
+    expect(taken?.errors?.[START_MODAL.id.block]).toBe(
+      '"crowdstrike-2024" is already the id of an incident: choose another.',
+    );
+    const reserved = await submit(view, { title: 'Facts', id: 'facts', timezone: 'UTC', summary: 'S.' });
+    expect(reserved?.errors?.[START_MODAL.id.block]).toMatch(/is the word of a \/summit command/);
+    expect(await bot.store.startedIncidents()).toEqual([]);
+
+    const ok = await submit(view, {
+      title: 'Cloud outage of December 2026',
+      timezone: 'Europe/Berlin',
+      summary: 'A cloud provider outage that took our EU region down.',
+    });
+    expect(ok).toBeUndefined();
+    expect(await bot.store.startedIncidents()).toMatchObject([
+      { id: 'cloud-outage-of-december-2026', timezone: 'Europe/Berlin', actor: { id: WORKSPACE_ADMIN } },
+    ]);
+    // The channel it was started in follows it: every command there is about it.
+    const status = await command('status', MEMBER);
+    expect(status?.text).toContain('Cloud outage of December 2026');
+    expect(JSON.stringify((await command('incidents', MEMBER))?.blocks)).toContain('cloud-outage-of-december-2026');
+    expect((await command('facts', MEMBER))?.text).toMatch(/^Nothing is known yet on this/);
+
+    // Its starter is its admin: they add its first source at once.
+    expect(await command('add source', WORKSPACE_ADMIN)).toBeUndefined();
+    const sourceForm = (await eventually(() => bot.fake.callsTo('views.open')[1])).body.view as View;
+    expect(sourceForm.blocks.some((b) => b.block_id === CURATE_MODAL.url.block)).toBe(true);
+  });
+
+  test('an incident admin who is not a workspace admin, or a member, may not start one', async () => {
+    expect((await command('new', LISTED))?.text).toMatch(/^Only admins can start an incident/);
+    expect((await command('new', MEMBER))?.text).toMatch(/^Only admins can start an incident/);
+    expect(bot.fake.callsTo('views.open')).toEqual([]);
+  });
+});
