@@ -267,6 +267,7 @@ const ITEM_WORDS: Record<string, ItemKind> = {
   expected: 'expected',
   'expected-update': 'expected',
   update: 'expected',
+  event: 'event',
 };
 const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -279,7 +280,7 @@ export const parseAdd: Parser = ({ args }) => {
       command: 'add',
       problem:
         args.length === 0
-          ? 'say what to add: source, fact, timeline or expected'
+          ? 'say what to add: source, fact, timeline, expected or event'
           : `"${clip(args.join(' '))}" is not something to add; say source, fact, timeline or expected`,
     };
   return { name: 'add', kind };

@@ -624,8 +624,8 @@ export const REGISTRY: Registry = {
   },
   add: {
     ...changing('admins', 'add to an incident'),
-    usage: 'add source|fact|timeline|expected',
-    summary: 'opens the form to add a source, fact, timeline entry or expected update',
+    usage: 'add source|fact|timeline|expected|event',
+    summary: 'opens the form to add a source, fact, timeline entry, expected update or the event',
     parse: parseAdd,
     button: {
       action: ACTIONS.addItem,

@@ -1,5 +1,5 @@
 import type { RecordedCuration } from './records';
-import { entriesOf, fingerprint, type ItemEntry, type ItemKind } from '../incident/items';
+import { entriesOf, fingerprint, type EventEntry, type ItemEntry, type ItemKind } from '../incident/items';
 import { resolveDataset } from '../incident/load';
 import type { Incident } from '../incident/model';
 import type { Dataset } from '../incident/schema';
@@ -20,7 +20,14 @@ export function curate(incident: Incident, curations: readonly RecordedCuration[
   return { ...resolveDataset(dataset), ...(setAside.length > 0 && { setAside }) };
 }
 
-type Lists = Record<ItemKind, ItemEntry[]>;
+type Lists = Record<Exclude<ItemKind, 'event'>, ItemEntry[]>;
+
+/** The event as the layering goes: the one shown now, its earlier versions, and the incident's own zone. */
+interface EventState {
+  event?: EventEntry;
+  history: EventEntry[];
+  timezone?: string;
+}
 
 /** The data set with the curations applied, and a sentence for each one that could not be. */
 export function layer(d: Dataset, curations: readonly RecordedCuration[]): { dataset: Dataset; setAside: string[] } {
@@ -30,27 +37,59 @@ export function layer(d: Dataset, curations: readonly RecordedCuration[]): { dat
     timeline: [...entriesOf(d, 'timeline')],
     expected: [...entriesOf(d, 'expected')],
   };
+  const event: EventState = { event: d.event, history: [...d.eventHistory], timezone: d.timezone };
   const setAside: string[] = [];
   for (const c of curations) {
-    const why = apply(lists, c);
+    const why = c.kind === 'event' ? applyEvent(event, c) : apply(lists, { ...c, kind: c.kind });
     if (why !== undefined)
       setAside.push(`${c.action} of ${c.kind} ${c.itemId} by ${c.actor.name} at ${c.at.toISOString()}: ${why}`);
   }
+  const { timezone: _zone, event: _event, ...rest } = d;
   const dataset = {
-    ...d,
+    ...rest,
     incident: {
       ...d.incident,
       sources: lists.source,
       facts: lists.fact,
       timeline: lists.timeline,
     },
+    ...(event.event && { event: event.event }),
+    eventHistory: event.history,
+    ...(event.timezone !== undefined && { timezone: event.timezone }),
     expectedUpdates: lists.expected,
   } as Dataset;
   return { dataset, setAside };
 }
 
+/**
+ * The event: added when there is none; corrected (the earlier version kept, withdrawn from the correction's moment);
+ * retracted (the incident keeps the event's zone as its own). Its zone is the incident's while it has one.
+ */
+function applyEvent(state: EventState, c: RecordedCuration): string | undefined {
+  const at = c.at.toISOString();
+  const recorded = { at, by: c.actor.id, name: c.actor.name.slice(0, 100) || c.actor.id };
+  const current = state.event;
+  if (c.action === 'add') {
+    if (current) return 'the incident had an event meanwhile';
+    state.event = { ...(c.entry as EventEntry), recorded };
+    state.timezone = undefined;
+    return undefined;
+  }
+  if (!current) return 'the incident no longer has an event';
+  if (c.base !== undefined && fingerprint(current) !== c.base) return 'the data set file changed it since';
+  state.history.push({ ...current, withdrawn: { at, reason: c.action === 'correct' ? 'corrected' : c.reason } });
+  if (c.action === 'retract') {
+    state.event = undefined;
+    state.timezone = current.timezone;
+    return undefined;
+  }
+  state.event = { ...(c.entry as EventEntry), recorded, since: at };
+  state.timezone = undefined;
+  return undefined;
+}
+
 /** Applies one curation to the lists; undefined when it applied, else why not. */
-function apply(lists: Lists, c: RecordedCuration): string | undefined {
+function apply(lists: Lists, c: RecordedCuration & { kind: Exclude<ItemKind, 'event'> }): string | undefined {
   const list = lists[c.kind];
   const wanted = c.itemId.toLowerCase();
   const index = list.findIndex((e) => e.id?.toLowerCase() === wanted && e.withdrawn === undefined);

@@ -40,7 +40,9 @@ export function timelineAsOf(incident: Incident, now: Date): TimelineEntry[] {
 
 /** The event, once it was announced; undefined before. */
 export function eventAsOf(incident: Incident, now: Date): SummitEvent | undefined {
-  return incident.event && known(incident.event, now) ? incident.event : undefined;
+  if (incident.event && known(incident.event, now)) return incident.event;
+  // Before a correction made in Slack: the version shown then.
+  return incident.eventHistory.find((e) => known(e, now));
 }
 
 /** Updates that had arrived (and were known) by `now`, newest first. */

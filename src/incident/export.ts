@@ -17,5 +17,13 @@ export function exportDataset(fileText: string | undefined, layered: Dataset): s
   put(['incident', 'facts'], layered.incident.facts);
   put(['incident', 'timeline'], layered.incident.timeline);
   put(['expectedUpdates'], layered.expectedUpdates);
+  // The event, when Slack added, corrected or retracted it (its earlier versions kept); else as the file wrote it.
+  if (layered.eventHistory.length > 0 || (layered.event !== undefined) !== doc.hasIn(['event'])) {
+    if (layered.event) put(['event'], layered.event);
+    else doc.deleteIn(['event']);
+    put(['eventHistory'], layered.eventHistory);
+    if (layered.timezone !== undefined) put(['timezone'], layered.timezone);
+    else doc.deleteIn(['timezone']);
+  }
   return doc.toString({ lineWidth: 120 });
 }

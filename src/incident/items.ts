@@ -7,15 +7,19 @@ import type { Dataset } from './schema';
  * made from what the entry says (so it stays the same when other entries are added, moved or removed).
  */
 
-export type ItemKind = 'source' | 'fact' | 'timeline' | 'expected';
+export type ItemKind = 'source' | 'fact' | 'timeline' | 'expected' | 'event';
 
-export const ITEM_KINDS: readonly ItemKind[] = ['source', 'fact', 'timeline', 'expected'];
+export const ITEM_KINDS: readonly ItemKind[] = ['source', 'fact', 'timeline', 'expected', 'event'];
+
+/** The event's id: an incident has at most one event (its earlier versions aside). */
+export const EVENT_ID = 'event';
 
 export type SourceEntry = Dataset['incident']['sources'][number];
 export type FactEntry = Dataset['incident']['facts'][number];
 export type TimelineEntryInput = Dataset['incident']['timeline'][number];
 export type ExpectedEntry = Dataset['expectedUpdates'][number];
-export type ItemEntry = SourceEntry | FactEntry | TimelineEntryInput | ExpectedEntry;
+export type EventEntry = NonNullable<Dataset['event']> & { id?: string };
+export type ItemEntry = SourceEntry | FactEntry | TimelineEntryInput | ExpectedEntry | EventEntry;
 
 const digest = (text: string) => BigInt(`0x${createHash('sha256').update(text).digest('hex').slice(0, 12)}`);
 
@@ -66,6 +70,9 @@ export function entriesOf(d: Dataset, kind: ItemKind): ItemEntry[] {
       return d.incident.timeline;
     case 'expected':
       return d.expectedUpdates;
+    case 'event':
+      // Earlier versions first (each withdrawn), then the one shown now; all named "event".
+      return [...d.eventHistory, ...(d.event ? [d.event] : [])].map((e) => ({ ...e, id: EVENT_ID }));
   }
 }
 
@@ -121,6 +128,7 @@ export function newItemId(d: Dataset, kind: ItemKind, entry: Record<string, unkn
   const taken = takenIds(withIds(d), kind);
   if (kind === 'fact') return madeId('f', `${String(entry.topic)}\n${String(entry.text)}`, taken);
   if (kind === 'timeline') return madeId('t', `${String(entry.at)}\n${String(entry.text)}`, taken);
+  if (kind === 'event') return EVENT_ID;
   const base = (proposed ?? kind).slice(0, 60);
   if (!taken.has(base.toLowerCase())) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`.toLowerCase())) return `${base}-${n}`;

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../lib/errors';
 import { lintDataset, type Finding } from './lint';
 import { datasetSchema, type Dataset } from './schema';
-import type { Incident, ReminderConfig, Source, Span, When } from './model';
+import type { Incident, ReminderConfig, Source, Span, SummitEvent, When } from './model';
 import { endOfDay } from '../lib/days';
 import { withIds } from './items';
 
@@ -165,16 +165,18 @@ export function resolveDataset(checked: Dataset): Incident {
   };
 
   const eventOf = (e: NonNullable<Dataset['event']>): Incident['event'] => {
-    const start = e.date !== undefined ? toInstant(e.date, zone) : toInstant(e.start as string, zone);
+    // Each version in its own zone (the current one's is the incident's).
+    const own = e.timezone;
+    const start = e.date !== undefined ? toInstant(e.date, own) : toInstant(e.start as string, own);
     const end =
       e.date !== undefined
-        ? DateTime.fromISO(e.date, { zone }).plus({ days: 1 }).toJSDate()
+        ? DateTime.fromISO(e.date, { zone: own }).plus({ days: 1 }).toJSDate()
         : e.end !== undefined
-          ? toInstant(e.end, zone)
+          ? toInstant(e.end, own)
           : start;
     return {
       name: e.name,
-      timezone: zone,
+      timezone: own,
       allDay: e.date !== undefined,
       start,
       end,
@@ -184,8 +186,9 @@ export function resolveDataset(checked: Dataset): Incident {
       audience: e.audience,
       topics: e.topics,
       source: src(e.source),
-      // An event is known from the day it was announced (its source's date).
-      since: knownFrom(undefined, src(e.source)),
+      // An event is known from the day it was announced (its source's date), or from its since:.
+      since: knownFrom(undefined, src(e.source), e.since),
+      ...curated(e),
     };
   };
 
@@ -232,6 +235,7 @@ export function resolveDataset(checked: Dataset): Incident {
       .sort((a, b) => a.when.at.getTime() - b.when.at.getTime()),
     zone,
     ...(d.event && { event: eventOf(d.event) }),
+    eventHistory: d.eventHistory.map(eventOf) as SummitEvent[],
     expectedUpdates: d.expectedUpdates.map((u) => ({
       id: u.id,
       ...curated(u),

@@ -59,7 +59,7 @@ export interface TimelineEntry extends Known, Curated {
   source: Source;
 }
 
-export interface SummitEvent extends Known {
+export interface SummitEvent extends Known, Curated {
   name: string;
   timezone: string;
   /** All-day event (date:) or timed (start:). */
@@ -174,6 +174,8 @@ export interface Incident {
   timeline: TimelineEntry[];
   /** The event the incident leads to, if it has one (an incident started in Slack may have none yet). */
   event?: SummitEvent;
+  /** Its earlier versions (corrected in Slack), each shown until its `until`: what "as of" an earlier moment shows. */
+  eventHistory: SummitEvent[];
   /** The incident's time zone (its event's, when it has one): dates are days in it. */
   zone: string;
   expectedUpdates: ExpectedUpdate[];

@@ -144,7 +144,7 @@ export const timelineSchema = z.strictObject({
   ...versioned,
 });
 
-const eventSchema = z
+export const eventSchema = z
   .strictObject({
     name: text(150),
     date: isoDate.optional(),
@@ -156,6 +156,9 @@ const eventSchema = z
     audience: text(500).optional(),
     topics: z.array(text(300)).default([]),
     source: id,
+    /** When it became known; default: its source's date (a correction made in Slack: the moment it was made). */
+    since: dateOrInstant.optional(),
+    ...versioned,
   })
   .superRefine((e, ctx) => {
     if ((e.date === undefined) === (e.start === undefined))
@@ -273,6 +276,8 @@ export const datasetSchema = z
     }),
     /** The event the incident leads to (a summit, a review), if there is one: countdowns count down to it. */
     event: eventSchema.optional(),
+    /** Earlier versions of the event, each withdrawn (a correction made in Slack replaced it): "as of" shows them. */
+    eventHistory: z.array(eventSchema).default([]),
     /** The incident's time zone when it has no event (with an event, the event's zone is the incident's). */
     timezone: zoneName.optional(),
     expectedUpdates: z.array(expectedUpdateSchema).default([]),
@@ -319,6 +324,7 @@ export const datasetSchema = z
       list(d.incident?.facts).forEach((f, i) => ref(['incident', 'facts', i, 'source'], f.source));
       list(d.incident?.timeline).forEach((t, i) => ref(['incident', 'timeline', i, 'source'], t.source));
       ref(['event', 'source'], d.event?.source);
+      list(d.eventHistory).forEach((e, i) => ref(['eventHistory', i, 'source'], e.source));
       const feedIds = new Set<string>();
       list(d.watch).forEach((f, i) => {
         if (feedIds.has(f.id))

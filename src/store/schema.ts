@@ -234,7 +234,7 @@ export interface StartedIncidentTable {
 export interface CurationTable {
   id: Generated<number>;
   incident_id: string;
-  kind: 'source' | 'fact' | 'timeline' | 'expected';
+  kind: 'source' | 'fact' | 'timeline' | 'expected' | 'event';
   item_id: string;
   action: 'add' | 'correct' | 'retract';
   /** The entry as submitted, JSON in the data set's shape; null for a retraction. */

@@ -2,7 +2,7 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import type { ItemKind } from '../incident/items';
 import type { Source } from '../incident/model';
-import { expectedUpdateSchema, factSchema, sourceSchema, timelineSchema } from '../incident/schema';
+import { eventSchema, expectedUpdateSchema, factSchema, sourceSchema, timelineSchema } from '../incident/schema';
 import { CHANNEL_ID, sanitize } from '../lib/text';
 import { escapeMrkdwn, truncate } from './format';
 import { CALLBACKS, CURATE_MODAL } from './ids';
@@ -20,6 +20,7 @@ export const KIND_NAME: Record<ItemKind, string> = {
   fact: 'fact',
   timeline: 'timeline entry',
   expected: 'expected update',
+  event: 'event',
 };
 
 /** Where a form was opened and what it changes; carried in the form's private_metadata. */
@@ -36,7 +37,7 @@ export interface CurateMeta {
 }
 
 const metaSchema = z.object({
-  kind: z.enum(['source', 'fact', 'timeline', 'expected']),
+  kind: z.enum(['source', 'fact', 'timeline', 'expected', 'event']),
   action: z.enum(['add', 'correct']),
   itemId: z
     .string()
@@ -56,6 +57,8 @@ export interface CurateFormInput {
   sources: Source[];
   /** The incident's fact topics. */
   topics: string[];
+  /** The incident's zone (the event's default). */
+  zone: string;
   /** The entry's fields as the data set has them (a correction), or what is known already (a feed item). */
   prefill?: Record<string, unknown>;
   title: string;
@@ -69,7 +72,7 @@ const option = (text: string, value: string): PlainTextOption => ({ text: plain(
 function textInput(
   field: keyof typeof CURATE_MODAL,
   label: string,
-  o: { initial?: unknown; multiline?: boolean; max: number; optional?: boolean; placeholder?: string },
+  o: { initial?: unknown; multiline?: boolean; max: number; optional?: boolean; placeholder?: string; hint?: string },
 ): KnownBlock {
   const f = CURATE_MODAL[field];
   return {
@@ -77,6 +80,7 @@ function textInput(
     block_id: f.block,
     label: plain(label),
     ...(o.optional && { optional: true }),
+    ...(o.hint !== undefined && { hint: plain(o.hint) }),
     element: {
       type: 'plain_text_input',
       action_id: f.action,
@@ -88,7 +92,13 @@ function textInput(
   };
 }
 
-function dateInput(field: keyof typeof CURATE_MODAL, label: string, initial: unknown, optional = false): KnownBlock {
+function dateInput(
+  field: keyof typeof CURATE_MODAL,
+  label: string,
+  initial: unknown,
+  optional = false,
+  hint?: string,
+): KnownBlock {
   const f = CURATE_MODAL[field];
   const day = typeof initial === 'string' ? initial.slice(0, 10) : undefined;
   return {
@@ -96,6 +106,7 @@ function dateInput(field: keyof typeof CURATE_MODAL, label: string, initial: unk
     block_id: f.block,
     label: plain(label),
     ...(optional && { optional: true }),
+    ...(hint !== undefined && { hint: plain(hint) }),
     element: {
       type: 'datepicker',
       action_id: f.action,
@@ -199,6 +210,41 @@ export function curateModal(input: CurateFormInput): ModalView {
       sourceSelect(input.sources, prefill.source),
     );
   }
+  if (meta.kind === 'event') {
+    const instant = (v: unknown) =>
+      typeof v === 'string' && v.length > 10 && !Number.isNaN(Date.parse(v))
+        ? Math.floor(Date.parse(v) / 1000)
+        : undefined;
+    const moment = (field: 'start' | 'end', label: string, initial: unknown, hint?: string): KnownBlock => {
+      const at = instant(initial);
+      return {
+        type: 'input',
+        block_id: CURATE_MODAL[field].block,
+        label: plain(label),
+        optional: true,
+        ...(hint !== undefined && { hint: plain(hint) }),
+        element: {
+          type: 'datetimepicker',
+          action_id: CURATE_MODAL[field].action,
+          ...(at !== undefined && { initial_date_time: at }),
+        },
+      };
+    };
+    blocks.push(
+      textInput('name', 'Name', { initial: prefill.name, max: 150 }),
+      dateInput('date', 'Date', prefill.date, true, 'An all-day event: its date alone.'),
+      moment('start', 'Start', prefill.start, 'A timed event: its start (and end) instead.'),
+      moment('end', 'End', prefill.end),
+      textInput('timezone', 'Time zone', { initial: prefill.timezone ?? input.zone, max: 64 }),
+      textInput('location', 'Location', { initial: prefill.location, max: 300 }),
+      textInput('hosts', 'Hosts', {
+        initial: Array.isArray(prefill.hosts) ? prefill.hosts.join(', ') : undefined,
+        max: 1000,
+        hint: 'Comma-separated, such as Microsoft, CrowdStrike',
+      }),
+      sourceSelect(input.sources, prefill.source),
+    );
+  }
   return {
     type: 'modal',
     callback_id: CALLBACKS.curateModal,
@@ -227,6 +273,16 @@ const FIELD_BLOCKS: Record<ItemKind, Record<string, string>> = {
     source: CURATE_MODAL.source.block,
     id: CURATE_MODAL.text.block,
   },
+  event: {
+    name: CURATE_MODAL.name.block,
+    date: CURATE_MODAL.date.block,
+    start: CURATE_MODAL.start.block,
+    end: CURATE_MODAL.end.block,
+    timezone: CURATE_MODAL.timezone.block,
+    location: CURATE_MODAL.location.block,
+    hosts: CURATE_MODAL.hosts.block,
+    source: CURATE_MODAL.source.block,
+  },
 };
 
 /** The block that shows a problem with an entry's field. */
@@ -239,10 +295,18 @@ export function firstBlock(kind: ItemKind): string {
     ? CURATE_MODAL.url.block
     : kind === 'timeline'
       ? CURATE_MODAL.when.block
-      : CURATE_MODAL.text.block;
+      : kind === 'event'
+        ? CURATE_MODAL.name.block
+        : CURATE_MODAL.text.block;
 }
 
-const SCHEMAS = { source: sourceSchema, fact: factSchema, timeline: timelineSchema, expected: expectedUpdateSchema };
+const SCHEMAS = {
+  source: sourceSchema,
+  fact: factSchema,
+  timeline: timelineSchema,
+  expected: expectedUpdateSchema,
+  event: eventSchema,
+};
 
 /** A few words of a text as an id: "Microsoft to share updates" -> microsoft-to-share-updates. */
 export function slug(text: string, max = 40): string {
@@ -308,6 +372,27 @@ export function parseCurateSubmission(values: StateValues, metadata: string): Cu
         source: v('source')?.selected_option?.value ?? '',
       };
       break;
+    case 'event': {
+      const moment = (field: 'start' | 'end') => {
+        const at = v(field)?.selected_date_time;
+        return typeof at === 'number' ? new Date(at * 1000).toISOString().replace('.000Z', 'Z') : undefined;
+      };
+      const hosts = text('hosts')
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== '');
+      entry = {
+        name: text('name'),
+        ...(date('date') !== '' && { date: date('date') }),
+        ...(moment('start') !== undefined && { start: moment('start') }),
+        ...(moment('end') !== undefined && { end: moment('end') }),
+        timezone: text('timezone'),
+        location: text('location'),
+        hosts,
+        source: v('source')?.selected_option?.value ?? '',
+      };
+      break;
+    }
   }
   const errors: Record<string, string> = {};
   if (meta.kind === 'fact' && entry.topic === '')

@@ -10,6 +10,7 @@ const SHOWN_BY: Record<ItemKind, string> = {
   fact: '/summit facts',
   timeline: '/summit timeline',
   expected: '/summit updates',
+  event: '/summit when',
 };
 
 export function curatedReply(kind: ItemKind, action: 'add' | 'correct' | 'retract', id: string, what: string): Reply {

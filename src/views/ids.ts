@@ -108,6 +108,12 @@ export const CURATE_MODAL = {
   time: { block: 'curate_time', action: 'time' },
   expected: { block: 'curate_expected', action: 'expected' },
   estimated: { block: 'curate_estimated', action: 'estimated' },
+  name: { block: 'curate_name', action: 'name' },
+  start: { block: 'curate_start', action: 'start' },
+  end: { block: 'curate_end', action: 'end' },
+  timezone: { block: 'curate_timezone', action: 'timezone' },
+  location: { block: 'curate_location', action: 'location' },
+  hosts: { block: 'curate_hosts', action: 'hosts' },
 } as const;
 
 /** The fields of the Start an incident form. */

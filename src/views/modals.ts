@@ -126,6 +126,7 @@ export type StateValues = Record<
       selected_user?: string | null;
       selected_date?: string | null;
       selected_time?: string | null;
+      selected_date_time?: number | null;
       selected_options?: { value: string }[] | null;
     }
   >

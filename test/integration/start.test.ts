@@ -129,6 +129,83 @@ describe('starting an incident from Slack', () => {
     expect(sourceForm.blocks.some((b) => b.block_id === CURATE_MODAL.url.block)).toBe(true);
   });
 
+  test('its event is added in Slack, corrected, and seen "as of" before and after the correction', async () => {
+    await command('new', WORKSPACE_ADMIN);
+    const startForm = (await eventually(() => bot.fake.callsTo('views.open')[0])).body.view as View;
+    await submit(startForm, { title: 'Cloud outage', id: 'cloud-2026', timezone: 'Europe/Berlin', summary: 'S.' });
+    const curate = async (n: number, values: Record<string, Record<string, unknown>>) => {
+      const view = (await eventually(() => bot.fake.callsTo('views.open')[n])).body.view as View;
+      const res = await postSigned(
+        bot.events,
+        interactionBody(
+          viewSubmission({
+            callbackId: view.callback_id,
+            userId: WORKSPACE_ADMIN,
+            metadata: view.private_metadata,
+            values: Object.fromEntries(
+              Object.entries(values).map(([f, v]) => [
+                CURATE_MODAL[f as keyof typeof CURATE_MODAL].block,
+                { [CURATE_MODAL[f as keyof typeof CURATE_MODAL].action]: v },
+              ]),
+            ),
+          }),
+        ),
+        { secret: SIGNING_SECRET },
+      );
+      return { view, body: await res.text() };
+    };
+    await command('add source', WORKSPACE_ADMIN);
+    await curate(1, {
+      url: { value: 'https://status.example.com/incident/42' },
+      title: { value: 'Post-incident review' },
+      publisher: { value: 'Cloud Co' },
+      date: { selected_date: '2026-12-01' },
+    });
+    expect((await command('when', MEMBER))?.text).toMatch(/No event has been announced/i);
+    await command('add event', WORKSPACE_ADMIN);
+    const event = await curate(2, {
+      name: { value: 'Customer briefing' },
+      date: { selected_date: '2026-12-10' },
+      timezone: { value: 'Europe/Berlin' },
+      location: { value: 'Online' },
+      hosts: { value: 'Cloud Co, Our SRE team' },
+      source: { selected_option: { value: 'cloud-co-2026-12-01' } },
+    });
+    expect(event.view.blocks.flatMap((b) => (b.label ? [b.label.text] : []))).toEqual([
+      'Name',
+      'Date',
+      'Start',
+      'End',
+      'Time zone',
+      'Location',
+      'Hosts',
+      'Source',
+    ]);
+    expect(event.body).toBe('');
+    const when = JSON.stringify(await command('when', MEMBER));
+    expect(when).toContain('Customer briefing');
+    expect(when).toContain('in 8 days');
+
+    clock.set('2026-12-03T09:00:00Z');
+    await command('correct event', WORKSPACE_ADMIN);
+    const corrected = await curate(3, {
+      name: { value: 'Customer briefing' },
+      date: { selected_date: '2026-12-11' },
+      timezone: { value: 'Europe/Berlin' },
+      location: { value: 'Online' },
+      hosts: { value: 'Cloud Co' },
+      source: { selected_option: { value: 'cloud-co-2026-12-01' } },
+    });
+    expect(corrected.body).toBe('');
+    expect(JSON.stringify(await command('when', MEMBER))).toContain('in 8 days');
+    clock.set('2026-12-03T08:00:00Z');
+    expect(JSON.stringify(await command('when', MEMBER))).toContain('in 7 days');
+    clock.set('2026-12-03T10:00:00Z');
+    const history = JSON.stringify(await command('history event', MEMBER));
+    expect(history).toContain('Version 2');
+    expect(history).toContain('(corrected)');
+  });
+
   test('an incident admin who is not a workspace admin, or a member, may not start one', async () => {
     expect((await command('new', LISTED))?.text).toMatch(/^Only admins can start an incident/);
     expect((await command('new', MEMBER))?.text).toMatch(/^Only admins can start an incident/);

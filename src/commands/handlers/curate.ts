@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { topics } from '../../core/incident';
 import {
+  EVENT_ID,
   contentOf,
   entriesOf,
   fingerprint,
@@ -49,6 +50,7 @@ function form(incident: Incident, ctx: CommandContext, meta: CurateMeta, prefill
     meta: { ...meta, ...(ctx.channelId !== undefined && { channelId: ctx.channelId }) },
     sources: citable(incident, ctx.now),
     topics: topics(incident),
+    zone: incident.zone,
     prefill,
     title: incident.title,
   });
@@ -57,6 +59,8 @@ function form(incident: Incident, ctx: CommandContext, meta: CurateMeta, prefill
 /** /summit add <kind>: the form (in Slack), prefilled when it comes from a feed item. */
 export const addForm: Handler<'add'> = async (cmd, { incident, ctx }) => {
   if (ctx.channelId === undefined) return read(formInSlackReply(`/summit add ${cmd.kind}`));
+  if (cmd.kind === 'event' && incident.event)
+    return read(sentenceReply('This incident has an event already: /summit correct event changes it.'));
   return {
     ...read(formOpenedFor(cmd.kind, 'add')),
     form: form(incident, ctx, { kind: cmd.kind, action: 'add', sourceItem: cmd.sourceItem }, cmd.prefill),
@@ -89,7 +93,7 @@ function find(incident: Incident, id: string): { kind: ItemKind; entry: ItemEntr
 /** The live entries that cite a source. */
 function citing(incident: Incident, sourceId: string): string[] {
   const d = incident.origin;
-  return (['fact', 'timeline', 'expected'] as const).flatMap((k) =>
+  return (['fact', 'timeline', 'expected', 'event'] as const).flatMap((k) =>
     entriesOf(d, k)
       .filter((e) => e.withdrawn === undefined && 'source' in e && e.source === sourceId)
       .map((e) => e.id ?? ''),
@@ -159,7 +163,13 @@ export const curate: Handler<'curate'> = async (cmd, { incident, ctx }) => {
 };
 
 function describe(kind: ItemKind, entry: Record<string, unknown>): string {
-  const words = String(kind === 'source' ? `${String(entry.publisher)}: ${String(entry.title)}` : entry.text);
+  const words = String(
+    kind === 'source'
+      ? `${String(entry.publisher)}: ${String(entry.title)}`
+      : kind === 'event'
+        ? `${String(entry.name)}, ${String(entry.location)}`
+        : entry.text,
+  );
   return words.length > 200 ? `${words.slice(0, 199)}…` : words;
 }
 
@@ -188,6 +198,26 @@ export function itemHistory(incident: Incident, id: string, now: Date) {
       ...(v.recorded && { by: v.recorded.by, at: v.recorded.at }),
     }));
     return read(itemHistoryReply(kind, versions[0]?.id ?? id, lines, zone));
+  }
+  if (wanted === EVENT_ID) {
+    const versions = [...incident.eventHistory, ...(incident.event ? [incident.event] : [])].filter(
+      (e) => e.since <= now,
+    );
+    if (versions.length > 0)
+      return read(
+        itemHistoryReply(
+          'event',
+          EVENT_ID,
+          versions.map((v) => ({
+            text: `${v.name}, ${v.location} (${v.start.toISOString().slice(0, 10)})`,
+            since: v.since,
+            ...(v.until && v.until <= now && { until: v.until }),
+            ...(v.until && v.until <= now && v.withdrawn?.reason !== undefined && { reason: v.withdrawn.reason }),
+            ...(v.recorded && { by: v.recorded.by, at: v.recorded.at }),
+          })),
+          zone,
+        ),
+      );
   }
   const source = incident.sources.find((s) => s.id.toLowerCase() === wanted);
   if (source)

@@ -3,7 +3,7 @@ import { parseCommand } from '../../../src/commands/registry';
 import type { Command } from '../../../src/commands/types';
 import { curate } from '../../../src/core/curate';
 import { exportDataset } from '../../../src/incident/export';
-import { fingerprint, liveEntry } from '../../../src/incident/items';
+import { contentOf, fingerprint, liveEntry } from '../../../src/incident/items';
 import { checkDataset, parseIncident } from '../../../src/incident/load';
 import type { Incident } from '../../../src/incident/model';
 import { toSlackMessage } from '../../../src/views/render-slack';
@@ -90,6 +90,17 @@ describe('npm run export', () => {
       '2025-01-16T12:00:00Z',
     );
 
+    const event = liveEntry(base.origin, 'event', 'event');
+    if (!event) throw new Error('the default data set has an event');
+    await run(
+      {
+        name: 'curate',
+        meta: { kind: 'event', action: 'correct', itemId: 'event', base: fingerprint(event) },
+        entry: { ...contentOf(event), location: 'Microsoft headquarters, Redmond, Washington (building 92)' },
+      },
+      '2025-01-16T18:00:00Z',
+    );
+
     const layered = curate(base, (await store.scoped(base.id).state()).curations);
     expect(layered.setAside).toBeUndefined();
     const text = exportDataset(defaultDatasetText(), layered.origin);
@@ -97,6 +108,9 @@ describe('npm run export', () => {
     // The file's comments outside the lists stay.
     expect(text).toContain('# nudges from each expected update');
     const exported = parseIncident(text, 'exported.yaml');
+    // The corrected event is the export's, its first version kept for the moments before the correction.
+    expect(exported.event?.location).toContain('building 92');
+    expect(exported.eventHistory.map((e) => e.withdrawn?.reason)).toEqual(['corrected']);
 
     const moments = [
       '2024-07-20T00:00:00Z',
@@ -107,10 +121,19 @@ describe('npm run export', () => {
       '2025-01-14T11:59:59Z',
       '2025-01-14T12:00:01Z',
       '2025-01-15T12:00:01Z',
+      '2025-01-16T17:59:59Z',
       '2025-01-17T00:00:00Z',
       '2026-12-02T00:00:00Z',
     ];
-    const ids = [first.id, entryToRetract.id, 'example-vendor-2025-01-09', 'vendor-follow-up', 'post-summit', 'Q1'];
+    const ids = [
+      first.id,
+      entryToRetract.id,
+      'example-vendor-2025-01-09',
+      'vendor-follow-up',
+      'post-summit',
+      'Q1',
+      'event',
+    ];
     const commands = ['status', 'facts', 'facts outage', 'when', 'timeline', 'updates', 'questions all', 'schedule'];
     for (const at of moments)
       for (const text of [...commands, ...ids.map((id) => `history ${id}`)]) {
