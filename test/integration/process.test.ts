@@ -119,7 +119,7 @@ describe('start-up errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`Data set ${file} is invalid`);
     expect(r.stderr).toMatch(/event\.date \(line 7\): is not a real calendar date/);
-    expect(r.stderr).toMatch(/id: is required/);
+    expect(r.stderr).toMatch(/id \(line 1\): is required/);
   });
 
   test('invalid_auth from Slack at start: a clear message, exit code 1, no stack trace', async () => {
