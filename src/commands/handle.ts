@@ -11,6 +11,11 @@ import type { Command, CommandContext, CommandResult, RequestContext } from './t
 function reuseOf(cmd: Command): 'never' | 'shared' | 'per-admin' | 'dataset' {
   return cmd.name === 'usage' || cmd.name === 'unknown' ? 'never' : REGISTRY[cmd.name].reuse;
 }
+
+/** A reply of the data set and what was added and corrected in Slack alone (the registry's `curatedOnly`). */
+function curatedOnly(cmd: Command): boolean {
+  return cmd.name !== 'usage' && cmd.name !== 'unknown' && REGISTRY[cmd.name].curatedOnly === true;
+}
 /** At most this many replies, and this many bytes of them (measured as JSON), are kept at once (both pools). */
 export const CACHE_MAX_ENTRIES = 200;
 export const CACHE_MAX_BYTES = 4 * 1024 * 1024;
@@ -77,21 +82,25 @@ export class ReplyCache {
     // The catalog's generation leads: a data set file edited while the bot runs makes every reply anew.
     const minute = `${ctx.catalog.generation}|${Math.floor(ctx.now.getTime() / 60_000)}`;
     let generation = minute;
+    // What was added and corrected in Slack, for a reply that reads nothing else recorded: how many curations its
+    // incident has (they are only ever added), so another answer or question recorded meanwhile keeps it.
+    let curated = '';
     if (reuse !== 'dataset') {
       let version: string;
       try {
         version = await ctx.store.stateVersion();
+        if (curatedOnly(cmd)) curated = `c${(await ctx.store.state()).curations.length}`;
       } catch (error) {
         if (error instanceof StoreUnavailableError) return make();
         throw error;
       }
-      generation = `${version}|${minute}`;
+      if (!curatedOnly(cmd)) generation = `${version}|${minute}`;
     }
-    const pool = reuse === 'dataset' ? this.dataset : this.state;
+    const pool = reuse === 'dataset' || curatedOnly(cmd) ? this.dataset : this.state;
     pool.enter(generation);
     // A reply that differs for admins (Record answer buttons); when Slack cannot say, it is shown as to anyone.
     const admin = reuse === 'per-admin' ? await ctx.isAdmin().catch(() => false) : false;
-    const key = `${ctx.incident.id}|${JSON.stringify(cmd)}|${admin}`;
+    const key = `${ctx.incident.id}|${curated}|${JSON.stringify(cmd)}|${admin}`;
     const hit = pool.get(key);
     this.onReply(hit ? 'listener' : 'made');
     if (hit) return hit;
@@ -112,15 +121,24 @@ export class ReplyCache {
     now: Date,
     admin: () => boolean | undefined,
     catalogGeneration = 0,
+    /** How many curations the incident has, if known at once (for a `curatedOnly` reply; else a miss). */
+    curations?: () => number | undefined,
   ): CommandResult | undefined {
     const reuse = reuseOf(cmd);
     if (reuse === 'never') return undefined;
     const minute = `${catalogGeneration}|${Math.floor(now.getTime() / 60_000)}`;
-    const pool = reuse === 'dataset' ? this.dataset : this.state;
+    const byMinute = reuse === 'dataset' || curatedOnly(cmd);
+    const pool = byMinute ? this.dataset : this.state;
     if (reuse !== 'dataset' && version === undefined) return undefined;
-    if ((reuse === 'dataset' ? minute : `${version}|${minute}`) !== pool.generation) return undefined;
+    if ((byMinute ? minute : `${version}|${minute}`) !== pool.generation) return undefined;
+    let curated = '';
+    if (reuse !== 'dataset' && curatedOnly(cmd)) {
+      const count = curations?.();
+      if (count === undefined) return undefined;
+      curated = `c${count}`;
+    }
     const isAdmin = reuse === 'per-admin' ? admin() : false;
-    return isAdmin === undefined ? undefined : pool.get(`${incidentId}|${JSON.stringify(cmd)}|${isAdmin}`);
+    return isAdmin === undefined ? undefined : pool.get(`${incidentId}|${curated}|${JSON.stringify(cmd)}|${isAdmin}`);
   }
 
   /** Entries and bytes held now, both pools (tests and the soak). */

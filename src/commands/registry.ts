@@ -104,6 +104,12 @@ export interface Entry<N extends CommandName> {
    * made from the data set and the clock alone.
    */
   reuse: 'never' | 'shared' | 'per-admin' | 'dataset';
+  /**
+   * Its reply reads the data set with what was added and corrected in Slack, and nothing else recorded (answers,
+   * questions, updates): reused within the minute across other writes, while that incident's additions and
+   * corrections stay the same.
+   */
+  curatedOnly?: boolean;
   /** Whether a "Share in channel" button may re-run it in the channel it is pressed in. */
   share: boolean;
   /** It records something (so a refused or bad request says that nothing was changed). */
@@ -163,6 +169,7 @@ export const REGISTRY: Registry = {
     parse: parseFacts,
     storeDown: 'dataset',
     reuse: 'per-admin',
+    curatedOnly: true,
     run: read.facts,
   },
   when: {
@@ -173,6 +180,7 @@ export const REGISTRY: Registry = {
     parse: noArgs('when'),
     storeDown: 'dataset',
     reuse: 'shared',
+    curatedOnly: true,
     run: read.when,
   },
   questions: {
@@ -193,6 +201,7 @@ export const REGISTRY: Registry = {
     parse: noArgs('timeline'),
     storeDown: 'dataset',
     reuse: 'per-admin',
+    curatedOnly: true,
     run: read.timeline,
   },
   updates: {

@@ -560,6 +560,15 @@ export class FollowUpStore {
   }
 
   /** The follows as last read, when that read is still current at `version`; else undefined (no waiting). */
+  /**
+   * How many curations this incident has, when its recorded state was read at `version` already (else undefined):
+   * for the path that answers before the framework, which waits on nothing.
+   */
+  curationsNow(version: string | undefined): number | undefined {
+    const c = this.cached;
+    return c && version !== undefined && c.version === version ? c.state.curations.length : undefined;
+  }
+
   followsNow(version: string | undefined): Map<string, ChannelFollow> | undefined {
     const f = this.tracker.follows;
     return f && version !== undefined && f.version === version ? f.map : undefined;

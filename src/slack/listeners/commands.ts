@@ -106,6 +106,7 @@ export function reusedAnswer(deps: ListenerDeps): ReusedAnswer {
       deps.clock.now(),
       () => deps.admins.knownAdmin(userId, incident.admins),
       deps.catalog.generation,
+      () => deps.store.scoped(incident.id).curationsNow(version),
     );
     if (!result) return undefined;
     const body = serialisedBytes(result);

@@ -130,3 +130,31 @@ describe('replies made from the data set alone', () => {
     }
   });
 });
+
+describe('replies of the data set with what was added in Slack (facts, when, timeline)', () => {
+  test('outlive an answer or a question recorded within their minute, not an addition or correction', async () => {
+    const store = await testStore();
+    const incident = defaultIncident();
+    const cache = new ReplyCache();
+    try {
+      const at = '2025-01-15T17:00:10Z';
+      const ctx = () => contextWith(incident, store, at, MEMBER);
+      const facts = await handleCommandText('facts', ctx(), cache);
+      await handleCommandText('ask Anything new?', ctx(), cache);
+      expect((await handleCommandText('facts', ctx(), cache)).reply).toBe(facts.reply);
+      await store.scoped(incident.id).recordCuration({
+        kind: 'fact',
+        itemId: 'fnew01',
+        action: 'add',
+        entry: { topic: 'outage', text: 'A fact added in Slack.', source: 'cs-pir' },
+        actor: ADMIN,
+        at: new Date('2025-01-15T17:00:05Z'),
+      });
+      const after = await handleCommandText('facts', ctx(), cache);
+      expect(after.reply).not.toBe(facts.reply);
+      expect(toPlainText(after.reply)).toContain('A fact added in Slack.');
+    } finally {
+      await store.close();
+    }
+  });
+});
