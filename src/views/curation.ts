@@ -53,9 +53,9 @@ export function sourceInUseReply(id: string, citing: string[]): Reply {
   );
 }
 
-export function formInSlackReply(what: string): Reply {
+export function formInSlackReply(what: string, instead: string): Reply {
   return sentenceReply(
-    `${what} opens a form in Slack. In the console, add it to the incident's data set file instead (npm run check-data checks it).`,
+    `${what} opens a form in Slack. In the console, ${instead} instead (npm run check-data checks it).`,
   );
 }
 
@@ -90,6 +90,6 @@ export function itemHistoryReply(kind: ItemKind, id: string, versions: VersionLi
   return {
     share: `history ${id}`,
     summary: `${versions.length} version${versions.length === 1 ? '' : 's'} of ${KIND_NAME[kind]} ${id}.`,
-    blocks: [header(`History of ${KIND_NAME[kind]} ${id}`), list(lines)],
+    blocks: [header(kind === 'event' ? 'History of the event' : `History of ${KIND_NAME[kind]} ${id}`), list(lines)],
   };
 }

@@ -58,7 +58,8 @@ function form(incident: Incident, ctx: CommandContext, meta: CurateMeta, prefill
 
 /** /summit add <kind>: the form (in Slack), prefilled when it comes from a feed item. */
 export const addForm: Handler<'add'> = async (cmd, { incident, ctx }) => {
-  if (ctx.channelId === undefined) return read(formInSlackReply(`/summit add ${cmd.kind}`));
+  if (ctx.channelId === undefined)
+    return read(formInSlackReply(`/summit add ${cmd.kind}`, 'add it to the incident’s data set file'));
   if (cmd.kind === 'event' && incident.event)
     return read(sentenceReply('This incident has an event already: /summit correct event changes it.'));
   return {
@@ -72,7 +73,8 @@ export const correctForm: Handler<'correct'> = async (cmd, { incident, ctx }) =>
   const found = find(incident, cmd.itemId);
   if (!found) return read(noSuchItemReply(cmd.itemId.slice(0, 64)));
   const { kind, entry } = found;
-  if (ctx.channelId === undefined) return read(formInSlackReply(`/summit correct ${entry.id ?? ''}`));
+  if (ctx.channelId === undefined)
+    return read(formInSlackReply(`/summit correct ${entry.id ?? ''}`, 'correct it in the incident’s data set file'));
   return {
     ...read(formOpenedFor(kind, 'correct', entry.id)),
     form: form(
@@ -209,7 +211,7 @@ export function itemHistory(incident: Incident, id: string, now: Date) {
           'event',
           EVENT_ID,
           versions.map((v) => ({
-            text: `${v.name}, ${v.location} (${v.start.toISOString().slice(0, 10)})`,
+            text: `${v.name}, ${v.location} (${DateTime.fromJSDate(v.start, { zone: v.timezone }).toISODate() ?? ''})`,
             since: v.since,
             ...(v.until && v.until <= now && { until: v.until }),
             ...(v.until && v.until <= now && v.withdrawn?.reason !== undefined && { reason: v.withdrawn.reason }),

@@ -11,7 +11,8 @@ import { firstTime, read } from './common';
 
 /** /summit new: the Start an incident form, its zone the person's own in Slack. */
 export const newForm: Handler<'new'> = async (_cmd, { ctx }) => {
-  if (ctx.channelId === undefined) return read(formInSlackReply('/summit new'));
+  if (ctx.channelId === undefined)
+    return read(formInSlackReply('/summit new', 'put a data set file for it in the data set folder'));
   const person = await ctx.lookupUser?.(ctx.actor.id).catch(() => undefined);
   return {
     ...read(sentenceReply('Opened the form to start an incident.')),
