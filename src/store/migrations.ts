@@ -433,6 +433,21 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
           .execute();
       },
     },
+    '0012_state_version_notify': {
+      async up(db: AnyDb) {
+        // PostgreSQL: the state-version trigger also notifies every listening replica of the new version, at
+        // commit, so each knows it without polling (store/version-watch.ts). SQLite has data_version instead.
+        if (seam.kind !== 'postgres') return;
+        await sql`create or replace function summit_state_version_bump() returns trigger language plpgsql as $$
+            declare nv bigint;
+            begin
+              update state_version set v = v + 1 where id = 1 returning v into nv;
+              -- Several stores may share a database (one schema each): the payload names the schema.
+              perform pg_notify('summit_state_version', current_schema() || ':' || nv::text);
+              return null;
+            end $$`.execute(db);
+      },
+    },
   };
 }
 

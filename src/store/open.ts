@@ -10,6 +10,7 @@ import { postgresSeam, sqliteSeam, type DialectSeam } from './dialect';
 import { migrationProvider, migrations, UpgradeIncidentError, type MigrationOptions } from './migrations';
 import { FollowUpStore } from './repository';
 import type { Database } from './schema';
+import { VersionWatch } from './version-watch';
 
 /** How long a writer waits for another process's lock on the same SQLite file before giving up. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -141,7 +142,12 @@ async function openPostgres(
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await prepare(db, postgresSeam, where, log, migration);
-  return guarded(new FollowUpStore(db, postgresSeam));
+  // The state version pushed by every replica's commits (migration 0012), read per request while it is down.
+  const watch = new VersionWatch(url, log);
+  await watch.start();
+  const store = new FollowUpStore(db, postgresSeam, () => watch.now());
+  store.closing(() => watch.close());
+  return guarded(store);
 }
 
 /**

@@ -57,6 +57,8 @@ class VersionTracker {
   /** The store's views per incident, made once each. */
   readonly scopes = new Map<string, FollowUpStore>();
   follows?: { version: string; own: string; map: Map<string, ChannelFollow> };
+  /** What else closes with the store (PostgreSQL's version watch). */
+  onClose?: () => Promise<void>;
   /** Every incident's own version, as read at one state version (read again only when that moves). */
   incidentVersions?: { version: string; map: Promise<Map<string, string>> };
 }
@@ -86,7 +88,7 @@ export class FollowUpStore {
   constructor(
     readonly db: Kysely<Database>,
     private readonly seam: DialectSeam,
-    private readonly changeCounter?: () => number,
+    private readonly changeCounter?: () => number | undefined,
     readonly incidentId = '',
     private readonly tracker = new VersionTracker(),
   ) {
@@ -318,8 +320,9 @@ export class FollowUpStore {
    * A value that changes whenever anything recorded changes: every write adds an audit row in the same
    * transaction, whichever process or replica made it. SQLite: its data_version (other connections' commits) and
    * this process's own commits. PostgreSQL: the audit count kept in state_version by a trigger (migration 0007),
-   * read at most once per PG_VERSION_FRESH_MS (requests arriving meanwhile share the one read), and at once after
-   * this process commits.
+   * pushed to every replica at commit (migration 0012, store/version-watch.ts); while that watch is down, read at
+   * most once per PG_VERSION_FRESH_MS (requests arriving meanwhile share the one read), and at once after this
+   * process commits.
    */
   async stateVersion(): Promise<string> {
     const now = this.stateVersionNow();
@@ -341,12 +344,13 @@ export class FollowUpStore {
   }
 
   /**
-   * The state version when it can be had without waiting: always on SQLite; on PostgreSQL while the last read is
-   * fresh and this process has committed nothing since.
+   * The state version when it can be had without waiting: always on SQLite, and on PostgreSQL while its version
+   * watch is live; else while the last read is fresh and this process has committed nothing since.
    */
   stateVersionNow(): string | undefined {
     const own = this.tracker.ownWrites;
-    if (this.changeCounter) return `${this.changeCounter()}:${own}`;
+    const counted = this.changeCounter?.();
+    if (counted !== undefined) return `${counted}:${own}`;
     const last = this.tracker.lastVersion;
     if (last && last.own === own && performance.now() - last.at < PG_VERSION_FRESH_MS) return last.value;
     return undefined;
@@ -644,6 +648,13 @@ export class FollowUpStore {
   }
 
   async close(): Promise<void> {
+    await this.tracker.onClose?.();
+    this.tracker.onClose = undefined;
     await this.db.destroy();
+  }
+
+  /** What else closes with the store, whichever of its views is closed (PostgreSQL's version watch). */
+  closing(close: () => Promise<void>): void {
+    this.tracker.onClose = close;
   }
 }

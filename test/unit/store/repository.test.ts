@@ -234,6 +234,22 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
     }
   });
 
+  test("another replica's commit is known at once, without a query (SQLite data_version; PostgreSQL NOTIFY)", async () => {
+    const before = store.stateVersionNow();
+    expect(before).toBeDefined();
+    const other = await open();
+    try {
+      await other.reminders.subscribe({ kind: 'channel', id: 'C0NOTIFY' }, ADMIN, at('2025-01-02'));
+      const until = Date.now() + 2000;
+      while (store.stateVersionNow() === before && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      const after = store.stateVersionNow();
+      expect(after).toBeDefined();
+      expect(after).not.toBe(before);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('ping says whether the database answers', async () => {
     expect(await store.ping()).toBe(true);
   });

@@ -71,6 +71,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0009_page_links' },
       { name: '0010_curation' },
       { name: '0011_started_incident' },
+      { name: '0012_state_version_notify' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
