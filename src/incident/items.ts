@@ -133,3 +133,23 @@ export function newItemId(d: Dataset, kind: ItemKind, entry: Record<string, unkn
   if (!taken.has(base.toLowerCase())) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`.toLowerCase())) return `${base}-${n}`;
 }
+
+/** The fields of an entry its form does not show: a correction keeps them as they were. */
+const NOT_IN_FORM: Record<ItemKind, readonly string[]> = {
+  source: ['author'],
+  fact: [],
+  timeline: [],
+  expected: ['received'],
+  event: ['audience', 'topics'],
+};
+
+/** A correction's entry with what its form does not show taken from the version it replaces. */
+export function corrected(kind: ItemKind, current: ItemEntry, entry: Record<string, unknown>): Record<string, unknown> {
+  const kept = Object.fromEntries(
+    NOT_IN_FORM[kind].flatMap((f) => {
+      const v = (current as Record<string, unknown>)[f];
+      return v === undefined || f in entry ? [] : [[f, v]];
+    }),
+  );
+  return { ...entry, ...kept };
+}

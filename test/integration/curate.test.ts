@@ -290,6 +290,30 @@ describe('adding, correcting and retracting from Slack', () => {
     expect(updates).toContain('a-follow-up-report-from-the-ve');
   });
 
+  test('correcting an expected update keeps what its form does not show: its receipt stays, no nudge restarts', async () => {
+    expect(plain(await command('updates'))).not.toContain('Still expected');
+    await command('correct post-summit');
+    const form = await lastView(1);
+    expect(form.blocks.find((b) => b.block_id === CURATE_MODAL.text.block)?.element?.initial_value).toContain(
+      "Microsoft's update on the summit discussions",
+    );
+    const done = await submit(form, {
+      ...text('text', "Microsoft's update on what the summit discussed"),
+      ...day('expected', '2024-09-11'),
+      [CURATE_MODAL.estimated.block]: {
+        [CURATE_MODAL.estimated.action]: { selected_options: [{ value: 'estimated' }] },
+      },
+      ...picked('source', 'win-summit'),
+    });
+    expect(done.body).toBeUndefined();
+    const updates = plain(await command('updates'));
+    expect(updates).not.toContain('Still expected');
+    expect((await bot.store.state()).curations[0]?.entry).toMatchObject({
+      text: "Microsoft's update on what the summit discussed",
+      received: { at: '2024-09-12', source: 'win-0912' },
+    });
+  });
+
   test("the message shortcut Add as source opens the Add source form with the message's link", async () => {
     const shortcut = (userId: string, ts: string, text: string) =>
       interact(

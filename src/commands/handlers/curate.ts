@@ -3,6 +3,7 @@ import { topics } from '../../core/incident';
 import {
   EVENT_ID,
   contentOf,
+  corrected,
   entriesOf,
   fingerprint,
   kindOf,
@@ -131,26 +132,31 @@ export const retract: Handler<'retract'> = async (cmd, { incident, ctx }) => {
  */
 export const curate: Handler<'curate'> = async (cmd, { incident, ctx }) => {
   const { kind, action } = cmd.meta;
-  const entry = cmd.entry;
   const zone = incident.zone;
   const refuse = (field: string, text: string): CommandResult => ({
     reply: sentenceReply(text),
     changed: false,
     errorField: blockOfField(kind, field),
   });
-  if (typeof entry.source === 'string' && !citable(incident, ctx.now).some((s) => s.id === entry.source))
+  const given = cmd.entry;
+  if (typeof given.source === 'string' && !citable(incident, ctx.now).some((s) => s.id === given.source))
     return refuse('source', 'That source is no longer there: choose another, or add it first.');
   const today = DateTime.fromJSDate(ctx.now, { zone }).toISODate() as string;
-  if (kind === 'source' && typeof entry.date === 'string' && entry.date > today)
+  if (kind === 'source' && typeof given.date === 'string' && given.date > today)
     return refuse('date', `A source cannot be dated after today (${today} in ${zone}).`);
-  if (kind === 'timeline' && typeof entry.at === 'string' && toInstant(entry.at, zone) > ctx.now)
+  if (kind === 'timeline' && typeof given.at === 'string' && toInstant(given.at, zone) > ctx.now)
     return refuse('at', 'A timeline entry cannot be later than now.');
+  if (kind === 'event' && action === 'add' && incident.event)
+    return refuse('', 'This incident has an event already: /summit correct event changes it. Nothing was recorded.');
   let itemId: string;
   let base: string | undefined;
+  let entry = cmd.entry;
   if (action === 'correct') {
     const current = cmd.meta.itemId === undefined ? undefined : liveEntry(incident.origin, kind, cmd.meta.itemId);
     if (!current) return refuse('', noSuchItemReply(cmd.meta.itemId ?? '').summary);
     if (fingerprint(current) !== cmd.meta.base) return refuse('', staleFormText(kind, current.id ?? ''));
+    // What the form does not show (an expected update's receipt, a source's author, the event's audience) stays.
+    entry = corrected(kind, current, entry);
     if (fingerprint(entry as ItemEntry) === fingerprint(current)) return refuse('', unchangedText());
     itemId = current.id as string;
     base = cmd.meta.base;
