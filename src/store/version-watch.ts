@@ -13,7 +13,8 @@ const RECONNECT_MS = 1000;
  * PostgreSQL's state version, pushed rather than polled: one connection of its own LISTENs on the channel the
  * audit trigger notifies on in every writer's transaction (delivered at commit, from every replica), so the
  * version is known at once, without a query, as SQLite's data_version is. Once a second it reads the version on
- * that connection too, so a connection that died without a word misses changes for at most that long; while it is
+ * that connection too (each read given 2 s), so a connection that died without a word misses changes for at most
+ * about three seconds; while it is
  * down (or before its first read) `now()` is undefined and the store reads the version as before.
  */
 export class VersionWatch {
@@ -34,7 +35,9 @@ export class VersionWatch {
 
   async start(): Promise<void> {
     if (this.closed) return;
-    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 5000 });
+    // A query that does not answer within 2 s counts as a lost connection: a socket dead without a word never leaves
+    // the version standing still.
+    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 5000, query_timeout: 2000 });
     const lost = (error?: Error) => {
       if (this.client !== client) return;
       this.client = undefined;

@@ -93,3 +93,15 @@ export function itemHistoryReply(kind: ItemKind, id: string, versions: VersionLi
     blocks: [header(kind === 'event' ? 'History of the event' : `History of ${KIND_NAME[kind]} ${id}`), list(lines)],
   };
 }
+
+export function curationsFullReply(max: number): Reply {
+  return sentenceReply(
+    `This incident holds ${max.toLocaleString('en-US')} additions, corrections and retractions made in Slack, the most it keeps. Nothing was recorded; export it (npm run export) and start from the exported file.`,
+  );
+}
+
+export function startedFullReply(max: number): Reply {
+  return sentenceReply(
+    `${max.toLocaleString('en-US')} incidents have been started in Slack, the most the bot keeps. Nothing was started; put a data set file in the data set folder instead.`,
+  );
+}

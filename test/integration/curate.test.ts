@@ -314,6 +314,16 @@ describe('adding, correcting and retracting from Slack', () => {
     });
   });
 
+  test('a form Slack will not open (its trigger expired) says so by response_url and records nothing', async () => {
+    // views.open answers {"ok": false, "error": "expired_trigger_id"} when the trigger_id is older than 3 seconds
+    // (https://api.slack.com/methods/views.open#errors).
+    bot.fake.on('views.open', () => ({ ok: false, error: 'expired_trigger_id' }));
+    expect(await command('add fact')).toBeUndefined();
+    const told = await eventually(() => bot.fake.callsTo('response_url')[0]);
+    expect(String(told.body.text)).toMatch(/^Sorry, something went wrong answering that, and nothing was changed/);
+    expect((await bot.store.state()).curations).toEqual([]);
+  });
+
   test("the message shortcut Add as source opens the Add source form with the message's link", async () => {
     const shortcut = (userId: string, ts: string, text: string) =>
       interact(

@@ -13,11 +13,12 @@ import {
   type ItemKind,
 } from '../../incident/items';
 import { toInstant } from '../../incident/load';
-import type { Incident } from '../../incident/model';
+import type { Curated, Incident, Known } from '../../incident/model';
 import { sentenceReply } from '../../views/doc';
 import { blockOfField, curateModal, firstBlock, type CurateMeta } from '../../views/curate-forms';
 import {
   curatedReply,
+  curationsFullReply,
   formInSlackReply,
   formOpenedFor,
   itemHistoryReply,
@@ -37,6 +38,12 @@ import { triaged, triagedAlready } from './sources';
  * and retracting them. Admins only (the registry checks). What is recorded is layered on the data set file
  * (core/curate.ts); nothing is written into the file and nothing is erased.
  */
+
+/**
+ * Most additions, corrections and retractions one incident keeps from Slack: far beyond what a team records for one
+ * incident, it bounds what its admins can make the bot store and layer on every read.
+ */
+export const MAX_CURATIONS = 5000;
 
 /** The sources an entry may cite at `now`: published by then (in the incident's zone), not withdrawn, newest first. */
 function citable(incident: Incident, now: Date) {
@@ -104,7 +111,8 @@ function citing(incident: Incident, sourceId: string): string[] {
 }
 
 /** /summit retract <id> <reason>: withdrawn from now on. */
-export const retract: Handler<'retract'> = async (cmd, { incident, ctx }) => {
+export const retract: Handler<'retract'> = async (cmd, { incident, ctx, state }) => {
+  if (state.curations.length >= MAX_CURATIONS) return read(curationsFullReply(MAX_CURATIONS));
   const found = find(incident, cmd.itemId);
   if (!found) return read(noSuchItemReply(cmd.itemId.slice(0, 64)));
   const { kind, entry } = found;
@@ -130,8 +138,10 @@ export const retract: Handler<'retract'> = async (cmd, { incident, ctx }) => {
  * A submitted add or correct form: checked against the incident (the source it cites is there, no date after
  * today, the version corrected is still the one shown), then recorded once.
  */
-export const curate: Handler<'curate'> = async (cmd, { incident, ctx }) => {
+export const curate: Handler<'curate'> = async (cmd, { incident, ctx, state }) => {
   const { kind, action } = cmd.meta;
+  if (state.curations.length >= MAX_CURATIONS)
+    return { ...read(curationsFullReply(MAX_CURATIONS)), errorField: firstBlock(kind) };
   const zone = incident.zone;
   const refuse = (field: string, text: string): CommandResult => ({
     reply: sentenceReply(text),
@@ -198,13 +208,7 @@ export function itemHistory(incident: Incident, id: string, now: Date) {
       (typeof incident.facts)[number] | (typeof incident.timeline)[number] | (typeof incident.expectedUpdates)[number]
     )[];
     if (versions.length === 0) continue;
-    const lines: VersionLine[] = versions.map((v) => ({
-      text: v.text,
-      since: v.since,
-      ...(v.until && v.until <= now && { until: v.until }),
-      ...(v.until && v.until <= now && v.withdrawn?.reason !== undefined && { reason: v.withdrawn.reason }),
-      ...(v.recorded && { by: v.recorded.by, at: v.recorded.at }),
-    }));
+    const lines = versions.map((v) => versionLine(v, v.text, now));
     return read(itemHistoryReply(kind, versions[0]?.id ?? id, lines, zone));
   }
   if (wanted === EVENT_ID) {
@@ -216,13 +220,13 @@ export function itemHistory(incident: Incident, id: string, now: Date) {
         itemHistoryReply(
           'event',
           EVENT_ID,
-          versions.map((v) => ({
-            text: `${v.name}, ${v.location} (${DateTime.fromJSDate(v.start, { zone: v.timezone }).toISODate() ?? ''})`,
-            since: v.since,
-            ...(v.until && v.until <= now && { until: v.until }),
-            ...(v.until && v.until <= now && v.withdrawn?.reason !== undefined && { reason: v.withdrawn.reason }),
-            ...(v.recorded && { by: v.recorded.by, at: v.recorded.at }),
-          })),
+          versions.map((v) =>
+            versionLine(
+              v,
+              `${v.name}, ${v.location} (${DateTime.fromJSDate(v.start, { zone: v.timezone }).toISODate() ?? ''})`,
+              now,
+            ),
+          ),
           zone,
         ),
       );
@@ -245,4 +249,16 @@ export function itemHistory(incident: Incident, id: string, now: Date) {
       ),
     );
   return undefined;
+}
+
+/** One version as history shows it at `now`: a withdrawal not yet made then is not shown. */
+function versionLine(v: Known & Curated, text: string, now: Date): VersionLine {
+  const ended = v.until !== undefined && v.until <= now;
+  return {
+    text,
+    since: v.since,
+    ...(ended && { until: v.until }),
+    ...(ended && v.withdrawn?.reason !== undefined && { reason: v.withdrawn.reason }),
+    ...(v.recorded && { by: v.recorded.by, at: v.recorded.at }),
+  };
 }

@@ -1,6 +1,6 @@
 import { startedDataset, startedIncident } from '../../incident/started';
 import { slug } from '../../views/curate-forms';
-import { formInSlackReply } from '../../views/curation';
+import { formInSlackReply, startedFullReply } from '../../views/curation';
 import { sentenceReply } from '../../views/doc';
 import * as followUp from '../../views/follow-up';
 import { START_MODAL } from '../../views/ids';
@@ -8,6 +8,9 @@ import { START_FIELD_BLOCKS, startIncidentModal, zoneOr } from '../../views/star
 import { reservedWords } from '../registry';
 import type { CommandResult, Handler } from '../types';
 import { firstTime, read } from './common';
+
+/** Most incidents started in Slack: every one is read at start and at each check of the data sets, and held. */
+export const MAX_STARTED = 200;
 
 /** /summit new: the Start an incident form, its zone the person's own in Slack. */
 export const newForm: Handler<'new'> = async (_cmd, { ctx }) => {
@@ -50,6 +53,8 @@ export const start: Handler<'start'> = async (cmd, { ctx }) => {
         ? `"${id}" is already the id of an incident: choose another.`
         : `"${id}" is the word of a /summit command: choose another, such as ${id}-incident.`,
     );
+  if ((await ctx.store.startedIncidents()).length >= MAX_STARTED)
+    return refuse(START_MODAL.title.block, startedFullReply(MAX_STARTED).summary);
   if (!(await firstTime(ctx))) return { ...read(followUp.replayReply()), errorField: START_MODAL.title.block };
   if (!(await ctx.store.startIncident(started)))
     return refuse(START_MODAL.id.block, `"${id}" was just taken by another incident: choose another.`);
