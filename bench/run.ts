@@ -508,7 +508,10 @@ async function startBot(extraEnv: Record<string, string> = {}) {
     ...extraEnv,
   };
   const t0 = performance.now();
-  const bot = spawn(process.execPath, startArgs(), { cwd: ROOT, env, stdio: 'ignore' });
+  // BENCH_CPU_PROF=<dir>: the bot writes a V8 CPU profile there when it stops (for BENCHMARKS.md's "where the
+  // time went"; summarise one with `node bench/profile-summary.mjs <file>`).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const bot = spawn(process.execPath, [...prof, ...startArgs()], { cwd: ROOT, env, stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
   await waitHealthy(`${base}/healthz`);
   return {

@@ -45,10 +45,11 @@ describePostgres('several replicas on PostgreSQL', () => {
     // (every 15 seconds) finds it on every replica at about the same time.
     const clockStart = new Date(DUE.getTime() - 5000).toISOString();
     const ports = [await freePort(), await freePort(), await freePort()];
-    const replicas = ports.map((port) =>
+    // One token each, so the fake can tell which replica sent a call (Slack would see one app's token).
+    const replicas = ports.map((port, i) =>
       startBotProcess(
         cleanEnv({
-          SLACK_BOT_TOKEN: 'xoxb-replica',
+          SLACK_BOT_TOKEN: `xoxb-replica-${i}`,
           SLACK_SIGNING_SECRET: 'replica-secret',
           SLACK_API_URL: apiUrl,
           PORT: String(port),
@@ -111,11 +112,11 @@ describePostgres('several replicas on PostgreSQL', () => {
     return { url, fake, replicas, postsByChannel, stop, nextTicksDone };
   }
 
-  async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
+  async function waitFor(check: () => boolean, ms: number, what: string, every = 250): Promise<void> {
     const until = Date.now() + ms;
     while (!check()) {
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, every));
     }
   }
 
@@ -153,8 +154,13 @@ describePostgres('several replicas on PostgreSQL', () => {
     const env = await setup();
     try {
       env.fake.delayMs = 150;
-      await waitFor(() => env.fake.callsTo('chat.postMessage').length >= 30, 60_000, 'the fan-out to start');
-      env.replicas[0]?.child.kill('SIGKILL');
+      // The replica that posts first is killed as soon as that post arrives: Slack answers 150 ms later, so it dies
+      // holding claims whose posts it never saw answered.
+      const posts = () => env.fake.callsTo('chat.postMessage');
+      await waitFor(() => posts().length > 0, 60_000, 'the fan-out to start', 5);
+      const victim = Number(/xoxb-replica-(\d)/.exec(posts()[0]?.authorization ?? '')?.[1]);
+      env.replicas[victim]?.child.kill('SIGKILL');
+      expect(env.replicas[victim]).toBeDefined();
       // The dead replica's claims stay until their one-minute lease runs out; then the others take them over,
       // look in each channel's history, and post only where nothing arrived.
       const store = await postgresStore(env.url, 'test-incident');
@@ -166,8 +172,17 @@ describePostgres('several replicas on PostgreSQL', () => {
           rows = await store.reminders.deliveries();
         }
         expect(rows.filter((d) => d.status === 'sent')).toHaveLength(CHANNELS);
-        const takenOver = rows.filter((d) => d.attempts > 1);
-        expect(takenOver.length).toBeGreaterThan(0);
+        // The dead replica's claims may be of either incident; the second one's may still be waiting for the lease.
+        const until2 = Date.now() + 150_000;
+        let takenOver = 0;
+        while (Date.now() < until2) {
+          const both = [...rows, ...(await store.scoped(SECOND).reminders.deliveries())];
+          takenOver = both.filter((d) => d.attempts > 1).length;
+          if (takenOver > 0) break;
+          await new Promise((r) => setTimeout(r, 1000));
+          rows = await store.reminders.deliveries();
+        }
+        expect(takenOver).toBeGreaterThan(0);
       } finally {
         await store.close();
       }
