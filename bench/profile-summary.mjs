@@ -1,6 +1,7 @@
 // Summarises a V8 .cpuprofile: the functions with the most self time, and the inclusive time of the frames
 // whose name or file matches the given patterns. `node bench/profile-summary.mjs file.cpuprofile [pattern...]`
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
 
 const [file, ...patterns] = process.argv.slice(2);
 if (!file) {
