@@ -85,26 +85,34 @@ function guarded(store: FollowUpStore): FollowUpStore {
     wrapped.set(target, proxy);
     return proxy;
   };
-  const proxyOf = <T extends object>(target: T): T =>
-    new Proxy(target, {
+  const translate = (e: unknown): never => {
+    if (e instanceof StoreUnavailableError || e instanceof StoreFailedError) throw e;
+    throw isUnreachable(e)
+      ? new StoreUnavailableError({ cause: e })
+      : new StoreFailedError(failureCode(e), { cause: e });
+  };
+  const proxyOf = <T extends object>(target: T): T => {
+    // One guarded function per method, made on first use: the store is asked several times on every request.
+    const methods = new Map<PropertyKey, unknown>();
+    return new Proxy(target, {
       get(obj, prop, receiver) {
+        const known = methods.get(prop);
+        if (known !== undefined) return known;
         const value = Reflect.get(obj, prop, receiver) as unknown;
         if (prop === 'reminders' || prop === 'feeds') return wrap(value as object);
         if (prop === 'scoped') return (id: string) => wrap((value as (id: string) => object).call(obj, id));
         if (typeof value !== 'function' || prop === 'close' || prop === 'ping' || prop === 'constructor') return value;
-        return (...args: unknown[]) => {
+        const method = (...args: unknown[]) => {
           const result = (value as (...a: unknown[]) => unknown).apply(obj, args);
           // Synchronous answers (stateVersionNow) pass as they are; their callers handle a throw.
           if (!(result instanceof Promise)) return result;
-          return result.catch((e: unknown) => {
-            if (e instanceof StoreUnavailableError || e instanceof StoreFailedError) throw e;
-            throw isUnreachable(e)
-              ? new StoreUnavailableError({ cause: e })
-              : new StoreFailedError(failureCode(e), { cause: e });
-          });
+          return result.catch(translate);
         };
+        methods.set(prop, method);
+        return method;
       },
     });
+  };
   return wrap(store);
 }
 
@@ -237,11 +245,14 @@ function openSqlite(file: string, isDefault: boolean): SqliteDatabase.Database {
   return raw;
 }
 
+/** How long SQLite's count of other connections' commits is taken as current. */
+const SQLITE_VERSION_FRESH_MS = 5;
+
 /**
- * SQLite's count of commits made by other connections (`pragma data_version`), read at most once a millisecond: it
- * is asked on every request (the state version), and the pragma was 7 % of the bot's time in the mixed bench.
- * This process's own commits are counted apart, at once (FollowUpStore.ownWrites); another process's commit is
- * seen within a millisecond, no later than a request that had arrived a millisecond later.
+ * SQLite's count of commits made by other connections (`pragma data_version`), read at most once every
+ * SQLITE_VERSION_FRESH_MS: it is asked on every request (the state version), and read once a millisecond the pragma
+ * was still 2-3 % of the bot's time in the mixed bench. This process's own commits are counted apart, at once
+ * (FollowUpStore.ownWrites); another process's commit (a second process on the same file) is seen within 5 ms.
  */
 function otherCommits(raw: SqliteDatabase.Database): () => number {
   const pragma = raw.prepare('pragma data_version').pluck();
@@ -249,7 +260,7 @@ function otherCommits(raw: SqliteDatabase.Database): () => number {
   let value = 0;
   return () => {
     const now = performance.now();
-    if (now - readAt >= 1) {
+    if (now - readAt >= SQLITE_VERSION_FRESH_MS) {
       value = Number(pragma.get());
       readAt = now;
     }
@@ -275,7 +286,14 @@ export async function prepare(
       `${where} has a newer schema (${unknown.join(', ')}) than this version of summit-bot knows. Run the newer version, or point DATABASE_URL at another database; nothing was changed.`,
     );
   }
-  const migrator = new Migrator({ db, provider: migrationProvider(seam, options) });
+  // On PostgreSQL, Kysely looks for its migration tables in every schema unless told which: another schema of the
+  // same database holding them (another deployment, another app) would make it skip creating ours and fail.
+  const migrationTableSchema = seam.kind === 'postgres' ? await currentSchema(db) : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(seam, options),
+    ...(migrationTableSchema !== undefined && { migrationTableSchema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
@@ -286,6 +304,12 @@ export async function prepare(
     });
   }
   for (const r of results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
+}
+
+/** The schema unqualified names resolve to on PostgreSQL (the first of search_path that exists). */
+async function currentSchema(db: Kysely<Database>): Promise<string | undefined> {
+  const rows = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows.rows[0]?.schema ?? undefined;
 }
 
 /** Names of the migrations already run; none when the migration table does not exist yet (a new database). */

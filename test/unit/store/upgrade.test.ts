@@ -27,7 +27,16 @@ async function migrateToEarlierRelease(db: AnyDb, seam: DialectSeam): Promise<vo
   const all = migrations(seam);
   const earlier: Record<string, Migration> = {};
   for (const name of Object.keys(all).filter((n) => n <= EARLIER)) earlier[name] = all[name] as Migration;
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => earlier } }).migrateToLatest();
+  // On PostgreSQL, in the suite's own schema: Kysely would otherwise take another suite's migration tables for its own.
+  const schema =
+    seam.kind === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const { error } = await new Migrator({
+    db,
+    provider: { getMigrations: async () => earlier },
+    ...(schema !== undefined && { migrationTableSchema: schema }),
+  }).migrateToLatest();
   if (error) throw error;
 }
 
