@@ -55,9 +55,11 @@ const date = (s: string | null) => (s === null ? undefined : new Date(s));
  */
 export class FeedStore {
   /** @param incidentId the incident whose feeds these are: a feed two incidents watch is recorded for each. */
+  /** @param onCommit told after an audited write (a triage) commits, so the state version moves. */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly incidentId: string,
+    private readonly onCommit: () => void = () => undefined,
   ) {}
 
   async state(feedId: string): Promise<FeedState | undefined> {
@@ -200,6 +202,7 @@ export class FeedStore {
         .execute();
       await audit(tx, this.incidentId, t.actor, t.at, `source.${t.action}`, t.itemRef, { detail: t.detail ?? null });
     });
+    this.onCommit();
   }
 
   /** Every triage of these items, oldest first. */

@@ -40,10 +40,14 @@ export type Claim = { claimed: true; takeover: boolean; attempts: number } | { c
  * PostgreSQL alike, whichever process or replica gets there first.
  */
 export class ReminderStore {
-  /** @param incidentId the incident whose subscriptions, deliveries, snoozes and watermark these are. */
+  /**
+   * @param incidentId the incident whose subscriptions, deliveries, snoozes and watermark these are.
+   * @param onCommit told after each audited write commits (subscriptions, snoozes), so the state version moves.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly incidentId: string,
+    private readonly onCommit: () => void = () => undefined,
   ) {}
 
   /** Subscribes a target (again). Returns false if it was already active. */
@@ -86,6 +90,7 @@ export class ReminderStore {
         })
         .execute();
     });
+    this.onCommit();
     return true;
   }
 
@@ -130,6 +135,7 @@ export class ReminderStore {
         })
         .execute();
     });
+    this.onCommit();
   }
 
   async subscription(t: Target): Promise<Subscription | undefined> {
@@ -357,6 +363,7 @@ export class ReminderStore {
         })
         .execute();
     });
+    this.onCommit();
   }
 
   /** series -> target -> until */

@@ -92,8 +92,12 @@ export class FollowUpStore {
     readonly incidentId = '',
     private readonly tracker = new VersionTracker(),
   ) {
-    this.reminders = new ReminderStore(db, incidentId);
-    this.feeds = new FeedStore(db, incidentId);
+    // Their audited writes count as this process's own commits, which SQLite's data_version does not show.
+    const counted = () => {
+      this.tracker.ownWrites += 1;
+    };
+    this.reminders = new ReminderStore(db, incidentId, counted);
+    this.feeds = new FeedStore(db, incidentId, counted);
     this.versionQuery = db.selectFrom('state_version').select('v').where('id', '=', 1).compile();
   }
 
@@ -374,12 +378,30 @@ export class FollowUpStore {
       this.cached = { ...cached, version };
       return cached.state;
     }
-    const state = await this.readState();
-    this.cached = { version, own, state };
+    // One read per change of this incident's records: requests that arrive while it is in flight (on PostgreSQL,
+    // every request after a write, each otherwise reading the whole state again) wait for the same one.
+    let reading = this.reading;
+    if (reading?.own !== own) {
+      reading = { own, seq: ++this.readings, promise: this.readState() };
+      const started = reading;
+      this.reading = started;
+      const settled = () => {
+        if (this.reading === started) this.reading = undefined;
+      };
+      started.promise.then(settled, settled);
+    }
+    const state = await reading.promise;
+    // A read started earlier that settles later never replaces a newer one.
+    if (!this.cached || reading.seq > this.cached.seq) this.cached = { version, own, state, seq: reading.seq };
+    else if (this.cached.seq === reading.seq && this.cached.version !== version)
+      this.cached = { ...this.cached, version };
     return state;
   }
 
-  private cached?: { version: string; own: string; state: FollowUpState };
+  private cached?: { version: string; own: string; state: FollowUpState; seq: number };
+  /** The read of this incident's records in flight, if any, for the incident version it was started at. */
+  private reading?: { own: string; seq: number; promise: Promise<FollowUpState> };
+  private readings = 0;
 
   /**
    * This incident's own version (its audit rows, counted by a trigger), read for every incident at once, once per

@@ -199,11 +199,39 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
     const other = await open();
     try {
       await other.reminders.subscribe({ kind: 'channel', id: 'C0OTHER' }, ADMIN, at('2025-01-02'));
-      await new Promise((r) => setTimeout(r, 5)); // past the freshness of a read (2 ms on PostgreSQL)
+      await new Promise((r) => setTimeout(r, 10)); // past the freshness of a read (5 ms on SQLite, 2 on PostgreSQL)
       expect(await store.stateVersion()).not.toBe(own);
     } finally {
       await other.close();
     }
+  });
+
+  test('requests that ask for the state together after a change share one read of it', async () => {
+    const mine = store.scoped('crowdstrike-2024');
+    await mine.state();
+    await mine.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: at('2025-01-01') });
+    const reads = jest.spyOn(Object.getPrototypeOf(mine) as { readState: () => unknown }, 'readState');
+    try {
+      const states = await Promise.all(Array.from({ length: 20 }, () => mine.state()));
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(new Set(states).size).toBe(1);
+      expect(states[0]?.changes.map((c) => c.answer)).toEqual(['a']);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
+  test("this process's subscriptions, snoozes and triage move the state version at once", async () => {
+    const versions = [await store.stateVersion()];
+    await store.reminders.subscribe({ kind: 'channel', id: 'C0MOVE' }, ADMIN, at('2025-01-02'));
+    versions.push(await store.stateVersion());
+    await store.reminders.setStatus({ kind: 'channel', id: 'C0MOVE' }, 'disabled', 'archived', at('2025-01-03'));
+    versions.push(await store.stateVersion());
+    await store.reminders.snooze('countdown', 'channel:C0MOVE', at('2025-01-05'), ADMIN, at('2025-01-04'));
+    versions.push(await store.stateVersion());
+    await store.feeds.recordTriage({ itemRef: 'i1', action: 'dismissed', actor: ADMIN, at: at('2025-01-04') });
+    versions.push(await store.stateVersion());
+    expect(new Set(versions).size).toBe(versions.length);
   });
 
   test('a write to one incident leaves what was read of another as it was; its own is read again, here and in another process', async () => {
