@@ -67,6 +67,26 @@ export function shift(at: Date, span: Span, zone: string, sign: 1 | -1): Date {
  * the ones after it are back at 02:30.
  */
 export function nthOccurrence(isoDate: string, time: string, every: Span, n: number, zone: string): Date {
+  // A pure function of its arguments, asked again for every plan (after every recorded change): kept.
+  const key = `${isoDate} ${time} ${every.amount}${every.unit} ${n} ${zone}`;
+  let ms = occurrences.get(key);
+  if (ms === undefined) {
+    ms = nthOccurrenceUncached(isoDate, time, every, n, zone).getTime();
+    remember(occurrences, key, ms);
+  }
+  return new Date(ms);
+}
+
+/** At most this many of each kept zone computation (pure; the map is emptied when full). */
+const ZONE_MEMO_MAX = 4096;
+const occurrences = new Map<string, number>();
+const dayStarts = new Map<string, number>();
+function remember(map: Map<string, number>, key: string, ms: number): void {
+  if (map.size >= ZONE_MEMO_MAX) map.clear();
+  map.set(key, ms);
+}
+
+function nthOccurrenceUncached(isoDate: string, time: string, every: Span, n: number, zone: string): Date {
   const steps = every.amount * (n - 1);
   if (every.unit === 'days') {
     const day = DateTime.fromISO(isoDate, { zone }).plus({ days: steps }).toISODate() as string;
@@ -84,7 +104,13 @@ function atTimeOn(isoDate: string, time: string, zone: string): DateTime {
 
 /** The start of a source's date in `zone`: nothing it reports is known before then. */
 export function publishedAt(source: Source, zone: string): Date {
-  return DateTime.fromISO(source.date, { zone }).toJSDate();
+  const key = `${source.date} ${zone}`;
+  let ms = dayStarts.get(key);
+  if (ms === undefined) {
+    ms = DateTime.fromISO(source.date, { zone }).toMillis();
+    remember(dayStarts, key, ms);
+  }
+  return new Date(ms);
 }
 
 /** The first moment anything about the incident is known: its earliest source, or timeline entry as known. */

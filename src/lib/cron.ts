@@ -18,8 +18,26 @@ const FIELDS = [
   { name: 'day of week', croner: 'dayOfWeek', range: '0-7' },
 ] as const;
 
-/** Parses a cron expression, or returns a sentence saying what is wrong with it. */
+/** At most this many expressions, and this many (expression, zone) evaluators, are kept (both bounded; dropped whole). */
+const CRON_MEMO_MAX = 256;
+const parsed = new Map<string, CronSpec | string>();
+const evaluators = new Map<string, Cron>();
+
+/**
+ * Parses a cron expression, or returns a sentence saying what is wrong with it. The answer is kept per expression:
+ * the reminder plan asks it for every plan it makes (six croner patterns a time).
+ */
 export function parseCron(expression: string): CronSpec | string {
+  let result = parsed.get(expression);
+  if (result === undefined) {
+    if (parsed.size >= CRON_MEMO_MAX) parsed.clear();
+    result = parseUncached(expression);
+    parsed.set(expression, result);
+  }
+  return result;
+}
+
+function parseUncached(expression: string): CronSpec | string {
   const parts = expression.trim().split(/\s+/);
   if (parts.length !== 5)
     return 'must have five fields: minute hour day-of-month month day-of-week, such as "0 9 * * 1"';
@@ -51,7 +69,14 @@ function explain(problem: string, range: string): string {
 
 /** Every moment in (from, to] that the expression names, in `zone`. */
 export function cronTimes(spec: CronSpec, zone: string, from: Date, to: Date): Date[] {
-  const cron = new Cron(spec.expression, { paused: true, timezone: zone, domAndDow: false });
+  const key = `${zone} ${spec.expression}`;
+  let cron = evaluators.get(key);
+  if (!cron) {
+    if (evaluators.size >= CRON_MEMO_MAX) evaluators.clear();
+    // Paused, and asked only through nextRun and match (which keep no state): one evaluator serves every plan.
+    cron = new Cron(spec.expression, { paused: true, timezone: zone, domAndDow: false });
+    evaluators.set(key, cron);
+  }
   const out: Date[] = [];
   let at: Date | null = from;
   while ((at = cron.nextRun(at)) !== null && at.getTime() <= to.getTime()) {

@@ -1,7 +1,7 @@
 import type { Incident } from '../../incident/model';
 import { eventNow } from '../../core/countdown';
 import { factsAsOf, outstandingUpdates, timelineAsOf, topics, updatesAsOf } from '../../core/incident';
-import { planReminders, quietReasons, shift, type PlannedReminder } from '../../core/plan';
+import { planReminders, quietReasons, shift, type PlannedReminder, type QuietReason } from '../../core/plan';
 import { countQuestions, questionAsOf, questionsAsOf } from '../../core/questions';
 import { targetKey, type Target } from '../../store/reminders';
 import * as followUp from '../../views/follow-up';
@@ -79,9 +79,15 @@ const SCHEDULE_MAX = 10;
  * whenever the recorded state does) and shared by every channel and person asking in that minute: as of the
  * minute, like every reused reply, then only what is still ahead of `now`. One entry per model, dropped with it.
  */
-const plans = new WeakMap<Incident, { minute: number; plan: PlannedReminder[] }>();
+interface PlanMemo {
+  minute: number;
+  plan: PlannedReminder[];
+  /** Why nothing is planned, for one second of the clock. */
+  quiet?: { second: number; reasons: QuietReason[] };
+}
+const plans = new WeakMap<Incident, PlanMemo>();
 
-function scheduledFrom(incident: Incident, now: Date): PlannedReminder[] {
+function planOf(incident: Incident, now: Date): PlanMemo {
   const minute = Math.floor(now.getTime() / 60_000);
   let memo = plans.get(incident);
   if (memo?.minute !== minute) {
@@ -91,7 +97,22 @@ function scheduledFrom(incident: Incident, now: Date): PlannedReminder[] {
     memo = { minute, plan: planReminders(incident, start, horizon, start) };
     plans.set(incident, memo);
   }
-  return memo.plan.filter((r) => r.at > now);
+  return memo;
+}
+
+function scheduledFrom(incident: Incident, now: Date): PlannedReminder[] {
+  return planOf(incident, now).plan.filter((r) => r.at > now);
+}
+
+/**
+ * Why nothing is planned, kept with the plan for a second of the clock (the moments it compares are data set and
+ * recorded times): for an incident that is over, every /summit schedule asks it.
+ */
+function quietAt(incident: Incident, now: Date): QuietReason[] {
+  const memo = planOf(incident, now);
+  const second = Math.floor(now.getTime() / 1000);
+  if (memo.quiet?.second !== second) memo.quiet = { second, reasons: quietReasons(incident, now) };
+  return memo.quiet.reasons;
 }
 
 /** The next reminders for the channel the command came from, or for the caller by DM. */
@@ -108,7 +129,7 @@ export const schedule: Handler<'schedule'> = async (_cmd, { incident, ctx }) => 
         upcoming: planned.slice(0, SCHEDULE_MAX),
         zone,
         howToSubscribe: 'subscribe',
-        quiet: planned.length === 0 ? quietReasons(incident, ctx.now) : [],
+        quiet: planned.length === 0 ? quietAt(incident, ctx.now) : [],
       }),
     );
   }
@@ -129,7 +150,7 @@ export const schedule: Handler<'schedule'> = async (_cmd, { incident, ctx }) => 
       upcoming,
       zone,
       howToSubscribe: dm ? '/summit remind me' : '/summit subscribe',
-      quiet: upcoming.length === 0 ? quietReasons(incident, ctx.now) : [],
+      quiet: upcoming.length === 0 ? quietAt(incident, ctx.now) : [],
     }),
   );
 };
