@@ -215,8 +215,8 @@ async function mixed(): Promise<void> {
   }
 }
 
-async function mixedOn(kind: 'sqlite' | 'postgres', target: number, pgUrl?: string): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-mixed-'));
+/** The mix's data set: the CrowdStrike one, with the mix's first ADMINS users as its admins and no feed watched. */
+function mixDataset(dir: string): string {
   const doc = parseDocument(readFileSync(path.join(ROOT, 'config', 'incidents', 'crowdstrike-2024.yaml'), 'utf8'));
   doc.setIn(
     ['admins'],
@@ -225,6 +225,12 @@ async function mixedOn(kind: 'sqlite' | 'postgres', target: number, pgUrl?: stri
   doc.setIn(['watch'], []);
   const dataset = path.join(dir, 'summit.yaml');
   writeFileSync(dataset, doc.toString());
+  return dataset;
+}
+
+async function mixedOn(kind: 'sqlite' | 'postgres', target: number, pgUrl?: string): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-mixed-'));
+  const dataset = mixDataset(dir);
   const databaseUrl = kind === 'postgres' ? (pgUrl as string) : `sqlite:${path.join(dir, 'summit.db')}`;
   // A quarter of the channels subscribed, as a workspace would have them.
   const seed = (
@@ -511,9 +517,20 @@ async function startBot(extraEnv: Record<string, string> = {}) {
   // BENCH_CPU_PROF=<dir>: the bot writes a V8 CPU profile there when it stops (for BENCHMARKS.md's "where the
   // time went"; summarise one with `node bench/profile-summary.mjs <file>`).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const bot = spawn(process.execPath, [...prof, ...startArgs()], { cwd: ROOT, env, stdio: 'ignore' });
+  const bot = spawn(process.execPath, [...prof, ...startArgs()], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  bot.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const base = `http://127.0.0.1:${port}`;
-  await waitHealthy(`${base}/healthz`);
+  // A bot that stops at start (a bad data set, a bad setting) fails the bench with what it said, never hangs it.
+  const exited = new Promise<never>((_, reject) =>
+    bot.once('exit', (code) => reject(new Error(`the bot exited (${code}) before it was healthy: ${stderr}`))),
+  );
+  await Promise.race([waitHealthy(`${base}/healthz`), exited]);
+  exited.catch(() => undefined);
   return {
     bot,
     startMs: performance.now() - t0,
@@ -793,6 +810,100 @@ async function incidents(): Promise<void> {
   await many.stop();
 }
 
+/** Open questions in the growth runs: a team's usual handful, and the backlog of an incident followed for years. */
+const GROWTH_OPEN = [20, 2000] as const;
+
+/**
+ * Cost as work grows: the mix (bench/mixed.ts) against a bot whose incident has 20 open questions, one whose
+ * incident has 2,000 (asked in Slack, as /summit ask records them), and one following 200 incidents whose mix
+ * channels follow the CrowdStrike one; each beside the same floor, all alternated in the same rounds.
+ */
+async function growth(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-growth-'));
+  const dataset = mixDataset(dir);
+  const channels = crowdstrikeChannels(SCALE_INCIDENTS);
+  const questionsInDataset = parseIncident(readFileSync(dataset, 'utf8'), dataset).questions.length;
+  /** A store whose CrowdStrike incident has `open` open questions, a quarter of the channels subscribed. */
+  const seeded = async (name: string, open: number, follows?: number) => {
+    const file = path.join(dir, `${name}.db`);
+    if (follows !== undefined) await seedFollows(file, follows);
+    const base = await openStore({ kind: 'sqlite', path: file }, silent);
+    const store = base.scoped('crowdstrike-2024');
+    const actor = { id: userId(ADMINS), name: 'asker' };
+    for (let q = questionsInDataset; q < open; q++)
+      await store.addQuestion(
+        { text: `Growth question ${q}: is item ${q} of the review settled?`, actor, at: new Date('2026-11-01') },
+        () => `Q${1000 + q}`,
+      );
+    for (let c = 0; c < channels.length; c += 4)
+      await store.reminders.subscribe({ kind: 'channel', id: channels[c] as string }, actor, new Date());
+    await base.close();
+    return `sqlite:${file}`;
+  };
+  const targets: { name: string; url: string; stop: () => Promise<void> }[] = [];
+  for (const open of GROWTH_OPEN) {
+    const bot = await startBot({ SUMMIT_CONFIG: dataset, DATABASE_URL: await seeded(`open-${open}`, open) });
+    targets.push({ name: `1 incident, ${open} open questions`, url: bot.events, stop: bot.stop });
+  }
+  const admins = Array.from({ length: ADMINS }, (_, i) => userId(i));
+  const folder = scaleFolder(ROOT, dir, SCALE_INCIDENTS, admins);
+  const many = await startBot({
+    SUMMIT_CONFIG: folder,
+    DATABASE_URL: await seeded('incidents', GROWTH_OPEN[0], SCALE_INCIDENTS),
+  });
+  targets.push({
+    name: `${SCALE_INCIDENTS} incidents, ${GROWTH_OPEN[0]} open questions`,
+    url: many.events,
+    stop: many.stop,
+  });
+  const floorPort = await freePort();
+  const floor = await start(
+    [path.join(ROOT, '.bench-build/bench/floor.js'), String(floorPort), SECRET],
+    { PATH: process.env.PATH },
+    /floor ready/,
+  );
+  const floorUrl = `http://127.0.0.1:${floorPort}/slack/events`;
+  for (const t of targets) await mixedLoad(t.url, SECRET, 2, CONNECTIONS, channels);
+  await mixedLoad(floorUrl, SECRET, 2, CONNECTIONS, channels);
+  const runs = new Map<string, MixedRun[]>([
+    ...targets.map((t) => [t.name, []] as [string, MixedRun[]]),
+    ['floor', []],
+  ]);
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternated, each bot and the floor once a round, so drift in the machine's load hits them alike.
+    for (const t of targets) runs.get(t.name)?.push(await mixedLoad(t.url, SECRET, SECONDS, CONNECTIONS, channels));
+    runs.get('floor')?.push(await mixedLoad(floorUrl, SECRET, SECONDS, CONNECTIONS, channels));
+  }
+  const agg = (xs: MixedRun[]) => ({
+    rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length,
+    p50: Math.max(...xs.map((x) => x.p50)),
+    p99: Math.max(...xs.map((x) => x.p99)),
+    errors: xs.reduce((a, x) => a + x.errors, 0),
+  });
+  const f = agg(runs.get('floor') ?? []);
+  const by = new Map(targets.map((t) => [t.name, agg(runs.get(t.name) ?? [])]));
+  const base = by.get(targets[0]?.name ?? '');
+  const out: Record<string, unknown> = { floor: f };
+  for (const t of targets) {
+    const b = by.get(t.name);
+    if (!b || !base) continue;
+    const ratio = b.rps / f.rps;
+    const ofBase = b.rps / base.rps;
+    out[t.name] = { ...b, ratio, ofBase };
+    rows.push({
+      figure: `growth, mix with ${t.name}: req/s (p50 / p99 ms, errors)`,
+      value: `${b.rps.toFixed(0)} (${b.p50} / ${b.p99}, ${b.errors})`,
+      floor: `${f.rps.toFixed(0)} (${f.p50} / ${f.p99}, ${f.errors})`,
+      ratio: ratio.toFixed(2),
+      target: t === targets[0] ? 'ratio >= 0.9 (the mix)' : `>= 0.9 of the first line (here ${ofBase.toFixed(2)})`,
+      ok: (t === targets[0] ? ratio >= 0.9 : ofBase >= 0.9) && b.errors === 0,
+    });
+  }
+  results.growth = out;
+  floor.kill('SIGTERM');
+  for (const t of targets) await t.stop();
+}
+
 function print(): void {
   const head = ['figure', 'summit-bot', 'floor', 'ratio', 'target', 'verdict'];
   const table = rows.map((r) => [r.figure, r.value, r.floor ?? '', r.ratio ?? '', r.target, r.ok ? 'met' : 'MISSED']);
@@ -833,8 +944,10 @@ async function main(): Promise<void> {
   else if (only === 'commands') await commands();
   else if (only === 'edge') await edge();
   else if (only === 'incidents') await incidents();
+  else if (only === 'growth') await growth();
   else {
     await mixed();
+    await growth();
     await incidents();
     await commands();
     await edge();
