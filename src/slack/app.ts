@@ -11,7 +11,7 @@ import { AdminDirectory } from './admins';
 import type { SlackDeps } from './deps';
 import { registerActions } from './listeners/actions';
 import { registerShortcuts } from './listeners/shortcuts';
-import { registerCommands, reusedAnswer } from './listeners/commands';
+import { directCommand, registerCommands, reusedAnswer } from './listeners/commands';
 import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
 import { SummitHTTPReceiver } from './receiver';
@@ -210,6 +210,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   };
   registerCommands(app, listenerDeps);
   httpReceiver?.answerReusedWith(reusedAnswer(listenerDeps));
+  httpReceiver?.answerCommandsWith(directCommand(listenerDeps, fetchWithTimeout(INTERACTIVE_TIMEOUT_MS)));
   const router = new ListenerRouter();
   registerActions(router, listenerDeps);
   registerViews(router, listenerDeps);

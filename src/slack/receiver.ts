@@ -44,6 +44,12 @@ export interface PageFront {
 /** The serialised ack for a slash command whose reply is already made, or undefined to let Bolt handle it. */
 export type ReusedAnswer = (command: URLSearchParams) => Buffer | undefined;
 
+/**
+ * Answers a slash command on the response itself (true), or leaves it to Bolt (false). `requestKey` is the
+ * request's signature, as Bolt's context would carry it.
+ */
+export type DirectCommand = (command: URLSearchParams, res: ServerResponse, requestKey: string) => boolean;
+
 export interface SummitReceiverOptions extends HTTPReceiverOptions {
   logger: Logger;
   signingSecret: string;
@@ -86,11 +92,13 @@ export class SummitHTTPReceiver extends HTTPReceiver {
       void screen.check(req, res).then((passed) => {
         if (!passed) return;
         const screened = req as ScreenedRequest;
-        const reused = screened.slashCommand && this.reusedAnswer?.(screened.slashCommand);
+        const command = screened.slashCommand;
+        const reused = command && this.reusedAnswer?.(command);
         if (reused) {
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': reused.length }).end(reused);
           return;
         }
+        if (command && this.directCommand?.(command, res, String(req.headers['x-slack-signature'] ?? ''))) return;
         screened.summitResponse = res;
         inner(req, res);
       });
@@ -98,6 +106,7 @@ export class SummitHTTPReceiver extends HTTPReceiver {
   }
 
   private reusedAnswer?: ReusedAnswer;
+  private directCommand?: DirectCommand;
   private pages?: PageFront;
 
   /** Serves the incidents' pages (/incidents/...) on this server, beside Slack's requests. */
@@ -112,6 +121,16 @@ export class SummitHTTPReceiver extends HTTPReceiver {
    */
   answerReusedWith(answer: ReusedAnswer): void {
     this.reusedAnswer = answer;
+  }
+
+  /**
+   * Slash commands whose reply is not already made are answered by the same answering code as Bolt's listener
+   * (listeners/commands.ts, answerCommand), called here rather than through Bolt's dispatch: every request this
+   * receiver passes has been screened (signature, size, timestamp, fields) exactly as before; only Bolt's own
+   * per-request work (its middleware chain, built for every kind of event) is left out.
+   */
+  answerCommandsWith(answer: DirectCommand): void {
+    this.directCommand = answer;
   }
 }
 

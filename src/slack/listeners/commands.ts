@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { App, webApi } from '@slack/bolt';
 import { handleCommandText } from '../../commands/handle';
 import { parseCommand } from '../../commands/registry';
 import { impliedIncident, namedFirst } from '../../commands/resolve';
@@ -10,68 +10,162 @@ import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { slackFailureCode } from '../failures';
 import { refreshHome } from '../home';
-import type { AckAsJson, ReusedAnswer } from '../receiver';
+import type { AckAsJson, DirectCommand, ReusedAnswer } from '../receiver';
 import { SUMMIT_COMMAND } from '../../views/ids';
 
 /** Past this, the reply goes by response_url instead of in the ack, so Slack's 3 seconds are never missed. */
 export const ACK_DEADLINE_MS = 2000;
 
-/** /summit: thin: ack (with the reply when it is ready in time), then refresh the Home tab after a change. */
+/** The fields of a slash command this bot reads (Slack sends them form-encoded over HTTP, as JSON in Socket Mode). */
+export interface SlashCommandFields {
+  command: string;
+  text?: string;
+  user_id: string;
+  user_name?: string;
+  channel_id: string;
+  channel_name?: string;
+  trigger_id?: string;
+  response_url?: string;
+}
+
+/** How one transport answers a slash command. The same answering code runs on each (answerCommand). */
+export interface CommandIO {
+  /**
+   * Acknowledges, with the reply or without. `json`: the transport writes the reply's serialised JSON as it is
+   * (HTTP), so a reused reply is serialised once; otherwise it takes the message object (Socket Mode).
+   */
+  ack(reply?: { json: string } | { message: Record<string, unknown> }): Promise<void>;
+  /** Posts to the command's response_url. */
+  respond(message: Record<string, unknown>): Promise<unknown>;
+  client: webApi.WebClient;
+  json: boolean;
+  /** The request's key (its signature over HTTP), so a write is applied once. */
+  requestKey?: string;
+}
+
+/**
+ * /summit through Bolt (Socket Mode; over HTTP the receiver calls answerCommand itself, see directCommand): Bolt's
+ * ack and respond handed to the one answering path.
+ */
 export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command(SUMMIT_COMMAND, async ({ command, ack, respond, client, context }) => {
-    const started = Date.now();
-    const actor = actorOf({ id: command.user_id }, command.user_name);
-    const work = handleCommandText(
-      command.text ?? '',
-      contextFor(deps, actor, command.channel_id, requestKeyOf(context), command.channel_name),
-      deps.replies,
-      'slack',
-    );
-    let result: (CommandResult & { verb: string }) | undefined;
-    let acked = false;
-    try {
-      result = await withDeadline(work, ACK_DEADLINE_MS);
-      if (result?.form && command.trigger_id) {
-        // A command that opens a form (add, correct): the form opens where the command was typed, and the
-        // command's own reply stays unsaid (the form says it). A trigger lasts three seconds: opened at once.
-        acked = true;
-        await ack();
-        await client.views.open({ trigger_id: command.trigger_id, view: result.form });
-      } else if (result) {
-        acked = true;
-        const ackAsJson = context.ackAsJson as AckAsJson | undefined;
-        if (ackAsJson) {
-          // HTTP: the reply serialised once and reused, written as it is.
-          ackAsJson();
-          await ack(serialised(result));
-        } else await ack({ response_type: 'ephemeral', ...rendered(result) });
-      } else {
-        acked = true;
-        await ack();
-        result = await work;
-        await respond({ response_type: 'ephemeral', ...rendered(result) });
-      }
-    } catch (error) {
-      const slackCode = slackFailureCode(error);
-      const code = error instanceof StoreFailedError ? error.detail : (slackCode ?? 'listener');
-      deps.log.error({ err: error, user: actor.id, code }, 'command failed');
-      if (slackCode !== undefined) deps.metrics.slackError(slackCode);
-      else deps.metrics.internalError(code);
-      deps.metrics.command(verbOf(command.text, deps), (Date.now() - started) / 1000, 'error');
-      const failed = { response_type: 'ephemeral' as const, ...toSlackMessage(failureReply()) };
-      if (!acked) await ack(failed);
-      else
-        await respond(failed).catch((e: unknown) =>
-          deps.log.warn({ err: e }, 'could not tell the user the command failed'),
-        );
-      return;
-    }
-    const verb = result.verb;
-    deps.metrics.command(verb, (Date.now() - started) / 1000, result.degraded ? 'degraded' : 'ok');
-    if (result.degraded) deps.metrics.storeError();
-    deps.log.info({ user: actor.id, channel: command.channel_id, verb, ms: Date.now() - started }, 'command');
-    if (result.changed) refreshHome(client, actor.id, deps);
+    const ackAsJson = context.ackAsJson as AckAsJson | undefined;
+    await answerCommand(command, deps, {
+      ack: async (reply) => {
+        if (reply === undefined) return ack();
+        if ('json' in reply) {
+          ackAsJson?.();
+          return ack(reply.json);
+        }
+        return ack(reply.message);
+      },
+      respond,
+      client,
+      json: ackAsJson !== undefined,
+      requestKey: requestKeyOf(context),
+    });
   });
+}
+
+/**
+ * The HTTP receiver's path for every /summit command (see SummitHTTPReceiver.answerCommandsWith): the same
+ * answering code as Bolt's listener, without Bolt's dispatch, the ack written on the response and respond posted
+ * to the response_url with the app's fetch. Anything that is not /summit goes on to Bolt (returns false).
+ */
+export function directCommand(deps: ListenerDeps, fetchFn: typeof fetch): DirectCommand {
+  return (form, res, requestKey) => {
+    if (form.get('command') !== SUMMIT_COMMAND) return false;
+    const command = Object.fromEntries(form) as unknown as SlashCommandFields;
+    const write = (status: number, body: string, type?: string) => {
+      if (res.headersSent) return;
+      res.writeHead(status, {
+        ...(type && { 'content-type': type }),
+        'content-length': Buffer.byteLength(body),
+      });
+      res.end(body);
+    };
+    const work = answerCommand(command, deps, {
+      ack: async (reply) => {
+        if (reply === undefined) write(200, '');
+        else write(200, 'json' in reply ? reply.json : JSON.stringify(reply.message), 'application/json');
+      },
+      respond: async (message) => {
+        const url = command.response_url;
+        if (!url) throw new Error('the command came without a response_url');
+        const response = await fetchFn(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(message),
+        });
+        if (!response.ok) throw new Error(`Failed to respond to the response_url: ${response.status}`);
+        return response;
+      },
+      client: deps.client,
+      json: true,
+      requestKey,
+    });
+    deps.background.track(
+      work.catch((error: unknown) => {
+        deps.log.error({ err: error }, 'unhandled error answering a command');
+        write(500, '');
+      }),
+    );
+    return true;
+  };
+}
+
+/** Ack (with the reply when it is ready in time), then refresh the Home tab after a change. Never throws. */
+export async function answerCommand(command: SlashCommandFields, deps: ListenerDeps, io: CommandIO): Promise<void> {
+  const started = Date.now();
+  const actor = actorOf({ id: command.user_id }, command.user_name);
+  const work = handleCommandText(
+    command.text ?? '',
+    contextFor(deps, actor, command.channel_id, io.requestKey, command.channel_name),
+    deps.replies,
+    'slack',
+  );
+  let result: (CommandResult & { verb: string }) | undefined;
+  let acked = false;
+  try {
+    result = await withDeadline(work, ACK_DEADLINE_MS);
+    if (result?.form && command.trigger_id) {
+      // A command that opens a form (add, correct): the form opens where the command was typed, and the
+      // command's own reply stays unsaid (the form says it). A trigger lasts three seconds: opened at once.
+      acked = true;
+      await io.ack();
+      await io.client.views.open({ trigger_id: command.trigger_id, view: result.form });
+    } else if (result) {
+      acked = true;
+      // HTTP: the reply serialised once and reused, written as it is.
+      await io.ack(
+        io.json ? { json: serialised(result) } : { message: { response_type: 'ephemeral', ...rendered(result) } },
+      );
+    } else {
+      acked = true;
+      await io.ack();
+      result = await work;
+      await io.respond({ response_type: 'ephemeral', ...rendered(result) });
+    }
+  } catch (error) {
+    const slackCode = slackFailureCode(error);
+    const code = error instanceof StoreFailedError ? error.detail : (slackCode ?? 'listener');
+    deps.log.error({ err: error, user: actor.id, code }, 'command failed');
+    if (slackCode !== undefined) deps.metrics.slackError(slackCode);
+    else deps.metrics.internalError(code);
+    deps.metrics.command(verbOf(command.text, deps), (Date.now() - started) / 1000, 'error');
+    const failed = { response_type: 'ephemeral' as const, ...toSlackMessage(failureReply()) };
+    if (!acked) await io.ack({ message: failed });
+    else
+      await io
+        .respond(failed)
+        .catch((e: unknown) => deps.log.warn({ err: e }, 'could not tell the user the command failed'));
+    return;
+  }
+  const verb = result.verb;
+  deps.metrics.command(verb, (Date.now() - started) / 1000, result.degraded ? 'degraded' : 'ok');
+  if (result.degraded) deps.metrics.storeError();
+  deps.log.info({ user: actor.id, channel: command.channel_id, verb, ms: Date.now() - started }, 'command');
+  if (result.changed) refreshHome(io.client, actor.id, deps);
 }
 
 /**
