@@ -16,6 +16,17 @@ function reuseOf(cmd: Command): 'never' | 'shared' | 'per-admin' | 'dataset' {
 function curatedOnly(cmd: Command): boolean {
   return cmd.name !== 'usage' && cmd.name !== 'unknown' && REGISTRY[cmd.name].curatedOnly === true;
 }
+/** A command's part of a reply's key, made once per parsed command (the receiver's path reuses parsed commands). */
+const keys = new WeakMap<Command, string>();
+function keyOf(cmd: Command): string {
+  let key = keys.get(cmd);
+  if (key === undefined) {
+    key = JSON.stringify(cmd);
+    keys.set(cmd, key);
+  }
+  return key;
+}
+
 /** At most this many replies, and this many bytes of them (measured as JSON), are kept at once (both pools). */
 export const CACHE_MAX_ENTRIES = 200;
 export const CACHE_MAX_BYTES = 4 * 1024 * 1024;
@@ -46,8 +57,7 @@ class Pool {
     return this.entries.get(key)?.result;
   }
 
-  add(key: string, result: CommandResult): void {
-    const bytes = 2 * JSON.stringify(result.reply).length;
+  add(key: string, result: CommandResult, bytes: number): void {
     if (bytes > this.maxBytes / 4) return;
     while (this.entries.size > 0 && (this.entries.size >= this.maxEntries || this.bytes + bytes > this.maxBytes)) {
       const [oldest, entry] = this.entries.entries().next().value as [string, { bytes: number }];
@@ -70,8 +80,16 @@ class Pool {
  * more than the minute it names ("as of 9:41 AM"), nor across a recorded change it could show.
  */
 export class ReplyCache {
-  /** Told of every reusable reply: reused (`listener`) or made anew (`made`); the receiver counts its own. */
-  constructor(private readonly onReply: (path: 'listener' | 'made') => void = () => undefined) {}
+  /**
+   * @param onReply told of every reusable reply: reused (`listener`) or made anew (`made`); the receiver counts its
+   * own.
+   * @param measure what a kept reply weighs in bytes, for the bound: by default twice its JSON's length; a front end
+   * that serialises the reply anyway (Slack over HTTP) measures that, so the reply is serialised once.
+   */
+  constructor(
+    private readonly onReply: (path: 'listener' | 'made') => void = () => undefined,
+    private readonly measure: (result: CommandResult) => number = (result) => 2 * JSON.stringify(result.reply).length,
+  ) {}
 
   private readonly state = new Pool(CACHE_MAX_ENTRIES / 2, CACHE_MAX_BYTES / 2);
   private readonly dataset = new Pool(CACHE_MAX_ENTRIES / 2, CACHE_MAX_BYTES / 2);
@@ -100,12 +118,12 @@ export class ReplyCache {
     pool.enter(generation);
     // A reply that differs for admins (Record answer buttons); when Slack cannot say, it is shown as to anyone.
     const admin = reuse === 'per-admin' ? await ctx.isAdmin().catch(() => false) : false;
-    const key = `${ctx.incident.id}|${curated}|${JSON.stringify(cmd)}|${admin}`;
+    const key = `${ctx.incident.id}|${curated}|${keyOf(cmd)}|${admin}`;
     const hit = pool.get(key);
     this.onReply(hit ? 'listener' : 'made');
     if (hit) return hit;
     const result = await make();
-    if (!result.degraded && generation === pool.generation) pool.add(key, result);
+    if (!result.degraded && generation === pool.generation) pool.add(key, result, this.measure(result));
     return result;
   }
 
@@ -138,7 +156,7 @@ export class ReplyCache {
       curated = `c${count}`;
     }
     const isAdmin = reuse === 'per-admin' ? admin() : false;
-    return isAdmin === undefined ? undefined : pool.get(`${incidentId}|${curated}|${JSON.stringify(cmd)}|${isAdmin}`);
+    return isAdmin === undefined ? undefined : pool.get(`${incidentId}|${curated}|${keyOf(cmd)}|${isAdmin}`);
   }
 
   /** Entries and bytes held now, both pools (tests and the soak). */

@@ -63,14 +63,35 @@ export class Metrics {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'summit_' });
   }
 
+  /**
+   * The series of each label set, found once: every command counts twice, and prom-client hashes the labels on
+   * each call otherwise. Verbs and outcomes are fixed names, so these stay small (a few dozen).
+   */
+  private readonly commandSeries = new Map<string, { count: Counter.Internal; latency: Histogram.Internal<string> }>();
+  private readonly replySeries = new Map<string, Counter.Internal>();
+
   command(verb: string, seconds: number, outcome: 'ok' | 'error' | 'degraded'): void {
-    this.commands.inc({ command: verb, outcome });
-    this.latency.observe({ command: verb }, seconds);
+    const key = `${verb} ${outcome}`;
+    let series = this.commandSeries.get(key);
+    if (!series) {
+      series = {
+        count: this.commands.labels({ command: verb, outcome }),
+        latency: this.latency.labels({ command: verb }),
+      };
+      this.commandSeries.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(seconds);
   }
 
   /** A reusable command's reply: `receiver` and `listener` were reused, `made` was made anew. */
   reply(path: 'receiver' | 'listener' | 'made'): void {
-    this.replies.inc({ path });
+    let series = this.replySeries.get(path);
+    if (!series) {
+      series = this.replies.labels({ path });
+      this.replySeries.set(path, series);
+    }
+    series.inc();
   }
 
   reminder(result: 'sent' | 'late' | 'skipped' | 'failed' | 'retrying', n = 1): void {

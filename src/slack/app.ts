@@ -11,7 +11,7 @@ import { AdminDirectory } from './admins';
 import type { SlackDeps } from './deps';
 import { registerActions } from './listeners/actions';
 import { registerShortcuts } from './listeners/shortcuts';
-import { directCommand, registerCommands, reusedAnswer } from './listeners/commands';
+import { directCommand, registerCommands, reusedAnswer, serialisedBytes } from './listeners/commands';
 import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
 import { SummitHTTPReceiver } from './receiver';
@@ -205,7 +205,12 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
     ...deps,
     background,
     client: app.client,
-    replies: new ReplyCache((path) => deps.metrics.reply(path)),
+    // A kept reply's weight: its rendered, serialised Slack message (made once, and what an HTTP ack sends), twice
+    // over for the reply document and the rendered message it is kept with.
+    replies: new ReplyCache(
+      (path) => deps.metrics.reply(path),
+      (result) => 2 * serialisedBytes(result).length,
+    ),
     admins: new AdminDirectory(app.client, settings.admins, log, realNow),
   };
   registerCommands(app, listenerDeps);

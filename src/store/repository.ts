@@ -34,6 +34,8 @@ const CHANGE_ACTION: Record<RecordedChange['status'], string> = {
 
 /** How long a request key is remembered: twice Slack's five-minute signature window. */
 export const REQUEST_KEY_TTL_MS = 10 * 60_000;
+/** How often the request keys past their time are deleted (by each process, as it claims one). */
+const REQUEST_KEYS_CLEAR_MS = 60_000;
 
 /**
  * How long a state version read from PostgreSQL is taken as current. Another replica's commit shows within this
@@ -61,6 +63,8 @@ class VersionTracker {
   onClose?: () => Promise<void>;
   /** Every incident's own version, as read at one state version (read again only when that moves). */
   incidentVersions?: { version: string; map: Promise<Map<string, string>> };
+  /** When this process last deleted the request keys past their time (real time, ms). */
+  requestKeysClearedAt = -Infinity;
 }
 
 /** The audit rows of the store as a whole (channel follows) go under this incident id, which no data set can have. */
@@ -603,15 +607,23 @@ export class FollowUpStore {
   /**
    * Claims a request key: true the first time, false if it was claimed within REQUEST_KEY_TTL_MS (a replay).
    * Keys are kept by real time, since Slack's signature window is real time whatever the bot's clock says; old
-   * ones are cleared as new ones arrive. One atomic insert, so two replicas cannot both claim the same key.
+   * ones are cleared at most once a minute (a key past its time is claimed again as new, cleared or not). One atomic
+   * statement, so two replicas cannot both claim the same key.
    */
   async claimRequest(key: string, realNow: Date = new Date()): Promise<boolean> {
     const expired = new Date(realNow.getTime() - REQUEST_KEY_TTL_MS).toISOString();
-    await this.db.deleteFrom('request_seen').where('seen_at', '<', expired).execute();
+    const t = this.tracker;
+    if (realNow.getTime() - t.requestKeysClearedAt >= REQUEST_KEYS_CLEAR_MS) {
+      t.requestKeysClearedAt = realNow.getTime();
+      await this.db.deleteFrom('request_seen').where('seen_at', '<', expired).execute();
+    }
+    const seenAt = realNow.toISOString();
     const r = await this.db
       .insertInto('request_seen')
-      .values({ request_key: key.slice(0, 200), seen_at: realNow.toISOString() })
-      .onConflict((oc) => oc.column('request_key').doNothing())
+      .values({ request_key: key.slice(0, 200), seen_at: seenAt })
+      .onConflict((oc) =>
+        oc.column('request_key').doUpdateSet({ seen_at: seenAt }).where('request_seen.seen_at', '<', expired),
+      )
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }

@@ -137,9 +137,9 @@ export const schedule: Handler<'schedule'> = async (_cmd, { incident, ctx }) => 
   const target: Target = dm ? { kind: 'user', id: ctx.actor.id } : { kind: 'channel', id: ctx.channelId };
   // A chase goes to its owner alone: shown in that person's DM schedule, never a channel's.
   const forHere = planned.filter((r) => r.to === undefined || (dm && r.to === ctx.actor.id));
-  const sub = await reminders.subscription(target);
+  // Both at once: on PostgreSQL each is a round trip.
+  const [sub, snoozes] = await Promise.all([reminders.subscription(target), reminders.snoozes()]);
   if (sub?.status === 'broken' || sub?.status === 'disabled') return read(brokenScheduleReply(sub.status, sub.reason));
-  const snoozes = await reminders.snoozes();
   const upcoming = forHere
     .filter((r) => !((snoozes.get(`${r.series} ${targetKey(target)}`) ?? new Date(0)) > r.at))
     .slice(0, SCHEDULE_MAX);

@@ -1,6 +1,8 @@
 import type { App, webApi } from '@slack/bolt';
 import { handleCommandText } from '../../commands/handle';
 import { parseCommand } from '../../commands/registry';
+import type { Command } from '../../commands/types';
+import { Memo } from '../../lib/memo';
 import { impliedIncident, namedFirst } from '../../commands/resolve';
 import type { CommandResult } from '../../commands/run';
 import { StoreFailedError } from '../../lib/errors';
@@ -168,17 +170,36 @@ export async function answerCommand(command: SlashCommandFields, deps: ListenerD
   if (result.changed) refreshHome(io.client, actor.id, deps);
 }
 
+/** Texts parsed once each on the receiver's path (at most this many, of at most this many characters). */
+const PARSES_MAX = 1000;
+const PARSE_MEMO_MAX_CHARS = 200;
+
 /**
  * The HTTP receiver's path for a reply already made (see SummitHTTPReceiver.answerReusedWith): the same parse, the
  * same reply cache and the same metrics and log line as the listener, with nothing awaited. A miss returns
  * undefined and the request takes the listener.
  */
 export function reusedAnswer(deps: ListenerDeps): ReusedAnswer {
+  // A workspace types the same few texts again and again: each is parsed once per generation of the data sets
+  // (whose incident ids the first word may name). Pure; short texts only; bounded.
+  let parses = new Memo<string, { incidentId?: string; cmd: Command }>(PARSES_MAX);
+  let parsedGeneration = deps.catalog.generation;
+  const parse = (text: string) => {
+    if (text.length > PARSE_MEMO_MAX_CHARS) return parseText(text);
+    if (parsedGeneration !== deps.catalog.generation) {
+      parses = new Memo(PARSES_MAX);
+      parsedGeneration = deps.catalog.generation;
+    }
+    return parses.getOrMake(text, () => parseText(text));
+  };
+  const parseText = (text: string) => {
+    const { incidentId, rest } = namedFirst(text, deps.catalog);
+    return { incidentId, cmd: parseCommand(rest, 'slack') };
+  };
   return (form) => {
     if (form.get('command') !== SUMMIT_COMMAND) return undefined;
     const started = Date.now();
-    const { incidentId, rest } = namedFirst(form.get('text') ?? '', deps.catalog);
-    const cmd = parseCommand(rest, 'slack');
+    const { incidentId, cmd } = parse(form.get('text') ?? '');
     const userId = form.get('user_id') ?? '';
     const channelId = form.get('channel_id') ?? undefined;
     let version: string | undefined;
@@ -232,7 +253,7 @@ function serialised(result: CommandResult): string {
   entry.json ??= JSON.stringify({ response_type: 'ephemeral', ...entry.message });
   return entry.json;
 }
-function serialisedBytes(result: CommandResult): Buffer {
+export function serialisedBytes(result: CommandResult): Buffer {
   const entry = renderedEntry(result);
   entry.bytes ??= Buffer.from(serialised(result));
   return entry.bytes;

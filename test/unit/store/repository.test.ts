@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { nextQuestionId } from '../../../src/core/follow-up';
-import type { FollowUpStore } from '../../../src/store/repository';
+import { REQUEST_KEY_TTL_MS, type FollowUpStore } from '../../../src/store/repository';
 import { defaultIncident } from '../../helpers/incident';
 import { freshSchema, postgresStore, TEST_DATABASE_URL } from '../../helpers/postgres';
 import { ADMIN, MEMBER, testStore } from '../../helpers/store';
@@ -204,6 +204,20 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
     } finally {
       await other.close();
     }
+  });
+
+  test('a request key is claimed once within its time, and again (as new) once past it, cleared or not', async () => {
+    const t0 = at('2026-12-01T10:00:00Z');
+    const later = (ms: number) => new Date(t0.getTime() + ms);
+    expect(await store.claimRequest('v0=k1', t0)).toBe(true);
+    expect(await store.claimRequest('v0=k1', later(1000))).toBe(false);
+    expect(await store.claimRequest('v0=k2', later(30_000))).toBe(true);
+    // Past the key's time, within the minute in which old keys are not deleted again: claimed as new.
+    expect(await store.claimRequest('v0=k1', later(REQUEST_KEY_TTL_MS + 1))).toBe(true);
+    expect(await store.claimRequest('v0=k1', later(REQUEST_KEY_TTL_MS + 2))).toBe(false);
+    // And once old keys were deleted, the same.
+    expect(await store.claimRequest('v0=k2', later(REQUEST_KEY_TTL_MS + 120_000))).toBe(true);
+    expect(await store.claimRequest('v0=k2', later(REQUEST_KEY_TTL_MS + 120_001))).toBe(false);
   });
 
   test('requests that ask for the state together after a change share one read of it', async () => {
