@@ -120,12 +120,26 @@ export class ReplyCache {
     const admin = reuse === 'per-admin' ? await ctx.isAdmin().catch(() => false) : false;
     const key = `${ctx.incident.id}|${curated}|${keyOf(cmd)}|${admin}`;
     const hit = pool.get(key);
-    this.onReply(hit ? 'listener' : 'made');
+    // The same reply being made for another request (on PostgreSQL, every request after a change waits for the
+    // state, then each would make it): waited for, not made again.
+    const making = `${pool === this.state ? 's' : 'd'}|${generation}|${key}`;
+    const inFlight = this.making.get(making);
+    this.onReply(hit || inFlight ? 'listener' : 'made');
     if (hit) return hit;
-    const result = await make();
-    if (!result.degraded && generation === pool.generation) pool.add(key, result, this.measure(result));
-    return result;
+    if (inFlight) return inFlight;
+    const work = make();
+    this.making.set(making, work);
+    try {
+      const result = await work;
+      if (!result.degraded && generation === pool.generation) pool.add(key, result, this.measure(result));
+      return result;
+    } finally {
+      this.making.delete(making);
+    }
   }
+
+  /** Replies being made now, by pool, generation and key: at most one per request in flight. */
+  private readonly making = new Map<string, Promise<CommandResult>>();
 
   /**
    * The reply already made for this command in the current generation, without waiting on anything: for the

@@ -448,6 +448,22 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
             end $$`.execute(db);
       },
     },
+    '0013_notify_kind': {
+      async up(db: AnyDb) {
+        // PostgreSQL: the notification also says whether subscriptions or snoozes changed (r) or anything else
+        // (s), so what /summit schedule reads of them is kept until they change (store/reminders.ts).
+        if (seam.kind !== 'postgres') return;
+        await sql`create or replace function summit_state_version_bump() returns trigger language plpgsql as $$
+            declare nv bigint;
+            begin
+              update state_version set v = v + 1 where id = 1 returning v into nv;
+              -- Several stores may share a database (one schema each): the payload names the schema.
+              perform pg_notify('summit_state_version', current_schema() || ':' || nv::text || ':' ||
+                case when new.action like 'subscription.%' or new.action = 'reminder.snoozed' then 'r' else 's' end);
+              return null;
+            end $$`.execute(db);
+      },
+    },
   };
 }
 

@@ -39,7 +39,10 @@ export async function openStore(
   const raw = openSqlite(settings.path, settings.isDefault === true);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(raw) }) });
   await prepare(db, sqliteSeam, describeSqlite(settings.path), log, migration);
-  return guarded(new FollowUpStore(db, sqliteSeam, otherCommits(raw)));
+  const others = otherCommits(raw);
+  const store = new FollowUpStore(db, sqliteSeam, others);
+  store.remindersCountedBy(others);
+  return guarded(store);
 }
 
 /**
@@ -163,6 +166,8 @@ async function openPostgres(
   await watch.start();
   const store = new FollowUpStore(db, postgresSeam, () => watch.now());
   store.closing(() => watch.close());
+  store.countsTo((count) => watch.advance(count));
+  store.remindersCountedBy(() => watch.remindersNow());
   return guarded(store);
 }
 

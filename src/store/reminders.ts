@@ -39,16 +39,35 @@ export type Claim = { claimed: true; takeover: boolean; attempts: number } | { c
  * that does nothing on conflict, or an update guarded by the row's state), so they are atomic on SQLite and
  * PostgreSQL alike, whichever process or replica gets there first.
  */
+/** At most this many targets' subscriptions are kept under one reads key. */
+const KEPT_TARGETS_MAX = 10_000;
+
 export class ReminderStore {
   /**
    * @param incidentId the incident whose subscriptions, deliveries, snoozes and watermark these are.
    * @param onCommit told after each audited write commits (subscriptions, snoozes), so the state version moves.
+   * @param readsKey what the subscriptions and snoozes read are kept under: a value that moves whenever any process
+   * changes them (undefined: not kept, read each time).
    */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly incidentId: string,
     private readonly onCommit: () => void = () => undefined,
+    private readonly readsKey: () => string | undefined = () => undefined,
   ) {}
+
+  /**
+   * Subscriptions and snoozes as read under the current reads key: /summit schedule reads both on every request,
+   * and they change far less often than anything else recorded. Dropped whole when the key moves.
+   */
+  private kept?: { key: string; subscriptions: Map<string, Subscription | undefined>; snoozes?: Map<string, Date> };
+
+  private keptNow(): NonNullable<ReminderStore['kept']> | undefined {
+    const key = this.readsKey();
+    if (key === undefined) return undefined;
+    if (this.kept?.key !== key) this.kept = { key, subscriptions: new Map() };
+    return this.kept;
+  }
 
   /** Subscribes a target (again). Returns false if it was already active. */
   async subscribe(t: Target, actor: Actor, at: Date): Promise<boolean> {
@@ -139,6 +158,19 @@ export class ReminderStore {
   }
 
   async subscription(t: Target): Promise<Subscription | undefined> {
+    const kept = this.keptNow();
+    const key = targetKey(t);
+    if (kept?.subscriptions.has(key)) return kept.subscriptions.get(key);
+    const read = await this.readSubscription(t);
+    // Kept only if nothing moved while it was read.
+    if (kept && this.kept === kept && this.readsKey() === kept.key) {
+      if (kept.subscriptions.size >= KEPT_TARGETS_MAX) kept.subscriptions.clear();
+      kept.subscriptions.set(key, read);
+    }
+    return read;
+  }
+
+  private async readSubscription(t: Target): Promise<Subscription | undefined> {
     const row = await this.db
       .selectFrom('subscription')
       .selectAll()
@@ -367,9 +399,13 @@ export class ReminderStore {
   }
 
   /** series -> target -> until */
-  async snoozes(): Promise<Map<string, Date>> {
+  async snoozes(): Promise<ReadonlyMap<string, Date>> {
+    const kept = this.keptNow();
+    if (kept?.snoozes) return kept.snoozes;
     const rows = await this.db.selectFrom('snooze').selectAll().where('incident_id', '=', this.incidentId).execute();
-    return new Map(rows.map((r) => [`${r.series} ${r.target}`, new Date(r.until)]));
+    const read = new Map(rows.map((r) => [`${r.series} ${r.target}`, new Date(r.until)]));
+    if (kept && this.kept === kept && this.readsKey() === kept.key) kept.snoozes = read;
+    return read;
   }
 
   async watermark(): Promise<Date | undefined> {

@@ -65,6 +65,15 @@ class VersionTracker {
   incidentVersions?: { version: string; map: Promise<Map<string, string>> };
   /** When this process last deleted the request keys past their time (real time, ms). */
   requestKeysClearedAt = -Infinity;
+  /** Tells the change counter (PostgreSQL's version watch) a count this process's own commit reached. */
+  advanceCount?: (count: number) => void;
+  /**
+   * A value that moves whenever another process may have changed subscriptions or snoozes (SQLite: its
+   * data_version; PostgreSQL: the watch's count of such notifications), undefined when that cannot be known.
+   */
+  remindersCounter?: () => number | undefined;
+  /** This process's own writes of subscriptions, snoozes and triage. */
+  ownReminderWrites = 0;
 }
 
 /** The audit rows of the store as a whole (channel follows) go under this incident id, which no data set can have. */
@@ -99,8 +108,12 @@ export class FollowUpStore {
     // Their audited writes count as this process's own commits, which SQLite's data_version does not show.
     const counted = () => {
       this.tracker.ownWrites += 1;
+      this.tracker.ownReminderWrites += 1;
     };
-    this.reminders = new ReminderStore(db, incidentId, counted);
+    this.reminders = new ReminderStore(db, incidentId, counted, () => {
+      const others = this.tracker.remindersCounter?.();
+      return others === undefined ? undefined : `${others}:${this.tracker.ownReminderWrites}`;
+    });
     this.feeds = new FeedStore(db, incidentId, counted);
     this.versionQuery = db.selectFrom('state_version').select('v').where('id', '=', 1).compile();
   }
@@ -523,10 +536,39 @@ export class FollowUpStore {
     }));
   }
 
-  /** Runs a write transaction and counts it once it has committed. */
+  /**
+   * Runs a write transaction and counts it once it has committed. On PostgreSQL with the version watch live, the
+   * versions after the write (the store's count and every incident's, which the audit triggers have moved and this
+   * transaction holds) are read inside it: the watch knows the new count at commit, before the notification comes
+   * back, so one write moves the state version once (not at commit and again at the notification), and the
+   * incident versions need no read of their own after it.
+   */
   private async committed<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
-    const result = await this.db.transaction().execute(work);
-    this.tracker.ownWrites += 1;
+    const t = this.tracker;
+    const learn = t.advanceCount !== undefined && this.changeCounter?.() !== undefined;
+    let after: { count: number; incidents: Map<string, string> } | undefined;
+    const result = await this.db.transaction().execute(async (tx) => {
+      const done = await work(tx);
+      if (learn) {
+        const [count, incidents] = await Promise.all([
+          tx.selectFrom('state_version').select('v').where('id', '=', 1).executeTakeFirst(),
+          tx.selectFrom('incident_version').selectAll().execute(),
+        ]);
+        after = {
+          count: Number(count?.v ?? 0),
+          incidents: new Map(incidents.map((r) => [r.incident_id, String(r.v)])),
+        };
+      }
+      return done;
+    });
+    t.ownWrites += 1;
+    if (after) {
+      t.advanceCount?.(after.count);
+      const version = this.stateVersionNow();
+      // Only when nothing newer has been seen meanwhile (another replica's commit, notified before ours).
+      if (version === `${after.count}:${t.ownWrites}`)
+        t.incidentVersions = { version, map: Promise.resolve(after.incidents) };
+    }
     return result;
   }
 
@@ -690,5 +732,15 @@ export class FollowUpStore {
   /** What else closes with the store, whichever of its views is closed (PostgreSQL's version watch). */
   closing(close: () => Promise<void>): void {
     this.tracker.onClose = close;
+  }
+
+  /** Where this process's own commits report the store's count they reached (PostgreSQL's version watch). */
+  countsTo(advance: (count: number) => void): void {
+    this.tracker.advanceCount = advance;
+  }
+
+  /** What says that another process changed subscriptions or snoozes (see VersionTracker.remindersCounter). */
+  remindersCountedBy(counter: () => number | undefined): void {
+    this.tracker.remindersCounter = counter;
   }
 }

@@ -19,6 +19,8 @@ const RECONNECT_MS = 1000;
  */
 export class VersionWatch {
   private latest: number | undefined;
+  /** Moves on every notification of a change to subscriptions or snoozes, and whenever one may have been missed. */
+  private reminders = 0;
   private client: Client | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -31,6 +33,22 @@ export class VersionWatch {
   /** The latest version seen, or undefined while the watch is not live. */
   now(): number | undefined {
     return this.latest;
+  }
+
+  /**
+   * A count that moves whenever any replica changed subscriptions or snoozes (the notification says which kind of
+   * record changed, migration 0013), or a notification may have been missed; undefined while the watch is not live.
+   */
+  remindersNow(): number | undefined {
+    return this.latest === undefined ? undefined : this.reminders;
+  }
+
+  /**
+   * A count this process's own commit reached, known before its notification arrives (read inside the writing
+   * transaction). Ignored while the watch is not live.
+   */
+  advance(count: number): void {
+    if (this.latest !== undefined) this.latest = Math.max(this.latest, count);
   }
 
   async start(): Promise<void> {
@@ -56,10 +74,15 @@ export class VersionWatch {
     // Several stores may share a database, one schema each: only this store's schema counts.
     let schema: string | undefined;
     client.on('notification', (n) => {
-      const at = n.payload?.lastIndexOf(':') ?? -1;
-      const v = Number(n.payload?.slice(at + 1));
-      if (n.channel !== STATE_VERSION_CHANNEL || schema === undefined || n.payload?.slice(0, at) !== schema) return;
-      if (Number.isFinite(v) && this.latest !== undefined) this.latest = Math.max(this.latest, v);
+      // "<schema>:<version>:<kind>" (kind r: subscriptions and snoozes, s: anything else); before migration 0013,
+      // "<schema>:<version>", whose kind is unknown.
+      const parts = (n.payload ?? '').split(':');
+      const kind = parts.length >= 3 && /^[a-z]$/.test(parts.at(-1) ?? '') ? parts.pop() : undefined;
+      const v = Number(parts.pop());
+      if (n.channel !== STATE_VERSION_CHANNEL || schema === undefined || parts.join(':') !== schema) return;
+      if (!Number.isFinite(v) || this.latest === undefined) return;
+      if (kind !== 's') this.reminders += 1;
+      this.latest = Math.max(this.latest, v);
     });
     try {
       this.client = client;
@@ -78,7 +101,10 @@ export class VersionWatch {
   private async verify(client: Client): Promise<void> {
     const r = await client.query<{ v: string }>('select v from state_version where id = 1');
     const v = Number(r.rows[0]?.v ?? 0);
-    if (this.client === client) this.latest = Math.max(this.latest ?? 0, v);
+    if (this.client !== client) return;
+    // A version the notifications have not brought (yet, or ever): whatever it changed may be reminders.
+    if (this.latest === undefined || v > this.latest) this.reminders += 1;
+    this.latest = Math.max(this.latest ?? 0, v);
   }
 
   async close(): Promise<void> {

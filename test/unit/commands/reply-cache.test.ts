@@ -34,6 +34,26 @@ describe('the reply cache', () => {
     }
   });
 
+  test('requests for the same reply at the same time share one making of it', async () => {
+    const store = await testStore();
+    const incident = defaultIncident();
+    const paths: string[] = [];
+    const cache = new ReplyCache((path) => paths.push(path));
+    try {
+      const at = '2025-01-15T17:00:10Z';
+      const replies = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          handleCommandText('questions', contextWith(incident, store, at, MEMBER), cache),
+        ),
+      );
+      expect(new Set(replies.map((r) => r.reply)).size).toBe(1);
+      expect(paths.filter((p) => p === 'made')).toHaveLength(1);
+      expect(paths).toHaveLength(8);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('reuses a reading reply within the same minute and recorded state, and never across a change', async () => {
     const store = await testStore();
     const incident = defaultIncident();

@@ -36,7 +36,7 @@ if (TEST_DATABASE_URL) {
   });
 }
 
-describe.each(dialects)('the store on $name', ({ setup }) => {
+describe.each(dialects)('the store on $name', ({ name, setup }) => {
   let open: () => Promise<FollowUpStore>;
   let teardown: () => Promise<void>;
   let store: FollowUpStore;
@@ -232,6 +232,66 @@ describe.each(dialects)('the store on $name', ({ setup }) => {
       expect(states[0]?.changes.map((c) => c.answer)).toEqual(['a']);
     } finally {
       reads.mockRestore();
+    }
+  });
+
+  test('a write of this process moves the state version once: on PostgreSQL its notification, arriving after, changes nothing', async () => {
+    const before = store.stateVersionNow();
+    expect(before).toBeDefined();
+    await store.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: at('2025-01-01') });
+    const after = store.stateVersionNow();
+    expect(after).not.toBe(before);
+    // Past the notification's round trip (and SQLite's 5 ms): the same version.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(store.stateVersionNow()).toBe(after);
+    if (name === 'postgres') {
+      // The incident versions it read inside the write serve the next state read: no read of them after it.
+      const queries = jest.spyOn(store.db, 'selectFrom');
+      try {
+        expect((await store.state()).changes.map((c) => c.answer)).toEqual(['a']);
+        expect(queries.mock.calls.map(([table]) => table)).not.toContain('incident_version');
+      } finally {
+        queries.mockRestore();
+      }
+    }
+  });
+
+  test('subscriptions and snoozes read are kept until a process changes them: this one at once, another soon after', async () => {
+    const r = store.reminders;
+    const target = { kind: 'channel' as const, id: 'C0KEEP' };
+    expect(await r.subscription(target)).toBeUndefined();
+    expect(await r.snoozes()).toEqual(new Map());
+    // Asked again, nothing changed: no query.
+    const queries = jest.spyOn(store.db, 'selectFrom');
+    try {
+      await store.recordChange({
+        questionId: 'Q3',
+        status: 'partial',
+        answer: 'a',
+        actor: ADMIN,
+        at: at('2025-01-01'),
+      });
+      queries.mockClear();
+      expect(await r.subscription(target)).toBeUndefined();
+      expect(await r.snoozes()).toEqual(new Map());
+      expect(queries.mock.calls.map(([table]) => table)).toEqual([]);
+    } finally {
+      queries.mockRestore();
+    }
+    // This process subscribes: seen at once.
+    await r.subscribe(target, ADMIN, at('2025-01-02'));
+    expect((await r.subscription(target))?.status).toBe('active');
+    // Another process (another connection) disables it and snoozes a series: seen soon after.
+    const other = await open();
+    try {
+      await other.reminders.setStatus(target, 'disabled', 'archived', at('2025-01-03'));
+      await other.reminders.snooze('countdown', 'channel:C0KEEP', at('2025-01-05'), ADMIN, at('2025-01-04'));
+      const until = Date.now() + 3000;
+      while ((await r.snoozes()).size === 0 && Date.now() < until) await new Promise((w) => setTimeout(w, 20));
+      expect((await r.subscription(target))?.status).toBe('disabled');
+      expect((await r.snoozes()).get('countdown channel:C0KEEP')?.toISOString()).toBe('2025-01-05T00:00:00.000Z');
+    } finally {
+      await other.close();
     }
   });
 

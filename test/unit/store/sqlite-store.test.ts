@@ -72,6 +72,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0010_curation' },
       { name: '0011_started_incident' },
       { name: '0012_state_version_notify' },
+      { name: '0013_notify_kind' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
