@@ -5,6 +5,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pino from 'pino';
 import { parseIncident } from '../src/incident/load';
+import { questionsAsOf } from '../src/core/questions';
 import { clockStartingAt, ManualClock } from '../src/lib/clock';
 import { ReminderDelivery } from '../src/scheduler/delivery';
 import { SlackPoster } from '../src/scheduler/slack-poster';
@@ -215,15 +216,20 @@ async function mixed(): Promise<void> {
   }
 }
 
-/** The mix's data set: the CrowdStrike one, with the mix's first ADMINS users as its admins and no feed watched. */
-function mixDataset(dir: string): string {
+/**
+ * The mix's data set: the CrowdStrike one, with the mix's first ADMINS users as its admins and no feed watched, and
+ * `extraQuestions` more open questions in it (the growth runs).
+ */
+function mixDataset(dir: string, extraQuestions = 0, name = 'summit'): string {
   const doc = parseDocument(readFileSync(path.join(ROOT, 'config', 'incidents', 'crowdstrike-2024.yaml'), 'utf8'));
   doc.setIn(
     ['admins'],
     Array.from({ length: ADMINS }, (_, i) => userId(i)),
   );
   doc.setIn(['watch'], []);
-  const dataset = path.join(dir, 'summit.yaml');
+  for (let q = 0; q < extraQuestions; q++)
+    doc.addIn(['questions'], { id: `Q${5000 + q}`, text: `Growth question ${q}: is part ${q} of the review settled?` });
+  const dataset = path.join(dir, `${name}.yaml`);
   writeFileSync(dataset, doc.toString());
   return dataset;
 }
@@ -812,6 +818,8 @@ async function incidents(): Promise<void> {
 
 /** Open questions in the growth runs: a team's usual handful, and the backlog of an incident followed for years. */
 const GROWTH_OPEN = [20, 2000] as const;
+/** At most this many of them asked in Slack before the run (the bound on questions added in Slack is 1,000). */
+const GROWTH_ASKED = 800;
 
 /**
  * Cost as work grows: the mix (bench/mixed.ts) against a bot whose incident has 20 open questions, one whose
@@ -820,19 +828,31 @@ const GROWTH_OPEN = [20, 2000] as const;
  */
 async function growth(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-growth-'));
-  const dataset = mixDataset(dir);
   const channels = crowdstrikeChannels(SCALE_INCIDENTS);
-  const questionsInDataset = parseIncident(readFileSync(dataset, 'utf8'), dataset).questions.length;
-  /** A store whose CrowdStrike incident has `open` open questions, a quarter of the channels subscribed. */
-  const seeded = async (name: string, open: number, follows?: number) => {
+  const plain = mixDataset(dir);
+  const openInDataset = questionsAsOf(
+    parseIncident(readFileSync(plain, 'utf8'), plain).questions,
+    new Date(),
+    'open',
+  ).length;
+  /**
+   * How the open questions are made: half asked in Slack (as /summit ask records them, at most GROWTH_ASKED, so
+   * the asks of the run itself stay under the bound on questions added in Slack), the rest in the data set.
+   */
+  const split = (open: number) => {
+    const asked = Math.min(GROWTH_ASKED, Math.floor((open - openInDataset) / 2));
+    return { asked, inDataset: open - openInDataset - asked };
+  };
+  /** A store with `asked` questions asked in Slack, a quarter of the channels subscribed. */
+  const seeded = async (name: string, asked: number, follows?: number) => {
     const file = path.join(dir, `${name}.db`);
     if (follows !== undefined) await seedFollows(file, follows);
     const base = await openStore({ kind: 'sqlite', path: file }, silent);
     const store = base.scoped('crowdstrike-2024');
     const actor = { id: userId(ADMINS), name: 'asker' };
-    for (let q = questionsInDataset; q < open; q++)
+    for (let q = 0; q < asked; q++)
       await store.addQuestion(
-        { text: `Growth question ${q}: is item ${q} of the review settled?`, actor, at: new Date('2026-11-01') },
+        { text: `Asked question ${q}: is item ${q} of the review settled?`, actor, at: new Date('2026-11-01') },
         () => `Q${1000 + q}`,
       );
     for (let c = 0; c < channels.length; c += 4)
@@ -842,14 +862,23 @@ async function growth(): Promise<void> {
   };
   const targets: { name: string; url: string; stop: () => Promise<void> }[] = [];
   for (const open of GROWTH_OPEN) {
-    const bot = await startBot({ SUMMIT_CONFIG: dataset, DATABASE_URL: await seeded(`open-${open}`, open) });
+    const { asked, inDataset } = split(open);
+    const bot = await startBot({
+      SUMMIT_CONFIG: mixDataset(dir, inDataset, `open-${open}`),
+      DATABASE_URL: await seeded(`open-${open}`, asked),
+    });
     targets.push({ name: `1 incident, ${open} open questions`, url: bot.events, stop: bot.stop });
   }
   const admins = Array.from({ length: ADMINS }, (_, i) => userId(i));
   const folder = scaleFolder(ROOT, dir, SCALE_INCIDENTS, admins);
+  const first = split(GROWTH_OPEN[0]);
+  writeFileSync(
+    path.join(folder, 'crowdstrike-2024.yaml'),
+    readFileSync(mixDataset(dir, first.inDataset, `incidents-${GROWTH_OPEN[0]}`), 'utf8'),
+  );
   const many = await startBot({
     SUMMIT_CONFIG: folder,
-    DATABASE_URL: await seeded('incidents', GROWTH_OPEN[0], SCALE_INCIDENTS),
+    DATABASE_URL: await seeded('incidents', first.asked, SCALE_INCIDENTS),
   });
   targets.push({
     name: `${SCALE_INCIDENTS} incidents, ${GROWTH_OPEN[0]} open questions`,

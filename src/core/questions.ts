@@ -96,9 +96,93 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
  * still pursued (open or partly answered); `answered` the answered ones; `all` every one, closed ones included.
  */
 export function questionsAsOf(questions: Question[], at: Date, filter: QuestionFilter = 'all'): QuestionState[] {
+  // Every reply, the plan and the pages ask this of the same list (one per recorded state) at moments that differ by
+  // milliseconds. What it gives changes only at the moments its questions name (see `momentsOf`): between two of
+  // them the same result serves, kept per list for as long as the list lives.
+  let kept = keptStates.get(questions);
+  if (!kept) {
+    kept = { moments: momentsOf(questions), byInterval: new Map() };
+    keptStates.set(questions, kept);
+  }
+  const key = `${filter}:${intervalOf(kept.moments, at.getTime())}`;
+  let states = kept.byInterval.get(key);
+  if (!states) {
+    states = statesAsOf(questions, at, filter);
+    if (kept.byInterval.size >= KEPT_INTERVALS) kept.byInterval.clear();
+    kept.byInterval.set(key, states);
+  }
+  // A copy: callers sort and filter what they are given.
+  return states.slice();
+}
+
+/** questionAsOf, the last result kept with the question for as long as `at` stays between the same two moments. */
+function keptQuestionAsOf(question: Question, at: Date): QuestionState {
+  let kept = keptQuestion.get(question);
+  if (!kept) {
+    kept = { moments: momentsOf([question]), interval: -1 };
+    keptQuestion.set(question, kept);
+  }
+  const interval = intervalOf(kept.moments, at.getTime());
+  if (kept.interval !== interval || kept.state === undefined) {
+    kept.state = questionAsOf(question, at);
+    kept.interval = interval;
+  }
+  return kept.state;
+}
+const keptQuestion = new WeakMap<Question, { moments: readonly number[]; interval: number; state?: QuestionState }>();
+
+/** How many intervals' results are kept per list (now and a few "as of" moments). */
+const KEPT_INTERVALS = 16;
+const keptStates = new WeakMap<
+  readonly Question[],
+  { moments: readonly number[]; byInterval: Map<string, QuestionState[]> }
+>();
+
+/**
+ * The moments, in order, at which a question's state can change: every test in questionAsOf and questionsAsOf is
+ * "has moment m come" (m <= at) for one of these, so two times past the same number of them give the same states.
+ */
+function momentsOf(questions: readonly Question[]): number[] {
+  const out = new Set<number>();
+  const add = (d: Date | undefined) => d !== undefined && out.add(d.getTime());
+  for (const q of questions) {
+    add(q.added?.at);
+    for (const c of q.history) {
+      add(c.when.at);
+      add(c.since);
+      add(c.until);
+    }
+    for (const a of q.assignments) {
+      add(a.when.at);
+      add(a.since);
+      add(a.until);
+      add(a.dueBy);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** How many of the (sorted) moments have come by `t`. */
+function intervalOf(moments: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = moments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((moments[mid] as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * questionsAsOf for a list asked once (ownedBy's candidates) or for the first time: each question's state is kept
+ * with the question for the interval between two of its own moments, so a new list after a write (the same question
+ * objects but the ones it touched, core/follow-up.ts) works out only those again.
+ */
+function statesAsOf(questions: Question[], at: Date, filter: QuestionFilter): QuestionState[] {
   return questions
     .filter((q) => q.added === undefined || q.added.at <= at)
-    .map((q) => questionAsOf(q, at))
+    .map((q) => keptQuestionAsOf(q, at))
     .filter((s) => filter === 'all' || (filter === 'answered' ? s.status === 'answered' : isPursued(s.status)));
 }
 
@@ -107,7 +191,7 @@ export function ownedBy(questions: Question[], userId: string, at: Date): Questi
   // Only a question someone ever made this user's can be theirs: the others are not worked out at all (this runs
   // over every incident for the Home tab).
   const candidates = questions.filter((q) => q.assignments.some((a) => a.field === 'owner' && a.value === userId));
-  return questionsAsOf(candidates, at, 'open')
+  return statesAsOf(candidates, at, 'open')
     .filter((s) => s.owner === userId)
     .sort(byUrgency);
 }
@@ -116,7 +200,7 @@ export function ownedBy(questions: Question[], userId: string, at: Date): Questi
 export function owners(questions: Question[], at: Date): Map<string, QuestionState[]> {
   const candidates = questions.filter((q) => q.assignments.some((a) => a.field === 'owner'));
   const out = new Map<string, QuestionState[]>();
-  for (const s of questionsAsOf(candidates, at, 'open')) {
+  for (const s of statesAsOf(candidates, at, 'open')) {
     if (s.owner === undefined) continue;
     const list = out.get(s.owner);
     if (list) list.push(s);

@@ -16,6 +16,7 @@ import type {
 import type { MessageSource } from '../incident/model';
 import type { StartedIncident } from '../incident/started';
 import type { Database } from './schema';
+import { readState, type StateRead } from './state-read';
 
 /** What a write is given: the record without the id the database assigns. */
 export type NewChange = Omit<RecordedChange, 'id'>;
@@ -399,7 +400,8 @@ export class FollowUpStore {
     // every request after a write, each otherwise reading the whole state again) wait for the same one.
     let reading = this.reading;
     if (reading?.own !== own) {
-      reading = { own, seq: ++this.readings, promise: this.readState() };
+      // From the last read: only what was recorded since is fetched (all of it the first time).
+      reading = { own, seq: ++this.readings, promise: this.readState(cached?.read) };
       const started = reading;
       this.reading = started;
       const settled = () => {
@@ -407,17 +409,18 @@ export class FollowUpStore {
       };
       started.promise.then(settled, settled);
     }
-    const state = await reading.promise;
+    const read = await reading.promise;
+    const state = read.state;
     // A read started earlier that settles later never replaces a newer one.
-    if (!this.cached || reading.seq > this.cached.seq) this.cached = { version, own, state, seq: reading.seq };
+    if (!this.cached || reading.seq > this.cached.seq) this.cached = { version, own, state, read, seq: reading.seq };
     else if (this.cached.seq === reading.seq && this.cached.version !== version)
       this.cached = { ...this.cached, version };
     return state;
   }
 
-  private cached?: { version: string; own: string; state: FollowUpState; seq: number };
+  private cached?: { version: string; own: string; state: FollowUpState; read: StateRead; seq: number };
   /** The read of this incident's records in flight, if any, for the incident version it was started at. */
-  private reading?: { own: string; seq: number; promise: Promise<FollowUpState> };
+  private reading?: { own: string; seq: number; promise: Promise<StateRead> };
   private readings = 0;
 
   /**
@@ -442,83 +445,9 @@ export class FollowUpStore {
     return map.get(incidentId) ?? '0';
   }
 
-  private async readState(): Promise<FollowUpState> {
-    const id = this.incident;
-    const [changes, questions, updates, assignments, curations] = await Promise.all([
-      this.db
-        .selectFrom('question_change')
-        .selectAll()
-        .where('incident_id', '=', id)
-        .orderBy('at')
-        .orderBy('id')
-        .execute(),
-      this.db.selectFrom('added_question').selectAll().where('incident_id', '=', id).orderBy('at').execute(),
-      this.db
-        .selectFrom('follow_up_update')
-        .selectAll()
-        .where('incident_id', '=', id)
-        .orderBy('at')
-        .orderBy('id')
-        .execute(),
-      this.db.selectFrom('assignment').selectAll().where('incident_id', '=', id).orderBy('at').orderBy('id').execute(),
-      this.db.selectFrom('curation').selectAll().where('incident_id', '=', id).orderBy('id').execute(),
-    ]);
-    return {
-      changes: changes.map((r) => ({
-        id: Number(r.id),
-        questionId: r.question_id,
-        status: r.status,
-        answer: r.answer ?? undefined,
-        sourceUrl: r.source_url ?? undefined,
-        note: r.note ?? undefined,
-        supersededBy: r.superseded_by ?? undefined,
-        actor: { id: r.actor_id, name: r.actor_name },
-        at: new Date(r.at),
-      })),
-      questions: questions.map((r) => ({
-        questionId: r.question_id,
-        text: r.text,
-        actor: { id: r.actor_id, name: r.actor_name },
-        at: new Date(r.at),
-        ...(r.source_channel !== null && r.source_ts !== null
-          ? {
-              message: {
-                channel: r.source_channel,
-                ts: r.source_ts,
-                permalink: r.source_url ?? '',
-                author: r.source_author ?? undefined,
-              },
-            }
-          : {}),
-      })),
-      assignments: assignments.map((r) => ({
-        id: Number(r.id),
-        questionId: r.question_id,
-        field: r.field,
-        value: r.value ?? undefined,
-        actor: { id: r.actor_id, name: r.actor_name },
-        at: new Date(r.at),
-      })),
-      curations: curations.map((r) => ({
-        id: Number(r.id),
-        kind: r.kind,
-        itemId: r.item_id,
-        action: r.action,
-        ...(r.entry !== null && { entry: JSON.parse(r.entry) as Record<string, unknown> }),
-        ...(r.base !== null && { base: r.base }),
-        ...(r.reason !== null && { reason: r.reason }),
-        actor: { id: r.actor_id, name: r.actor_name },
-        at: new Date(r.at),
-      })),
-      updates: updates.map((r) => ({
-        id: Number(r.id),
-        expectedId: r.expected_id ?? undefined,
-        text: r.text,
-        url: r.url ?? undefined,
-        actor: { id: r.actor_id, name: r.actor_name },
-        at: new Date(r.at),
-      })),
-    };
+  /** This incident's records: what changed since `previous` read, or all of them (see store/state-read.ts). */
+  private readState(previous?: StateRead): Promise<StateRead> {
+    return readState(this.db, this.incident, previous);
   }
 
   /** The audit log: this incident's rows, or every row for the store as a whole. */

@@ -1,7 +1,7 @@
 import { outstandingUpdates } from '../../core/incident';
 import { ownedBy, questionsAsOf } from '../../core/questions';
 import { appliedAll } from '../across';
-import { ownersOf } from '../home';
+import { ownedAcross } from '../home';
 import * as followUp from '../../views/follow-up';
 import {
   followedReply,
@@ -43,12 +43,15 @@ export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
 export const mine: Handler<'mine'> = async (_cmd, { ctx, incident }) => {
   if (ctx.catalog.size === 1)
     return read(followUp.mineReply(ownedBy(incident.questions, ctx.actor.id, ctx.now), ctx.now, incident.zone));
-  // Each incident's owners are worked out once per minute and change of its records (commands/per-minute.ts).
-  const groups = (await appliedAll(ctx)).map((i) => ({
-    incident: { id: i.id, title: i.title, state: i.state },
-    zone: i.zone,
-    states: ownersOf(i, ctx.now).get(ctx.actor.id) ?? [],
-  }));
+  // Each incident's owners are worked out once per minute and change of its records (commands/per-minute.ts), and
+  // gathered per owner across incidents once for all users.
+  const groups = (ownedAcross(await appliedAll(ctx), ctx.now).get(ctx.actor.id) ?? []).map(
+    ({ incident: i, states }) => ({
+      incident: { id: i.id, title: i.title, state: i.state },
+      zone: i.zone,
+      states,
+    }),
+  );
   return read(mineAcrossReply(groups, ctx.now));
 };
 

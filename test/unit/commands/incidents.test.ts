@@ -144,6 +144,10 @@ describe('many incidents in one bot', () => {
     expect(r.plain).toMatch(
       /crowdstrike-2024 — CrowdStrike outage of July 2024 \(1\)[\s\S]*Q3[\s\S]*cloud-outage-2026 — Cloud outage of November 2026 \(1\)[\s\S]*Q1/,
     );
+    // Worked out once for every user: someone else's are theirs, and a change within the minute shows at once.
+    expect((await run('mine', 'C0ONE', ADMIN)).reply.summary).toBe('You own no open question.');
+    await run('crowdstrike-2024 assign Q2 <@U0MEMBER>', 'C0ONE');
+    expect((await run('mine', 'C0ONE', MEMBER)).reply.summary).toBe('You own 3 open questions.');
   });
 
   test('every button and form says which incident it belongs to; Share names it first', async () => {

@@ -1,5 +1,7 @@
 import { countQuestions, questionAsOf, questionsAsOf } from '../../../src/core/questions';
 import { outstandingUpdates } from '../../../src/core/incident';
+import { applyFollowUps } from '../../../src/core/follow-up';
+import { EMPTY_STATE } from '../../../src/core/records';
 import { parseIncident } from '../../../src/incident/load';
 import { defaultIncident, minimalDataset } from '../../helpers/incident';
 
@@ -82,6 +84,140 @@ describe('questions as of a moment', () => {
       dropped: 0,
       superseded: 0,
     });
+  });
+});
+
+describe('questions as of a moment, asked again', () => {
+  const ADMIN = { id: 'U0ADMIN', name: 'ada' };
+  const applied = applyFollowUps(incident, {
+    ...EMPTY_STATE,
+    questions: [{ questionId: 'Q5', text: 'Asked later?', actor: ADMIN, at: new Date('2025-02-01T10:00:00Z') }],
+    changes: [
+      {
+        id: 1,
+        questionId: 'Q5',
+        status: 'partial',
+        answer: 'some',
+        actor: ADMIN,
+        at: new Date('2025-02-02T10:00:00Z'),
+      },
+      {
+        id: 2,
+        questionId: 'Q3',
+        status: 'answered',
+        answer: 'all',
+        actor: ADMIN,
+        at: new Date('2025-02-03T10:00:00Z'),
+      },
+    ],
+    assignments: [
+      { id: 1, questionId: 'Q5', field: 'owner', value: 'U0OWNER', actor: ADMIN, at: new Date('2025-02-02T11:00:00Z') },
+      {
+        id: 2,
+        questionId: 'Q5',
+        field: 'due',
+        value: '2025-02-10',
+        actor: ADMIN,
+        at: new Date('2025-02-02T12:00:00Z'),
+      },
+      {
+        id: 3,
+        questionId: 'Q4',
+        field: 'due',
+        value: '2025-02-05',
+        actor: ADMIN,
+        at: new Date('2025-02-02T12:00:00Z'),
+      },
+    ],
+  });
+  /** What questionsAsOf gives, worked out from each question's replay. */
+  const replayed = (at: Date, filter: 'open' | 'answered' | 'all') =>
+    applied.questions
+      .filter((x) => x.added === undefined || x.added.at <= at)
+      .map((x) => questionAsOf(x, at))
+      .filter((st) =>
+        filter === 'all'
+          ? true
+          : filter === 'answered'
+            ? st.status === 'answered'
+            : ['open', 'partial'].includes(st.status),
+      );
+
+  test('at, just before and just after every moment a question names, in any order: what a replay gives', () => {
+    const moments = applied.questions.flatMap((x) => [
+      ...(x.added ? [x.added.at] : []),
+      ...x.history.flatMap((c) => [c.when.at, c.since]),
+      ...x.assignments.flatMap((a) => [a.when.at, a.since, ...(a.dueBy ? [a.dueBy] : [])]),
+    ]);
+    const times = moments.flatMap((m) => [m.getTime() - 1, m.getTime(), m.getTime() + 1]);
+    // Out of order, so a kept result from a later interval is never handed to an earlier moment.
+    const shuffled = times.map((t, i) => times[(i * 7919) % times.length] as number);
+    for (const t of shuffled)
+      for (const filter of ['open', 'answered', 'all'] as const)
+        expect(questionsAsOf(applied.questions, new Date(t), filter)).toEqual(replayed(new Date(t), filter));
+    // The overdue flag flips at the due date's end.
+    const due = applied.questions.find((x) => x.id === 'Q4')?.assignments.at(-1)?.dueBy as Date;
+    expect(
+      questionsAsOf(applied.questions, new Date(due.getTime() - 1), 'open').find((st) => st.question.id === 'Q4')
+        ?.overdue,
+    ).toBe(false);
+    expect(questionsAsOf(applied.questions, due, 'open').find((st) => st.question.id === 'Q4')?.overdue).toBe(true);
+  });
+
+  test('after a write about one question, the model keeps every other question as the same object, and equals one made afresh', () => {
+    const before = {
+      ...EMPTY_STATE,
+      questions: [{ questionId: 'Q5', text: 'Asked later?', actor: ADMIN, at: new Date('2025-02-01T10:00:00Z') }],
+      changes: [
+        {
+          id: 1,
+          questionId: 'Q3',
+          status: 'partial' as const,
+          answer: 'a',
+          actor: ADMIN,
+          at: new Date('2025-02-02T10:00:00Z'),
+        },
+      ],
+    };
+    const first = applyFollowUps(incident, before);
+    // As the store hands it on: the rows kept are the same objects, one row more.
+    const after = {
+      ...before,
+      changes: [
+        ...before.changes,
+        {
+          id: 2,
+          questionId: 'Q5',
+          status: 'answered' as const,
+          answer: 'b',
+          actor: ADMIN,
+          at: new Date('2025-02-03T10:00:00Z'),
+        },
+      ],
+    };
+    const second = applyFollowUps(incident, after);
+    const byId = (model: typeof first, id: string) => model.questions.find((x) => x.id === id);
+    for (const id of ['Q1', 'Q2', 'Q3', 'Q4']) expect(byId(second, id)).toBe(byId(first, id));
+    expect(byId(second, 'Q5')).not.toBe(byId(first, 'Q5'));
+    expect(byId(second, 'Q5')?.history.map((c) => c.answer)).toEqual(['b']);
+    expect(second).toEqual(applyFollowUps(incident, structuredClone(after)));
+    const at = new Date('2025-03-01T00:00:00Z');
+    expect(questionsAsOf(second.questions, at).map((st) => [st.question.id, st.status])).toEqual([
+      ['Q1', 'answered'],
+      ['Q2', 'partial'],
+      ['Q3', 'partial'],
+      ['Q4', 'open'],
+      ['Q5', 'answered'],
+    ]);
+  });
+
+  test('what a caller does to the list it was given changes nothing for the next', () => {
+    const at = new Date('2025-03-01T00:00:00Z');
+    const first = questionsAsOf(applied.questions, at, 'all');
+    const expected = first.map((st) => st.question.id);
+    first.reverse();
+    first.pop();
+    expect(questionsAsOf(applied.questions, at, 'all').map((st) => st.question.id)).toEqual(expected);
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { nextQuestionId } from '../../../src/core/follow-up';
 import { REQUEST_KEY_TTL_MS, type FollowUpStore } from '../../../src/store/repository';
+import { readState } from '../../../src/store/state-read';
 import { defaultIncident } from '../../helpers/incident';
 import { freshSchema, postgresStore, TEST_DATABASE_URL } from '../../helpers/postgres';
 import { ADMIN, MEMBER, testStore } from '../../helpers/store';
@@ -350,6 +351,113 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
     } finally {
       await other.close();
     }
+  });
+
+  describe('after a change, only what was recorded since is read', () => {
+    const INCIDENT = 'crowdstrike-2024';
+    /** What a read of everything gives now. */
+    const whole = async () => (await readState(store.db, INCIDENT)).state;
+
+    test('each kind of record, one after another: the kept rows are the same objects, the result what a whole read gives', async () => {
+      let read = await readState(store.db, INCIDENT);
+      // Nothing recorded since: the same read back.
+      expect(await readState(store.db, INCIDENT, read)).toBe(read);
+      const writes: (() => Promise<unknown>)[] = [
+        () =>
+          store.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: at('2025-01-02') }),
+        () => store.addQuestion({ text: 'First?', actor: MEMBER, at: at('2025-01-03') }, () => 'Q5'),
+        () =>
+          store.recordAssignment({
+            questionId: 'Q5',
+            field: 'owner',
+            value: 'U0OWNER',
+            actor: ADMIN,
+            at: at('2025-01-04'),
+          }),
+        () => store.recordUpdate({ expectedId: 'post-summit', text: 'U', actor: ADMIN, at: at('2025-01-05') }),
+        () =>
+          store.recordCuration({
+            kind: 'source',
+            itemId: 'vendor-post',
+            action: 'add',
+            entry: { url: 'https://example.com/p', title: 'P', publisher: 'V', date: '2025-01-06' },
+            actor: ADMIN,
+            at: at('2025-01-06'),
+          }),
+        // Recorded with an earlier time than the last one read: sorted in where a whole read puts it.
+        () =>
+          store.recordChange({ questionId: 'Q4', status: 'dropped', note: 'n', actor: ADMIN, at: at('2025-01-01') }),
+      ];
+      for (const write of writes) {
+        await write();
+        const next = await readState(store.db, INCIDENT, read);
+        expect(next.state).toEqual(await whole());
+        // Read on from the last read, not again: what was kept is the same objects.
+        const kept = read.state.changes[0];
+        if (kept) expect(next.state.changes).toContain(kept);
+        read = next;
+      }
+      expect(read.state.changes.map((c) => c.questionId)).toEqual(['Q4', 'Q3']);
+    });
+
+    test('questions recorded at the same moment on either side of a read are each there once', async () => {
+      const moment = at('2025-02-01T10:00:00Z');
+      await store.addQuestion({ text: 'One?', actor: MEMBER, at: moment }, () => 'Q5');
+      const read = await readState(store.db, INCIDENT);
+      await store.addQuestion({ text: 'Two?', actor: MEMBER, at: moment }, () => 'Q6');
+      const next = await readState(store.db, INCIDENT, read);
+      expect(next.state.questions.map((q) => q.questionId)).toEqual(['Q5', 'Q6']);
+      expect(next.state.questions[0]).toBe(read.state.questions[0]);
+      await store.addQuestion({ text: 'Three?', actor: MEMBER, at: moment }, () => 'Q7');
+      expect((await readState(store.db, INCIDENT, next)).state.questions.map((q) => q.questionId)).toEqual([
+        'Q5',
+        'Q6',
+        'Q7',
+      ]);
+    });
+
+    test('a row that becomes visible after a later one (on PostgreSQL, a transaction committing late) is not missed', async () => {
+      const row = (id: number, answer: string) => ({
+        id,
+        incident_id: INCIDENT,
+        question_id: 'Q3',
+        status: 'partial' as const,
+        answer,
+        actor_id: ADMIN.id,
+        actor_name: ADMIN.name,
+        at: at('2025-01-02').toISOString(),
+      });
+      await store.db.insertInto('question_change').values(row(10, 'ten')).execute();
+      const read = await readState(store.db, INCIDENT);
+      // Id 5 was taken before 10 but shows only now, as another write lands after it.
+      await store.db.insertInto('question_change').values(row(5, 'five')).execute();
+      await store.recordChange({
+        questionId: 'Q4',
+        status: 'partial',
+        answer: 'later',
+        actor: ADMIN,
+        at: at('2025-01-03'),
+      });
+      const next = await readState(store.db, INCIDENT, read);
+      expect(next.state.changes.map((c) => c.answer)).toEqual(['five', 'ten', 'later']);
+      expect(next.state).toEqual(await whole());
+      // And through the store's own state(): another process's write, read on from what this one kept.
+      const second = await open();
+      try {
+        await store.state();
+        await second.recordChange({
+          questionId: 'Q4',
+          status: 'answered',
+          answer: 'done',
+          actor: ADMIN,
+          at: at('2025-01-04'),
+        });
+        await new Promise((r) => setTimeout(r, 20));
+        expect(await store.state()).toEqual(await whole());
+      } finally {
+        await second.close();
+      }
+    });
   });
 
   test('ping says whether the database answers', async () => {
