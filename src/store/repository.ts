@@ -16,7 +16,7 @@ import type {
 import type { MessageSource } from '../incident/model';
 import type { StartedIncident } from '../incident/started';
 import type { Database } from './schema';
-import { readState, type StateRead } from './state-read';
+import { extended, readState, type StateRead, type StateRows } from './state-read';
 
 /** What a write is given: the record without the id the database assigns. */
 export type NewChange = Omit<RecordedChange, 'id'>;
@@ -32,6 +32,14 @@ const CHANGE_ACTION: Record<RecordedChange['status'], string> = {
   dropped: 'question.dropped',
   superseded: 'question.superseded',
 };
+
+/** The table of each kind of follow-up row with a serial id. */
+const TABLE_OF = {
+  changes: 'question_change',
+  assignments: 'assignment',
+  curations: 'curation',
+  updates: 'follow_up_update',
+} as const;
 
 /** How long a request key is remembered: twice Slack's five-minute signature window. */
 export const REQUEST_KEY_TTL_MS = 10 * 60_000;
@@ -135,31 +143,60 @@ export class FollowUpStore {
   }
 
   async recordChange(change: NewChange): Promise<RecordedChange> {
-    return this.committed(async (tx) => {
-      const row = await tx
-        .insertInto('question_change')
-        .values({
-          incident_id: this.incident,
-          question_id: change.questionId,
-          status: change.status,
-          answer: change.answer ?? null,
-          source_url: change.sourceUrl ?? null,
-          note: change.note ?? null,
-          superseded_by: change.supersededBy ?? null,
-          actor_id: change.actor.id,
-          actor_name: change.actor.name,
-          at: change.at.toISOString(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await audit(tx, this.incident, change.actor, change.at, CHANGE_ACTION[change.status], change.questionId, {
-        answer: change.answer,
-        sourceUrl: change.sourceUrl,
-        note: change.note,
-        supersededBy: change.supersededBy,
-      });
-      return { ...change, id: Number(row.id) };
-    });
+    const id = await this.recorded(
+      'changes',
+      {
+        incident_id: this.incident,
+        question_id: change.questionId,
+        status: change.status,
+        answer: change.answer ?? null,
+        source_url: change.sourceUrl ?? null,
+        note: change.note ?? null,
+        superseded_by: change.supersededBy ?? null,
+        actor_id: change.actor.id,
+        actor_name: change.actor.name,
+        at: change.at.toISOString(),
+      },
+      [
+        CHANGE_ACTION[change.status],
+        change.questionId,
+        { answer: change.answer, sourceUrl: change.sourceUrl, note: change.note, supersededBy: change.supersededBy },
+      ],
+    );
+    return { ...change, id };
+  }
+
+  /**
+   * Records one row of this incident's follow-up state (a change, an assignment, a curation, an update) with its
+   * audit row (action, subject, detail; by the row's actor, at its time); returns the row's id.
+   */
+  private async recorded<K extends keyof typeof TABLE_OF>(
+    kind: K,
+    values: Omit<StateRows[K][number], 'id'>,
+    [action, subject, detail]: [string, string, Record<string, unknown>],
+  ): Promise<number> {
+    let id = 0;
+    await this.committed(
+      async (tx) => {
+        const row = await tx
+          .insertInto(TABLE_OF[kind])
+          .values(values as never)
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        id = Number(row.id);
+        await audit(
+          tx,
+          this.incident,
+          { id: values.actor_id, name: values.actor_name },
+          new Date(values.at),
+          action,
+          subject,
+          detail,
+        );
+      },
+      () => ({ [kind]: [{ ...values, id }] }),
+    );
+    return id;
   }
 
   /**
@@ -183,27 +220,28 @@ export class FollowUpStore {
       ).map((r) => r.question_id);
       const questionId = nextId(taken);
       try {
-        await this.committed(async (tx) => {
-          await tx
-            .insertInto('added_question')
-            .values({
-              incident_id: this.incident,
-              question_id: questionId,
+        const values = {
+          incident_id: this.incident,
+          question_id: questionId,
+          text: q.text,
+          actor_id: q.actor.id,
+          actor_name: q.actor.name,
+          at: q.at.toISOString(),
+          source_channel: q.message?.channel ?? null,
+          source_ts: q.message?.ts ?? null,
+          source_url: q.message?.permalink ?? null,
+          source_author: q.message?.author ?? null,
+        };
+        await this.committed(
+          async (tx) => {
+            await tx.insertInto('added_question').values(values).execute();
+            await audit(tx, this.incident, q.actor, q.at, 'question.added', questionId, {
               text: q.text,
-              actor_id: q.actor.id,
-              actor_name: q.actor.name,
-              at: q.at.toISOString(),
-              source_channel: q.message?.channel ?? null,
-              source_ts: q.message?.ts ?? null,
-              source_url: q.message?.permalink ?? null,
-              source_author: q.message?.author ?? null,
-            })
-            .execute();
-          await audit(tx, this.incident, q.actor, q.at, 'question.added', questionId, {
-            text: q.text,
-            message: q.message?.permalink,
-          });
-        });
+              message: q.message?.permalink,
+            });
+          },
+          () => ({ questions: [values] }),
+        );
         return { added: { questionId, ...q } };
       } catch (e) {
         // Either the id was taken meanwhile, or the message was tracked meanwhile (the next round says which).
@@ -226,23 +264,20 @@ export class FollowUpStore {
 
   /** Sets (or clears) a question's owner or due date: a new row, the older ones kept. */
   async recordAssignment(a: NewAssignment): Promise<RecordedAssignment> {
-    return this.committed(async (tx) => {
-      const row = await tx
-        .insertInto('assignment')
-        .values({
-          incident_id: this.incident,
-          question_id: a.questionId,
-          field: a.field,
-          value: a.value ?? null,
-          actor_id: a.actor.id,
-          actor_name: a.actor.name,
-          at: a.at.toISOString(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await audit(tx, this.incident, a.actor, a.at, `question.${a.field}`, a.questionId, { value: a.value ?? null });
-      return { ...a, id: Number(row.id) };
-    });
+    const id = await this.recorded(
+      'assignments',
+      {
+        incident_id: this.incident,
+        question_id: a.questionId,
+        field: a.field,
+        value: a.value ?? null,
+        actor_id: a.actor.id,
+        actor_name: a.actor.name,
+        at: a.at.toISOString(),
+      },
+      [`question.${a.field}`, a.questionId, { value: a.value ?? null }],
+    );
+    return { ...a, id };
   }
 
   /**
@@ -290,52 +325,40 @@ export class FollowUpStore {
 
   /** A source, fact, timeline entry or expected update added, corrected or retracted, with its audit row. */
   async recordCuration(c: NewCuration): Promise<RecordedCuration> {
-    return this.committed(async (tx) => {
-      const row = await tx
-        .insertInto('curation')
-        .values({
-          incident_id: this.incident,
-          kind: c.kind,
-          item_id: c.itemId,
-          action: c.action,
-          entry: c.entry === undefined ? null : JSON.stringify(c.entry),
-          base: c.base ?? null,
-          reason: c.reason ?? null,
-          actor_id: c.actor.id,
-          actor_name: c.actor.name,
-          at: c.at.toISOString(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await audit(tx, this.incident, c.actor, c.at, `${c.kind}.${c.action}`, c.itemId, {
-        entry: c.entry,
-        reason: c.reason,
-      });
-      return { ...c, id: Number(row.id) };
-    });
+    const id = await this.recorded(
+      'curations',
+      {
+        incident_id: this.incident,
+        kind: c.kind,
+        item_id: c.itemId,
+        action: c.action,
+        entry: c.entry === undefined ? null : JSON.stringify(c.entry),
+        base: c.base ?? null,
+        reason: c.reason ?? null,
+        actor_id: c.actor.id,
+        actor_name: c.actor.name,
+        at: c.at.toISOString(),
+      },
+      [`${c.kind}.${c.action}`, c.itemId, { entry: c.entry, reason: c.reason }],
+    );
+    return { ...c, id };
   }
 
   async recordUpdate(update: NewUpdate): Promise<RecordedUpdate> {
-    return this.committed(async (tx) => {
-      const row = await tx
-        .insertInto('follow_up_update')
-        .values({
-          incident_id: this.incident,
-          expected_id: update.expectedId ?? null,
-          text: update.text,
-          url: update.url ?? null,
-          actor_id: update.actor.id,
-          actor_name: update.actor.name,
-          at: update.at.toISOString(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await audit(tx, this.incident, update.actor, update.at, 'update.recorded', update.expectedId ?? '', {
+    const id = await this.recorded(
+      'updates',
+      {
+        incident_id: this.incident,
+        expected_id: update.expectedId ?? null,
         text: update.text,
-        url: update.url,
-      });
-      return { ...update, id: Number(row.id) };
-    });
+        url: update.url ?? null,
+        actor_id: update.actor.id,
+        actor_name: update.actor.name,
+        at: update.at.toISOString(),
+      },
+      ['update.recorded', update.expectedId ?? '', { text: update.text, url: update.url }],
+    );
+    return { ...update, id };
   }
 
   /**
@@ -471,11 +494,20 @@ export class FollowUpStore {
    * transaction holds) are read inside it: the watch knows the new count at commit, before the notification comes
    * back, so one write moves the state version once (not at commit and again at the notification), and the
    * incident versions need no read of their own after it.
+   *
+   * `rows`: what the write added to this incident's recorded state (one audit row with it). Its incident's version
+   * is read inside the transaction too; when it is the kept state's plus this one write, nothing else was recorded
+   * in between (any other writer's audit row would count too), so the kept state with these rows is the state now,
+   * and the next request needs no read of it at all.
    */
-  private async committed<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  private async committed<T>(
+    work: (tx: Transaction<Database>) => Promise<T>,
+    rows?: () => Partial<StateRows>,
+  ): Promise<T> {
     const t = this.tracker;
     const learn = t.advanceCount !== undefined && this.changeCounter?.() !== undefined;
     let after: { count: number; incidents: Map<string, string> } | undefined;
+    let mine: string | undefined;
     const result = await this.db.transaction().execute(async (tx) => {
       const done = await work(tx);
       if (learn) {
@@ -487,6 +519,14 @@ export class FollowUpStore {
           count: Number(count?.v ?? 0),
           incidents: new Map(incidents.map((r) => [r.incident_id, String(r.v)])),
         };
+        mine = after.incidents.get(this.incident);
+      } else if (rows) {
+        const v = await tx
+          .selectFrom('incident_version')
+          .select('v')
+          .where('incident_id', '=', this.incident)
+          .executeTakeFirst();
+        mine = v === undefined ? undefined : String(v.v);
       }
       return done;
     });
@@ -497,6 +537,13 @@ export class FollowUpStore {
       // Only when nothing newer has been seen meanwhile (another replica's commit, notified before ours).
       if (version === `${after.count}:${t.ownWrites}`)
         t.incidentVersions = { version, map: Promise.resolve(after.incidents) };
+    }
+    const kept = this.cached;
+    if (rows && mine !== undefined && kept && Number(kept.own) === Number(mine) - 1) {
+      const read = extended(kept.read, rows());
+      // Not tied to a state version: the next state() learns the incident's version as it does after any change,
+      // finds this one, and takes it. A read still in flight from before settles as older (seq) and is dropped.
+      this.cached = { version: '', own: mine, state: read.state, read, seq: ++this.readings };
     }
     return result;
   }

@@ -65,7 +65,7 @@ export async function readState(db: Kysely<Database>, incident: string, previous
  * a row was missed (never when reading from the start, which is the whole read and is not checked).
  */
 async function readOn(db: Kysely<Database>, incident: string, from: StateRead): Promise<StateRead | undefined> {
-  const { marks, state } = from;
+  const { marks } = from;
   const whole = from === FROM_START;
   const [changes, questionRows, updates, assignments, curations] = await Promise.all([
     db
@@ -128,6 +128,25 @@ async function readOn(db: Kysely<Database>, incident: string, from: StateRead): 
     if (!complete) return undefined;
     if (changes.length + questions.length + updates.length + assignments.length + curations.length === 0) return from;
   }
+  return extended(from, { changes, questions, updates, assignments, curations });
+}
+
+/** Rows of one incident's recorded state, as the database returns them. */
+export interface StateRows {
+  changes: Rows<'question_change'>;
+  questions: Rows<'added_question'>;
+  updates: Rows<'follow_up_update'>;
+  assignments: Rows<'assignment'>;
+  curations: Rows<'curation'>;
+}
+
+/**
+ * `from` with rows recorded after it (each list in time order, none of them in `from`): what a read on from `from`
+ * gives once it has fetched them, and what this process's own write gives when nothing else was recorded between.
+ */
+export function extended(from: StateRead, rows: Partial<StateRows>): StateRead {
+  const { state, marks } = from;
+  const { changes = [], questions = [], updates = [], assignments = [], curations = [] } = rows;
   return {
     state: {
       changes: after(state.changes, changes.map(toChange), byTimeThenId),
@@ -149,15 +168,22 @@ async function readOn(db: Kysely<Database>, incident: string, from: StateRead): 
 /** The tables of one incident's recorded state, each counted to check a read that went on from an earlier one. */
 const COUNTED = ['question_change', 'added_question', 'follow_up_update', 'assignment', 'curation'] as const;
 
-/** The mark after `rows` (new questions in time order) were read after `before`. */
+/**
+ * The mark after `rows` (new questions in time order) were read after `before`: it only moves forward, so a question
+ * recorded with an earlier time (another replica's clock) is counted but not asked for again.
+ */
 function questionMark(
   rows: Rows<'added_question'>,
   before: StateRead['marks']['questions'],
 ): StateRead['marks']['questions'] {
-  const last = rows.at(-1)?.at;
-  if (last === undefined) return before;
-  const atLast = new Set(last === before.last ? before.atLast : []);
-  for (const r of rows) if (r.at === last) atLast.add(r.question_id);
+  if (rows.length === 0) return before;
+  let { last } = before;
+  let atLast = new Set(before.atLast);
+  for (const r of rows)
+    if (r.at > last) {
+      last = r.at;
+      atLast = new Set([r.question_id]);
+    } else if (r.at === last) atLast.add(r.question_id);
   return { rows: before.rows + rows.length, last, atLast };
 }
 

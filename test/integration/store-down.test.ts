@@ -65,10 +65,13 @@ describePostgres('PostgreSQL cut off under a running bot, then back', () => {
     try {
       expect((await command('answer Q3 Recorded before the outage')).text).toBe('Q3 marked answered.');
       await proxy.cut();
+      // Once the bot has seen the cut (its health check's ping fails; the version watch's connection ended with it).
+      // Until then what it holds is what the watch last said was current: the state just written is in memory, so a
+      // read needs no query and is answered in full.
+      expect((await fetch(`${bot.base}/healthz`)).status).toBe(503);
       const during = await command('questions all');
       expect(JSON.stringify(during.blocks)).toContain('unavailable right now');
       expect((await command('answer Q4 during the outage')).text).toMatch(/^State is unavailable right now/);
-      expect((await fetch(`${bot.base}/healthz`)).status).toBe(503);
       await proxy.open(proxy.port);
       let recovered = false;
       for (let i = 0; i < 50 && !recovered; i++) {

@@ -224,7 +224,11 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
   test('requests that ask for the state together after a change share one read of it', async () => {
     const mine = store.scoped('crowdstrike-2024');
     await mine.state();
-    await mine.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: at('2025-01-01') });
+    // Another process's change (this one's own needs no read at all, below).
+    const second = await open();
+    await second.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: at('2025-01-01') });
+    await second.close();
+    await new Promise((r) => setTimeout(r, 20));
     const reads = jest.spyOn(Object.getPrototypeOf(mine) as { readState: () => unknown }, 'readState');
     try {
       const states = await Promise.all(Array.from({ length: 20 }, () => mine.state()));
@@ -414,6 +418,58 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
         'Q6',
         'Q7',
       ]);
+    });
+
+    test("after this process's own write nothing is read: the kept state and the row it wrote, unless another write came between", async () => {
+      const mine = store.scoped(INCIDENT);
+      await mine.state();
+      const reads = jest.spyOn(Object.getPrototypeOf(mine) as { readState: () => unknown }, 'readState');
+      const second = await open();
+      try {
+        await mine.recordChange({
+          questionId: 'Q3',
+          status: 'partial',
+          answer: 'a',
+          actor: ADMIN,
+          at: at('2025-01-02'),
+        });
+        await mine.addQuestion({ text: 'Next?', actor: MEMBER, at: at('2025-01-03') }, () => 'Q5');
+        await mine.recordAssignment({
+          questionId: 'Q5',
+          field: 'due',
+          value: '2025-02-01',
+          actor: ADMIN,
+          at: at('2025-01-04'),
+        });
+        await mine.recordUpdate({ expectedId: 'post-summit', text: 'U', actor: ADMIN, at: at('2025-01-05') });
+        // Recorded with an earlier time: sorted in as a read would.
+        await mine.recordChange({ questionId: 'Q4', status: 'dropped', note: 'n', actor: ADMIN, at: at('2025-01-01') });
+        expect(await mine.state()).toEqual(await whole());
+        expect(reads).not.toHaveBeenCalled();
+        // Another process writes first: this one's write is not the only one since, so the state is read.
+        await second.recordChange({
+          questionId: 'Q2',
+          status: 'partial',
+          answer: 'b',
+          actor: ADMIN,
+          at: at('2025-01-06'),
+        });
+        await mine.recordChange({
+          questionId: 'Q3',
+          status: 'answered',
+          answer: 'c',
+          actor: ADMIN,
+          at: at('2025-01-07'),
+        });
+        await new Promise((r) => setTimeout(r, 20));
+        const state = await mine.state();
+        expect(reads).toHaveBeenCalledTimes(1);
+        expect(state).toEqual(await whole());
+        expect(state.changes.map((c) => c.answer)).toEqual([undefined, 'a', 'b', 'c']);
+      } finally {
+        reads.mockRestore();
+        await second.close();
+      }
     });
 
     test('a row that becomes visible after a later one (on PostgreSQL, a transaction committing late) is not missed', async () => {
