@@ -175,7 +175,7 @@ function intervalOf(moments: readonly number[], t: number): number {
 }
 
 /**
- * questionsAsOf for a list asked once (ownedBy's candidates) or for the first time: each question's state is kept
+ * questionsAsOf for a list asked once (the owners' candidates) or for the first time: each question's state is kept
  * with the question for the interval between two of its own moments, so a new list after a write (the same question
  * objects but the ones it touched, core/follow-up.ts) works out only those again.
  */
@@ -186,17 +186,10 @@ function statesAsOf(questions: Question[], at: Date, filter: QuestionFilter): Qu
     .filter((s) => filter === 'all' || (filter === 'answered' ? s.status === 'answered' : isPursued(s.status)));
 }
 
-/** The questions `userId` owns that are still pursued at `at`, overdue first, then by due date, then by id order. */
-export function ownedBy(questions: Question[], userId: string, at: Date): QuestionState[] {
-  // Only a question someone ever made this user's can be theirs: the others are not worked out at all (this runs
-  // over every incident for the Home tab).
-  const candidates = questions.filter((q) => q.assignments.some((a) => a.field === 'owner' && a.value === userId));
-  return statesAsOf(candidates, at, 'open')
-    .filter((s) => s.owner === userId)
-    .sort(byUrgency);
-}
-
-/** Every owner's open questions at `at`, each list as ownedBy gives it: one pass for all owners. */
+/**
+ * Every owner's open questions at `at` (still pursued), each list overdue first, then by due date, then in the
+ * questions' order: one pass for all owners, over only the questions someone was ever made owner of.
+ */
 export function owners(questions: Question[], at: Date): Map<string, QuestionState[]> {
   const candidates = questions.filter((q) => q.assignments.some((a) => a.field === 'owner'));
   const out = new Map<string, QuestionState[]>();

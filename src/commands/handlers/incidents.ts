@@ -1,7 +1,7 @@
 import { outstandingUpdates } from '../../core/incident';
-import { ownedBy, questionsAsOf } from '../../core/questions';
+import { questionsAsOf } from '../../core/questions';
 import { appliedAll } from '../across';
-import { ownedAcross } from '../home';
+import { ownedAcross, ownersOf } from '../home';
 import * as followUp from '../../views/follow-up';
 import {
   followedReply,
@@ -42,7 +42,8 @@ export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
 
 export const mine: Handler<'mine'> = async (_cmd, { ctx, incident }) => {
   if (ctx.catalog.size === 1)
-    return read(followUp.mineReply(ownedBy(incident.questions, ctx.actor.id, ctx.now), ctx.now, incident.zone));
+    // Every owner's questions worked out once per minute and change (commands/per-minute.ts), not per caller.
+    return read(followUp.mineReply(ownersOf(incident, ctx.now).get(ctx.actor.id) ?? [], ctx.now, incident.zone));
   // Each incident's owners are worked out once per minute and change of its records (commands/per-minute.ts), and
   // gathered per owner across incidents once for all users.
   const groups = (ownedAcross(await appliedAll(ctx), ctx.now).get(ctx.actor.id) ?? []).map(
