@@ -48,20 +48,17 @@ export interface OwnedIn {
  * hundreds of users, who would otherwise each walk every incident.
  */
 export function ownedAcross(incidents: readonly Incident[], now: Date): Map<string, OwnedIn[]> {
-  const minute = Math.floor(now.getTime() / 60_000);
-  const kept = across.get(incidents);
-  if (kept?.minute === minute) return kept.byOwner;
-  const byOwner = new Map<string, OwnedIn[]>();
-  for (const incident of incidents)
-    for (const [owner, states] of ownersOf(incident, now)) {
-      const list = byOwner.get(owner);
-      if (list) list.push({ incident, states });
-      else byOwner.set(owner, [{ incident, states }]);
-    }
-  across.set(incidents, { minute, byOwner });
-  return byOwner;
+  return perMinute(incidents, now, 'owned across', () => {
+    const byOwner = new Map<string, OwnedIn[]>();
+    for (const incident of incidents)
+      for (const [owner, states] of ownersOf(incident, now)) {
+        const list = byOwner.get(owner);
+        if (list) list.push({ incident, states });
+        else byOwner.set(owner, [{ incident, states }]);
+      }
+    return byOwner;
+  });
 }
-const across = new WeakMap<readonly Incident[], { minute: number; byOwner: Map<string, OwnedIn[]> }>();
 
 /**
  * The Home tab's data for every incident (active ones first): in full for those the tab shows, and only the
