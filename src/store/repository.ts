@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DialectSeam } from './dialect';
 import { advanceWatermarkIn, ReminderStore } from './reminders';
-import { audit } from './audit';
+import { audit, auditRow } from './audit';
 import { FeedStore } from './feeds';
 import type {
   Actor,
@@ -51,6 +51,25 @@ const REQUEST_KEYS_CLEAR_MS = 60_000;
  * (as on SQLite within a millisecond); this process's own commits show at once.
  */
 const PG_VERSION_FRESH_MS = 2;
+
+/** The store's count of changes and every incident's own version, as one statement saw them. */
+interface Versions {
+  count: number;
+  incidents: Map<string, string>;
+}
+
+/** Reads the versions in one statement (one round trip): the count beside each incident's version. */
+async function versionsIn(db: Kysely<Database>): Promise<Versions> {
+  const rows = await db
+    .selectFrom('state_version as s')
+    .leftJoin('incident_version as i', (j) => j.onTrue())
+    .select(['s.v as count', 'i.incident_id as incident', 'i.v as v'])
+    .where('s.id', '=', 1)
+    .execute();
+  const incidents = new Map<string, string>();
+  for (const r of rows) if (r.incident !== null) incidents.set(r.incident, String(r.v));
+  return { count: Number(rows[0]?.count ?? 0), incidents };
+}
 
 /**
  * The one store layer: append-only writes, each with its audit row in the same transaction, and reads that
@@ -176,26 +195,69 @@ export class FollowUpStore {
     [action, subject, detail]: [string, string, Record<string, unknown>],
   ): Promise<number> {
     let id = 0;
+    const row = auditRow(
+      this.incident,
+      { id: values.actor_id, name: values.actor_name },
+      new Date(values.at),
+      action,
+      subject,
+      detail,
+    );
     await this.committed(
-      async (tx) => {
-        const row = await tx
-          .insertInto(TABLE_OF[kind])
-          .values(values as never)
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        id = Number(row.id);
-        await audit(
-          tx,
-          this.incident,
-          { id: values.actor_id, name: values.actor_name },
-          new Date(values.at),
-          action,
-          subject,
-          detail,
-        );
+      async (db) => {
+        id = Number(await this.withAudit(db, TABLE_OF[kind], values, row, true));
       },
       () => ({ [kind]: [{ ...values, id }] }),
+      true,
     );
+    return id;
+  }
+
+  /**
+   * Inserts one row of `table` and its audit row; returns the row's id when `returningId`. On PostgreSQL one
+   * statement (the two inserts as data-modifying parts of it), atomic on its own, so it needs no transaction and
+   * takes one round trip instead of four; on SQLite two, in the caller's transaction.
+   */
+  private async withAudit(
+    db: Kysely<Database>,
+    table: (typeof TABLE_OF)[keyof typeof TABLE_OF] | 'added_question',
+    values: object,
+    row: Insertable<Database['audit']>,
+    returningId: boolean,
+  ): Promise<number | undefined> {
+    if (this.seam.kind === 'postgres') {
+      const inserted = db.with('a', (w) => w.insertInto('audit').values(row));
+      if (!returningId) {
+        await inserted
+          .insertInto(table)
+          .values(values as never)
+          .execute();
+        return undefined;
+      }
+      const r = await inserted
+        .insertInto(table as 'question_change')
+        .values(values as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return Number(r.id);
+    }
+    let id: number | undefined;
+    if (returningId)
+      id = Number(
+        (
+          await db
+            .insertInto(table as 'question_change')
+            .values(values as never)
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
+    else
+      await db
+        .insertInto(table)
+        .values(values as never)
+        .execute();
+    await db.insertInto('audit').values(row).execute();
     return id;
   }
 
@@ -211,13 +273,18 @@ export class FollowUpStore {
     for (let attempt = 0; ; attempt++) {
       const earlier = q.message && (await this.trackedFrom(q.message.channel, q.message.ts));
       if (earlier) return { alreadyTracked: earlier };
-      const taken = (
-        await this.db
-          .selectFrom('added_question')
-          .select('question_id')
-          .where('incident_id', '=', this.incident)
-          .execute()
-      ).map((r) => r.question_id);
+      // The ids taken, as the kept state has them (read for the request that asks); an id taken meanwhile by
+      // another process is refused by the unique key, and the next round reads them from the database.
+      const kept = attempt === 0 ? this.cached?.state.questions.map((r) => r.questionId) : undefined;
+      const taken =
+        kept ??
+        (
+          await this.db
+            .selectFrom('added_question')
+            .select('question_id')
+            .where('incident_id', '=', this.incident)
+            .execute()
+        ).map((r) => r.question_id);
       const questionId = nextId(taken);
       try {
         const values = {
@@ -232,15 +299,16 @@ export class FollowUpStore {
           source_url: q.message?.permalink ?? null,
           source_author: q.message?.author ?? null,
         };
+        const row = auditRow(this.incident, q.actor, q.at, 'question.added', questionId, {
+          text: q.text,
+          message: q.message?.permalink,
+        });
         await this.committed(
-          async (tx) => {
-            await tx.insertInto('added_question').values(values).execute();
-            await audit(tx, this.incident, q.actor, q.at, 'question.added', questionId, {
-              text: q.text,
-              message: q.message?.permalink,
-            });
+          async (db) => {
+            await this.withAudit(db, 'added_question', values, row, false);
           },
           () => ({ questions: [values] }),
+          true,
         );
         return { added: { questionId, ...q } };
       } catch (e) {
@@ -490,46 +558,57 @@ export class FollowUpStore {
 
   /**
    * Runs a write transaction and counts it once it has committed. On PostgreSQL with the version watch live, the
-   * versions after the write (the store's count and every incident's, which the audit triggers have moved and this
-   * transaction holds) are read inside it: the watch knows the new count at commit, before the notification comes
-   * back, so one write moves the state version once (not at commit and again at the notification), and the
-   * incident versions need no read of their own after it.
+   * versions after the write (the store's count and every incident's, which the audit triggers have moved) are read
+   * in one statement: the watch knows the new count at once, before the notification comes back, so one write moves
+   * the state version once (not at commit and again at the notification), and the incident versions need no read of
+   * their own after it.
    *
    * `rows`: what the write added to this incident's recorded state (one audit row with it). Its incident's version
-   * is read inside the transaction too; when it is the kept state's plus this one write, nothing else was recorded
-   * in between (any other writer's audit row would count too), so the kept state with these rows is the state now,
-   * and the next request needs no read of it at all.
+   * is read with the write too; when it is the kept state's plus this one write, nothing else was recorded before
+   * it (any other writer's audit row would count too), so the kept state with these rows is the state now, and the
+   * next request needs no read of it at all.
+   *
+   * `oneStatement`: the work is a single statement on PostgreSQL (store rows and audit row as parts of one insert),
+   * atomic on its own: it runs without a transaction, and the versions are read just after it (a count read later
+   * may include other writers' commits too, which only makes it a later count; the incident's version then tells
+   * that another write came first). Else they are read inside the transaction, which holds what the triggers moved.
    */
   private async committed<T>(
-    work: (tx: Transaction<Database>) => Promise<T>,
+    work: (db: Kysely<Database>) => Promise<T>,
     rows?: () => Partial<StateRows>,
+    oneStatement = false,
   ): Promise<T> {
     const t = this.tracker;
     const learn = t.advanceCount !== undefined && this.changeCounter?.() !== undefined;
-    let after: { count: number; incidents: Map<string, string> } | undefined;
+    let after: Versions | undefined;
     let mine: string | undefined;
-    const result = await this.db.transaction().execute(async (tx) => {
-      const done = await work(tx);
+    const versions = async (db: Kysely<Database>) => {
       if (learn) {
-        const [count, incidents] = await Promise.all([
-          tx.selectFrom('state_version').select('v').where('id', '=', 1).executeTakeFirst(),
-          tx.selectFrom('incident_version').selectAll().execute(),
-        ]);
-        after = {
-          count: Number(count?.v ?? 0),
-          incidents: new Map(incidents.map((r) => [r.incident_id, String(r.v)])),
-        };
+        after = await versionsIn(db);
         mine = after.incidents.get(this.incident);
       } else if (rows) {
-        const v = await tx
+        const v = await db
           .selectFrom('incident_version')
           .select('v')
           .where('incident_id', '=', this.incident)
           .executeTakeFirst();
         mine = v === undefined ? undefined : String(v.v);
       }
-      return done;
-    });
+    };
+    let result: T;
+    if (oneStatement && this.seam.kind === 'postgres') {
+      result = await work(this.db);
+      // Committed: a failure to read the versions now leaves them to be read as after any other change.
+      await versions(this.db).catch(() => {
+        after = undefined;
+        mine = undefined;
+      });
+    } else
+      result = await this.db.transaction().execute(async (tx) => {
+        const done = await work(tx);
+        await versions(tx);
+        return done;
+      });
     t.ownWrites += 1;
     if (after) {
       t.advanceCount?.(after.count);

@@ -122,6 +122,40 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
     expect(new Set(results.map((r) => ('added' in r ? r.added.questionId : r.alreadyTracked))).size).toBe(8);
   });
 
+  test('an id another process took after the last read is refused whole (no audit row), and the next one is used', async () => {
+    const incident = defaultIncident();
+    const next = (taken: string[]) => nextQuestionId(incident, taken);
+    await store.addQuestion({ text: 'First?', actor: MEMBER, at: at('2025-01-02') }, next);
+    const kept = await store.state();
+    const second = await open();
+    try {
+      const theirs = await second.addQuestion({ text: 'Theirs?', actor: ADMIN, at: at('2025-01-03') }, next);
+      // This process picks from the state it read before that: first the id just taken, then the next one.
+      const picks: string[] = [];
+      const mine = await store.addQuestion({ text: 'Mine?', actor: MEMBER, at: at('2025-01-04') }, (taken) => {
+        picks.push(next(taken));
+        return picks.at(-1) as string;
+      });
+      const ids = [theirs, mine].map((r) => ('added' in r ? r.added.questionId : ''));
+      expect(kept.questions).toHaveLength(1);
+      expect(picks).toEqual([ids[0], ids[1]]);
+      expect(ids[0]).not.toBe(ids[1]);
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await store.state()).questions.map((q) => [q.questionId, q.text])).toEqual([
+        [expect.any(String), 'First?'],
+        [ids[0], 'Theirs?'],
+        [ids[1], 'Mine?'],
+      ]);
+      // The refused insert left nothing behind: one audit row per question added.
+      const added = (await store.auditLog()).filter((e) => e.action === 'question.added');
+      expect(added.map((e) => e.subject).sort()).toEqual(
+        (await store.state()).questions.map((q) => q.questionId).sort(),
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
   test('subscriptions: subscribe, again, unsubscribe, statuses, with an audit row each', async () => {
     const c = { kind: 'channel' as const, id: 'C1' };
     expect(await store.reminders.subscribe(c, ADMIN, at('2025-01-01T00:00:00Z'))).toBe(true);
