@@ -95,69 +95,88 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
  * The questions that existed at `at` (one asked in Slack exists from then on), as they stood then. `open` means
  * still pursued (open or partly answered); `answered` the answered ones; `all` every one, closed ones included.
  */
-export function questionsAsOf(questions: Question[], at: Date, filter: QuestionFilter = 'all'): QuestionState[] {
+export function questionsAsOf(
+  questions: Question[],
+  at: Date,
+  filter: QuestionFilter = 'all',
+): readonly QuestionState[] {
   // Every reply, the plan and the pages ask this of the same list (one per recorded state) at moments that differ by
-  // milliseconds. What it gives changes only at the moments its questions name (see `momentsOf`): between two of
-  // them the same result serves, kept per list for as long as the list lives.
-  let kept = keptStates.get(questions);
+  // milliseconds. What it gives changes only at the moments its questions name (see `momentsOf`): between the last
+  // of them that has come and the next, the same result serves, kept per list for as long as the list lives.
+  const t = at.getTime();
+  let windows = keptStates.get(questions);
+  if (!windows) {
+    windows = [];
+    keptStates.set(questions, windows);
+  }
+  let kept = windows.find((w) => w.from <= t && t < w.until);
   if (!kept) {
-    kept = { moments: momentsOf(questions), byInterval: new Map() };
-    keptStates.set(questions, kept);
+    kept = { ...walk(questions, at), byFilter: new Map() };
+    if (windows.length >= KEPT_WINDOWS) windows.shift();
+    windows.push(kept);
   }
-  const key = `${filter}:${intervalOf(kept.moments, at.getTime())}`;
-  let states = kept.byInterval.get(key);
+  let states = kept.byFilter.get(filter);
   if (!states) {
-    states = statesAsOf(questions, at, filter);
-    if (kept.byInterval.size >= KEPT_INTERVALS) kept.byInterval.clear();
-    kept.byInterval.set(key, states);
+    // Kept for the next caller and given to every one: frozen, so none can change it for another.
+    states = Object.freeze(filter === 'all' ? kept.all : kept.all.filter((st) => matches(st, filter)));
+    kept.byFilter.set(filter, states);
   }
-  // A copy: callers sort and filter what they are given.
-  return states.slice();
+  return states;
 }
 
-/** questionAsOf, the last result kept with the question for as long as `at` stays between the same two moments. */
-function keptQuestionAsOf(question: Question, at: Date): QuestionState {
+/** questionAsOf, kept with the question for as long as `at` stays between the same two of its moments. */
+function keptQuestionAsOf(question: Question, at: Date): KeptQuestion {
   let kept = keptQuestion.get(question);
+  const t = at.getTime();
   if (!kept) {
-    kept = { moments: momentsOf([question]), interval: -1 };
+    kept = { moments: momentsOf(question), from: Infinity, until: -Infinity };
     keptQuestion.set(question, kept);
   }
-  const interval = intervalOf(kept.moments, at.getTime());
-  if (kept.interval !== interval || kept.state === undefined) {
+  if (kept.state === undefined || t < kept.from || t >= kept.until) {
+    const moments = kept.moments;
+    const interval = intervalOf(moments, t);
     kept.state = questionAsOf(question, at);
-    kept.interval = interval;
+    kept.from = moments[interval - 1] ?? -Infinity;
+    kept.until = moments[interval] ?? Infinity;
   }
-  return kept.state;
+  return kept;
 }
-const keptQuestion = new WeakMap<Question, { moments: readonly number[]; interval: number; state?: QuestionState }>();
 
-/** How many intervals' results are kept per list (now and a few "as of" moments). */
-const KEPT_INTERVALS = 16;
+/** A question's state, and the moments between which it holds: from (come) until (not yet). */
+interface KeptQuestion {
+  moments: readonly number[];
+  from: number;
+  until: number;
+  state?: QuestionState;
+}
+const keptQuestion = new WeakMap<Question, KeptQuestion>();
+
+/** How many windows' results are kept per list (now and a few "as of" moments). */
+const KEPT_WINDOWS = 8;
+/** Per list: its states between two moments (every one, and each filter's taken from them). */
 const keptStates = new WeakMap<
   readonly Question[],
-  { moments: readonly number[]; byInterval: Map<string, QuestionState[]> }
+  { from: number; until: number; all: QuestionState[]; byFilter: Map<QuestionFilter, readonly QuestionState[]> }[]
 >();
 
 /**
  * The moments, in order, at which a question's state can change: every test in questionAsOf and questionsAsOf is
- * "has moment m come" (m <= at) for one of these, so two times past the same number of them give the same states.
+ * "has moment m come" (m <= at) for one of these, so two times past the same number of them give the same state.
  */
-function momentsOf(questions: readonly Question[]): number[] {
+function momentsOf(q: Question): number[] {
   const out = new Set<number>();
   const add = (d: Date | undefined) => d !== undefined && out.add(d.getTime());
-  for (const q of questions) {
-    add(q.added?.at);
-    for (const c of q.history) {
-      add(c.when.at);
-      add(c.since);
-      add(c.until);
-    }
-    for (const a of q.assignments) {
-      add(a.when.at);
-      add(a.since);
-      add(a.until);
-      add(a.dueBy);
-    }
+  add(q.added?.at);
+  for (const c of q.history) {
+    add(c.when.at);
+    add(c.since);
+    add(c.until);
+  }
+  for (const a of q.assignments) {
+    add(a.when.at);
+    add(a.since);
+    add(a.until);
+    add(a.dueBy);
   }
   return [...out].sort((a, b) => a - b);
 }
@@ -175,15 +194,28 @@ function intervalOf(moments: readonly number[], t: number): number {
 }
 
 /**
- * questionsAsOf for a list asked once (the owners' candidates) or for the first time: each question's state is kept
- * with the question for the interval between two of its own moments, so a new list after a write (the same question
- * objects but the ones it touched, core/follow-up.ts) works out only those again.
+ * Every question that existed at `at`, as it stood then, and the window around `at` in which that holds for the
+ * whole list (the latest of its questions' last moments come, the earliest of their next ones). Each question's
+ * state is kept with the question, so a new list after a write (the same question objects but the ones it touched,
+ * core/follow-up.ts) works out only those again.
  */
-function statesAsOf(questions: Question[], at: Date, filter: QuestionFilter): QuestionState[] {
-  return questions
-    .filter((q) => q.added === undefined || q.added.at <= at)
-    .map((q) => keptQuestionAsOf(q, at))
-    .filter((s) => filter === 'all' || (filter === 'answered' ? s.status === 'answered' : isPursued(s.status)));
+function walk(questions: readonly Question[], at: Date): { all: QuestionState[]; from: number; until: number } {
+  const all: QuestionState[] = [];
+  let from = -Infinity;
+  let until = Infinity;
+  for (const q of questions) {
+    const kept = keptQuestionAsOf(q, at);
+    if (kept.from > from) from = kept.from;
+    if (kept.until < until) until = kept.until;
+    // One asked in Slack exists from its moment on (which is one of its moments, so the window holds this too).
+    if (q.added === undefined || q.added.at <= at) all.push(kept.state as QuestionState);
+  }
+  return { all, from, until };
+}
+
+/** Whether a question's state is one the filter asks for. */
+function matches(state: QuestionState, filter: QuestionFilter): boolean {
+  return filter === 'all' || (filter === 'answered' ? state.status === 'answered' : isPursued(state.status));
 }
 
 /**
@@ -193,7 +225,8 @@ function statesAsOf(questions: Question[], at: Date, filter: QuestionFilter): Qu
 export function owners(questions: Question[], at: Date): Map<string, QuestionState[]> {
   const candidates = questions.filter((q) => q.assignments.some((a) => a.field === 'owner'));
   const out = new Map<string, QuestionState[]>();
-  for (const s of statesAsOf(candidates, at, 'open')) {
+  for (const s of walk(candidates, at).all) {
+    if (!isPursued(s.status)) continue;
     if (s.owner === undefined) continue;
     const list = out.get(s.owner);
     if (list) list.push(s);
@@ -209,7 +242,7 @@ const byUrgency = (a: QuestionState, b: QuestionState): number =>
 
 export type QuestionCounts = Record<QuestionStatus, number>;
 
-export function countQuestions(states: QuestionState[]): QuestionCounts {
+export function countQuestions(states: readonly QuestionState[]): QuestionCounts {
   const counts: QuestionCounts = { open: 0, partial: 0, answered: 0, dropped: 0, superseded: 0 };
   for (const s of states) counts[s.status] += 1;
   return counts;

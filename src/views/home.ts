@@ -13,7 +13,7 @@ import { scopedValue, scopeReply } from './scope';
 export interface HomeData {
   incident: Incident;
   event?: EventNow;
-  open: QuestionState[];
+  open: readonly QuestionState[];
   /** The open questions the viewer owns, overdue first. */
   yours: QuestionState[];
   latest: Receipt[];

@@ -101,7 +101,7 @@ export function parseTrackSubmission(
 const MAX_OPTIONS = 100;
 
 /** Which question (one not fully answered), the status, the answer and its source: the inputs of an answer form. */
-function answerInputs(open: QuestionState[], answer: string, source: string): ModalView['blocks'] {
+function answerInputs(open: readonly QuestionState[], answer: string, source: string): ModalView['blocks'] {
   return [
     {
       type: 'input',
@@ -153,7 +153,7 @@ function answerInputs(open: QuestionState[], answer: string, source: string): Mo
 
 /** Use as answer: the answer form, prefilled from the message. */
 export function answerFromMessageModal(
-  open: QuestionState[],
+  open: readonly QuestionState[],
   message: MessageSource & { text: string },
   source: string,
 ): ModalView {
@@ -329,7 +329,7 @@ export function parseSourceUpdate(
 
 /** Answers a question, on a watched feed's item: the answer form with the item's link as the source. */
 export function sourceAnswerModal(
-  open: QuestionState[],
+  open: readonly QuestionState[],
   item: { itemRef: string; title: string; link?: string; publisher: string },
   channelId: string | undefined,
 ): ModalView {

@@ -36,7 +36,7 @@ export interface ReminderData {
   zone: string;
   /** The incident's event and its countdown, when it has one. */
   event?: { event: SummitEvent; countdown: Countdown };
-  open: QuestionState[];
+  open: readonly QuestionState[];
   /** Sent after its time (the bot was down): say so. */
   late: boolean;
 }

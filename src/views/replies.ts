@@ -296,7 +296,7 @@ export function recordAnswerButton(s: QuestionState, canRecord: boolean): Button
 export const MAX_LISTED_QUESTIONS = 200;
 
 export function questionsReply(
-  states: QuestionState[],
+  states: readonly QuestionState[],
   filter: 'open' | 'answered' | 'all',
   asOf: Date,
   zone: string,

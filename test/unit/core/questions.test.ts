@@ -1,4 +1,4 @@
-import { countQuestions, questionAsOf, questionsAsOf } from '../../../src/core/questions';
+import { countQuestions, questionAsOf, questionsAsOf, type QuestionState } from '../../../src/core/questions';
 import { outstandingUpdates } from '../../../src/core/incident';
 import { applyFollowUps } from '../../../src/core/follow-up';
 import { EMPTY_STATE } from '../../../src/core/records';
@@ -211,13 +211,15 @@ describe('questions as of a moment, asked again', () => {
     ]);
   });
 
-  test('what a caller does to the list it was given changes nothing for the next', () => {
+  test('the list given is kept for the next caller, and read-only: no caller can change it for another', () => {
     const at = new Date('2025-03-01T00:00:00Z');
     const first = questionsAsOf(applied.questions, at, 'all');
     const expected = first.map((st) => st.question.id);
-    first.reverse();
-    first.pop();
-    expect(questionsAsOf(applied.questions, at, 'all').map((st) => st.question.id)).toEqual(expected);
+    expect(() => (first as QuestionState[]).reverse()).toThrow(TypeError);
+    expect(() => (first as QuestionState[]).pop()).toThrow(TypeError);
+    const next = questionsAsOf(applied.questions, at, 'all');
+    expect(next).toBe(first);
+    expect(next.map((st) => st.question.id)).toEqual(expected);
   });
 });
 
