@@ -52,6 +52,12 @@ const REQUEST_KEYS_CLEAR_MS = 60_000;
  */
 const PG_VERSION_FRESH_MS = 2;
 
+/**
+ * Longest the store's count is held while this process's one-statement writes are in flight (see committed): a
+ * write that hangs never keeps other replicas' changes from showing for longer.
+ */
+const WRITE_HOLD_MAX_MS = 50;
+
 /** The store's count of changes and every incident's own version, as one statement saw them. */
 interface Versions {
   count: number;
@@ -102,6 +108,9 @@ class VersionTracker {
   remindersCounter?: () => number | undefined;
   /** This process's own writes of subscriptions, snoozes and triage. */
   ownReminderWrites = 0;
+  /** One-statement writes in flight, and the count the state version keeps meanwhile (see committed). */
+  writing = 0;
+  held?: { count: number; at: number };
 }
 
 /** The audit rows of the store as a whole (channel follows) go under this incident id, which no data set can have. */
@@ -463,7 +472,10 @@ export class FollowUpStore {
   stateVersionNow(): string | undefined {
     const own = this.tracker.ownWrites;
     const counted = this.changeCounter?.();
-    if (counted !== undefined) return `${counted}:${own}`;
+    if (counted !== undefined) {
+      const held = this.tracker.held;
+      return `${held && performance.now() - held.at < WRITE_HOLD_MAX_MS ? held.count : counted}:${own}`;
+    }
     const last = this.tracker.lastVersion;
     if (last && last.own === own && performance.now() - last.at < PG_VERSION_FRESH_MS) return last.value;
     return undefined;
@@ -597,12 +609,26 @@ export class FollowUpStore {
     };
     let result: T;
     if (oneStatement && this.seam.kind === 'postgres') {
-      result = await work(this.db);
-      // Committed: a failure to read the versions now leaves them to be read as after any other change.
-      await versions(this.db).catch(() => {
-        after = undefined;
-        mine = undefined;
-      });
+      // The write commits before its versions are read, and its notification may come back in between: the count
+      // the state version shows is held until this write is counted as this process's own, so one write moves it
+      // once (as a transaction's does), not at the notification and again just after. The own part stays live.
+      const counted = learn ? this.changeCounter?.() : undefined;
+      if (counted !== undefined && t.writing++ === 0) t.held = { count: counted, at: performance.now() };
+      const release = () => {
+        if (counted !== undefined && --t.writing === 0) t.held = undefined;
+      };
+      try {
+        result = await work(this.db);
+        // Committed: a failure to read the versions now leaves them to be read as after any other change.
+        await versions(this.db).catch(() => {
+          after = undefined;
+          mine = undefined;
+        });
+      } catch (error) {
+        release();
+        throw error;
+      }
+      release();
     } else
       result = await this.db.transaction().execute(async (tx) => {
         const done = await work(tx);

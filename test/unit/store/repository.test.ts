@@ -42,6 +42,9 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
   let teardown: () => Promise<void>;
   let store: FollowUpStore;
   const at = (s: string) => new Date(s);
+  /** A partial answer to Q3, as the tests that only need some write record it. */
+  const partialAnswer = () =>
+    store.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: at('2025-01-01') });
 
   beforeEach(async () => {
     ({ open, teardown } = await setup());
@@ -227,7 +230,7 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
 
   test("the state version moves with every recorded change, this process's at once and another's soon after", async () => {
     const first = await store.stateVersion();
-    await store.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: at('2025-01-01') });
+    await partialAnswer();
     const own = await store.stateVersion();
     expect(own).not.toBe(first);
     // Another process or replica (another connection to the same database) records a change.
@@ -277,7 +280,7 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
   test('a write of this process moves the state version once: on PostgreSQL its notification, arriving after, changes nothing', async () => {
     const before = store.stateVersionNow();
     expect(before).toBeDefined();
-    await store.recordChange({ questionId: 'Q3', status: 'partial', answer: 'a', actor: ADMIN, at: at('2025-01-01') });
+    await partialAnswer();
     const after = store.stateVersionNow();
     expect(after).not.toBe(before);
     // Past the notification's round trip (and SQLite's 5 ms): the same version.
@@ -295,6 +298,47 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
     }
   });
 
+  test('on PostgreSQL, a write whose notification comes back before its versions are read still moves the state version once', async () => {
+    if (name !== 'postgres') return;
+    // The write commits on its own (one statement) and its versions are read after it: that read is held back here
+    // until the notification has arrived (the watch's round trip takes about a millisecond on this server), and
+    // less than the longest the count is held for a write in flight (50 ms).
+    const original = store.db.selectFrom.bind(store.db) as (from: string) => object;
+    let held = 0;
+    const delayed = (builder: object): object =>
+      new Proxy(builder, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          if (prop === 'execute')
+            return async () => {
+              await new Promise((r) => setTimeout(r, 30));
+              return (value as () => Promise<unknown>).call(target);
+            };
+          return (...args: unknown[]) => delayed((value as (...a: unknown[]) => object).apply(target, args));
+        },
+      });
+    const spy = jest
+      .spyOn(store.db, 'selectFrom')
+      .mockImplementation(((from: string) =>
+        from === 'state_version as s' ? ((held += 1), delayed(original(from))) : original(from)) as never);
+    const seen = new Set([store.stateVersionNow()]);
+    const sampler = setInterval(() => seen.add(store.stateVersionNow()), 1);
+    try {
+      await partialAnswer();
+      seen.add(store.stateVersionNow());
+      await new Promise((r) => setTimeout(r, 300));
+      seen.add(store.stateVersionNow());
+    } finally {
+      clearInterval(sampler);
+      spy.mockRestore();
+    }
+    expect(held).toBe(1);
+    // Before the write, and after it: nothing between.
+    expect(seen.size).toBe(2);
+    expect((await store.state()).changes.map((c) => c.answer)).toEqual(['a']);
+  });
+
   test('subscriptions and snoozes read are kept until a process changes them: this one at once, another soon after', async () => {
     const r = store.reminders;
     const target = { kind: 'channel' as const, id: 'C0KEEP' };
@@ -303,13 +347,7 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
     // Asked again, nothing changed: no query.
     const queries = jest.spyOn(store.db, 'selectFrom');
     try {
-      await store.recordChange({
-        questionId: 'Q3',
-        status: 'partial',
-        answer: 'a',
-        actor: ADMIN,
-        at: at('2025-01-01'),
-      });
+      await partialAnswer();
       queries.mockClear();
       expect(await r.subscription(target)).toBeUndefined();
       expect(await r.snoozes()).toEqual(new Map());
