@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 /**
@@ -107,6 +109,21 @@ export interface MixedRun {
   p99: number;
   errors: number;
   total: number;
+  /** CPU time the server process used during the run (user + system, ms), when its pid was given. */
+  cpuMs?: number;
+}
+
+/** Clock ticks per second of /proc's CPU times. */
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/**
+ * CPU time a process has used so far (user + system, ms), from /proc/<pid>/stat: fields 14 and 15, counted after the
+ * command name's closing parenthesis (the name may hold spaces).
+ */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
 }
 
 /** One timed run of the mix against `url`. */
@@ -116,8 +133,10 @@ export async function mixedLoad(
   seconds: number,
   connections: number,
   channels?: readonly string[],
+  pid?: number,
 ): Promise<MixedRun> {
   const stream = new MixedRequests(secret, channels);
+  const cpuBefore = pid === undefined ? 0 : cpuMsOf(pid);
   const r = await autocannon({
     url,
     method: 'POST',
@@ -132,7 +151,19 @@ export async function mixedLoad(
       },
     ],
   });
-  return runOf(r);
+  const run = runOf(r);
+  return pid === undefined ? run : { ...run, cpuMs: cpuMsOf(pid) - cpuBefore };
+}
+
+/**
+ * CPU per request over several runs (ms): the server's CPU time over the requests it answered. Unlike req/s it does
+ * not move with what else the machine runs meanwhile (the load generator shares its two cores; other tenants steal
+ * time), so it shows what a change to the code did when throughput is too noisy to.
+ */
+export function cpuPerRequest(runs: readonly MixedRun[]): number | undefined {
+  const total = runs.reduce((a, x) => a + x.total, 0);
+  if (total === 0 || runs.some((x) => x.cpuMs === undefined)) return undefined;
+  return runs.reduce((a, x) => a + (x.cpuMs ?? 0), 0) / total;
 }
 
 /** What the bench keeps of an autocannon result. */

@@ -12,7 +12,18 @@ import { SlackPoster } from '../src/scheduler/slack-poster';
 import { openStore } from '../src/store/open';
 import { FakeSlack, httpReply } from '../test/helpers/fake-slack';
 import { feedMemory } from './feed';
-import { ADMINS, CHANNELS, channelId, mixedLoad, replyCounts, runOf, signedForm, userId, type MixedRun } from './mixed';
+import {
+  ADMINS,
+  CHANNELS,
+  channelId,
+  cpuPerRequest,
+  mixedLoad,
+  replyCounts,
+  runOf,
+  signedForm,
+  userId,
+  type MixedRun,
+} from './mixed';
 import { parseDocument } from 'yaml';
 import { Client as PgClient } from 'pg';
 import { freePort } from '../test/helpers/process';
@@ -248,7 +259,7 @@ async function mixedOn(kind: 'sqlite' | 'postgres', target: number, pgUrl?: stri
   for (let c = 0; c < CHANNELS; c += 4)
     await seed.reminders.subscribe({ kind: 'channel', id: channelId(c) }, { id: userId(0), name: 'a' }, new Date());
   await seed.close();
-  const { stop, events: botUrl, base } = await startBot({ SUMMIT_CONFIG: dataset, DATABASE_URL: databaseUrl });
+  const { stop, events: botUrl, base, pid } = await startBot({ SUMMIT_CONFIG: dataset, DATABASE_URL: databaseUrl });
   const floorPort = await freePort();
   const floor = await start(
     [path.join(ROOT, '.bench-build/bench/floor.js'), String(floorPort), SECRET],
@@ -262,8 +273,8 @@ async function mixedOn(kind: 'sqlite' | 'postgres', target: number, pgUrl?: stri
   const bots: MixedRun[] = [];
   const floors: MixedRun[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    bots.push(await mixedLoad(botUrl, SECRET, SECONDS, CONNECTIONS));
-    floors.push(await mixedLoad(floorUrl, SECRET, SECONDS, CONNECTIONS));
+    bots.push(await mixedLoad(botUrl, SECRET, SECONDS, CONNECTIONS, undefined, pid));
+    floors.push(await mixedLoad(floorUrl, SECRET, SECONDS, CONNECTIONS, undefined, floor.pid));
   }
   const after = await replyCounts(base);
   const sum = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
@@ -287,6 +298,8 @@ async function mixedOn(kind: 'sqlite' | 'postgres', target: number, pgUrl?: stri
     target: `ratio >= ${target}, p99 <= 1.5x floor`,
     ok: ratio >= target && b.p99 <= 1.5 * f.p99 && b.errors === 0,
   });
+  const cpu = { bot: cpuPerRequest(bots), floor: cpuPerRequest(floors) };
+  rows.push(cpuRow(`mixed on ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, cpu));
   rows.push({
     figure: `mixed on ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}: replies reused (before Bolt / listener / made)`,
     value: `${(reusedShare * 100).toFixed(0)} % (${sum('receiver')} / ${sum('listener')} / ${sum('made')})`,
@@ -299,6 +312,7 @@ async function mixedOn(kind: 'sqlite' | 'postgres', target: number, pgUrl?: stri
     floor: f,
     ratio,
     reusedShare,
+    cpuMsPerRequest: cpu,
     replies: { receiver: sum('receiver'), listener: sum('listener'), made: sum('made') },
   };
   floor.kill('SIGTERM');
@@ -860,14 +874,14 @@ async function growth(): Promise<void> {
     await base.close();
     return `sqlite:${file}`;
   };
-  const targets: { name: string; url: string; stop: () => Promise<void> }[] = [];
+  const targets: { name: string; url: string; stop: () => Promise<void>; pid?: number }[] = [];
   for (const open of GROWTH_OPEN) {
     const { asked, inDataset } = split(open);
     const bot = await startBot({
       SUMMIT_CONFIG: mixDataset(dir, inDataset, `open-${open}`),
       DATABASE_URL: await seeded(`open-${open}`, asked),
     });
-    targets.push({ name: `1 incident, ${open} open questions`, url: bot.events, stop: bot.stop });
+    targets.push({ name: `1 incident, ${open} open questions`, url: bot.events, stop: bot.stop, pid: bot.pid });
   }
   const admins = Array.from({ length: ADMINS }, (_, i) => userId(i));
   const folder = scaleFolder(ROOT, dir, SCALE_INCIDENTS, admins);
@@ -884,6 +898,7 @@ async function growth(): Promise<void> {
     name: `${SCALE_INCIDENTS} incidents, ${GROWTH_OPEN[0]} open questions`,
     url: many.events,
     stop: many.stop,
+    pid: many.pid,
   });
   const floorPort = await freePort();
   const floor = await start(
@@ -900,14 +915,16 @@ async function growth(): Promise<void> {
   ]);
   for (let round = 0; round < ROUNDS; round++) {
     // Alternated, each bot and the floor once a round, so drift in the machine's load hits them alike.
-    for (const t of targets) runs.get(t.name)?.push(await mixedLoad(t.url, SECRET, SECONDS, CONNECTIONS, channels));
-    runs.get('floor')?.push(await mixedLoad(floorUrl, SECRET, SECONDS, CONNECTIONS, channels));
+    for (const t of targets)
+      runs.get(t.name)?.push(await mixedLoad(t.url, SECRET, SECONDS, CONNECTIONS, channels, t.pid));
+    runs.get('floor')?.push(await mixedLoad(floorUrl, SECRET, SECONDS, CONNECTIONS, channels, floor.pid));
   }
   const agg = (xs: MixedRun[]) => ({
     rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length,
     p50: Math.max(...xs.map((x) => x.p50)),
     p99: Math.max(...xs.map((x) => x.p99)),
     errors: xs.reduce((a, x) => a + x.errors, 0),
+    cpuMsPerRequest: cpuPerRequest(xs),
   });
   const f = agg(runs.get('floor') ?? []);
   const by = new Map(targets.map((t) => [t.name, agg(runs.get(t.name) ?? [])]));
@@ -927,10 +944,28 @@ async function growth(): Promise<void> {
       target: t === targets[0] ? 'ratio >= 0.9 (the mix)' : `>= 0.9 of the first line (here ${ofBase.toFixed(2)})`,
       ok: (t === targets[0] ? ratio >= 0.9 : ofBase >= 0.9) && b.errors === 0,
     });
+    rows.push(cpuRow(`growth, mix with ${t.name}`, { bot: b.cpuMsPerRequest, floor: f.cpuMsPerRequest }));
   }
   results.growth = out;
   floor.kill('SIGTERM');
   for (const t of targets) await t.stop();
+}
+
+/**
+ * The CPU-per-request line reported under a mixed run: the bot's and the floor's, and their ratio as the
+ * throughput's is (floor / bot: above 1 when the bot spends less per request). Reported, not a target: it is what
+ * the throughput would be on a quiet machine, and it stays put when other tenants take the machine's time.
+ */
+function cpuRow(name: string, cpu: { bot?: number; floor?: number }): Row {
+  const ms = (v?: number) => (v === undefined ? 'n/a' : `${v.toFixed(3)} ms`);
+  return {
+    figure: `${name}: CPU per request`,
+    value: ms(cpu.bot),
+    floor: ms(cpu.floor),
+    ratio: cpu.bot && cpu.floor ? (cpu.floor / cpu.bot).toFixed(2) : '',
+    target: '(reported)',
+    ok: true,
+  };
 }
 
 function print(): void {
