@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type QueryCreator } from 'kysely';
 import type { DialectSeam } from './dialect';
 import { advanceWatermarkIn, ReminderStore } from './reminders';
 import { audit, auditRow } from './audit';
@@ -78,8 +78,8 @@ async function versionsIn(db: Kysely<Database>): Promise<Versions> {
 }
 
 /**
- * The one store layer: append-only writes, each with its audit row in the same transaction, and reads that
- * return plain records. The same code runs on SQLite and PostgreSQL.
+ * The one store layer: append-only writes, each with its audit row in the same transaction (on PostgreSQL, a
+ * follow-up row and its audit row in one statement), and reads that return plain records. The same code runs on SQLite and PostgreSQL.
  */
 /**
  * What every incident's view of one store shares: the writes this process committed and the last state version
@@ -234,39 +234,15 @@ export class FollowUpStore {
     row: Insertable<Database['audit']>,
     returningId: boolean,
   ): Promise<number | undefined> {
-    if (this.seam.kind === 'postgres') {
-      const inserted = db.with('a', (w) => w.insertInto('audit').values(row));
-      if (!returningId) {
-        await inserted
-          .insertInto(table)
-          .values(values as never)
-          .execute();
-        return undefined;
-      }
-      const r = await inserted
-        .insertInto(table as 'question_change')
-        .values(values as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return Number(r.id);
-    }
-    let id: number | undefined;
-    if (returningId)
-      id = Number(
-        (
-          await db
-            .insertInto(table as 'question_change')
-            .values(values as never)
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id,
-      );
-    else
-      await db
-        .insertInto(table)
-        .values(values as never)
-        .execute();
-    await db.insertInto('audit').values(row).execute();
+    const pg = this.seam.kind === 'postgres';
+    // The audit insert as a part of the statement ("a", which the insert itself never names).
+    const into: QueryCreator<Database> = pg
+      ? (db.with('a', (w) => w.insertInto('audit').values(row)) as unknown as QueryCreator<Database>)
+      : db;
+    const insert = into.insertInto(table as 'question_change').values(values as never);
+    const id = returningId ? Number((await insert.returning('id').executeTakeFirstOrThrow()).id) : undefined;
+    if (!returningId) await insert.execute();
+    if (!pg) await db.insertInto('audit').values(row).execute();
     return id;
   }
 
