@@ -170,20 +170,22 @@ export class FollowUpStore {
     return this.incidentId;
   }
 
+  /** The columns every follow-up row has: its incident, who recorded it and when. */
+  private stamped(r: { actor: Actor; at: Date }) {
+    return { incident_id: this.incident, actor_id: r.actor.id, actor_name: r.actor.name, at: r.at.toISOString() };
+  }
+
   async recordChange(change: NewChange): Promise<RecordedChange> {
     const id = await this.recorded(
       'changes',
       {
-        incident_id: this.incident,
+        ...this.stamped(change),
         question_id: change.questionId,
         status: change.status,
         answer: change.answer ?? null,
         source_url: change.sourceUrl ?? null,
         note: change.note ?? null,
         superseded_by: change.supersededBy ?? null,
-        actor_id: change.actor.id,
-        actor_name: change.actor.name,
-        at: change.at.toISOString(),
       },
       [
         CHANGE_ACTION[change.status],
@@ -273,12 +275,9 @@ export class FollowUpStore {
       const questionId = nextId(taken);
       try {
         const values = {
-          incident_id: this.incident,
+          ...this.stamped(q),
           question_id: questionId,
           text: q.text,
-          actor_id: q.actor.id,
-          actor_name: q.actor.name,
-          at: q.at.toISOString(),
           source_channel: q.message?.channel ?? null,
           source_ts: q.message?.ts ?? null,
           source_url: q.message?.permalink ?? null,
@@ -320,13 +319,10 @@ export class FollowUpStore {
     const id = await this.recorded(
       'assignments',
       {
-        incident_id: this.incident,
+        ...this.stamped(a),
         question_id: a.questionId,
         field: a.field,
         value: a.value ?? null,
-        actor_id: a.actor.id,
-        actor_name: a.actor.name,
-        at: a.at.toISOString(),
       },
       [`question.${a.field}`, a.questionId, { value: a.value ?? null }],
     );
@@ -381,16 +377,13 @@ export class FollowUpStore {
     const id = await this.recorded(
       'curations',
       {
-        incident_id: this.incident,
+        ...this.stamped(c),
         kind: c.kind,
         item_id: c.itemId,
         action: c.action,
         entry: c.entry === undefined ? null : JSON.stringify(c.entry),
         base: c.base ?? null,
         reason: c.reason ?? null,
-        actor_id: c.actor.id,
-        actor_name: c.actor.name,
-        at: c.at.toISOString(),
       },
       [`${c.kind}.${c.action}`, c.itemId, { entry: c.entry, reason: c.reason }],
     );
@@ -401,13 +394,10 @@ export class FollowUpStore {
     const id = await this.recorded(
       'updates',
       {
-        incident_id: this.incident,
+        ...this.stamped(update),
         expected_id: update.expectedId ?? null,
         text: update.text,
         url: update.url ?? null,
-        actor_id: update.actor.id,
-        actor_name: update.actor.name,
-        at: update.at.toISOString(),
       },
       ['update.recorded', update.expectedId ?? '', { text: update.text, url: update.url }],
     );
