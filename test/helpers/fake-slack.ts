@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkWebApiCall, record, type Violation } from './slack-rules';
 
 /** One Web API call as the fake Slack received it. */
 export interface RecordedCall {
@@ -228,6 +229,10 @@ export class FakeSlack {
           authorization: req.headers.authorization,
         };
         this.calls.push(call);
+        // Every payload is held to Slack's Block Kit rules, and one that breaks them is refused as Slack refuses it
+        // (the test that made it fails too: slack-rules-setup.ts).
+        const broken = record(`fake Slack ${method}`, checkWebApiCall(method, call.body));
+        if (broken.length > 0) return void refuse(res, method, broken);
         const faulty = this.faults.get(method);
         if (faulty && faulty.when(call)) {
           const f = faulty.fault;
@@ -280,6 +285,23 @@ export class FakeSlack {
       this.server.closeAllConnections();
     });
   }
+}
+
+/**
+ * What Slack answers a payload that breaks its rules:
+ * - chat.*: HTTP 200 `{ok:false, error:"invalid_blocks", errors, response_metadata:{messages}}`, each message
+ *   "[ERROR] ... [json-pointer:/blocks/0/...]" (slackapi/bolt-python#1016; slackapi/java-slack-sdk#1017);
+ * - views.*: HTTP 200 `{ok:false, error:"invalid_arguments", response_metadata:{messages}}` (imryche/blockkit#105);
+ * - a response_url: HTTP 400 with the body "invalid_blocks" (slackapi/java-slack-sdk#1017,
+ *   sourcegraph/sourcegraph-public-snapshot#49979).
+ */
+function refuse(res: ServerResponse, method: string, broken: Violation[]): void {
+  const messages = broken.map((v) => `[ERROR] ${v.detail} [json-pointer:${v.path}]`);
+  if (method === 'response_url') return void res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_blocks');
+  const body = method.startsWith('views.')
+    ? { ok: false, error: 'invalid_arguments', response_metadata: { messages } }
+    : { ok: false, error: 'invalid_blocks', errors: messages, response_metadata: { messages } };
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { checkResponseBody, record } from './slack-rules';
 
 /** Slack's request signature: v0= + hex HMAC-SHA256(secret, "v0:{timestamp}:{raw body}"). */
 export function slackSignature(secret: string, timestamp: number | string, body: string): string {
@@ -46,7 +47,7 @@ export async function postSigned(
   contentType = 'application/x-www-form-urlencoded',
 ): Promise<Response> {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-  return fetch(url, {
+  const res = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': contentType,
@@ -55,6 +56,25 @@ export async function postSigned(
     },
     body,
   });
+  await checkAnswer(res);
+  return res;
+}
+
+/**
+ * What the bot answered Slack's request with (a command's reply, an interaction's response, a response_action, a
+ * block_suggestion's options), held to Slack's rules like every payload (slack-rules.ts); the test reads the
+ * response as it was.
+ */
+export async function checkAnswer(res: Response): Promise<void> {
+  if (!(res.headers.get('content-type') ?? '').includes('application/json')) return;
+  const text = await res.clone().text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return;
+  }
+  record(`the bot's answer to a request (${res.url})`, checkResponseBody(body));
 }
 
 /** An interactivity payload (block_actions, view_submission) as Slack posts it: form-encoded `payload=<json>`. */

@@ -3,6 +3,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { FakeSlack } from '../helpers/fake-slack';
 import { cleanEnv, runBot, startBotProcess } from '../helpers/process';
 import { slashCommandFields } from '../helpers/slack-requests';
+import { checkResponseBody, record } from '../helpers/slack-rules';
 
 /**
  * Socket Mode against a local stand-in for Slack's WebSocket endpoint: apps.connections.open on the fake Web API
@@ -24,6 +25,12 @@ describe('Slack over Socket Mode', () => {
     connected = new Promise((resolve) =>
       wss.on('connection', (socket) => {
         sockets.push(socket);
+        // Every acknowledgement's payload is a reply Slack shows: held to Slack's rules like every payload.
+        socket.on('message', (data) => {
+          const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+          if (msg.envelope_id !== undefined && msg.payload !== undefined)
+            record(`Socket Mode ack ${msg.envelope_id}`, checkResponseBody(msg.payload));
+        });
         socket.send(
           JSON.stringify({
             type: 'hello',
