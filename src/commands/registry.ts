@@ -679,7 +679,13 @@ export const REGISTRY: Registry = {
         if (parsed.ok)
           return {
             ok: true,
-            command: { name: 'curate', meta: parsed.meta, entry: parsed.entry, proposedId: parsed.proposedId },
+            command: {
+              name: 'curate',
+              meta: parsed.meta,
+              entry: parsed.entry,
+              proposedId: parsed.proposedId,
+              ...(parsed.newSource && { newSource: parsed.newSource }),
+            },
             channelId: parsed.meta.channelId,
             errorBlock: firstBlock(parsed.meta.kind),
           };

@@ -112,7 +112,9 @@ export async function resolveRequest(
     return { cmd, ctx: scopeTo(req, target) };
   }
   if (cmd.name === 'unfollow') {
-    const followed = req.channelId === undefined ? undefined : follows?.get(req.channelId)?.incidentId;
+    // Read with any number of incidents: with one, the follows are otherwise not read (nothing to resolve).
+    const all = follows ?? (req.channelId === undefined ? undefined : await req.store.follows());
+    const followed = req.channelId === undefined ? undefined : all?.get(req.channelId)?.incidentId;
     const incident = followed === undefined ? undefined : catalog.get(followed);
     if (!incident) return { cmd, result: answered(unfollowedReply(undefined)) };
     return { cmd, ctx: scopeTo(req, incident) };
@@ -133,12 +135,33 @@ export async function resolveRequest(
       };
   }
   const incident = impliedIncident(catalog, { channelId: req.channelId, chosen: req.chosen }, follows, incidentId);
+  // `/summit <incident> mine`: that incident's questions alone (mine is otherwise across incidents).
+  if (incident && cmd.name === 'mine' && incidentId !== undefined)
+    return { cmd: { ...cmd, one: true }, ctx: scopeTo(req, incident) };
   if (incident) return { cmd, ctx: scopeTo(req, incident) };
   // Commands about no incident in particular (help, incidents, mine) and the grammar's own answers run as they are;
   // the incident they are given is not read.
   if (cmd.name === 'usage' || cmd.name === 'unknown' || REGISTRY[cmd.name].anyIncident)
     return { cmd, ctx: scopeTo(req, catalog.incidents[0] as Incident) };
-  return { cmd, result: answered(whichIncidentReply(catalog.incidents, rest, where)) };
+  return { cmd, result: answered(whichIncidentReply(catalog.incidents, rest, where, await held(req, rest, where))) };
+}
+
+/**
+ * The reference of the command held for the "which incident?" menu (commands typed in Slack with words after the
+ * command), or undefined: nothing to hold, the console, or the store down (the reply then offers no menu).
+ */
+async function held(
+  req: RequestContext,
+  text: string,
+  where: 'console' | 'dm' | 'channel',
+): Promise<string | undefined> {
+  if (where === 'console' || text.trim() === '') return undefined;
+  try {
+    return await req.store.holdCommand(req.actor.id, text.trim());
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Catalog } from '../incident/catalog';
 import type { ItemKind } from '../incident/items';
-import type { CurateMeta } from '../views/curate-forms';
+import type { CurateMeta, NewSource } from '../views/curate-forms';
 import type { Actor, Incident, MessageSource } from '../incident/model';
 import type { FollowUpState } from '../core/records';
 import type { FollowUpStore } from '../store/repository';
@@ -52,7 +52,8 @@ export type Command =
   /** `questionId` is superseded by `into`. */
   | { name: 'merge'; questionId: string; into: string }
   /** The questions the caller owns, across incidents. */
-  | { name: 'mine' }
+  /** `one`: the incident named first only (`/summit <incident> mine`), else across incidents. */
+  | { name: 'mine'; one?: boolean }
   /** Every incident: id, title, state, who follows it, open questions, next expected update, latest source. */
   | { name: 'incidents' }
   /** This channel's commands are about this incident from now on. */
@@ -86,7 +87,14 @@ export type Command =
   /** Withdraws an entry from now on, with the reason. */
   | { name: 'retract'; itemId: string; reason: string }
   /** A submitted add or correct form. */
-  | { name: 'curate'; meta: CurateMeta; entry: Record<string, unknown>; proposedId?: string }
+  | {
+      name: 'curate';
+      meta: CurateMeta;
+      entry: Record<string, unknown>;
+      proposedId?: string;
+      /** A source given in the same form (an incident with none yet), recorded first and cited by the entry. */
+      newSource?: NewSource;
+    }
   /** Snooze 1 day, pressed on a reminder: postpone one series of reminders here by a day. */
   | { name: 'snooze'; series: string }
   /** Known command, bad arguments. */
@@ -169,6 +177,8 @@ export interface CommandResult {
   replaceMessage?: Reply;
   /** A refusal of a form's submission that belongs beside one field (its block id), not the form's first. */
   errorField?: string;
+  /** Every refusal of a form's submission, each beside its own field (block id): said at once. */
+  formErrors?: Record<string, string>;
 }
 
 /** What a handler gets: the command's context, the data set with the recorded follow-ups applied, and the state. */

@@ -40,7 +40,11 @@ export const dateOrInstant = z
     (s) => DateTime.fromISO(s, { setZone: true }).isValid,
     'must be a date (YYYY-MM-DD) or an ISO-8601 date and time (2024-07-19T04:09:00Z)',
   );
-const httpUrl = z.string().refine(isHttpUrl, 'must be an http:// or https:// URL');
+/** A link: http(s), at most 2,000 characters (what Slack's forms and the commands take too). */
+const httpUrl = z
+  .string()
+  .max(2000, 'must be at most 2,000 characters')
+  .refine(isHttpUrl, 'must be an http:// or https:// URL');
 
 /** A duration such as 30m, 2h or 14d. */
 export const duration = z.string().regex(/^\d{1,4}[mhd]$/, 'must be a duration such as 30m, 2h or 14d');

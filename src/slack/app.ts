@@ -11,6 +11,7 @@ import { AdminDirectory } from './admins';
 import type { SlackDeps } from './deps';
 import { registerActions } from './listeners/actions';
 import { registerShortcuts } from './listeners/shortcuts';
+import { registerSuggestions } from './listeners/suggestions';
 import { directCommand, registerCommands, reusedAnswer, serialisedBytes } from './listeners/commands';
 import { registerEvents } from './listeners/events';
 import { registerViews } from './listeners/views';
@@ -220,6 +221,7 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   registerActions(router, listenerDeps);
   registerViews(router, listenerDeps);
   registerShortcuts(router, listenerDeps);
+  registerSuggestions(router, listenerDeps);
   router.mount(app, log, deps.metrics);
   registerEvents(app, listenerDeps);
   app.error(async (error) => {

@@ -5,6 +5,7 @@ import type {
   ButtonAction,
   MessageShortcut,
   SlackActionMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
   SlackShortcutMiddlewareArgs,
   SlackViewMiddlewareArgs,
   StaticSelectAction,
@@ -13,6 +14,7 @@ import type { Logger } from 'pino';
 import { AdminCheckError, StoreFailedError, StoreUnavailableError } from '../lib/errors';
 import type { Metrics } from '../lib/metrics';
 import { adminUnconfirmedReply } from '../views/follow-up';
+import { actionBase } from '../views/ids';
 import { slackFailureCode } from './failures';
 import { failureReply, storeDownReply } from '../views/replies';
 
@@ -20,6 +22,7 @@ export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & 
 export type SelectArgs = SlackActionMiddlewareArgs<BlockAction<StaticSelectAction>> & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 export type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
+export type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 
 /** Every action and callback id summit-bot uses starts with this (views/ids.ts). */
 const OUR_IDS = /^summit_/;
@@ -33,6 +36,7 @@ export class ListenerRouter {
   private readonly actions = new Map<string, (args: ButtonArgs) => Promise<void>>();
   private readonly views = new Map<string, (args: ViewArgs) => Promise<void>>();
   private readonly shortcuts = new Map<string, (args: ShortcutArgs) => Promise<void>>();
+  private readonly suggestions = new Map<string, (args: OptionsArgs) => Promise<void>>();
 
   action(actionId: string, handler: (args: ButtonArgs) => Promise<void>): void {
     this.actions.set(actionId, handler);
@@ -41,6 +45,14 @@ export class ListenerRouter {
   /** A select menu, routed with the buttons by its action id. */
   select(actionId: string, handler: (args: SelectArgs) => Promise<void>): void {
     this.actions.set(actionId, handler as unknown as (args: ButtonArgs) => Promise<void>);
+  }
+
+  /**
+   * The options of an external select, asked for as a person types (Slack's block_suggestion), by its action id.
+   * Slack waits 3 seconds for them: an answer that fails is an empty list, logged.
+   */
+  options(actionId: string, handler: (args: OptionsArgs) => Promise<void>): void {
+    this.suggestions.set(actionId, handler);
   }
 
   view(callbackId: string, handler: (args: ViewArgs) => Promise<void>): void {
@@ -53,7 +65,7 @@ export class ListenerRouter {
 
   mount(app: App, log: Logger, metrics: Metrics): void {
     app.action<BlockAction<ButtonAction>>(OUR_IDS, async (args) => {
-      const handler = this.actions.get(args.action.action_id);
+      const handler = this.actions.get(actionBase(args.action.action_id));
       if (!handler) return args.ack();
       await answering(args.action.action_id, args.body.response_url, args.respond, () => handler(args), log, metrics);
     });
@@ -68,6 +80,18 @@ export class ListenerRouter {
         log,
         metrics,
       );
+    });
+    // Form fields have short action ids of their own (source, topic, question): every block_suggestion comes here.
+    app.options<'block_suggestion'>(/.*/, async (args) => {
+      const handler = this.suggestions.get(args.body.action_id);
+      if (!handler) return args.ack({ options: [] });
+      try {
+        await handler(args);
+      } catch (error) {
+        log.warn({ err: error, action: args.body.action_id }, 'options for a select could not be made');
+        metrics.internalError('options');
+        await args.ack({ options: [] }).catch(() => undefined);
+      }
     });
     app.view(OUR_IDS, async (args) => {
       const handler = this.views.get(args.view.callback_id);

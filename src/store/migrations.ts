@@ -464,6 +464,21 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
             end $$`.execute(db);
       },
     },
+    '0014_held_command': {
+      async up(db: AnyDb) {
+        // A command typed where several incidents could be meant, held while its author chooses one from a menu: the
+        // menu carries a reference to it (a select's value holds 150 characters; a command 4,000), so it runs
+        // exactly as typed. Kept a day.
+        await db.schema
+          .createTable('held_command')
+          .addColumn('ref', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('held_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('held_command_by_time').on('held_command').column('held_at').execute();
+      },
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql, type Insertable, type Kysely, type QueryCreator } from 'kysely';
 import type { DialectSeam } from './dialect';
 import { advanceWatermarkIn, ReminderStore } from './reminders';
@@ -43,6 +44,8 @@ const TABLE_OF = {
 
 /** How long a request key is remembered: twice Slack's five-minute signature window. */
 export const REQUEST_KEY_TTL_MS = 10 * 60_000;
+/** How long a command waits for its author to choose its incident from a menu. */
+export const HELD_COMMAND_TTL_MS = 24 * 3_600_000;
 /** How often the request keys past their time are deleted (by each process, as it claims one). */
 const REQUEST_KEYS_CLEAR_MS = 60_000;
 
@@ -715,6 +718,33 @@ export class FollowUpStore {
       )
       .executeTakeFirst();
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /**
+   * Holds a command its author is to run for the incident they choose (the "which incident?" menu): a reference to
+   * it, random and unguessable, for the menu to carry. Commands held longer than HELD_COMMAND_TTL_MS are deleted.
+   */
+  async holdCommand(userId: string, text: string, realNow: Date = new Date()): Promise<string> {
+    const ref = randomBytes(12).toString('base64url');
+    const expired = new Date(realNow.getTime() - HELD_COMMAND_TTL_MS).toISOString();
+    await this.db.deleteFrom('held_command').where('held_at', '<', expired).execute();
+    await this.db
+      .insertInto('held_command')
+      .values({ ref, user_id: userId, text, held_at: realNow.toISOString() })
+      .execute();
+    return ref;
+  }
+
+  /** The command held under `ref` for this user, if it is still held. */
+  async heldCommand(ref: string, userId: string, realNow: Date = new Date()): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('held_command')
+      .select(['text', 'held_at'])
+      .where('ref', '=', ref)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row || Date.parse(row.held_at) < realNow.getTime() - HELD_COMMAND_TTL_MS) return undefined;
+    return row.text;
   }
 
   /** Revokes every link to this incident's page and calendar given until `at` (a row, with its audit row). */

@@ -217,6 +217,8 @@ export interface Database {
   incident_version: { incident_id: string; v: number | string };
   curation: CurationTable;
   started_incident: StartedIncidentTable;
+  /** A command held while its author chooses the incident it is about (migration 0014). */
+  held_command: { ref: string; user_id: string; text: string; held_at: string };
 }
 
 /** An incident started in Slack with /summit new (migration 0011): what its form said, who started it and when. */

@@ -7,6 +7,7 @@ import { CHANNEL_ID, sanitize } from '../lib/text';
 import { escapeMrkdwn, truncate } from './format';
 import { CALLBACKS, CURATE_MODAL } from './ids';
 import { errorsByBlock, parseMetadata, type StateValues } from './modals';
+import { selectOne, type Choice } from './select';
 
 /**
  * The forms that add to an incident and correct what it says: a source, a fact, a timeline entry, an expected
@@ -65,8 +66,8 @@ export interface CurateFormInput {
 }
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
-/** Slack's limit on a static select's options. */
-const MAX_OPTIONS = 100;
+/** The longest URL a source may have, in a form as in a data set file (incident/schema.ts). */
+const MAX_URL = 2000;
 const option = (text: string, value: string): PlainTextOption => ({ text: plain(truncate(text, 75)), value });
 
 function textInput(
@@ -115,21 +116,40 @@ function dateInput(
   };
 }
 
-function sourceSelect(sources: Source[], initial: unknown): KnownBlock {
-  const options = sources.slice(0, MAX_OPTIONS).map((s) => option(`${s.date} ${s.publisher}: ${s.title}`, s.id));
-  const chosen = options.find((o) => o.value === initial);
-  return {
-    type: 'input',
-    block_id: CURATE_MODAL.source.block,
-    label: plain('Source'),
-    element: {
-      type: 'static_select',
-      action_id: CURATE_MODAL.source.action,
-      placeholder: plain('The source that says so'),
-      options,
-      ...(chosen && { initial_option: chosen }),
+/** The sources an entry may cite, as a select offers them (newest first). */
+export function sourceChoices(sources: readonly Source[]): Choice[] {
+  return sources.map((s) => ({ text: `${s.date} ${s.publisher}: ${s.title}`, value: s.id }));
+}
+
+/** An incident's fact topics, as a select offers them. */
+export function topicChoices(topics: readonly string[]): Choice[] {
+  return topics.map((t) => ({ text: t, value: t }));
+}
+
+/**
+ * Which source says so: a select of the incident's sources (however many: past 100 Slack asks the bot as people
+ * type, and a correction opens with its own source chosen, however old). An incident with no source yet gets the
+ * new source's fields instead, recorded with the entry: never an empty select.
+ */
+function sourceBlocks(sources: Source[], initial: unknown): KnownBlock[] {
+  const element = selectOne(CURATE_MODAL.source.action, sourceChoices(sources), {
+    placeholder: 'The source that says so',
+    ...(typeof initial === 'string' && { initial }),
+  });
+  if (element) return [{ type: 'input', block_id: CURATE_MODAL.source.block, label: plain('Source'), element }];
+  return [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: '*Source.* This incident has no source yet: give the one that says so, and it is added with this entry.',
+      },
     },
-  };
+    textInput('sourceUrl', 'Source URL', { max: MAX_URL, placeholder: 'https://' }),
+    textInput('sourceTitle', 'Source title', { max: 300 }),
+    textInput('sourcePublisher', 'Source publisher', { max: 200 }),
+    dateInput('sourceDate', 'Source date', undefined),
+  ];
 }
 
 /** The add or correct form of one kind of entry. */
@@ -143,26 +163,25 @@ export function curateModal(input: CurateFormInput): ModalView {
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(heading, 3000) } }];
   if (meta.kind === 'source')
     blocks.push(
-      textInput('url', 'URL', { initial: prefill.url, max: 2000, placeholder: 'https://' }),
+      textInput('url', 'URL', { initial: prefill.url, max: MAX_URL, placeholder: 'https://' }),
       textInput('title', 'Title', { initial: prefill.title, max: 300 }),
       textInput('publisher', 'Publisher', { initial: prefill.publisher, max: 200 }),
       dateInput('date', 'Date', prefill.date),
     );
   if (meta.kind === 'fact') {
-    const topics = input.topics.slice(0, MAX_OPTIONS).map((t) => option(t, t));
-    const current = topics.find((o) => o.value === String(prefill.topic ?? '').toLowerCase());
-    if (topics.length > 0)
+    const wanted = String(prefill.topic ?? '').toLowerCase();
+    const current = input.topics.includes(wanted) ? wanted : undefined;
+    const topicSelect = selectOne(CURATE_MODAL.topic.action, topicChoices(input.topics), {
+      placeholder: 'A topic of this incident',
+      ...(current !== undefined && { initial: current }),
+    });
+    if (topicSelect)
       blocks.push({
         type: 'input',
         block_id: CURATE_MODAL.topic.block,
         label: plain('Topic'),
         optional: true,
-        element: {
-          type: 'static_select',
-          action_id: CURATE_MODAL.topic.action,
-          options: topics,
-          ...(current && { initial_option: current }),
-        },
+        element: topicSelect,
       });
     blocks.push(
       textInput('newTopic', 'New topic', {
@@ -172,7 +191,7 @@ export function curateModal(input: CurateFormInput): ModalView {
         initial: current ? undefined : prefill.topic,
       }),
       textInput('text', 'Text', { initial: prefill.text, multiline: true, max: 1500 }),
-      sourceSelect(input.sources, prefill.source),
+      ...sourceBlocks(input.sources, prefill.source),
     );
   }
   if (meta.kind === 'timeline') {
@@ -187,7 +206,7 @@ export function curateModal(input: CurateFormInput): ModalView {
     });
     blocks.push(
       textInput('text', 'Text', { initial: prefill.text, multiline: true, max: 1000 }),
-      sourceSelect(input.sources, prefill.source),
+      ...sourceBlocks(input.sources, prefill.source),
     );
   }
   if (meta.kind === 'expected') {
@@ -207,7 +226,7 @@ export function curateModal(input: CurateFormInput): ModalView {
           ...(prefill.estimated === true && { initial_options: [estimatedOption] }),
         },
       },
-      sourceSelect(input.sources, prefill.source),
+      ...sourceBlocks(input.sources, prefill.source),
     );
   }
   if (meta.kind === 'event') {
@@ -242,7 +261,7 @@ export function curateModal(input: CurateFormInput): ModalView {
         max: 1000,
         hint: 'Comma-separated, such as Microsoft, CrowdStrike',
       }),
-      sourceSelect(input.sources, prefill.source),
+      ...sourceBlocks(input.sources, prefill.source),
     );
   }
   return {
@@ -285,6 +304,15 @@ const FIELD_BLOCKS: Record<ItemKind, Record<string, string>> = {
   },
 };
 
+/** Where each field of a source given with its entry is shown. */
+const NEW_SOURCE_BLOCKS: Record<string, string> = {
+  url: CURATE_MODAL.sourceUrl.block,
+  title: CURATE_MODAL.sourceTitle.block,
+  publisher: CURATE_MODAL.sourcePublisher.block,
+  id: CURATE_MODAL.sourcePublisher.block,
+  date: CURATE_MODAL.sourceDate.block,
+};
+
 /** The block that shows a problem with an entry's field. */
 export function blockOfField(kind: ItemKind, field: string): string {
   return FIELD_BLOCKS[kind][field] ?? firstBlock(kind);
@@ -320,8 +348,14 @@ export function slug(text: string, max = 40): string {
   return /^[a-z0-9]/.test(s) ? s : `x${s}`.slice(0, max);
 }
 
+/** A source given in the same form as the entry that cites it (an incident with no source yet). */
+export interface NewSource {
+  entry: Record<string, unknown>;
+  proposedId: string;
+}
+
 export type CurateSubmission =
-  | { ok: true; meta: CurateMeta; entry: Record<string, unknown>; proposedId?: string }
+  | { ok: true; meta: CurateMeta; entry: Record<string, unknown>; proposedId?: string; newSource?: NewSource }
   | { ok: false; errors: Record<string, string> }
   | { ok: false; expired: true };
 
@@ -395,6 +429,28 @@ export function parseCurateSubmission(values: StateValues, metadata: string): Cu
     }
   }
   const errors: Record<string, string> = {};
+  // A new source given with the entry: checked as a source is, each finding beside its own field.
+  let newSource: NewSource | undefined;
+  if (values[CURATE_MODAL.sourceUrl.block] !== undefined && meta.kind !== 'source') {
+    const proposedId = slug(`${text('sourcePublisher')} ${date('sourceDate')}`);
+    const given = {
+      id: proposedId,
+      title: text('sourceTitle'),
+      publisher: text('sourcePublisher'),
+      date: date('sourceDate'),
+      url: text('sourceUrl'),
+    };
+    const checkedSource = sourceSchema.safeParse(given);
+    if (checkedSource.success) {
+      const { id: _id, ...fields } = checkedSource.data;
+      newSource = { entry: fields, proposedId };
+    } else
+      for (const [block, message] of Object.entries(
+        errorsByBlock(checkedSource.error.issues, (f) => NEW_SOURCE_BLOCKS[f] ?? CURATE_MODAL.sourceUrl.block),
+      ))
+        errors[block] ??= sentence(message);
+    entry.source = proposedId;
+  }
   if (meta.kind === 'fact' && entry.topic === '')
     errors[CURATE_MODAL.newTopic.block] = 'Choose a topic or write a new one.';
   if ('source' in entry && entry.source === '') errors[CURATE_MODAL.source.block] = 'Choose the source that says so.';
@@ -404,7 +460,13 @@ export function parseCurateSubmission(values: StateValues, metadata: string): Cu
       errors[block] ??= sentence(message);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const { id, ...fields } = r.data as Record<string, unknown>;
-  return { ok: true, meta, entry: fields, ...(typeof id === 'string' && { proposedId: id }) };
+  return {
+    ok: true,
+    meta,
+    entry: fields,
+    ...(typeof id === 'string' && { proposedId: id }),
+    ...(newSource && { newSource }),
+  };
 }
 
 /** "must not be empty" -> "Must not be empty." */

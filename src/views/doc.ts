@@ -38,7 +38,14 @@ export type DocBlock =
   /** Items the document left out (a list thousands long): renderers say "…and N more", counting any they cut too. */
   | { type: 'more'; count: number }
   /** A choice of one among a few (a select menu in Slack; the console lists the options' words instead). */
-  | { type: 'choose'; actionId: string; placeholder: string; options: { text: string; value: string }[] };
+  | {
+      type: 'choose';
+      actionId: string;
+      /** What the choice is about beyond the option chosen (a held command's reference), kept as the block's id. */
+      blockId?: string;
+      placeholder: string;
+      options: { text: string; value: string }[];
+    };
 
 export interface Reply {
   /** One plain line: the notification and screen-reader fallback. */

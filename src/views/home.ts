@@ -97,7 +97,10 @@ export function homeManyReply(all: readonly HomeData[], now: Date): Reply {
         ),
       );
     }
-    if (yours.length > HOME_MAX_YOURS) blocks.push(more(yours.length - HOME_MAX_YOURS));
+    if (yours.length > HOME_MAX_YOURS)
+      blocks.push(
+        note(`…and ${yours.length - HOME_MAX_YOURS} more of yours: `, code('/summit mine'), ' lists them by incident.'),
+      );
   }
   for (const d of all.slice(0, HOME_MAX_INCIDENTS)) {
     const z = d.incident.zone;

@@ -31,6 +31,30 @@ export const ACTIONS = {
   correctItem: 'summit_correct_item',
 } as const;
 
+/**
+ * The n-th button of one action in one block, sent with an action id of its own (Slack refuses repeated action ids
+ * within a block) and routed as the action itself: ids of ours never hold a dot.
+ */
+export function variantOf(actionId: string, n: number): string {
+  return `${actionId}.${n}`;
+}
+
+/** The action an action id stands for (itself, or the action of a variant). */
+export function actionBase(actionId: string): string {
+  const dot = actionId.indexOf('.');
+  return dot < 0 ? actionId : actionId.slice(0, dot);
+}
+
+/** The block of the "which incident?" menu: it carries the reference of the command held for it. */
+const HELD_COMMAND_BLOCK = 'summit_held:';
+export function heldCommandBlock(ref: string): string {
+  return `${HELD_COMMAND_BLOCK}${ref}`;
+}
+/** The held command's reference a menu's block carries, if it carries one. */
+export function heldCommandRef(blockId: string | undefined): string | undefined {
+  return blockId?.startsWith(HELD_COMMAND_BLOCK) ? blockId.slice(HELD_COMMAND_BLOCK.length) || undefined : undefined;
+}
+
 /** Message metadata on every reminder, so a retry can find out whether the post already went out. */
 export const REMINDER_EVENT_TYPE = 'summit_reminder';
 /** Message metadata on every post of a watched feed's item: {feed, item}. */
@@ -104,6 +128,11 @@ export const CURATE_MODAL = {
   newTopic: { block: 'curate_new_topic', action: 'new_topic' },
   text: { block: 'curate_text', action: 'text' },
   source: { block: 'curate_source', action: 'source' },
+  /** A new source given with the entry (an incident with no source yet). */
+  sourceUrl: { block: 'curate_source_url', action: 'source_url' },
+  sourceTitle: { block: 'curate_source_title', action: 'source_title' },
+  sourcePublisher: { block: 'curate_source_publisher', action: 'source_publisher' },
+  sourceDate: { block: 'curate_source_date', action: 'source_date' },
   when: { block: 'curate_when', action: 'when' },
   time: { block: 'curate_time', action: 'time' },
   expected: { block: 'curate_expected', action: 'expected' },

@@ -16,7 +16,8 @@ import {
   type Reply,
 } from './doc';
 import { outstandingLine } from './follow-up';
-import { ACTIONS } from './ids';
+import { ACTIONS, heldCommandBlock } from './ids';
+import type { Choice } from './select';
 import { questionLine } from './replies';
 
 /** Replies about incidents as a whole: which one a request is about, following one, listing them. */
@@ -38,6 +39,7 @@ export function whichIncidentReply(
   incidents: readonly IncidentName[],
   commandText: string,
   where: 'channel' | 'dm' | 'console',
+  heldRef?: string,
 ): Reply {
   const first = incidents[0]?.id ?? 'crowdstrike-2024';
   const typed = commandText.trim() === '' ? '' : ` ${commandText.trim()}`;
@@ -62,14 +64,22 @@ export function whichIncidentReply(
         '.',
       ),
     );
-  if (where !== 'console')
+  // The menu runs the command as typed for the incident chosen: the command is held by the store and the menu
+  // carries its reference (a select's value holds 150 characters, a command thousands). Not held: no menu.
+  if (where !== 'console' && (typed === '' || heldRef !== undefined))
     blocks.push({
       type: 'choose',
       actionId: ACTIONS.chooseIncident,
+      ...(heldRef !== undefined && { blockId: heldCommandBlock(heldRef) }),
       placeholder: 'Run it for…',
-      options: incidents.map((i) => ({ text: `${i.id} — ${i.title}`, value: `${i.id}${typed}` })),
+      options: incidentChoices(incidents),
     });
   return { summary: `Which incident? ${incidents.map((i) => i.id).join(', ')}`, blocks };
+}
+
+/** The incidents as the "which incident?" menu offers them (and its suggestions, past 100). */
+export function incidentChoices(incidents: readonly IncidentName[]): Choice[] {
+  return incidents.map((i) => ({ text: `${i.id} — ${i.title}${stateWord(i)}`, value: i.id }));
 }
 
 /** A word that looks like an incident's id, and is none. */
@@ -186,7 +196,17 @@ export function incidentsReply(
   return { summary: `${rows.length} incidents: ${rows.map((r) => r.id).join(', ')}`, blocks, share: 'incidents' };
 }
 
-/** `/summit mine` across incidents: the caller's open questions, grouped by incident. */
+/** Most incidents `/summit mine` shows, each in one block, within a message's 50 blocks. */
+export const MINE_INCIDENTS = 45;
+/** Most questions shown under each incident's heading; `/summit <incident> mine` lists them all. */
+export const MINE_PER_INCIDENT = 5;
+/** Longest question text shown in those lines (a heading and its lines stay within a block's 3,000 characters). */
+const MINE_TEXT = 200;
+
+/**
+ * `/summit mine` across incidents: the caller's open questions under each incident's heading, one block per
+ * incident so every heading shown has its questions under it, and what is not shown said with how to see it.
+ */
 export function mineAcrossReply(
   groups: readonly { incident: IncidentName; zone: string; states: QuestionState[] }[],
   asOf: Date,
@@ -203,9 +223,46 @@ export function mineAcrossReply(
     };
   const overdue = owned.reduce((n, g) => n + g.states.filter((s) => s.overdue).length, 0);
   const blocks: DocBlock[] = [header('Yours')];
-  for (const g of owned) {
-    blocks.push(paragraph(bold(`${g.incident.id}`), ` — ${g.incident.title} (${g.states.length})`));
-    blocks.push(...g.states.map((s) => item(questionLine(s, g.zone))));
+  const shown = owned.slice(0, MINE_INCIDENTS);
+  for (const g of shown) {
+    const lines = g.states.slice(0, MINE_PER_INCIDENT).flatMap((s) => [
+      '\n• ',
+      // The question, its owner and due date; its partial answers are for `/summit <incident> mine`.
+      ...questionLine(
+        {
+          ...s,
+          answers: [],
+          notes: [],
+          question:
+            s.question.text.length > MINE_TEXT
+              ? { ...s.question, text: `${s.question.text.slice(0, MINE_TEXT - 1)}…` }
+              : s.question,
+        },
+        g.zone,
+      ),
+    ]);
+    const rest = g.states.length - MINE_PER_INCIDENT;
+    blocks.push(
+      item([
+        bold(g.incident.id),
+        ` — ${g.incident.title} (${g.states.length})`,
+        ...lines,
+        ...(rest > 0 ? ['\n…and ', `${rest} more: `, code(`/summit ${g.incident.id} mine`), ' lists them all.'] : []),
+      ]),
+    );
+  }
+  const hidden = owned.slice(MINE_INCIDENTS);
+  if (hidden.length > 0) {
+    const count = hidden.reduce((n, g) => n + g.states.length, 0);
+    blocks.push(
+      note(
+        `…and ${count} more question${count === 1 ? '' : 's'} in ${hidden.length} more incident${hidden.length === 1 ? '' : 's'}: `,
+        code('/summit <incident> mine'),
+        ' lists one incident’s; ',
+        code('/summit incidents'),
+        ' lists the incidents.',
+      ),
+    );
   }
   blocks.push(note('As of ', date(asOf, owned[0]?.zone ?? 'UTC', true), '.'));
   return {

@@ -1,4 +1,4 @@
-import type { ModalView } from '@slack/types';
+import type { ExternalSelect, ModalView, StaticSelect } from '@slack/types';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { CHANNEL_ID, QUESTION_ID, TEXT_LIMITS } from '../lib/text';
@@ -7,6 +7,7 @@ import type { MessageSource } from '../incident/model';
 import { code, paragraph, type Reply } from './doc';
 import { escapeMrkdwn, truncate } from './format';
 import { CALLBACKS, DROP_MODAL, FROM_MESSAGE_MODAL, SOURCE_UPDATE_MODAL, TRACK_MODAL } from './ids';
+import { selectOne, type Choice } from './select';
 import { errorsByBlock, formText, formUrl, parseMetadata, recordingModal, type StateValues } from './modals';
 
 /** The forms a message shortcut or a chasing nudge opens: Track as question, Use as answer, Not pursued. */
@@ -97,8 +98,19 @@ export function parseTrackSubmission(
   return { ok: true, value: { ...r.data, message } };
 }
 
-/** Most questions a select offers (Slack's limit for a static select). */
-const MAX_OPTIONS = 100;
+/** The questions not fully answered, as a select offers them. */
+export function questionChoices(open: readonly QuestionState[]): Choice[] {
+  return open.map((s) => ({ text: `${s.question.id} ${s.question.text}`, value: s.question.id }));
+}
+
+/** "None: a general update", then each expected update, as the Record as update form offers them. */
+const NO_EXPECTED = '-';
+export function expectedChoices(expected: readonly { id: string; text: string }[]): Choice[] {
+  return [
+    { text: 'None: a general update', value: NO_EXPECTED },
+    ...expected.map((e) => ({ text: `${e.id}: ${e.text}`, value: e.id })),
+  ];
+}
 
 /** Which question (one not fully answered), the status, the answer and its source: the inputs of an answer form. */
 function answerInputs(open: readonly QuestionState[], answer: string, source: string): ModalView['blocks'] {
@@ -107,14 +119,11 @@ function answerInputs(open: readonly QuestionState[], answer: string, source: st
       type: 'input',
       block_id: FROM_MESSAGE_MODAL.question.block,
       label: plain('Question'),
-      element: {
-        type: 'static_select',
-        action_id: FROM_MESSAGE_MODAL.question.action,
-        options: open.slice(0, MAX_OPTIONS).map((s) => ({
-          text: plain(truncate(`${s.question.id} ${s.question.text}`, 75)),
-          value: s.question.id,
-        })),
-      },
+      // Every question not fully answered, however many (past 100 Slack asks the bot as people type); the
+      // handlers open this form only when there is one.
+      element: selectOne(FROM_MESSAGE_MODAL.question.action, questionChoices(open), {
+        placeholder: 'The question it answers',
+      }) as StaticSelect | ExternalSelect,
     },
     {
       type: 'input',
@@ -247,7 +256,6 @@ export function sourceUpdateModal(
   item: { itemRef: string; title: string; link?: string; publisher: string },
   channelId: string | undefined,
 ): ModalView {
-  const none = { text: plain('None: a general update'), value: '-' };
   return recordingModal(
     CALLBACKS.sourceUpdateModal,
     { item: item.itemRef, channelId },
@@ -258,15 +266,9 @@ export function sourceUpdateModal(
         type: 'input',
         block_id: SOURCE_UPDATE_MODAL.expected.block,
         label: plain('Fulfils the expected update'),
-        element: {
-          type: 'static_select',
-          action_id: SOURCE_UPDATE_MODAL.expected.action,
-          initial_option: none,
-          options: [
-            none,
-            ...expected.slice(0, 99).map((e) => ({ text: plain(truncate(`${e.id}: ${e.text}`, 75)), value: e.id })),
-          ],
-        },
+        element: selectOne(SOURCE_UPDATE_MODAL.expected.action, expectedChoices(expected), {
+          initial: NO_EXPECTED,
+        }) as StaticSelect | ExternalSelect,
       },
       {
         type: 'input',

@@ -13,6 +13,8 @@ import {
 import type { QuestionState } from '../core/questions';
 import { escapeMrkdwn, truncate } from './format';
 import { ANSWER_MODAL, CALLBACKS, UPDATE_MODAL } from './ids';
+import type { Reply } from './doc';
+import { LIMITS, toSlackBlocks } from './render-slack';
 
 /** A recording form: title, Record / Cancel, a heading saying what it is about, then its inputs. */
 export function recordingModal(
@@ -254,12 +256,14 @@ export function parseUpdateMetadata(text: string): UpdateModalMetadata | undefin
 }
 
 /** A modal that only tells something (a refusal where there is no response_url, as on the Home tab). */
-export function noticeModal(text: string): ModalView {
+export function noticeModal(reply: Reply): ModalView {
+  // Rendered as a message is (people as mentions, links as links, dates in the reader's zone), within a modal's
+  // 100 blocks.
   return {
     type: 'modal',
     title: { type: 'plain_text', text: 'summit-bot' },
     close: { type: 'plain_text', text: 'OK' },
-    blocks: [{ type: 'section', text: { type: 'plain_text', text: truncate(text, 3000) } }],
+    blocks: toSlackBlocks(reply, { maxBlocks: LIMITS.blocksPerView }),
   };
 }
 

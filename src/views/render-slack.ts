@@ -1,7 +1,8 @@
 import type { ActionsBlock, Button as SlackButton, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { Button, DocBlock, Inline, Line, Reply } from './doc';
 import { escapeMrkdwn, formatInZone, truncate } from './format';
-import { ACTIONS } from './ids';
+import { ACTIONS, variantOf } from './ids';
+import { selectOne } from './select';
 
 /** Block Kit limits that apply to messages (../shared/reference/slack-platform.md). */
 export const LIMITS = {
@@ -62,6 +63,20 @@ export function toSlackButton(b: Button): SlackButton {
   };
   if (b.style) button.style = b.style;
   return button;
+}
+
+/**
+ * Buttons of one actions block, each with an action id of its own: Slack refuses a block whose action ids repeat
+ * (invalid_blocks), so a second "Add" button of the same action is sent as `summit_add_item.2` and routed by the
+ * part before the dot (actionBase).
+ */
+function distinctActionIds(buttons: readonly Button[]): SlackButton[] {
+  const seen = new Map<string, number>();
+  return buttons.map((b) => {
+    const n = (seen.get(b.actionId) ?? 0) + 1;
+    seen.set(b.actionId, n);
+    return toSlackButton(n === 1 ? b : { ...b, actionId: variantOf(b.actionId, n) });
+  });
 }
 
 /** The "Share in channel" button of an ephemeral reply. */
@@ -138,24 +153,17 @@ function renderBlock(b: Exclude<DocBlock, { type: 'item' } | { type: 'more' }>, 
     case 'list':
       return renderList(b.items, budget);
     case 'actions': {
-      const block: ActionsBlock = { type: 'actions', elements: b.buttons.slice(0, 25).map(toSlackButton) };
+      const block: ActionsBlock = { type: 'actions', elements: distinctActionIds(b.buttons.slice(0, 25)) };
       return [block];
     }
     case 'choose': {
-      // A static select holds at most 100 options, each text at most 75 characters and value at most 150.
+      // Static up to 100 options, else one the bot fills as people type (views/select.ts); none: no menu at all.
+      const select = selectOne(b.actionId, b.options, { placeholder: b.placeholder });
+      if (!select) return [];
       const block: ActionsBlock = {
         type: 'actions',
-        elements: [
-          {
-            type: 'static_select',
-            action_id: b.actionId,
-            placeholder: { type: 'plain_text', text: truncate(b.placeholder, 150) },
-            options: b.options.slice(0, 100).map((o) => ({
-              text: { type: 'plain_text', text: truncate(o.text, 75) },
-              value: o.value.slice(0, 150),
-            })),
-          },
-        ],
+        ...(b.blockId !== undefined && { block_id: b.blockId }),
+        elements: [select],
       };
       return [block];
     }

@@ -451,3 +451,9 @@ export function degraded(reply: Reply): Reply {
     share: undefined,
   };
 }
+
+/** A "which incident?" menu used after its command is no longer held (a day later): how to run it instead. */
+export function heldCommandGoneReply(incidentId: string): Reply {
+  const text = `That menu has expired, and nothing was run. Type the command again with the incident first, as in /summit ${incidentId} <command>.`;
+  return { summary: text, blocks: [paragraph(text)] };
+}

@@ -109,10 +109,12 @@ describe('capturing follow-ups from messages: shortcuts, forms, owners and due d
     // An admin may; the form turns into the confirmation, naming the new question.
     const ack = (await submit(ADMIN, OWNER, '2025-01-10')) as unknown as {
       response_action: string;
-      view: { blocks: { text: { text: string } }[] };
+      view: { blocks: { text: { type: string; text: string } }[] };
     };
     expect(ack.response_action).toBe('update');
-    expect(ack.view.blocks[0]?.text.text).toMatch(/^Recorded: Q5 added from the message\./);
+    // Shown as Slack shows a message: mrkdwn, so people are mentions and links are links, not markup as text.
+    expect(ack.view.blocks[0]?.text.type).toBe('mrkdwn');
+    expect(ack.view.blocks[0]?.text.text).toMatch(/^Recorded: \*Q5\* added from the message\./);
     const state = await bot.store.state();
     expect(state.questions).toMatchObject([
       {

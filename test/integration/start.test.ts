@@ -100,6 +100,16 @@ describe('starting an incident from Slack', () => {
       response_action: 'errors',
       errors: { [START_MODAL.id.block]: expect.stringMatching(/^The id must be 2-40 characters/) },
     });
+    // Every mistake at once, each beside its own field; an empty title is the title's mistake, not the id's.
+    const both = await submit(view, {
+      title: 'Cloud outage',
+      id: 'Cloud_Outage!',
+      timezone: 'Mars/Base',
+      summary: 'S.',
+    });
+    expect(Object.keys(both?.errors ?? {}).sort()).toEqual([START_MODAL.id.block, START_MODAL.timezone.block].sort());
+    const untitled = await submit(view, { title: '', timezone: 'UTC', summary: 'S.' });
+    expect(Object.keys(untitled?.errors ?? {})).toEqual([START_MODAL.title.block]);
     const taken = await submit(view, { title: 'Again', id: 'crowdstrike-2024', timezone: 'UTC', summary: 'S.' });
     expect(taken?.errors?.[START_MODAL.id.block]).toBe(
       '"crowdstrike-2024" is already the id of an incident: choose another.',
@@ -127,6 +137,60 @@ describe('starting an incident from Slack', () => {
     expect(await command('add source', WORKSPACE_ADMIN)).toBeUndefined();
     const sourceForm = (await eventually(() => bot.fake.callsTo('views.open')[1])).body.view as View;
     expect(sourceForm.blocks.some((b) => b.block_id === CURATE_MODAL.url.block)).toBe(true);
+  });
+
+  test('an incident with no source yet: Add fact asks for the source in the same form, and records both', async () => {
+    expect(await command('new', WORKSPACE_ADMIN)).toBeUndefined();
+    const view = (await eventually(() => bot.fake.callsTo('views.open')[0])).body.view as View;
+    await submit(view, { title: 'Fresh outage', timezone: 'UTC', summary: 'Nothing known yet.' });
+    expect(await command('add fact', WORKSPACE_ADMIN)).toBeUndefined();
+    const form = (await eventually(() => bot.fake.callsTo('views.open')[1])).body.view as View & {
+      private_metadata: string;
+    };
+    // Never an empty select: the new source's fields instead, said so.
+    expect(form.blocks.some((b) => b.block_id === CURATE_MODAL.source.block)).toBe(false);
+    expect(JSON.stringify(form.blocks)).toContain('This incident has no source yet');
+    for (const f of ['sourceUrl', 'sourceTitle', 'sourcePublisher', 'sourceDate'] as const)
+      expect(form.blocks.some((b) => b.block_id === CURATE_MODAL[f].block)).toBe(true);
+    const values = (url: string) => ({
+      [CURATE_MODAL.newTopic.block]: { [CURATE_MODAL.newTopic.action]: { type: 'plain_text_input', value: 'outage' } },
+      [CURATE_MODAL.text.block]: {
+        [CURATE_MODAL.text.action]: { type: 'plain_text_input', value: 'The region was down for four hours.' },
+      },
+      [CURATE_MODAL.sourceUrl.block]: { [CURATE_MODAL.sourceUrl.action]: { type: 'plain_text_input', value: url } },
+      [CURATE_MODAL.sourceTitle.block]: {
+        [CURATE_MODAL.sourceTitle.action]: { type: 'plain_text_input', value: 'Status page' },
+      },
+      [CURATE_MODAL.sourcePublisher.block]: {
+        [CURATE_MODAL.sourcePublisher.action]: { type: 'plain_text_input', value: 'Cloud Co' },
+      },
+      [CURATE_MODAL.sourceDate.block]: {
+        [CURATE_MODAL.sourceDate.action]: { type: 'datepicker', selected_date: '2026-12-01' },
+      },
+    });
+    const post = async (v: ReturnType<typeof values>) => {
+      const res = await postSigned(
+        bot.events,
+        interactionBody(
+          viewSubmission({
+            callbackId: form.callback_id,
+            userId: WORKSPACE_ADMIN,
+            metadata: form.private_metadata,
+            values: v,
+          }),
+        ),
+        { secret: SIGNING_SECRET },
+      );
+      const text = await res.text();
+      return text === '' ? undefined : (JSON.parse(text) as { errors?: Record<string, string> });
+    };
+    // A URL longer than the field allows (a forged submission) is refused beside its field, whatever the form says.
+    const long = await post(values(`https://example.com/${'a'.repeat(1990)}`));
+    expect(long?.errors?.[CURATE_MODAL.sourceUrl.block]).toMatch(/at most 2,000 characters/);
+    expect(await post(values('https://status.example.com/incident/1'))).toBeUndefined();
+    const facts = await command('facts', MEMBER);
+    expect(JSON.stringify(facts)).toContain('The region was down for four hours.');
+    expect(JSON.stringify(facts)).toContain('Cloud Co');
   });
 
   test('its event is added in Slack, corrected, and seen "as of" before and after the correction', async () => {

@@ -14,7 +14,8 @@ import {
 } from '../../incident/items';
 import { toInstant } from '../../incident/load';
 import type { Curated, Incident, Known } from '../../incident/model';
-import { sentenceReply } from '../../views/doc';
+import { note, sentenceReply } from '../../views/doc';
+import { CURATE_MODAL } from '../../views/ids';
 import { blockOfField, curateModal, firstBlock, type CurateMeta } from '../../views/curate-forms';
 import {
   curatedReply,
@@ -46,7 +47,7 @@ import { triaged, triagedAlready } from './sources';
 export const MAX_CURATIONS = 5000;
 
 /** The sources an entry may cite at `now`: published by then (in the incident's zone), not withdrawn, newest first. */
-function citable(incident: Incident, now: Date) {
+export function citable(incident: Incident, now: Date) {
   const today = DateTime.fromJSDate(now, { zone: incident.zone }).toISODate() as string;
   return incident.sources
     .filter((s) => s.withdrawn === undefined && s.date <= today)
@@ -148,10 +149,21 @@ export const curate: Handler<'curate'> = async (cmd, { incident, ctx, state }) =
     changed: false,
     errorField: blockOfField(kind, field),
   });
-  const given = cmd.entry;
-  if (typeof given.source === 'string' && !citable(incident, ctx.now).some((s) => s.id === given.source))
-    return refuse('source', 'That source is no longer there: choose another, or add it first.');
   const today = DateTime.fromJSDate(ctx.now, { zone }).toISODate() as string;
+  // A source given in the same form gets its id here, and the entry cites it by that id.
+  const newSource = cmd.newSource && {
+    ...cmd.newSource,
+    itemId: newItemId(incident.origin, 'source', cmd.newSource.entry, cmd.newSource.proposedId),
+  };
+  if (newSource && String(newSource.entry.date) > today)
+    return {
+      reply: sentenceReply(`A source cannot be dated after today (${today} in ${zone}).`),
+      changed: false,
+      errorField: CURATE_MODAL.sourceDate.block,
+    };
+  const given = newSource ? { ...cmd.entry, source: newSource.itemId } : cmd.entry;
+  if (!newSource && typeof given.source === 'string' && !citable(incident, ctx.now).some((s) => s.id === given.source))
+    return refuse('source', 'That source is no longer there: choose another, or add it first.');
   if (kind === 'source' && typeof given.date === 'string' && given.date > today)
     return refuse('date', `A source cannot be dated after today (${today} in ${zone}).`);
   if (kind === 'timeline' && typeof given.at === 'string' && toInstant(given.at, zone) > ctx.now)
@@ -160,7 +172,7 @@ export const curate: Handler<'curate'> = async (cmd, { incident, ctx, state }) =
     return refuse('', 'This incident has an event already: /summit correct event changes it. Nothing was recorded.');
   let itemId: string;
   let base: string | undefined;
-  let entry = cmd.entry;
+  let entry = given;
   if (action === 'correct') {
     const current = cmd.meta.itemId === undefined ? undefined : liveEntry(incident.origin, kind, cmd.meta.itemId);
     if (!current) return refuse('', noSuchItemReply(cmd.meta.itemId ?? '').summary);
@@ -175,9 +187,24 @@ export const curate: Handler<'curate'> = async (cmd, { incident, ctx, state }) =
   const done = await triagedAlready(ctx, cmd.meta.sourceItem);
   if (done) return { ...done, errorField: firstBlock(kind) };
   if (!(await firstTime(ctx))) return { ...read(followUp.replayReply()), errorField: firstBlock(kind) };
+  if (newSource)
+    await ctx.store.recordCuration({
+      kind: 'source',
+      itemId: newSource.itemId,
+      action: 'add',
+      entry: newSource.entry,
+      actor: ctx.actor,
+      at: ctx.now,
+    });
   await ctx.store.recordCuration({ kind, itemId, action, entry, base, actor: ctx.actor, at: ctx.now });
   await triaged(ctx, cmd.meta.sourceItem, 'source', itemId);
-  return { reply: curatedReply(kind, action, itemId, describe(kind, entry)), changed: true };
+  const reply = curatedReply(kind, action, itemId, describe(kind, entry));
+  return {
+    reply: newSource
+      ? { ...reply, blocks: [...reply.blocks, note(`Its source was added too: ${newSource.itemId}.`)] }
+      : reply,
+    changed: true,
+  };
 };
 
 function describe(kind: ItemKind, entry: Record<string, unknown>): string {

@@ -40,8 +40,8 @@ export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
   return read(incidentsReply(rows, ctx.now, ctx.catalog.broken, setAside));
 };
 
-export const mine: Handler<'mine'> = async (_cmd, { ctx, incident }) => {
-  if (ctx.catalog.size === 1)
+export const mine: Handler<'mine'> = async (cmd, { ctx, incident }) => {
+  if (ctx.catalog.size === 1 || cmd.one === true)
     // Every owner's questions worked out once per minute and change (commands/per-minute.ts), not per caller.
     return read(followUp.mineReply(ownersOf(incident, ctx.now).get(ctx.actor.id) ?? [], ctx.now, incident.zone));
   // Each incident's owners are worked out once per minute and change of its records (commands/per-minute.ts), and

@@ -38,13 +38,17 @@ export const start: Handler<'start'> = async (cmd, { ctx }) => {
   const started = { id, title: cmd.title, summary: cmd.summary, timezone: cmd.timezone, actor: ctx.actor, at: ctx.now };
   const parsed = startedDataset(started);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = String(issue?.path[issue.path[0] === 'incident' ? 1 : 0] ?? 'title');
-    const message = issue?.message ?? 'is not valid';
-    return refuse(
-      START_FIELD_BLOCKS[field] ?? START_MODAL.title.block,
-      `${field === 'id' ? 'The id' : `The ${field}`} ${message}.`,
-    );
+    // Every mistake at once, each beside its own field; an id made from an empty title is the title's mistake.
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[issue.path[0] === 'incident' ? 1 : 0] ?? 'title');
+      if (field === 'id' && cmd.id === undefined && cmd.title === '') continue;
+      const block = START_FIELD_BLOCKS[field] ?? START_MODAL.title.block;
+      errors[block] ??= `${field === 'id' ? 'The id' : `The ${field}`} ${issue.message}.`;
+    }
+    if (cmd.title === '') errors[START_MODAL.title.block] ??= 'The title must not be empty.';
+    const first = Object.entries(errors)[0] ?? [START_MODAL.title.block, 'The form is not valid.'];
+    return { ...refuse(first[0], first[1]), formErrors: errors };
   }
   if (ctx.catalog.has(id) || reservedWords().includes(id))
     return refuse(

@@ -4,8 +4,10 @@ import { handleCommandText } from '../../commands/handle';
 import { runInteraction } from '../../commands/resolve';
 import { splitScoped } from '../../views/scope';
 import { note, user } from '../../views/doc';
-import { ACTIONS } from '../../views/ids';
-import { cannotPostReply, notShareableReply } from '../../views/replies';
+import { ACTIONS, heldCommandRef } from '../../views/ids';
+import { incidentChoices } from '../../views/incidents';
+import { matching, optionsResponse } from '../../views/select';
+import { cannotPostReply, heldCommandGoneReply, notShareableReply } from '../../views/replies';
 import { toSlackMessage } from '../../views/render-slack';
 import { slackFailureCode } from '../failures';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
@@ -73,17 +75,33 @@ export function registerActions(router: ListenerRouter, deps: ListenerDeps): voi
 }
 
 /**
- * The select on the "which incident?" reply: its value is "<incident id> <command text>", run by the one command
- * path as if typed, in the conversation it was chosen in; the answer replaces the question.
+ * The select on the "which incident?" reply: its value is the incident chosen, and its block carries the reference
+ * of the command held for it (commands/resolve.ts), run by the one command path for that incident exactly as
+ * typed, in the conversation it was chosen in; the answer replaces the question. A menu made by an earlier release
+ * has "<incident id> <command text>" as its value, run as it says.
  */
 export function registerIncidentChoice(router: ListenerRouter, deps: ListenerDeps): void {
   router.select(ACTIONS.chooseIncident, async ({ ack, body, action, respond, context, client }) => {
     await ack();
-    const value = action.selected_option?.value ?? '';
+    const value = (action.selected_option?.value ?? '').slice(0, 4000);
     const actor = actorOf(body.user);
+    const ref = heldCommandRef(action.block_id);
+    let text = value;
+    if (ref !== undefined) {
+      const typed = await deps.store.heldCommand(ref, actor.id);
+      if (typed === undefined) {
+        await respond({ ...ephemeral, replace_original: true, ...toSlackMessage(heldCommandGoneReply(value)) });
+        return;
+      }
+      text = `${value} ${typed}`;
+    }
     const req = contextFor(deps, actor, body.channel?.id, requestKeyOf(context));
-    const result = await handleCommandText(value.slice(0, 4000), req, deps.replies);
+    const result = await handleCommandText(text, req, deps.replies);
     await respond({ ...ephemeral, replace_original: true, ...toSlackMessage(result.reply, { shareable: true }) });
     if (result.changed) refreshHome(client, actor.id, deps);
+  });
+  // Past 100 incidents the menu is filled as people type.
+  router.options(ACTIONS.chooseIncident, async ({ ack, body }) => {
+    await ack(optionsResponse(matching(incidentChoices(deps.catalog.incidents), body.value ?? '')));
   });
 }

@@ -2,7 +2,6 @@ import type { webApi } from '@slack/bolt';
 import type { CommandResult } from '../../commands/types';
 import { noticeModal } from '../../views/modals';
 import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
-import { toPlainText } from '../../views/render-text';
 
 export const ephemeral = { response_type: 'ephemeral' as const, replace_original: false };
 
@@ -31,5 +30,5 @@ export async function answerInteraction(
   }
   if (result.form) await o.client.views.open({ trigger_id: o.triggerId, view: result.form });
   else if (o.responseUrl) await o.respond({ ...ephemeral, ...toSlackMessage(result.reply, { shareable: true }) });
-  else await o.client.views.open({ trigger_id: o.triggerId, view: noticeModal(toPlainText(result.reply)) });
+  else await o.client.views.open({ trigger_id: o.triggerId, view: noticeModal(result.reply) });
 }

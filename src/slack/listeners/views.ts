@@ -1,9 +1,9 @@
+import { createHash } from 'node:crypto';
 import { forms } from '../../commands/registry';
 import { runInteraction } from '../../commands/resolve';
 import { splitScoped } from '../../views/scope';
 import { noticeModal, type StateValues } from '../../views/modals';
 import { toSlackMessage } from '../../views/render-slack';
-import { toPlainText } from '../../views/render-text';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { refreshHome } from '../home';
 import type { ListenerRouter } from '../router';
@@ -23,12 +23,14 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
         return;
       }
       const actor = actorOf(body.user);
-      const req = contextFor(deps, actor, undefined, requestKeyOf(context));
+      const req = contextFor(deps, actor, undefined, submissionKey(view) ?? requestKeyOf(context));
       const result = await runInteraction(submitted.command, req, { kind: 'made', incidentId });
       if (!result.changed) {
         await ack({
           response_action: 'errors',
-          errors: { [result.errorField ?? submitted.errorBlock]: result.reply.summary.slice(0, 150) },
+          errors: result.formErrors ?? {
+            [result.errorField ?? submitted.errorBlock]: result.reply.summary.slice(0, 150),
+          },
         });
         return;
       }
@@ -36,7 +38,7 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       // Where there is no channel to confirm in (a form from a message shortcut or the Home tab), the form itself
       // turns into the confirmation.
       if (channel) await ack();
-      else await ack({ response_action: 'update', view: noticeModal(toPlainText(result.reply)) });
+      else await ack({ response_action: 'update', view: noticeModal(result.reply) });
       if (channel) {
         deps.background.track(
           client.chat
@@ -47,4 +49,17 @@ export function registerViews(router: ListenerRouter, deps: ListenerDeps): void 
       refreshHome(client, actor.id, deps);
     });
   }
+}
+
+/**
+ * What a form's submission is, as the key that records it once: the view and the values submitted. A retry, a
+ * second press or the same submission sent twice (each signed anew) has the same key; a corrected resubmission
+ * after a refusal has other values, so it is not taken for a replay.
+ */
+export function submissionKey(view: { id?: string; state?: { values?: unknown } }): string | undefined {
+  if (typeof view.id !== 'string' || view.id === '') return undefined;
+  const values = createHash('sha256')
+    .update(JSON.stringify(view.state?.values ?? {}))
+    .digest('base64url');
+  return `form:${view.id.slice(0, 40)}:${values}`;
 }

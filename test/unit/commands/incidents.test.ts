@@ -4,6 +4,7 @@ import type { Command, RequestContext } from '../../../src/commands/types';
 import { Catalog } from '../../../src/incident/catalog';
 import type { FollowUpStore } from '../../../src/store/repository';
 import { toSlackMessage } from '../../../src/views/render-slack';
+import { heldCommandRef } from '../../../src/views/ids';
 import { toPlainText } from '../../../src/views/render-text';
 import { closedOutage, cloudOutage, defaultIncident } from '../../helpers/incident';
 import { ADMIN, MEMBER, testStore } from '../../helpers/store';
@@ -44,7 +45,13 @@ describe('many incidents in one bot', () => {
     const message = toSlackMessage(r.reply);
     const select = JSON.stringify(message.blocks.find((b) => b.type === 'actions'));
     expect(select).toContain('"static_select"');
-    expect(select).toContain('"value":"cloud-outage-2026 when"');
+    // The option is the incident; the command rides by reference in the block's id, held by the store.
+    expect(select).toContain('"value":"cloud-outage-2026"');
+    const ref = heldCommandRef(/"block_id":"([^"]+)"/.exec(select)?.[1]);
+    expect(ref).toBeDefined();
+    expect(await root.heldCommand(ref as string, ADMIN.id)).toBe('when');
+    // Only its author's choice runs it.
+    expect(await root.heldCommand(ref as string, MEMBER.id)).toBeUndefined();
     expect(r.changed).toBe(false);
     // In a DM there is no channel to follow: the reply does not offer it.
     expect((await run('when', 'D0DM')).plain).not.toContain('/summit follow');
@@ -187,6 +194,17 @@ describe('many incidents in one bot', () => {
     // With one active incident and a closed one, the active one.
     catalog = new Catalog([cloudOutage(), closedOutage()]);
     expect((await run('when', 'C0ONE')).plain).toContain('Cloud provider briefing');
+  });
+
+  test('with one incident, unfollow unfollows: follow, unfollow, and follow again follows anew', async () => {
+    catalog = new Catalog([cloudOutage()]);
+    expect((await run('follow cloud-outage-2026', 'C0ONE')).plain).toContain('now follows cloud-outage-2026');
+    const off = await run('unfollow', 'C0ONE');
+    expect(off.plain).toContain('no longer follows cloud-outage-2026');
+    expect(off.changed).toBe(true);
+    expect((await root.follows()).get('C0ONE')?.incidentId).toBeUndefined();
+    expect((await run('unfollow', 'C0ONE')).plain).toBe('This channel follows no incident.');
+    expect((await run('follow cloud-outage-2026', 'C0ONE')).plain).toContain('now follows cloud-outage-2026');
   });
 
   test('the console: `use` chooses the incident; a command names it otherwise', async () => {

@@ -46,6 +46,14 @@ describe('manifest.yml', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 
+  test('for HTTP mode it says where menus longer than 100 ask for their options (the same Request URL)', () => {
+    // Slack's block_suggestion goes to settings.interactivity.message_menu_options_url
+    // (https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element#external_select).
+    expect(readFileSync(path.join(ROOT, 'manifest.yml'), 'utf8')).toMatch(
+      /settings\.interactivity\.message_menu_options_url: https:\/\/bot\.example\.com\/slack\/events/,
+    );
+  });
+
   test('the Messages tab is on, read-only: the bot DMs people (reminders, chases, feed items) and reads no DMs', () => {
     // shared/reference/slack-platform.md, "DMs": with the tab off, people see "Sending messages to this app has been
     // turned off" and the bot's DMs have no home.

@@ -73,6 +73,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0011_started_incident' },
       { name: '0012_state_version_notify' },
       { name: '0013_notify_kind' },
+      { name: '0014_held_command' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
