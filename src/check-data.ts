@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readDataSetFile } from './incident/read-file';
 import { reservedWords } from './commands/registry';
 import { crossFindings, dataSetFiles } from './incident/catalog';
 import { checkDataset } from './incident/load';
@@ -23,7 +23,7 @@ function main(args: string[]): number {
   if (args.includes('--forbid') && forbidFile === undefined) return usage('--forbid needs a file of phrases');
   const read = (path: string): string | undefined => {
     try {
-      return readFileSync(path, 'utf8');
+      return readDataSetFile(path).text;
     } catch (e) {
       process.stderr.write(`${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
       return undefined;

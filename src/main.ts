@@ -100,7 +100,15 @@ async function main(): Promise<void> {
   });
   // The incidents' pages and calendars, when PUBLIC_URL is set: on Slack's own server in HTTP mode, else on PORT.
   const pages = settings.web
-    ? new WebPages({ catalog, store, clock, log, secret: settings.web.secret, publicUrl: settings.web.publicUrl })
+    ? new WebPages({
+        catalog,
+        store,
+        clock,
+        log,
+        secret: settings.web.secret,
+        publicUrl: settings.web.publicUrl,
+        trustedProxies: settings.web.trustedProxies,
+      })
     : undefined;
   const ownServer =
     pages && settings.mode !== 'http' ? await startPageServer(pages, settings.port, settings.host) : undefined;

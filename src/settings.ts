@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from './lib/errors';
@@ -27,7 +28,7 @@ interface CommonSettings {
    */
   upgradeIncident?: string;
   /** Pages and calendars (PUBLIC_URL, WEB_LINK_SECRET): the address people open, and what signs their links. */
-  web?: { publicUrl: string; secret: string };
+  web?: { publicUrl: string; secret: string; trustedProxies?: string[] };
   /** SUMMIT_NOW as given: resolved against the data set's time zone once the data set is loaded. */
   summitNow?: string;
   /**
@@ -137,6 +138,15 @@ const envSchema = z.object({
       return { problem: 'must be an address without ? or #, such as https://summit.example.com' };
     return u.href.replace(/\/+$/, '');
   }),
+  TRUSTED_PROXIES: checked((v) => {
+    const list = v.split(/[\s,]+/).filter((a) => a !== '');
+    const wrong = list.filter((a) => !ipaddr.isValid(a));
+    return wrong.length === 0
+      ? list.join(',')
+      : {
+          problem: `must be the IP addresses of the proxies in front of the bot, separated by commas; not ${wrong.map((w) => `"${w.slice(0, 40)}"`).join(', ')}`,
+        };
+  }),
   WEB_LINK_SECRET: checked((v) =>
     v.length >= 32 ? v : { problem: 'must be at least 32 characters (for example: openssl rand -hex 32)' },
   ),
@@ -243,7 +253,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     upgradeIncident: raw.SUMMIT_UPGRADE_INCIDENT,
     web:
       raw.PUBLIC_URL !== undefined && raw.WEB_LINK_SECRET !== undefined
-        ? { publicUrl: raw.PUBLIC_URL, secret: raw.WEB_LINK_SECRET }
+        ? {
+            publicUrl: raw.PUBLIC_URL,
+            secret: raw.WEB_LINK_SECRET,
+            ...(raw.TRUSTED_PROXIES !== undefined && { trustedProxies: raw.TRUSTED_PROXIES.split(',') }),
+          }
         : undefined,
     summitNow: raw.SUMMIT_NOW,
     summitNowStore: (raw.SUMMIT_NOW_STORE as 'copy' | 'store' | undefined) ?? 'copy',

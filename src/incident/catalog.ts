@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../lib/errors';
 import { editDistance } from '../lib/text';
 import { parseIncident } from './load';
+import { readDataSetFile } from './read-file';
 import type { Incident } from './model';
 
 /**
@@ -87,6 +88,15 @@ export interface BrokenFile {
   incidentId?: string;
 }
 
+/** The folder of the data sets at `where` (itself, or the folder of the one file). */
+export function folderOf(where: string): string {
+  try {
+    return statSync(where).isDirectory() ? where : path.dirname(where);
+  } catch {
+    return path.dirname(where);
+  }
+}
+
 /** Where the data sets are: a folder of `*.yaml` files, or one file. */
 export function dataSetFiles(where: string): string[] {
   let folder: boolean;
@@ -147,8 +157,9 @@ export function loadCatalog(where: string, reserved: readonly string[] = []): Ca
   const loaded = dataSetFiles(where).map((file) => {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readDataSetFile(file, folderOf(where)).text;
     } catch (e) {
+      if (e instanceof ConfigError) throw e;
       throw new ConfigError(
         'dataset_missing',
         `Data set ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}).`,

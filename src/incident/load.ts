@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -8,13 +7,18 @@ import { datasetSchema, type Dataset } from './schema';
 import type { Incident, ReminderConfig, Source, Span, SummitEvent, When } from './model';
 import { endOfDay } from '../lib/days';
 import { withIds } from './items';
+import { flowDepth, MAX_NESTING, readDataSetFile } from './read-file';
+
+/** Most aliases a data set may resolve (yaml's own default is 100); a data set needs none. */
+const MAX_ALIAS_COUNT = 100;
 
 /** Reads, validates and resolves a data set file. Throws a ConfigError (exit 2) naming file, field and fix. */
 export function loadIncident(path: string): Incident {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readDataSetFile(path).text;
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'
@@ -50,6 +54,13 @@ export function checkDataset(
   text: string,
   forbidden: readonly string[] = [],
 ): { yaml: string[]; findings: string[]; data?: Dataset } {
+  // Limits before the parser recurses or expands anything (a file of 200,000 "[", an alias bomb).
+  const depth = flowDepth(text);
+  if (depth > MAX_NESTING)
+    return {
+      yaml: [`  - the YAML nests ${depth} levels deep; at most ${MAX_NESTING} are read (a data set needs about 5)`],
+      findings: [],
+    };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -59,7 +70,17 @@ export function checkDataset(
     });
     return { yaml, findings: [] };
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    return {
+      yaml: [
+        `  - the YAML's aliases expand too far (${(error as Error).message.split('\n')[0]}); write the entries out instead of repeating aliases`,
+      ],
+      findings: [],
+    };
+  }
   const result = datasetSchema.safeParse(raw);
   if (!result.success) {
     // Every finding at once: the as-of rules too, on what could be read, where they do not repeat a field already

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isAppError } from '../lib/errors';
-import { crossFindings, dataSetFiles, type BrokenFile, type Catalog } from './catalog';
+import { crossFindings, dataSetFiles, folderOf, type BrokenFile, type Catalog } from './catalog';
+import { markOf, readDataSetFile, sameMark, type FileMark } from './read-file';
 import { parseIncident } from './load';
 import type { Incident } from './model';
 import { startedIncident, type StartedIncident } from './started';
@@ -23,10 +23,11 @@ export class DataSetReloader {
     private readonly catalog: Catalog,
     private readonly reserved: readonly string[],
   ) {
+    // The files as loadCatalog read them just before (it refuses a start with any bad file).
     for (const file of dataSetFiles(where)) {
-      const text = readFileSync(file, 'utf8');
+      const { text, mark } = readDataSetFile(file, folderOf(where));
       const incident = parseIncident(text, file);
-      this.known.set(file, { hash: hashOf(text), incident: catalog.get(incident.id) ?? incident });
+      this.known.set(file, { hash: hashOf(text), mark, incident: catalog.get(incident.id) ?? incident });
     }
   }
 
@@ -59,27 +60,40 @@ export class DataSetReloader {
         );
       }
     }
+    const folder = folderOf(this.where);
     for (const file of files) {
+      const before = this.known.get(file);
+      // A file is read again only when it changed (size, time or inode); a refused one is refused from its mark.
       let text: string;
+      let mark: FileMark;
       try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        // Removed between the listing and the read: taken up at the next check.
-        const before = this.known.get(file);
-        if (before) next.set(file, before);
+        mark = markOf(file, folder);
+        // Unchanged, unless written within the last two seconds (an edit of the same size in the same tick of the
+        // file system's clock would keep its mark): then read to be sure.
+        if (before && sameMark(before.mark, mark) && Date.now() - mark.mtimeMs > RACY_MS) {
+          next.set(file, before);
+          continue;
+        }
+        ({ text, mark } = readDataSetFile(file, folder));
+      } catch (error) {
+        // Removed between the listing and the look: taken up at the next check.
+        if (isGone(error)) {
+          if (before) next.set(file, before);
+        } else this.refuse(next, newly, file, before, error);
         continue;
       }
       const hash = hashOf(text);
-      const before = this.known.get(file);
       if (before?.hash === hash) {
+        // The same text (touched, or copied over): nothing changed but its mark.
+        before.mark = mark;
         next.set(file, before);
         continue;
       }
       try {
-        next.set(file, { hash, incident: parseIncident(text, file) });
+        next.set(file, { hash, mark, incident: parseIncident(text, file) });
       } catch (error) {
-        if (!isAppError(error)) throw error;
-        next.set(file, { hash, incident: before?.incident, findings: findingLines(error.message) });
+        // Whatever a file makes the reading throw is a finding about that file: every other file's edits apply.
+        next.set(file, { hash, mark, incident: before?.incident, findings: findingsOf(error) });
         newly.add(file);
       }
     }
@@ -117,6 +131,24 @@ export class DataSetReloader {
     return { changed: true, newlyBroken: broken.filter((b) => newly.has(b.file)) };
   }
 
+  /** A file refused before it was parsed (not a regular file, too large, a link outside): a finding, said once. */
+  private refuse(
+    next: Map<string, Known>,
+    newly: Set<string>,
+    file: string,
+    before: Known | undefined,
+    error: unknown,
+  ) {
+    const findings = findingsOf(error);
+    // The same refusal again is not news: kept as it was, so it is logged and sent to the admins once.
+    if (before?.findings !== undefined && before.findings.join() === findings.join()) {
+      next.set(file, before);
+      return;
+    }
+    next.set(file, { hash: `refused:${findings.join()}`, incident: before?.incident, findings });
+    newly.add(file);
+  }
+
   private noteFolder(findings: string[]): { changed: boolean; newlyBroken: BrokenFile[] } {
     const already = this.catalog.broken.some((b) => b.file === this.where && b.findings.join() === findings.join());
     if (already) return { changed: false, newlyBroken: [] };
@@ -129,14 +161,29 @@ export class DataSetReloader {
 /** What a file (or an incident started in Slack) held when last read, and the incident of its last good version. */
 interface Known {
   hash: string;
+  /** The file's size, time and inode when it was read (absent for an incident started in Slack). */
+  mark?: FileMark;
   incident?: Incident;
   findings?: string[];
 }
+
+/** A file written this recently is read again even when its size, time and inode look unchanged. */
+const RACY_MS = 2000;
 
 /** How an incident started in Slack is named where a file would be. */
 const STARTED = 'the incident started in Slack';
 
 const hashOf = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** What a file made the reading throw, as finding lines (a ConfigError's, or any other error's message). */
+function findingsOf(error: unknown): string[] {
+  if (isAppError(error)) return findingLines(error.message);
+  return [
+    `cannot be read: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 200) ?? ''}`,
+  ];
+}
+
+const isGone = (error: unknown) => (error as NodeJS.ErrnoException)?.code === 'ENOENT';
 
 /** A ConfigError's message as finding lines: "  - incident.facts[2].source (line 40): ..." without the heading. */
 function findingLines(message: string): string[] {

@@ -17,6 +17,11 @@ export interface LinkClaims {
 
 export type LinkRefusal = 'missing' | 'malformed' | 'signature' | 'expired' | 'revoked' | 'other-incident';
 
+/** A token's payload (base64url of a short JSON) and its signature (base64url of 32 bytes). */
+const TOKEN = /^([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{43})$/;
+/** The longest token the bot makes or reads: anything longer is refused before any other work. */
+export const MAX_TOKEN_CHARS = 400 + 1 + 43;
+
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest();
 
@@ -37,10 +42,15 @@ export function verifyLink(
   revokedAt?: number,
 ): { ok: true; claims: LinkClaims } | { ok: false; why: LinkRefusal } {
   if (token === undefined || token === '') return { ok: false, why: 'missing' };
-  const m = /^([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (token.length > MAX_TOKEN_CHARS) return { ok: false, why: 'malformed' };
+  const m = TOKEN.exec(token);
   if (!m) return { ok: false, why: 'malformed' };
   const [, payload, signature] = m as unknown as [string, string, string];
   const given = Buffer.from(signature, 'base64url');
+  // One spelling: base64url's last character carries unused bits, so other spellings decode to the same bytes;
+  // only the one the bot writes is taken (a link's budget is kept by its spelling).
+  if (b64(given) !== signature || b64(Buffer.from(payload, 'base64url')) !== payload)
+    return { ok: false, why: 'malformed' };
   const expected = mac(secret, payload);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'signature' };
   let raw: { i?: unknown; t?: unknown; e?: unknown };

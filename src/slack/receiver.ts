@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTPReceiver, type HTTPReceiverOptions, type Logger } from '@slack/bolt';
+import { HTTPReceiver, HTTPReceiverDeferredRequestError, type HTTPReceiverOptions, type Logger } from '@slack/bolt';
 import { readSlackPayload } from './payload';
 
 /** Slack signs requests with its clock; five minutes either way is the window it documents. */
@@ -76,6 +76,17 @@ export class SummitHTTPReceiver extends HTTPReceiver {
       // The screen below has verified every request that reaches Bolt, over the same raw bytes; Bolt's own check
       // would compute the HMAC twice more (tsscmp) for nothing.
       signatureVerification: false,
+      // A request for no route is logged by its path alone: a query may hold a page link's token (Bolt's own
+      // handler logs the whole URL).
+      dispatchErrorHandler: async ({ error, logger, request, response }) => {
+        if (error instanceof HTTPReceiverDeferredRequestError) {
+          logger.info(`Unhandled HTTP request (${String(request.method)}) made to ${pathOf(request.url)}`);
+          response.writeHead(404).end();
+          return;
+        }
+        logger.error(`A request could not be dispatched: ${pathOf(request.url)} (${(error as Error).message})`);
+        response.writeHead(500).end();
+      },
       customPropertiesExtractor: (req) => ({
         // The signature identifies one request: the command path uses it to apply a change only once.
         requestKey: String(req.headers['x-slack-signature'] ?? ''),
@@ -252,4 +263,10 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number): fals
   });
   req.resume();
   return false;
+}
+
+/** A request's path as it may be logged: without its query (which may hold a token), at most 200 characters. */
+export function pathOf(url: string | undefined): string {
+  const path = (url ?? '').split('?')[0] ?? '';
+  return path.length > 200 ? `${path.slice(0, 199)}…` : path;
 }

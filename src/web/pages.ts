@@ -9,7 +9,8 @@ import { applyFollowUps } from '../core/follow-up';
 import type { Catalog } from '../incident/catalog';
 import type { Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
-import { verifyLink, type LinkRefusal } from '../lib/links';
+import { MAX_TOKEN_CHARS, verifyLink, type LinkRefusal } from '../lib/links';
+import { clientAddress, MinuteLimiter, normalAddress } from '../lib/limiter';
 import { Memo } from '../lib/memo';
 import { parseInstant } from '../settings';
 import type { FollowUpStore } from '../store/repository';
@@ -36,6 +37,8 @@ export interface WebDeps {
   secret: string;
   /** PUBLIC_URL, without a trailing slash. */
   publicUrl: string;
+  /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); others' is ignored. */
+  trustedProxies?: readonly string[];
   /** Real time, for the per-token budget (whatever the bot's clock says). */
   realNow?: () => number;
 }
@@ -44,6 +47,10 @@ export interface WebDeps {
 export const FETCHES_PER_MINUTE = 60;
 /** Pages and calendars kept made, by incident, state version, moment and token. */
 export const PAGE_CACHE_ENTRIES = 100;
+/** Refused page requests one client address may make a minute; past it, 429 before any work. */
+export const REFUSALS_PER_MINUTE = 30;
+/** Client addresses whose refusals are counted at once (the oldest forgotten first). */
+const REFUSAL_ADDRESSES = 4096;
 /** Tokens whose budget is remembered at once. */
 const BUDGET_ENTRIES = 10_000;
 
@@ -91,8 +98,13 @@ export class WebPages {
   private readonly made = new Memo<string, { type: string; body: Buffer }>(PAGE_CACHE_ENTRIES);
   private readonly budgets: Memo<string, { minute: number; count: number }>;
 
+  private readonly refusals: MinuteLimiter;
+  private readonly trusted: ReadonlySet<string>;
+
   constructor(private readonly deps: WebDeps) {
     this.budgets = new Memo(BUDGET_ENTRIES, 120_000, deps.realNow);
+    this.refusals = new MinuteLimiter(REFUSALS_PER_MINUTE, REFUSAL_ADDRESSES, deps.realNow);
+    this.trusted = new Set((deps.trustedProxies ?? []).map(normalAddress));
   }
 
   /** Whether a request is the pages' (anything under /incidents/). */
@@ -149,23 +161,38 @@ export class WebPages {
     if (!m) return this.refuse(req, res, 404, 'There is no page here.');
     const [, id, calendar] = m as unknown as [string, string, string | undefined];
     const token = url.searchParams.get('token') ?? undefined;
+    // Refusals are limited per client address, in a memory of their own: a flood of made-up links costs a
+    // signature check and a map lookup each and keeps nothing per token; a real link, from anywhere, still opens.
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trusted);
+    const refused = (sentence: string) => {
+      const wait = this.refusals.over(address);
+      if (wait !== undefined)
+        return this.refuse(req, res, 429, 'Too many refused requests; try again in a minute.', {
+          'retry-after': String(wait),
+        });
+      this.refusals.count(address);
+      return this.refuse(req, res, 403, sentence);
+    };
+    if (token !== undefined && token.length > MAX_TOKEN_CHARS) return refused(REFUSALS.malformed);
     const incident = this.deps.catalog.get(id);
-    if (!incident) return this.refuse(req, res, 403, REFUSALS.unknown);
-    // The budget is per token (or, without one, per address), before anything else is worked out.
-    const budgetKey = token ?? `ip:${req.socket.remoteAddress ?? ''}`;
+    if (!incident) return refused(REFUSALS.unknown);
+    const now = this.deps.clock.now();
+    // The signature first (no store read), then whether the incident's links were revoked since.
+    const signed = verifyLink(this.deps.secret, token, id, now.getTime());
+    if (!signed.ok) return refused(REFUSALS[signed.why]);
+    const store = this.deps.store.scoped(id);
+    const verdict = verifyLink(this.deps.secret, token, id, now.getTime(), await store.linksRevokedAt());
+    if (!verdict.ok) return refused(REFUSALS[verdict.why]);
+    // Only a verified link has a budget, kept by its one spelling.
     const realNow = (this.deps.realNow ?? Date.now)();
     const minute = Math.floor(realNow / 60_000);
-    const budget = this.budgets.get(budgetKey);
+    const budget = this.budgets.get(token as string);
     const count = budget?.minute === minute ? budget.count + 1 : 1;
-    this.budgets.set(budgetKey, { minute, count });
+    this.budgets.set(token as string, { minute, count });
     if (count > FETCHES_PER_MINUTE)
       return this.refuse(req, res, 429, 'Too many requests for this link; try again in a minute.', {
         'retry-after': String(60 - Math.floor((realNow % 60_000) / 1000)),
       });
-    const store = this.deps.store.scoped(id);
-    const now = this.deps.clock.now();
-    const verdict = verifyLink(this.deps.secret, token, id, now.getTime(), await store.linksRevokedAt());
-    if (!verdict.ok) return this.refuse(req, res, 403, REFUSALS[verdict.why]);
     const asOf = url.searchParams.get('as_of') ?? '';
     if (asOf !== '' && (!DATE.test(asOf) || parseInstant(asOf, incident.zone) === undefined))
       return this.refuse(req, res, 400, 'as_of must be a date such as 2024-09-03.');

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '../../../src/incident/catalog';
@@ -7,6 +8,7 @@ import { startedIncident } from '../../../src/incident/started';
 import { exportDataset } from '../../../src/incident/export';
 import { checkDataset, parseIncident } from '../../../src/incident/load';
 import { minimalDataset } from '../../helpers/incident';
+import { MAX_DATASET_BYTES } from '../../../src/incident/read-file';
 
 const data = (id: string, title = `Incident ${id}`) =>
   JSON.stringify({
@@ -116,5 +118,61 @@ describe('data set files read again while the bot runs', () => {
     const text = exportDataset(undefined, incident.origin);
     expect(checkDataset(text).findings).toEqual([]);
     expect(parseIncident(text, 'cloud.yaml')).toMatchObject({ id: 'cloud-2026', zone: 'Europe/Berlin' });
+  });
+
+  test('files read with limits: a pipe, a device link, a link outside, a file too large, deep nesting, an alias bomb; each a finding, and other edits still apply', () => {
+    const catalog = loadCatalog(dir, ['facts']);
+    const reloader = new DataSetReloader(dir, catalog, ['facts']);
+    const outside = mkdtempSync(path.join(tmpdir(), 'summit-outside-'));
+    try {
+      execFileSync('mkfifo', [path.join(dir, 'pipe.yaml')]);
+      symlinkSync('/dev/zero', path.join(dir, 'zero.yaml'));
+      writeFileSync(path.join(outside, 'secret.yaml'), data('outside'));
+      symlinkSync(path.join(outside, 'secret.yaml'), path.join(dir, 'outside.yaml'));
+      writeFileSync(path.join(dir, 'big.yaml'), `# ${'x'.repeat(MAX_DATASET_BYTES)}\n`);
+      writeFileSync(path.join(dir, 'deep.yaml'), '['.repeat(200_000));
+      const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+      for (let i = 1; i < 12; i++)
+        bomb.push(
+          `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+            .fill(`*${String.fromCharCode(96 + i)}`)
+            .join(',')}]`,
+        );
+      writeFileSync(path.join(dir, 'bomb.yaml'), bomb.join('\n'));
+      // And a good edit beside them.
+      writeFileSync(path.join(dir, 'a.yaml'), data('alpha', 'Alpha, edited beside hostile files'));
+      const started = Date.now();
+      const result = reloader.check();
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(catalog.get('alpha')?.title).toBe('Alpha, edited beside hostile files');
+      const findings = Object.fromEntries(catalog.broken.map((b) => [path.basename(b.file), b.findings.join(' ')]));
+      expect(findings['pipe.yaml']).toMatch(/is a named pipe, not a data set file/);
+      expect(findings['zero.yaml']).toMatch(/a link that leads outside the data set folder/);
+      expect(findings['outside.yaml']).toMatch(/a link that leads outside the data set folder/);
+      expect(findings['big.yaml']).toMatch(/at most 1,048,576 bytes \(1 MB\)/);
+      expect(findings['deep.yaml']).toMatch(/nests 200000 levels deep; at most 64/);
+      expect(findings['bomb.yaml']).toMatch(/aliases expand too far/);
+      expect(catalog.get('outside')).toBeUndefined();
+      expect(result.newlyBroken.map((b) => path.basename(b.file)).sort()).toEqual([
+        'big.yaml',
+        'bomb.yaml',
+        'deep.yaml',
+        'outside.yaml',
+        'pipe.yaml',
+        'zero.yaml',
+      ]);
+      // Said once: the next checks find the same and report nothing new; the large file is not read again.
+      expect(reloader.check().newlyBroken).toEqual([]);
+      expect(reloader.check().newlyBroken).toEqual([]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('at start, a file that breaks a limit stops the start naming the file and the fix', () => {
+    writeFileSync(path.join(dir, 'big.yaml'), `# ${'x'.repeat(MAX_DATASET_BYTES)}\n`);
+    expect(() => loadCatalog(dir, ['facts'])).toThrow(
+      /big\.yaml: is [\d,]+ bytes; a data set file may be at most 1,048,576 bytes \(1 MB\)/,
+    );
   });
 });

@@ -3,7 +3,7 @@ import { Catalog } from '../../../src/incident/catalog';
 import { ManualClock } from '../../../src/lib/clock';
 import { signLink } from '../../../src/lib/links';
 import type { FollowUpStore } from '../../../src/store/repository';
-import { FETCHES_PER_MINUTE, WebPages } from '../../../src/web/pages';
+import { FETCHES_PER_MINUTE, REFUSALS_PER_MINUTE, WebPages } from '../../../src/web/pages';
 import { startPageServer } from '../../../src/web/serve';
 import { cloudOutage, defaultIncident } from '../../helpers/incident';
 import { ADMIN, silent, testStore } from '../../helpers/store';
@@ -186,5 +186,66 @@ describe('the incident page and calendar', () => {
     real += 60_000;
     expect((await page(`token=${other}`)).status).toBe(200);
     expect(await store.stateVersion()).toBe(version);
+  });
+
+  test('a token has one spelling: the same signature spelt with other unused bits is refused, so a budget is never doubled', async () => {
+    const t = token();
+    const last = t.slice(-1);
+    // The 43rd base64url character of 32 bytes carries 2 unused bits: 4 spellings decode to the same signature.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const index = alphabet.indexOf(last);
+    const others = [1, 2, 3].map((d) => `${t.slice(0, -1)}${alphabet[(index & ~3) | ((index + d) & 3)] ?? ''}`);
+    for (const other of others) {
+      expect(Buffer.from(other.split('.')[1] ?? '', 'base64url')).toEqual(
+        Buffer.from(t.split('.')[1] ?? '', 'base64url'),
+      );
+      expect((await page(`token=${other}`)).status).toBe(403);
+    }
+    expect((await page(`token=${t}`)).status).toBe(200);
+  });
+
+  test('refusals are limited per client address before any work; a made-up token is kept nowhere; real links are not held up', async () => {
+    let real = Date.parse('2026-12-01T17:00:05Z');
+    await server.close();
+    await start(() => real);
+    const good = token();
+    // Made-up tokens, each 14 KB and distinct: refused, then limited.
+    const statuses: number[] = [];
+    for (let i = 0; i < REFUSALS_PER_MINUTE + 5; i++)
+      statuses.push((await page(`token=${`${i}`.padEnd(14_000, 'x')}`)).status);
+    expect(statuses.slice(0, REFUSALS_PER_MINUTE).every((s) => s === 403)).toBe(true);
+    const limited = await page('token=nothing-at-all');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(statuses.slice(REFUSALS_PER_MINUTE)).toEqual(Array(5).fill(429));
+    // Only refusals are limited: a real link still opens from the same address, and the next minute the address is
+    // heard again.
+    expect((await page(`token=${good}`)).status).toBe(200);
+    real += 60_000;
+    expect((await page('token=bad')).status).toBe(403);
+  });
+
+  test('behind a trusted proxy the forwarded client is limited, not the proxy; an untrusted X-Forwarded-For is ignored', async () => {
+    const real = Date.parse('2026-12-01T17:00:05Z');
+    await server.close();
+    const pages = new WebPages({
+      catalog: new Catalog([defaultIncident()]),
+      store,
+      clock,
+      log: silent,
+      secret: SECRET,
+      publicUrl: 'https://summit.example.com',
+      realNow: () => real,
+      trustedProxies: ['127.0.0.1'],
+    });
+    server = await startPageServer(pages, 0, '127.0.0.1');
+    base = `http://127.0.0.1:${server.port}`;
+    const from = (client: string, query: string) =>
+      fetch(`${base}/incidents/crowdstrike-2024?${query}`, { headers: { 'x-forwarded-for': client } });
+    for (let i = 0; i < REFUSALS_PER_MINUTE; i++) expect((await from('203.0.113.7', 'token=bad')).status).toBe(403);
+    expect((await from('203.0.113.7', 'token=bad')).status).toBe(429);
+    // Another client behind the same proxy is heard, and its link opens.
+    expect((await from('198.51.100.9', `token=${token()}`)).status).toBe(200);
+    expect((await from('198.51.100.9', 'token=bad')).status).toBe(403);
   });
 });
