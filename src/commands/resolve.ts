@@ -4,6 +4,7 @@ import { StoreUnavailableError } from '../lib/errors';
 import type { ChannelFollow } from '../store/repository';
 import {
   followRefusedReply,
+  goneIncidentReply,
   noIncidentForInteractionReply,
   noIncidentHereReply,
   unfollowedReply,
@@ -41,17 +42,30 @@ export function impliedIncident(
   if (named !== undefined) return catalog.get(named);
   if (where.chosen !== undefined && catalog.has(where.chosen)) return catalog.get(where.chosen);
   const followed = where.channelId === undefined ? undefined : follows?.get(where.channelId)?.incidentId;
-  if (followed !== undefined && catalog.has(followed)) return catalog.get(followed);
+  if (followed !== undefined) return catalog.get(followed);
   return catalog.sole();
 }
 
-/** The channels' follows, or none while the store is down (a read answered from the data set still can be). */
+/** The incident a channel follows that the bot no longer has (its data set file was removed), if it follows one. */
+export function goneIncident(
+  catalog: Catalog,
+  channelId: string | undefined,
+  follows: ReadonlyMap<string, ChannelFollow> | undefined,
+): string | undefined {
+  const followed = channelId === undefined ? undefined : follows?.get(channelId)?.incidentId;
+  return followed !== undefined && !catalog.has(followed) ? followed : undefined;
+}
+
+/**
+ * The channels' follows (read with one incident too: a channel may follow one whose file was removed). While the
+ * store is down, the follows last read: a channel keeps its incident through an outage.
+ */
 export async function followsOf(req: RequestContext): Promise<ReadonlyMap<string, ChannelFollow> | undefined> {
-  if (req.channelId === undefined || req.catalog.size === 1) return undefined;
+  if (req.channelId === undefined) return undefined;
   try {
     return await req.store.follows();
   } catch (error) {
-    if (error instanceof StoreUnavailableError) return undefined;
+    if (error instanceof StoreUnavailableError) return req.store.followsLastRead();
     throw error;
   }
 }
@@ -115,9 +129,9 @@ export async function resolveRequest(
     // Read with any number of incidents: with one, the follows are otherwise not read (nothing to resolve).
     const all = follows ?? (req.channelId === undefined ? undefined : await req.store.follows());
     const followed = req.channelId === undefined ? undefined : all?.get(req.channelId)?.incidentId;
-    const incident = followed === undefined ? undefined : catalog.get(followed);
-    if (!incident) return { cmd, result: answered(unfollowedReply(undefined)) };
-    return { cmd, ctx: scopeTo(req, incident) };
+    if (followed === undefined) return { cmd, result: answered(unfollowedReply(undefined)) };
+    // A followed incident the bot no longer has can be unfollowed too (the handler names what was followed).
+    return { cmd, ctx: scopeTo(req, catalog.get(followed) ?? (catalog.incidents[0] as Incident)) };
   }
   // A first word that is no command but close to an incident's id: "did you mean".
   if (cmd.name === 'unknown' && cmd.suggestion === undefined) {
@@ -135,6 +149,10 @@ export async function resolveRequest(
       };
   }
   const incident = impliedIncident(catalog, { channelId: req.channelId, chosen: req.chosen }, follows, incidentId);
+  // A channel that follows an incident the bot no longer has is told so, never answered about another one.
+  const gone = incidentId === undefined ? goneIncident(catalog, req.channelId, follows) : undefined;
+  if (gone !== undefined && cmd.name !== 'usage' && cmd.name !== 'unknown' && !REGISTRY[cmd.name].anyIncident)
+    return { cmd, result: answered(goneIncidentReply(gone, catalog.incidents)) };
   // `/summit <incident> mine`: that incident's questions alone (mine is otherwise across incidents).
   if (incident && cmd.name === 'mine' && incidentId !== undefined)
     return { cmd: { ...cmd, one: true }, ctx: scopeTo(req, incident) };

@@ -331,7 +331,19 @@ export async function prepare(
     provider: migrationProvider(seam, options),
     ...(migrationTableSchema !== undefined && { migrationTableSchema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // All the migrations a start runs are one transaction: a start that stops on any of them (a refused upgrade, a
+  // failure) leaves the store as it was. Kysely wraps them in one on PostgreSQL; on SQLite (whose DDL is
+  // transactional too, though Kysely does not use it) the transaction is begun here.
+  const sqliteTx = seam.kind === 'sqlite';
+  if (sqliteTx) await sql`begin immediate`.execute(db);
+  let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>;
+  try {
+    outcome = await migrator.migrateToLatest();
+  } catch (e) {
+    outcome = { error: e };
+  }
+  if (sqliteTx) await sql.raw(outcome.error ? 'rollback' : 'commit').execute(db);
+  const { error, results } = outcome;
   if (error) {
     await db.destroy();
     if (error instanceof UpgradeIncidentError)

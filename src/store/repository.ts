@@ -681,6 +681,11 @@ export class FollowUpStore {
     return map;
   }
 
+  /** The follows as last read, however old (what a channel follows while the store is down). */
+  followsLastRead(): Map<string, ChannelFollow> | undefined {
+    return this.tracker.follows?.map;
+  }
+
   /** The follows as last read, when that read is still current at `version`; else undefined (no waiting). */
   /**
    * How many curations this incident has, when its recorded state was read at `version` already (else undefined):

@@ -8,9 +8,22 @@ import type { Incident } from '../incident/model';
  * the same on every fetch and after restarts, and a calendar app updates an entry rather than duplicating it.
  */
 
-/** TEXT values: backslash, semicolon, comma and line breaks escaped (RFC 5545 3.3.11). */
+// eslint-disable-next-line no-control-regex -- what a calendar value may not hold (tab may stay; newline is escaped)
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
+/**
+ * TEXT values: backslash, semicolon, comma and line breaks escaped (RFC 5545 3.3.11); every other control
+ * character removed, since a value may hold none (RFC 5545 3.1: "any character except CONTROL"; a lone carriage
+ * return, a vertical tab or a form feed would break the line structure of the file).
+ */
 function text(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return value
+    .replace(/\r\n|\r/g, '\n')
+    .replace(CONTROL, '')
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\n/g, '\\n');
 }
 
 /** Lines longer than 75 octets folded: CRLF and a space (RFC 5545 3.1), never inside a UTF-8 sequence. */

@@ -82,6 +82,27 @@ export function incidentChoices(incidents: readonly IncidentName[]): Choice[] {
   return incidents.map((i) => ({ text: `${i.id} — ${i.title}${stateWord(i)}`, value: i.id }));
 }
 
+/** A channel that follows an incident the bot no longer has: which, and how to follow another. */
+export function goneIncidentReply(incidentId: string, incidents: readonly IncidentName[]): Reply {
+  const first = incidents[0]?.id ?? 'crowdstrike-2024';
+  const text = `This channel follows ${incidentId}, which this bot no longer has (its data set was removed), so nothing here is answered about another incident.`;
+  return {
+    summary: text,
+    blocks: [
+      paragraph(text),
+      note(
+        'Follow another with ',
+        code(`/summit follow ${first}`),
+        ', stop following with ',
+        code('/summit unfollow'),
+        ', or name one first, as in ',
+        code(`/summit ${first} status`),
+        '.',
+      ),
+    ],
+  };
+}
+
 /** A word that looks like an incident's id, and is none. */
 export function unknownIncidentReply(word: string, closest: readonly string[], all: readonly string[]): Reply {
   const w = word.slice(0, 60);

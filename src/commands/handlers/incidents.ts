@@ -69,6 +69,7 @@ export const unfollow: Handler<'unfollow'> = async (_cmd, { ctx, incident }) => 
   const channel = ctx.channelId;
   if (channel === undefined) return read(unfollowedReply(undefined));
   if (!(await firstTime(ctx))) return read(followUp.replayReply());
+  const followed = (await ctx.store.follows()).get(channel)?.incidentId ?? incident.id;
   const changed = await ctx.store.setFollow(channel, undefined, ctx.actor, ctx.now);
-  return { reply: unfollowedReply(changed ? incident.id : undefined), changed };
+  return { reply: unfollowedReply(changed ? followed : undefined), changed };
 };

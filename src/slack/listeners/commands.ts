@@ -209,7 +209,7 @@ export function reusedAnswer(deps: ListenerDeps): ReusedAnswer {
       return undefined;
     }
     // The incident as the command path finds it, from what is known without waiting; anything else is a miss.
-    const follows = channelId !== undefined && deps.catalog.size > 1 ? deps.store.followsNow(version) : undefined;
+    const follows = channelId !== undefined ? deps.store.followsNow(version) : undefined;
     if (channelId !== undefined && deps.catalog.size > 1 && incidentId === undefined && follows === undefined)
       return undefined;
     const incident = impliedIncident(deps.catalog, { channelId }, follows, incidentId);

@@ -2,6 +2,7 @@ import { handleCommandText } from '../../../src/commands/handle';
 import { runInteraction } from '../../../src/commands/resolve';
 import type { Command, RequestContext } from '../../../src/commands/types';
 import { Catalog } from '../../../src/incident/catalog';
+import { StoreUnavailableError } from '../../../src/lib/errors';
 import type { FollowUpStore } from '../../../src/store/repository';
 import { toSlackMessage } from '../../../src/views/render-slack';
 import { heldCommandRef } from '../../../src/views/ids';
@@ -205,6 +206,33 @@ describe('many incidents in one bot', () => {
     expect((await root.follows()).get('C0ONE')?.incidentId).toBeUndefined();
     expect((await run('unfollow', 'C0ONE')).plain).toBe('This channel follows no incident.');
     expect((await run('follow cloud-outage-2026', 'C0ONE')).plain).toContain('now follows cloud-outage-2026');
+  });
+
+  test('a channel whose incident is gone is told so, never answered about another; it can unfollow', async () => {
+    expect((await run('follow cloud-outage-2026', 'C0CLOUD')).plain).toContain('now follows cloud-outage-2026');
+    // The cloud outage's file is removed: one incident is left.
+    catalog.replace([defaultIncident()], []);
+    const r = await run('when', 'C0CLOUD');
+    expect(r.plain).toContain('This channel follows cloud-outage-2026, which this bot no longer has');
+    expect(r.plain).toContain('/summit follow crowdstrike-2024');
+    expect(r.plain).not.toContain('Windows Endpoint Security Ecosystem Summit');
+    // Named first, the remaining incident answers; unfollowing ends it, and the sole incident answers again.
+    expect((await run('crowdstrike-2024 when', 'C0CLOUD')).plain).toContain('Windows Endpoint Security');
+    expect((await run('unfollow', 'C0CLOUD')).plain).toContain('no longer follows cloud-outage-2026');
+    expect((await run('when', 'C0CLOUD')).plain).toContain('Windows Endpoint Security Ecosystem Summit');
+  });
+
+  test('while the store is down, a channel keeps the incident it follows (the follows last read)', async () => {
+    await run('follow cloud-outage-2026', 'C0CLOUD');
+    expect((await run('when', 'C0CLOUD')).plain).toContain('Cloud provider briefing');
+    const down = Object.create(root) as FollowUpStore;
+    down.follows = async () => {
+      throw new StoreUnavailableError();
+    };
+    down.state = down.follows as never;
+    const r = await run('when', 'C0CLOUD', ADMIN, { store: down });
+    expect(r.plain).toContain('Cloud provider briefing');
+    expect(r.plain).not.toContain('Which incident?');
   });
 
   test('the console: `use` chooses the incident; a command names it otherwise', async () => {

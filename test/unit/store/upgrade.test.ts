@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -23,10 +24,10 @@ const EARLIER = '0007_state_version';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema of the earlier release
 type AnyDb = Kysely<any>;
 
-async function migrateToEarlierRelease(db: AnyDb, seam: DialectSeam): Promise<void> {
+async function migrateToEarlierRelease(db: AnyDb, seam: DialectSeam, upTo = EARLIER): Promise<void> {
   const all = migrations(seam);
   const earlier: Record<string, Migration> = {};
-  for (const name of Object.keys(all).filter((n) => n <= EARLIER)) earlier[name] = all[name] as Migration;
+  for (const name of Object.keys(all).filter((n) => n <= upTo)) earlier[name] = all[name] as Migration;
   // On PostgreSQL, in the suite's own schema: Kysely would otherwise take another suite's migration tables for its own.
   const schema =
     seam.kind === 'postgres'
@@ -218,9 +219,9 @@ describe('upgrading a SQLite store from before many incidents', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function earlierStore(file: string): Promise<void> {
+  async function earlierStore(file: string, upTo = EARLIER): Promise<void> {
     const db: AnyDb = new Kysely({ dialect: new SqliteDialect({ database: new SqliteDatabase(file) }) });
-    await migrateToEarlierRelease(db, sqliteSeam);
+    await migrateToEarlierRelease(db, sqliteSeam, upTo);
     await fillAsEarlierRelease(db);
     await db.destroy();
   }
@@ -245,31 +246,41 @@ describe('upgrading a SQLite store from before many incidents', () => {
     }
   });
 
-  test('with several data sets and none named, it stops at start saying what to set, and changes nothing', async () => {
-    const file = path.join(dir, 'summit.db');
-    await earlierStore(file);
-    const opening = openStore({ kind: 'sqlite', path: file }, silent, {
-      migration: { incidentIds: ['crowdstrike-2024', 'cloud-outage-2026'] },
-    });
-    await expect(opening).rejects.toThrow(ConfigError);
-    await expect(opening).rejects.toThrow(/SUMMIT_UPGRADE_INCIDENT.*nothing was changed/s);
-    await expect(opening).rejects.toThrow(/crowdstrike-2024, cloud-outage-2026/);
-    // Nothing was changed: the earlier release's tables are as they were, and the upgrade then runs once named.
-    const raw = new SqliteDatabase(file, { readonly: true });
-    const applied = raw.prepare('select name from kysely_migration order by name').pluck().all();
-    const columns = raw.prepare("select name from pragma_table_info('question_change')").pluck().all();
-    raw.close();
-    expect(applied).not.toContain('0008_incidents');
-    expect(columns).not.toContain('incident_id');
-    const store = await openStore({ kind: 'sqlite', path: file }, silent, {
-      migration: { legacyIncident: 'crowdstrike-2024' },
-    });
-    try {
-      await expectEverythingKept(store);
-    } finally {
-      await store.close();
-    }
-  });
+  test.each([EARLIER, '0006_feed_flood_bound'])(
+    'with several data sets and none named, a store at %s stops the start saying what to set, and changes nothing',
+    async (upTo) => {
+      const file = path.join(dir, 'summit.db');
+      await earlierStore(file, upTo);
+      // As the earlier release left it: in WAL mode, which every release sets on opening.
+      const wal = new SqliteDatabase(file);
+      wal.pragma('journal_mode = WAL');
+      wal.close();
+      const before = createHash('sha256').update(readFileSync(file)).digest('hex');
+      const opening = openStore({ kind: 'sqlite', path: file }, silent, {
+        migration: { incidentIds: ['crowdstrike-2024', 'cloud-outage-2026'] },
+      });
+      await expect(opening).rejects.toThrow(ConfigError);
+      await expect(opening).rejects.toThrow(/SUMMIT_UPGRADE_INCIDENT.*nothing was changed/s);
+      await expect(opening).rejects.toThrow(/crowdstrike-2024, cloud-outage-2026/);
+      // Byte for byte as it was: no migration before the refused one stays applied either.
+      expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(before);
+      // Nothing was changed: the earlier release's tables are as they were, and the upgrade then runs once named.
+      const raw = new SqliteDatabase(file, { readonly: true });
+      const applied = raw.prepare('select name from kysely_migration order by name').pluck().all();
+      const columns = raw.prepare("select name from pragma_table_info('question_change')").pluck().all();
+      raw.close();
+      expect(applied).not.toContain('0008_incidents');
+      expect(columns).not.toContain('incident_id');
+      const store = await openStore({ kind: 'sqlite', path: file }, silent, {
+        migration: { legacyIncident: 'crowdstrike-2024' },
+      });
+      try {
+        await expectEverythingKept(store);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 
   test('an empty store from the earlier release upgrades with nothing to say', async () => {
     const file = path.join(dir, 'summit.db');
