@@ -25,9 +25,28 @@ export function startReloading(o: {
   onBroken: (broken: BrokenFile[]) => Promise<void>;
 }): Reloading {
   let running: Promise<void> | undefined;
+  // The incidents started in Slack as last read: while the store does not answer, the files' edits still apply.
+  let lastStarted: StartedIncident[] | undefined;
+  let storeDown = false;
+  const started = async (): Promise<StartedIncident[]> => {
+    try {
+      lastStarted = await o.started();
+      storeDown = false;
+      return lastStarted;
+    } catch (error) {
+      if (lastStarted === undefined) throw error;
+      if (!storeDown)
+        o.log.warn(
+          { err: error },
+          'the store is not answering: data set files are checked with the incidents started in Slack as last read',
+        );
+      storeDown = true;
+      return lastStarted;
+    }
+  };
   const check = (): Promise<void> => {
     running ??= (async () => {
-      const { changed, newlyBroken } = o.reloader.check(await o.started());
+      const { changed, newlyBroken } = o.reloader.check(await started());
       for (const b of newlyBroken)
         o.log.warn(
           { file: b.file, incident: b.incidentId, findings: b.findings },

@@ -59,7 +59,7 @@ ${p.sections.map((s) => replyHtml(s.reply, s.id)).join('\n')}
 }
 
 /** What a refused request gets: why, in one sentence, and nothing of the incident. */
-export function refusedHtml(status: 403 | 404 | 405 | 400 | 429, sentence: string): string {
+export function refusedHtml(status: 403 | 404 | 405 | 400 | 429 | 503, sentence: string): string {
   const title = status === 429 ? 'Too many requests' : status === 400 ? 'Bad request' : 'Not available';
   return shell(`${title} — summit-bot`, `<main class="refused"><h1>${esc(title)}</h1><p>${esc(sentence)}</p></main>`);
 }

@@ -457,3 +457,9 @@ export function heldCommandGoneReply(incidentId: string): Reply {
   const text = `That menu has expired, and nothing was run. Type the command again with the incident first, as in /summit ${incidentId} <command>.`;
   return { summary: text, blocks: [paragraph(text)] };
 }
+
+/** A change that was recorded, whose reply could not be posted in full: said so, with what it was. */
+export function recordedNotShownReply(summary: string): Reply {
+  const text = `Recorded, but the full reply could not be shown: ${summary}`;
+  return { summary: text.length > 3000 ? `${text.slice(0, 2999)}…` : text, blocks: [paragraph(text.slice(0, 2900))] };
+}

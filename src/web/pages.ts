@@ -9,6 +9,7 @@ import { applyFollowUps } from '../core/follow-up';
 import type { Catalog } from '../incident/catalog';
 import type { Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
+import { StoreUnavailableError } from '../lib/errors';
 import { MAX_TOKEN_CHARS, verifyLink, type LinkRefusal } from '../lib/links';
 import { clientAddress, MinuteLimiter, normalAddress } from '../lib/limiter';
 import { Memo } from '../lib/memo';
@@ -47,6 +48,8 @@ export interface WebDeps {
 export const FETCHES_PER_MINUTE = 60;
 /** Pages and calendars kept made, by incident, state version, moment and token. */
 export const PAGE_CACHE_ENTRIES = 100;
+/** When to try a page again while the store is unavailable (Retry-After). */
+const STORE_RETRY_SECONDS = 30;
 /** Refused page requests one client address may make a minute; past it, 429 before any work. */
 export const REFUSALS_PER_MINUTE = 30;
 /** Client addresses whose refusals are counted at once (the oldest forgotten first). */
@@ -117,7 +120,25 @@ export class WebPages {
   /** Answers a request under /incidents/; never throws (a failure is logged and answered 500). */
   serve(req: IncomingMessage, res: ServerResponse): void {
     void this.answer(req, res).catch((error: unknown) => {
-      this.deps.log.error({ err: error, path: (req.url ?? '').split('?')[0] }, 'page failed');
+      const path = (req.url ?? '').split('?')[0];
+      if (error instanceof StoreUnavailableError) {
+        // An outage the bot lives through, not a fault of the page: said so, with when to try again.
+        this.deps.log.warn({ path }, 'page not shown: the store is unavailable');
+        if (res.headersSent) return void res.end();
+        return this.send(
+          req,
+          res,
+          503,
+          { ...HTML_HEADERS, 'retry-after': String(STORE_RETRY_SECONDS) },
+          Buffer.from(
+            refusedHtml(
+              503,
+              'This page cannot be shown right now: its records are unavailable. Try again in a minute.',
+            ),
+          ),
+        );
+      }
+      this.deps.log.error({ err: error, path }, 'page failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Something went wrong showing this page.');
     });

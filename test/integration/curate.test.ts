@@ -212,6 +212,16 @@ describe('adding, correcting and retracting from Slack', () => {
     expect((await bot.store.state()).curations).toHaveLength(2);
   });
 
+  test('an Add fact form delivered twice as two signed requests (a retry, a double press) records one fact', async () => {
+    await command('add fact');
+    const form = await lastView(1);
+    const now = Math.floor(Date.now() / 1000);
+    // Each signed anew (another timestamp, so another signature): the same submission all the same.
+    expect((await submit(form, factValues('Said twice.', 'cs-rca'), ADMIN, now - 1)).body).toBeUndefined();
+    await submit(form, factValues('Said twice.', 'cs-rca'), ADMIN, now);
+    expect((await bot.store.state()).curations.filter((c) => c.entry?.text === 'Said twice.')).toHaveLength(1);
+  });
+
   test('retract withdraws an entry from now on, with its reason; before then it still shows', async () => {
     await command('add fact');
     await submit(await lastView(1), factValues('Soon withdrawn.', 'cs-rca'));

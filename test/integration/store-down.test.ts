@@ -7,6 +7,9 @@ import { describePostgres, freshSchema, postgresStore, TEST_DATABASE_URL } from 
 import { ACTIONS } from '../../src/views/ids';
 import { buttonPress, interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests';
 import { ADMIN, testStore } from '../helpers/store';
+import { FollowUpStore } from '../../src/store/repository';
+import { ACK_DEADLINE_MS } from '../../src/slack/listeners/commands';
+import { eventually } from '../helpers/wait';
 
 interface Ack {
   text: string;
@@ -40,6 +43,45 @@ describe('a store that stops answering (SQLite closed under the bot)', () => {
     } finally {
       await bot.running.stop();
       await bot.fake.stop();
+    }
+  });
+});
+
+describe('a committed change whose reply cannot be posted at first', () => {
+  test('a slow ask whose first response_url post fails: its reply is posted again, never "nothing was changed"', async () => {
+    const store = await testStore();
+    const bot: TestBot = await startTestBot(defaultIncident(), new ManualClock('2024-09-03T16:00:00Z'), { store });
+    // The write takes longer than the ack's deadline, so the reply goes by response_url; its first post is lost
+    // (Slack answers 503).
+    const original = FollowUpStore.prototype.addQuestion;
+    const slow = jest.spyOn(FollowUpStore.prototype, 'addQuestion').mockImplementation(async function (
+      this: FollowUpStore,
+      ...args: Parameters<FollowUpStore['addQuestion']>
+    ) {
+      await new Promise((r) => setTimeout(r, ACK_DEADLINE_MS + 300));
+      return original.apply(this, args);
+    });
+    let posts = 0;
+    bot.fake.fault('response_url', { kind: 'unavailable' }, () => (posts += 1) === 1);
+    try {
+      const res = await postSigned(
+        bot.events,
+        slashCommandBody('ask Was the rollout staged?', { response_url: bot.fake.hookUrl() }),
+        { secret: SIGNING_SECRET },
+      );
+      expect(res.status).toBe(200);
+      // The lost post, then the same reply again.
+      const calls = await eventually(() => {
+        const all = bot.fake.callsTo('response_url');
+        return all.length >= 2 ? all : undefined;
+      });
+      expect(calls.map((c) => String(c.body.text).includes('Was the rollout staged?'))).toEqual([true, true]);
+      for (const c of bot.fake.callsTo('response_url'))
+        expect(String(c.body.text)).not.toContain('nothing was changed');
+      expect((await store.state()).questions.map((q) => q.text)).toEqual(['Was the rollout staged?']);
+    } finally {
+      slow.mockRestore();
+      await bot.stop();
     }
   });
 });

@@ -7,7 +7,7 @@ import { impliedIncident, namedFirst } from '../../commands/resolve';
 import type { CommandResult } from '../../commands/run';
 import { StoreFailedError } from '../../lib/errors';
 import type { Reply } from '../../views/doc';
-import { failureReply } from '../../views/replies';
+import { failureReply, recordedNotShownReply } from '../../views/replies';
 import { toSlackMessage, type SlackMessage } from '../../views/render-slack';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
 import { slackFailureCode } from '../failures';
@@ -116,6 +116,19 @@ export function directCommand(deps: ListenerDeps, fetchFn: typeof fetch): Direct
   };
 }
 
+/** Posts to a response_url, trying twice more after a failure (Slack takes five posts per command). */
+async function respondRetrying(io: CommandIO, message: Record<string, unknown>): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await io.respond(message);
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+    }
+  }
+}
+
 /** Ack (with the reply when it is ready in time), then refresh the Home tab after a change. Never throws. */
 export async function answerCommand(command: SlashCommandFields, deps: ListenerDeps, io: CommandIO): Promise<void> {
   const started = Date.now();
@@ -146,9 +159,23 @@ export async function answerCommand(command: SlashCommandFields, deps: ListenerD
       acked = true;
       await io.ack();
       result = await work;
-      await io.respond({ response_type: 'ephemeral', ...rendered(result) });
+      await respondRetrying(io, { response_type: 'ephemeral', ...rendered(result) });
     }
   } catch (error) {
+    if (result !== undefined && acked) {
+      // The command ran, and what it changed is committed: only its reply could not be posted. Never "nothing was
+      // changed"; a change is said to be recorded if the response_url takes anything at all.
+      deps.log.warn({ err: error, user: actor.id, verb: result.verb }, 'the reply to a command could not be posted');
+      deps.metrics.slackError('response_url');
+      deps.metrics.command(result.verb, (Date.now() - started) / 1000, 'ok');
+      if (result.changed) {
+        await io
+          .respond({ response_type: 'ephemeral', ...toSlackMessage(recordedNotShownReply(result.reply.summary)) })
+          .catch(() => undefined);
+        refreshHome(io.client, actor.id, deps);
+      }
+      return;
+    }
     const slackCode = slackFailureCode(error);
     const code = error instanceof StoreFailedError ? error.detail : (slackCode ?? 'listener');
     deps.log.error({ err: error, user: actor.id, code }, 'command failed');

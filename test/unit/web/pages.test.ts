@@ -1,6 +1,7 @@
 import type { default as IcalModule } from 'ical.js' with { 'resolution-mode': 'import' };
 import { Catalog } from '../../../src/incident/catalog';
 import { ManualClock } from '../../../src/lib/clock';
+import { StoreUnavailableError } from '../../../src/lib/errors';
 import { signLink } from '../../../src/lib/links';
 import type { FollowUpStore } from '../../../src/store/repository';
 import { FETCHES_PER_MINUTE, REFUSALS_PER_MINUTE, WebPages } from '../../../src/web/pages';
@@ -247,5 +248,30 @@ describe('the incident page and calendar', () => {
     // Another client behind the same proxy is heard, and its link opens.
     expect((await from('198.51.100.9', `token=${token()}`)).status).toBe(200);
     expect((await from('198.51.100.9', 'token=bad')).status).toBe(403);
+  });
+
+  test('while the store is unavailable: 503 with a sentence and Retry-After, never a 500', async () => {
+    await server.close();
+    const down = Object.create(store) as FollowUpStore;
+    down.scoped = () => down;
+    down.linksRevokedAt = async () => {
+      throw new StoreUnavailableError();
+    };
+    const pages = new WebPages({
+      catalog: new Catalog([defaultIncident()]),
+      store: down,
+      clock,
+      log: silent,
+      secret: SECRET,
+      publicUrl: 'https://summit.example.com',
+    });
+    server = await startPageServer(pages, 0, '127.0.0.1');
+    base = `http://127.0.0.1:${server.port}`;
+    for (const path of ['/incidents/crowdstrike-2024', '/incidents/crowdstrike-2024/calendar.ics']) {
+      const res = await page(`token=${token()}`, path);
+      expect(res.status).toBe(503);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await res.text()).toContain('its records are unavailable');
+    }
   });
 });
