@@ -19,8 +19,11 @@ import { PostError, type ReminderMetadata, type ReminderPoster } from './poster'
 
 /** A claim is held this long; a claim older than this belongs to a process that died and is taken over. */
 export const LEASE_MS = 60_000;
-/** A reminder posted more than this after its time says it is late. */
-export const LATE_AFTER_MS = 60_000;
+/**
+ * A reminder posted more than this after its time says it is late, whichever tick or replica posts it: a fan-out
+ * to thousands of channels at Slack's pace, or a claim taken over after its lease, is not late within it.
+ */
+export const LATE_AFTER_MS = 15 * 60_000;
 /** Targets posted to at once; one slow channel never holds up the rest. */
 const CONCURRENCY = 8;
 /** A 429 asking to wait at most this long is retried within the same tick (the claim is kept); longer: next tick. */
@@ -282,12 +285,18 @@ export class ReminderDelivery {
     const tk = targetKey(target);
     const leaseMs = this.deps.leaseMs ?? LEASE_MS;
     try {
+      // A claim held over a short 429 keeps what it knew: a look still owed (the history itself answered 429) is
+      // still owed, read back from the row.
       const claim = held
-        ? { claimed: true as const, attempts: 1 }
+        ? {
+            claimed: true as const,
+            mayHavePosted: (await store.reminders.delivery(r.key, tk))?.postingAt !== undefined,
+          }
         : await store.reminders.claim(r.key, tk, now, leaseMs);
       if (!claim.claimed) return undefined;
-      if (claim.attempts > 1) {
-        // An earlier attempt may have reached Slack (a crash, a lost answer): look before posting again.
+      if (claim.mayHavePosted) {
+        // An earlier attempt began a post that may have reached Slack (a holder that died mid-post, a lost answer):
+        // look before posting again. A claim never attempted is taken over without asking Slack anything.
         const since = new Date(r.at.getTime() - 60_000);
         const found = await this.joiningIfNeeded(target, () =>
           this.deps.poster.findPosted(target, metadataOf(r, incident.id), since),
@@ -298,7 +307,10 @@ export class ReminderDelivery {
           return undefined;
         }
       }
-      const late = now.getTime() - r.at.getTime() > LATE_AFTER_MS;
+      // Late: posted more than LATE_AFTER_MS after its time, measured when it is posted (the same for every tick
+      // and replica, whichever sends it).
+      const postingAt = this.deps.clock.now();
+      const late = postingAt.getTime() - r.at.getTime() > LATE_AFTER_MS;
       const reply =
         r.about.kind === 'source'
           ? sourceItemReply(r.about, incident.zone)
@@ -311,9 +323,19 @@ export class ReminderDelivery {
               late,
             });
       const metadata = metadataOf(r, incident.id);
-      const posted = await this.joiningIfNeeded(target, () =>
-        this.deps.poster.post(target, scopeReply(reply, incident.id), metadata),
-      );
+      // Recorded before the post: if this process dies now, whoever takes the claim over looks first.
+      await store.reminders.markPosting(r.key, tk, postingAt);
+      let posted;
+      try {
+        posted = await this.joiningIfNeeded(target, () =>
+          this.deps.poster.post(target, scopeReply(reply, incident.id), metadata),
+        );
+      } catch (error) {
+        // A 429 posted nothing, and the history was looked at first if it had to be: nothing is owed.
+        if (error instanceof PostError && error.code === 'ratelimited')
+          await store.reminders.clearPosting(r.key, tk).catch(() => undefined);
+        throw error;
+      }
       await store.reminders.markSent(r.key, tk, posted.channel, posted.ts, now, late ? 'late' : undefined);
       report.sent += 1;
       if (late) report.late += 1;

@@ -7,6 +7,9 @@ import type { Reply } from '../views/doc';
 import { toSlackMessage } from '../views/render-slack';
 import { PostError, type PostedMessage, type ReminderMetadata, type ReminderPoster } from './poster';
 
+/** The least time between two conversations.history calls of one process: Slack's Tier 3, about 50 a minute. */
+export const HISTORY_GAP_MS = 1200;
+
 /**
  * Posts reminders through the Web API. Its client rejects rate-limited calls instead of pausing its whole queue,
  * so a 429 for one channel waits its Retry-After without holding up the others, and it does not retry on its
@@ -21,6 +24,7 @@ export class SlackPoster implements ReminderPoster {
     token: string,
     slackApiUrl: string,
     private readonly log: Logger,
+    private readonly historyGapMs = HISTORY_GAP_MS,
   ) {
     // Its own log lines go through the bot's logger, so they are structured and scrubbed like every other line.
     this.client = new webApi.WebClient(token, {
@@ -54,14 +58,23 @@ export class SlackPoster implements ReminderPoster {
 
   async findPosted(target: Target, metadata: ReminderMetadata, since: Date): Promise<PostedMessage | undefined> {
     const channel = await this.conversation(target);
-    const res = await this.call(() =>
-      this.client.conversations.history({
-        channel,
-        oldest: String(Math.floor(since.getTime() / 1000)),
-        include_all_metadata: true,
-        limit: 200,
-      }),
-    );
+    await this.historyTurn();
+    let res;
+    try {
+      res = await this.call(() =>
+        this.client.conversations.history({
+          channel,
+          oldest: String(Math.floor(since.getTime() / 1000)),
+          include_all_metadata: true,
+          limit: 200,
+        }),
+      );
+    } catch (error) {
+      // Slack's Retry-After holds every history call of this process, not only this one.
+      if (error instanceof PostError && error.code === 'ratelimited')
+        this.historyNextAt = Math.max(this.historyNextAt, Date.now() + (error.retryAfterSeconds ?? 1) * 1000);
+      throw error;
+    }
     const found = (res.messages ?? []).find((m) => {
       const meta = m.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
       return (
@@ -74,6 +87,20 @@ export class SlackPoster implements ReminderPoster {
     });
     return found?.ts ? { channel, ts: found.ts } : undefined;
   }
+
+  /**
+   * Waits for this process's next turn at conversations.history: at most one call every HISTORY_GAP_MS (Slack's
+   * Tier 3 is about 50 a minute; apps outside the Marketplace get 1 a minute since 2025), and none before a 429's
+   * Retry-After has passed. Calls are spread over time, never a burst.
+   */
+  private async historyTurn(): Promise<void> {
+    const now = Date.now();
+    const at = Math.max(now, this.historyNextAt);
+    this.historyNextAt = at + this.historyGapMs;
+    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+  }
+
+  private historyNextAt = 0;
 
   async join(channelId: string): Promise<boolean> {
     try {

@@ -479,6 +479,19 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
         await db.schema.createIndex('held_command_by_time').on('held_command').column('held_at').execute();
       },
     },
+    '0015_delivery_posting': {
+      async up(db: AnyDb) {
+        // When a post of a delivery was begun: a claim taken over is looked up in the channel's history only when
+        // its holder may have posted (most claims of a replica that died were never attempted).
+        await db.schema.alterTable('delivery').addColumn('posting_at', 'text').execute();
+        // Claims and retries of an earlier release may have been mid-post: they are looked up, as before.
+        await db
+          .updateTable('delivery')
+          .set({ posting_at: sql.ref('updated_at') })
+          .where('status', 'in', ['claimed', 'retry'])
+          .execute();
+      },
+    },
   };
 }
 

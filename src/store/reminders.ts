@@ -29,10 +29,15 @@ export interface Delivery {
   channel?: string;
   messageTs?: string;
   detail?: string;
+  /** When a post of it was last begun, while it may have reached Slack (see DeliveryTable.posting_at). */
+  postingAt?: Date;
 }
 
-/** The result of trying to claim a delivery. */
-export type Claim = { claimed: true; takeover: boolean; attempts: number } | { claimed: false };
+/**
+ * The result of trying to claim a delivery. `mayHavePosted`: an earlier attempt began a post that may have reached
+ * Slack (a holder that died mid-post, a lost answer): look in the channel's history before posting again.
+ */
+export type Claim = { claimed: true; takeover: boolean; attempts: number; mayHavePosted: boolean } | { claimed: false };
 
 /**
  * Subscriptions, delivery claims, snoozes and the scheduler's watermark. Claims are single statements (an insert
@@ -213,7 +218,8 @@ export class ReminderStore {
       })
       .onConflict((oc) => oc.columns(['incident_id', 'reminder_key', 'target']).doNothing())
       .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { claimed: true, takeover: false, attempts: 1 };
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1)
+      return { claimed: true, takeover: false, attempts: 1, mayHavePosted: false };
 
     const before = await this.delivery(reminderKey, target);
     if (!before) return { claimed: false };
@@ -233,7 +239,34 @@ export class ReminderStore {
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return { claimed: false };
     // Taking over a claim whose lease ran out: the message may have gone out before its holder died.
-    return { claimed: true, takeover: before.status === 'claimed', attempts: before.attempts + 1 };
+    return {
+      claimed: true,
+      takeover: before.status === 'claimed',
+      attempts: before.attempts + 1,
+      mayHavePosted: before.postingAt !== undefined,
+    };
+  }
+
+  /** Records, just before a post, that one is being made: until cleared, a post may have reached Slack. */
+  async markPosting(reminderKey: string, target: string, now: Date): Promise<void> {
+    await this.db
+      .updateTable('delivery')
+      .set({ posting_at: now.toISOString() })
+      .where('incident_id', '=', this.incidentId)
+      .where('reminder_key', '=', reminderKey)
+      .where('target', '=', target)
+      .execute();
+  }
+
+  /** An attempt known to have posted nothing (Slack answered 429 after the history was looked at): cleared. */
+  async clearPosting(reminderKey: string, target: string): Promise<void> {
+    await this.db
+      .updateTable('delivery')
+      .set({ posting_at: null })
+      .where('incident_id', '=', this.incidentId)
+      .where('reminder_key', '=', reminderKey)
+      .where('target', '=', target)
+      .execute();
   }
 
   /** Extends a claim this process holds (waiting out a short 429). */
@@ -445,6 +478,7 @@ function toDelivery(r: DeliveryTable): Delivery {
     channel: r.channel ?? undefined,
     messageTs: r.message_ts ?? undefined,
     detail: r.detail ?? undefined,
+    postingAt: r.posting_at ? new Date(r.posting_at) : undefined,
   };
 }
 

@@ -105,6 +105,11 @@ export interface DeliveryTable {
   message_ts: string | null;
   detail: string | null;
   updated_at: string;
+  /**
+   * When a post of it was last begun (migration 0015), cleared when an attempt is known to have posted nothing:
+   * set, an attempt may have reached Slack and whoever takes the claim over looks in the channel's history first.
+   */
+  posting_at?: string | null;
 }
 
 export interface SnoozeTable {

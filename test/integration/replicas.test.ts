@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeSlack } from '../helpers/fake-slack';
+import { FakeSlack, httpReply } from '../helpers/fake-slack';
 import { minimalDataset } from '../helpers/incident';
 import { describePostgres, freshSchema, postgresStore } from '../helpers/postgres';
 import { cleanEnv, freePort, startBotProcess } from '../helpers/process';
@@ -23,11 +23,11 @@ const SECOND_CHANNELS = 100;
  * exactly once, and never the other incident's.
  */
 describePostgres('several replicas on PostgreSQL', () => {
-  async function setup() {
+  async function setup(channels = CHANNELS) {
     const { url, drop } = await freshSchema();
     const store = await postgresStore(url, 'test-incident');
     const second = store.scoped(SECOND);
-    for (let i = 0; i < CHANNELS; i++) {
+    for (let i = 0; i < channels; i++) {
       const channel = { kind: 'channel' as const, id: `C${String(i).padStart(4, '0')}` };
       await store.reminders.subscribe(channel, ADMIN, new Date('2029-12-01T00:00:00Z'));
       if (i < SECOND_CHANNELS) await second.reminders.subscribe(channel, ADMIN, new Date('2029-12-01T00:00:00Z'));
@@ -150,10 +150,25 @@ describePostgres('several replicas on PostgreSQL', () => {
     }
   }, 120_000);
 
-  test('one replica killed (SIGKILL) in the middle of the fan-out: still exactly 200 once the lease has passed', async () => {
-    const env = await setup();
+  test('one replica killed (SIGKILL) in the middle of the fan-out to 1,000 channels: each once, history asked only about posts in flight', async () => {
+    const CHANNELS = 1000;
+    const env = await setup(CHANNELS);
     try {
       env.fake.delayMs = 150;
+      // Slack's Tier 3 for conversations.history: past 50 calls a minute, 429 with Retry-After
+      // (https://docs.slack.dev/apis/web-api/rate-limits; ../shared/reference/slack-platform.md).
+      const historyAt: number[] = [];
+      env.fake.on('conversations.history', (c) => {
+        const now = Date.now();
+        historyAt.push(now);
+        if (historyAt.filter((t) => t > now - 60_000).length > 50)
+          return httpReply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '5' });
+        return {
+          ok: true,
+          messages: [...(env.fake.messages.get(String(c.body.channel)) ?? [])].reverse(),
+          has_more: false,
+        };
+      });
       // The replica that posts first is killed as soon as that post arrives: Slack answers 150 ms later, so it dies
       // holding claims whose posts it never saw answered.
       const posts = () => env.fake.callsTo('chat.postMessage');
@@ -194,6 +209,11 @@ describePostgres('several replicas on PostgreSQL', () => {
       await env.nextTicksDone();
       expect([...env.postsByChannel(SECOND).entries()].filter(([, n]) => n !== 1)).toEqual([]);
       expect(env.postsByChannel(SECOND).size).toBe(SECOND_CHANNELS);
+      // History was asked only about the posts in flight when the replica died (each of its two incidents' eight
+      // workers had begun at most one), not about every claim it held; and never past Slack's limit.
+      const asked = new Set(env.fake.callsTo('conversations.history').map((c) => String(c.body.channel)));
+      expect(asked.size).toBeLessThanOrEqual(16);
+      expect(historyAt.length).toBeLessThanOrEqual(50);
     } finally {
       await env.stop();
     }

@@ -104,9 +104,9 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     expect(posts()).toHaveLength(3);
   });
 
-  test('a crash between claim and post: the claim is retried after its lease, and ends with exactly one message', async () => {
+  test('a crash between claim and post: taken over after its lease without asking Slack, and ends with one message', async () => {
     clock.set(la('2024-09-09T09:00:05'));
-    // Another process claimed C1 and died before posting.
+    // Another process claimed C1 and died before it began to post.
     await store.reminders.claim(KEY, 'channel:C1', clock.now(), LEASE_MS);
     clock.set(la('2024-09-09T09:00:20'));
     await delivery().tick();
@@ -114,14 +114,18 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
     expect(postsTo('C2')).toHaveLength(1);
     clock.set(new Date(la('2024-09-09T09:00:05').getTime() + LEASE_MS + 15_000));
     await delivery().tick();
-    expect(fake.callsTo('conversations.history').map((c) => c.body.channel)).toContain('C1');
+    // Never attempted: no history call (Slack allows conversations.history about 50 a minute, or 1).
+    expect(fake.callsTo('conversations.history')).toEqual([]);
     expect(postsTo('C1')).toHaveLength(1);
     expect((await store.reminders.delivery(KEY, 'channel:C1'))?.status).toBe('sent');
+    // Not late: posted within LATE_AFTER_MS of its time, as the first tick's posts are.
+    expect(String(postsTo('C1')[0]?.body.text)).not.toContain('late');
   });
 
-  test('a crash after the post but before it was marked: the history check finds it and nothing is posted twice', async () => {
+  test('a crash after the post began but before it was marked: the history check finds it, nothing posted twice', async () => {
     clock.set(la('2024-09-09T09:00:05'));
     await store.reminders.claim(KEY, 'channel:C1', clock.now(), LEASE_MS);
+    await store.reminders.markPosting(KEY, 'channel:C1', clock.now());
     // The dead process did post.
     fake.addMessage('C1', 'Test event: tomorrow', { event_type: 'summit_reminder', event_payload: { key: KEY } });
     clock.set(new Date(la('2024-09-09T09:00:05').getTime() + LEASE_MS + 15_000));
@@ -132,6 +136,22 @@ describe('reminder delivery: a real SQLite file and a fake Slack Web API', () =>
       status: 'sent',
       detail: 'found in history',
     });
+  });
+
+  test('a takeover whose history look answers 429: the retry still looks before posting, and posts once', async () => {
+    clock.set(la('2024-09-09T09:00:05'));
+    await store.reminders.claim(KEY, 'channel:C1', clock.now(), LEASE_MS);
+    await store.reminders.markPosting(KEY, 'channel:C1', clock.now());
+    // The dead process's post never arrived; Slack answers the first history call 429 (Retry-After: 1 s).
+    let limited = 1;
+    fake.fault('conversations.history', { kind: 'ratelimited', retryAfter: 1 }, () => limited-- > 0);
+    clock.set(new Date(la('2024-09-09T09:00:05').getTime() + LEASE_MS + 15_000));
+    await delivery().tick();
+    // Asked twice (the 429, then the look it still owed), a second apart; posted once.
+    const history = fake.callsTo('conversations.history').filter((c) => c.body.channel === 'C1');
+    expect(history).toHaveLength(2);
+    expect(postsTo('C1')).toHaveLength(1);
+    expect((await store.reminders.delivery(KEY, 'channel:C1'))?.status).toBe('sent');
   });
 
   test('429 with Retry-After: that channel waits, the others are not held up', async () => {
