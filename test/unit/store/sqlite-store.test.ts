@@ -74,6 +74,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0012_state_version_notify' },
       { name: '0013_notify_kind' },
       { name: '0014_held_command' },
+      { name: '0015_delivery_posting' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
