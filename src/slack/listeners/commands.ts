@@ -162,18 +162,16 @@ export async function answerCommand(command: SlashCommandFields, deps: ListenerD
       await respondRetrying(io, { response_type: 'ephemeral', ...rendered(result) });
     }
   } catch (error) {
-    if (result !== undefined && acked) {
+    if (result?.changed === true && acked) {
       // The command ran, and what it changed is committed: only its reply could not be posted. Never "nothing was
-      // changed"; a change is said to be recorded if the response_url takes anything at all.
+      // changed"; the change is said to be recorded if the response_url takes anything at all.
       deps.log.warn({ err: error, user: actor.id, verb: result.verb }, 'the reply to a command could not be posted');
       deps.metrics.slackError('response_url');
       deps.metrics.command(result.verb, (Date.now() - started) / 1000, 'ok');
-      if (result.changed) {
-        await io
-          .respond({ response_type: 'ephemeral', ...toSlackMessage(recordedNotShownReply(result.reply.summary)) })
-          .catch(() => undefined);
-        refreshHome(io.client, actor.id, deps);
-      }
+      await io
+        .respond({ response_type: 'ephemeral', ...toSlackMessage(recordedNotShownReply(result.reply.summary)) })
+        .catch(() => undefined);
+      refreshHome(io.client, actor.id, deps);
       return;
     }
     const slackCode = slackFailureCode(error);

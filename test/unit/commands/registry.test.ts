@@ -20,8 +20,8 @@ import { contextWith, testStore } from '../../helpers/store';
 
 /** The registry is the one description of every command: what is made from it must agree with it. */
 describe('the command registry', () => {
-  test("README's command table is the registry's", () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  test("docs/commands.md's command table is the registry's", () => {
+    const readme = readFileSync(path.join(ROOT, 'docs', 'commands.md'), 'utf8');
     const table = /<!-- commands:[^\n]*-->\n([\s\S]*?)\n<!-- \/commands -->/.exec(readme)?.[1];
     expect(table).toBe(commandTable());
   });

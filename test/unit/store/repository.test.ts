@@ -196,19 +196,29 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
   test('a claim is taken over only after its lease; a retry only when due; sent is final', async () => {
     const r = store.reminders;
     const t0 = at('2025-01-01T00:00:00Z');
-    expect(await r.claim('k', 'T', t0, 60_000)).toEqual({ claimed: true, takeover: false, attempts: 1 });
+    expect(await r.claim('k', 'T', t0, 60_000)).toEqual({
+      claimed: true,
+      takeover: false,
+      attempts: 1,
+      mayHavePosted: false,
+    });
     expect(await r.claim('k', 'T', at('2025-01-01T00:00:30Z'), 60_000)).toEqual({ claimed: false });
+    // Its holder never began a post: taken over without a look.
     expect(await r.claim('k', 'T', at('2025-01-01T00:01:01Z'), 60_000)).toEqual({
       claimed: true,
       takeover: true,
       attempts: 2,
+      mayHavePosted: false,
     });
+    // This holder begins one and fails: the next attempt looks first.
+    await r.markPosting('k', 'T', at('2025-01-01T00:01:01Z'));
     await r.markRetry('k', 'T', at('2025-01-01T00:05:00Z'), 'rate limited', at('2025-01-01T00:01:02Z'));
     expect(await r.claim('k', 'T', at('2025-01-01T00:04:59Z'), 60_000)).toEqual({ claimed: false });
     expect(await r.claim('k', 'T', at('2025-01-01T00:05:00Z'), 60_000)).toEqual({
       claimed: true,
       takeover: false,
       attempts: 3,
+      mayHavePosted: true,
     });
     await r.markSent('k', 'T', 'C1', '1.2', at('2025-01-01T00:05:01Z'));
     expect(await r.claim('k', 'T', at('2025-02-01T00:00:00Z'), 60_000)).toEqual({ claimed: false });
