@@ -38,7 +38,7 @@ export async function suggestions(
     list === 'source'
       ? sourceChoices(citable(incident, ctx.now))
       : list === 'topic'
-        ? topicChoices(topics(incident))
+        ? topicChoices(topics(incident, ctx.now))
         : list === 'question'
           ? questionChoices(questionsAsOf(incident.questions, ctx.now, 'open'))
           : expectedChoices(incident.expectedUpdates);

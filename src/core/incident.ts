@@ -23,8 +23,13 @@ export function factText(fact: Fact, now: Date): string {
 }
 
 /** Every topic the data set has facts on (withdrawn ones aside), in the order they first appear. */
-export function topics(incident: Incident): string[] {
-  return [...new Set(incident.facts.filter((f) => f.until === undefined).map((f) => f.topic.toLowerCase()))];
+export function topics(incident: Incident, now?: Date): string[] {
+  // As of `now`, a topic is known no earlier than its first fact.
+  const facts =
+    now === undefined
+      ? incident.facts.filter((f) => f.until === undefined)
+      : incident.facts.filter((f) => known(f, now));
+  return [...new Set(facts.map((f) => f.topic.toLowerCase()))];
 }
 
 /** The version of an expected update known at `now`, else its latest version. */
@@ -57,8 +62,10 @@ export function receivedBy(update: ExpectedUpdate, now: Date): boolean {
 
 export interface OutstandingUpdate {
   update: ExpectedUpdate;
-  /** Its expected day (in the event's zone) has passed. */
+  /** Its promised day (in the event's zone) has passed. Never for an estimate: nobody promised it. */
   overdue: boolean;
+  /** An estimate whose day has passed: how many whole days ago. */
+  estimatePassedDays?: number;
 }
 
 /** Expected updates promised by `now` and not received by then, earliest expected first. */
@@ -66,5 +73,13 @@ export function outstandingUpdates(incident: Incident, now: Date): OutstandingUp
   return incident.expectedUpdates
     .filter((u) => known(u, now) && !receivedBy(u, now))
     .sort((a, b) => a.expected.getTime() - b.expected.getTime())
-    .map((update) => ({ update, overdue: update.dueBy <= now }));
+    .map((update) => {
+      const passed = update.dueBy <= now;
+      if (!update.estimated) return { update, overdue: passed };
+      return {
+        update,
+        overdue: false,
+        ...(passed && { estimatePassedDays: Math.floor((now.getTime() - update.dueBy.getTime()) / 86_400_000) }),
+      };
+    });
 }

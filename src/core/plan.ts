@@ -246,7 +246,8 @@ export type QuietReason =
   | { kind: 'event-not-announced' }
   | { kind: 'event-past'; at: Date }
   | { kind: 'nothing-expected' }
-  | { kind: 'digests-ended'; at: Date }
+  /** `at`: when they ended (`until` after the event); `last`: the last digest's time before then, if any. */
+  | { kind: 'digests-ended'; at: Date; last?: Date; until: string }
   | { kind: 'no-open-questions' };
 
 /** Why nothing is planned from `now` on, as known at `now`: what a person asks on an empty /summit schedule. */
@@ -263,8 +264,17 @@ export function quietReasons(incident: Incident, now: Date): QuietReason[] {
     out.push({ kind: 'nothing-expected' });
   if (config.digest) {
     const until = event ? shift(event.end, config.digest.until, config.zone, 1) : undefined;
-    if (until !== undefined && until <= now) out.push({ kind: 'digests-ended', at: until });
-    else if (questionsAsOf(incident.questions, now, 'open').length === 0) out.push({ kind: 'no-open-questions' });
+    if (until !== undefined && until <= now) {
+      // The last digest's own time (a weekly digest ends days before `until`), looked for in the five weeks before.
+      const spec = parseCron(config.digest.cron);
+      const last =
+        typeof spec === 'string'
+          ? undefined
+          : cronTimes(spec, config.zone ?? incident.zone, new Date(until.getTime() - 35 * 86_400_000), until)
+              .filter((t) => t < until)
+              .at(-1);
+      out.push({ kind: 'digests-ended', at: until, ...(last && { last }), until: config.digest.until.text });
+    } else if (questionsAsOf(incident.questions, now, 'open').length === 0) out.push({ kind: 'no-open-questions' });
   }
   return out;
 }

@@ -51,6 +51,8 @@ const utc = (d: Date) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
 const day = (iso: string) => iso.replace(/-/g, '');
+/** A moment's date (YYYY-MM-DD) in a zone. */
+const dateIn = (d: Date, zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(d);
 const nextDay = (iso: string) => {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
@@ -87,13 +89,26 @@ export function calendarIcs({ incident, now, pageUrl }: CalendarInput): string {
     ]);
   }
   for (const u of incident.expectedUpdates.filter((x) => known(x, now))) {
-    const came = u.received !== undefined && known(u.received, now) && u.received.when.at <= now;
+    const received =
+      u.received !== undefined && known(u.received, now) && u.received.when.at <= now ? u.received : undefined;
+    // A received update stands on the day (or at the moment) it was received; one still awaited on its expected
+    // day, an estimate saying so in its title.
+    const at = received
+      ? received.when.dateOnly
+        ? [
+            `DTSTART;VALUE=DATE:${day(dateIn(received.when.at, zone))}`,
+            `DTEND;VALUE=DATE:${nextDay(dateIn(received.when.at, zone))}`,
+          ]
+        : [`DTSTART:${utc(received.when.at)}`, `DTEND:${utc(new Date(received.when.at.getTime() + 30 * 60_000))}`]
+      : [`DTSTART;VALUE=DATE:${day(u.expectedDate)}`, `DTEND;VALUE=DATE:${nextDay(u.expectedDate)}`];
+    const title = received
+      ? `Update received: ${u.text}`
+      : `${u.estimated ? 'Expected update (estimated date)' : 'Expected update'}: ${u.text}`;
     events.push([
       `UID:${uid(`expected-${u.id}`)}`,
-      `DTSTART;VALUE=DATE:${day(u.expectedDate)}`,
-      `DTEND;VALUE=DATE:${nextDay(u.expectedDate)}`,
-      `SUMMARY:${text(`${came ? 'Update received' : 'Expected update'}: ${u.text}${u.estimated ? ' (date estimated)' : ''}`)}`,
-      `DESCRIPTION:${text(`${incident.title}. ${u.estimated ? 'No date was given; this date is an estimate. ' : ''}Promised in ${u.source.title} (${u.source.publisher}, ${u.source.date}) ${u.source.url}`)}`,
+      ...at,
+      `SUMMARY:${text(title)}`,
+      `DESCRIPTION:${text(`${incident.title}. ${received ? `Expected ${u.estimated ? 'around' : 'on'} ${u.expectedDate}; received. ` : u.estimated ? 'No date was given; this date is an estimate. ' : ''}Promised in ${u.source.title} (${u.source.publisher}, ${u.source.date}) ${u.source.url}`)}`,
     ]);
   }
   for (const s of questionsAsOf(incident.questions, now, 'open')) {
@@ -113,6 +128,9 @@ export function calendarIcs({ incident, now, pageUrl }: CalendarInput): string {
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
     `X-WR-CALNAME:${text(`${incident.title} (summit-bot)`)}`,
+    // How often a calendar app should fetch it again (RFC 7986 and the widely read X-PUBLISHED-TTL).
+    'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
+    'X-PUBLISHED-TTL:PT1H',
     ...events.flatMap((ev) => ['BEGIN:VEVENT', ...ev, `DTSTAMP:${stamp}`, `URL:${pageUrl}`, 'END:VEVENT']),
     'END:VCALENDAR',
   ];

@@ -17,7 +17,7 @@ import {
   type Line,
   type Reply,
 } from './doc';
-import { changeWhen, curatorBlocks, expectedWhen, provenance, questionLine, STATUS_LABEL } from './replies';
+import { changeWhen, curatorBlocks, expectedWhen, lateness, provenance, questionLine, STATUS_LABEL } from './replies';
 
 /** Replies of the follow-up commands: updates, history, confirmations and refusals. Pure builders. */
 
@@ -291,7 +291,7 @@ export function consoleSubscriptionText(on: boolean, changed: boolean): string {
 
 /** One expected update still outstanding: its id, what it is, and when it is expected. */
 export function outstandingLine(o: OutstandingUpdate, zone: string): Line {
-  return [o.update.text, ' (', code(o.update.id), ')', ...expectedWhen(o.update, zone), o.overdue ? ' (overdue)' : ''];
+  return [o.update.text, ' (', code(o.update.id), ')', ...expectedWhen(o.update, zone), ...lateness(o)];
 }
 
 /** A question that is closed (answered, not pursued, superseded) cannot take what only a pursued one can. */

@@ -38,7 +38,7 @@ export function homeReply(d: HomeData): Reply {
   const blocks: DocBlock[] = [
     header(e ? e.name : d.incident.title),
     paragraph(summaryText(d.incident, d.event)),
-    paragraph(...eventLine(d.event, d.now, zone)),
+    paragraph(...eventLine(d.event, d.now, zone, d.incident.event !== undefined)),
     divider,
     ...(d.yours.length === 0
       ? []

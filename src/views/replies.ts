@@ -67,6 +67,17 @@ export function eventDate(event: SummitEvent): Line {
   return [date(event.start, event.timezone, true), ' to ', date(event.end, event.timezone, true)];
 }
 
+/**
+ * How late an outstanding update is: a promised date that passed is overdue; an estimate is never overdue (nobody
+ * promised it), so how long ago the estimate passed is said instead.
+ */
+export function lateness(o: OutstandingUpdate): Line {
+  if (o.overdue) return [' (overdue)'];
+  if (o.estimatePassedDays === undefined) return [];
+  const d = o.estimatePassedDays;
+  return [d === 0 ? ' (our estimate passed today)' : ` (our estimate passed ${d} day${d === 1 ? '' : 's'} ago)`];
+}
+
 /** When an expected update is due: a promised date, or the data set's estimate when the source gave none. */
 export function expectedWhen(update: ExpectedUpdate, zone: string): Line {
   return update.estimated
@@ -74,8 +85,12 @@ export function expectedWhen(update: ExpectedUpdate, zone: string): Line {
     : [' — expected ', date(update.expected, zone)];
 }
 
-/** The sentence for a moment before the event was announced. */
-function notAnnounced(now: Date, zone: string): Line {
+/**
+ * The sentence for no event: before it was announced, or for an incident that has none at all (an outage with no
+ * meeting, briefing or review on record).
+ */
+function notAnnounced(now: Date, zone: string, hasEvent: boolean): Line {
+  if (!hasEvent) return ['This incident has no event: no meeting, briefing or review is on record for it.'];
   return ['No event has been announced yet (as of ', date(now, zone), ').'];
 }
 
@@ -91,8 +106,12 @@ function countsText(c: QuestionCounts): string {
 function nextUpdateLine(outstanding: OutstandingUpdate[], zone: string): Line {
   const next = outstanding[0];
   if (!next) return ['No expected update is outstanding.'];
-  const line: Line = [bold('Next expected update: '), next.update.text, ...expectedWhen(next.update, zone)];
-  if (next.overdue) line.push(' (overdue)');
+  const line: Line = [
+    bold('Next expected update: '),
+    next.update.text,
+    ...expectedWhen(next.update, zone),
+    ...lateness(next),
+  ];
   if (outstanding.length > 1) line.push(` (+${outstanding.length - 1} more outstanding)`);
   return line;
 }
@@ -115,11 +134,13 @@ export function statusReply({ incident, event, counts, outstanding, now }: Statu
   const when = event && describeCountdown(event.countdown, event.event.allDay);
   return {
     share: 'status',
-    summary: e ? `${e.name}: ${when}. ${questions}` : `${incident.title}: no event announced yet. ${questions}`,
+    summary: e
+      ? `${e.name}: ${when}. ${questions}`
+      : `${incident.title}: ${incident.event === undefined ? 'no event' : 'no event announced yet'}. ${questions}`,
     blocks: [
       header(e ? e.name : incident.title),
       paragraph(summaryText(incident, event)),
-      paragraph(...eventLine(event, now, zone)),
+      paragraph(...eventLine(event, now, zone, incident.event !== undefined)),
       paragraph(bold('Questions: '), countsText(counts), '. ', code('/summit questions'), ' lists them.'),
       paragraph(...nextUpdateLine(outstanding, zone)),
       note(incident.title, ...(e ? [' · ', ...sourceLink(e.source)] : []), ' · ', code('/summit help'), ' for more'),
@@ -150,17 +171,17 @@ export function summaryText(incident: Incident, event: EventNow | undefined): st
 }
 
 /** The event's date, place and countdown; before it was announced, that it was not yet. */
-export function eventLine(event: EventNow | undefined, now: Date, zone: string): Line {
-  if (!event) return notAnnounced(now, zone);
+export function eventLine(event: EventNow | undefined, now: Date, zone: string, hasEvent = true): Line {
+  if (!event) return notAnnounced(now, zone, hasEvent);
   const e = event.event;
   return [...eventDate(e), ` · ${e.location} · `, bold(describeCountdown(event.countdown, e.allDay))];
 }
 
 export function whenReply(incident: Incident, event: EventNow | undefined, now: Date): Reply {
   if (event === undefined) {
-    const line = notAnnounced(now, incident.zone);
+    const line = notAnnounced(now, incident.zone, incident.event !== undefined);
     return {
-      summary: 'No event has been announced yet.',
+      summary: incident.event === undefined ? 'This incident has no event.' : 'No event has been announced yet.',
       blocks: [paragraph(...line, ' ', code('/summit facts'), ' shows what is known.')],
       share: 'when',
     };

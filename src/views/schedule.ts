@@ -29,7 +29,13 @@ function quietLine(r: QuietReason, zone: string): Line {
     case 'nothing-expected':
       return ['No update is expected (every one promised has been recorded).'];
     case 'digests-ended':
-      return ['The weekly digests of open questions ended on ', date(r.at, zone), '.'];
+      return r.last
+        ? [
+            'The digests of open questions have ended: the last was due on ',
+            date(r.last, zone),
+            ` (they run until ${r.until} after the event).`,
+          ]
+        : ['The digests of open questions ended ', r.until, ' after the event, on ', date(r.at, zone), '.'];
     case 'no-open-questions':
       return ['No question is open, so there is no digest.'];
   }

@@ -58,7 +58,7 @@ function form(incident: Incident, ctx: CommandContext, meta: CurateMeta, prefill
   return curateModal({
     meta: { ...meta, ...(ctx.channelId !== undefined && { channelId: ctx.channelId }) },
     sources: citable(incident, ctx.now),
-    topics: topics(incident),
+    topics: topics(incident, ctx.now),
     zone: incident.zone,
     prefill,
     title: incident.title,

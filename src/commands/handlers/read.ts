@@ -34,7 +34,7 @@ export const facts: Handler<'facts'> = async (cmd, { incident, ctx }) =>
       incident,
       factsAsOf(incident, ctx.now, cmd.topic),
       cmd.topic,
-      topics(incident),
+      topics(incident, ctx.now),
       await curator(ctx),
     ),
   );

@@ -47,7 +47,7 @@ describe('the schedule knows only what was known', () => {
     expect(r.plain).toContain('Nothing is planned:');
     expect(r.plain).toContain('The event was on Tuesday, September 10, 2024, so the countdown is over.');
     expect(r.plain).toContain('No update is expected');
-    expect(r.plain).toContain('The weekly digests of open questions ended on Friday, October 11, 2024.');
+    expect(r.plain).toContain('The digests of open questions have ended: the last was due on Monday, October 7, 2024');
   });
 });
 

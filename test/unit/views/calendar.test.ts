@@ -28,4 +28,26 @@ describe('the calendar file', () => {
     expect(body).toContain('Room\\n1');
     expect(body).toContain('\ttab');
   });
+
+  test('an estimate is marked as such in its title; a promised date is not', () => {
+    const incident = parseIncident(
+      minimalDataset(
+        { name: 'Review', date: '2026-11-20' },
+        {
+          expectedUpdates: [
+            { id: 'guess', text: 'A follow-up post', expected: '2026-12-20', estimated: true, source: 's1' },
+            { id: 'promise', text: 'The final report', expected: '2026-12-31', source: 's1' },
+          ],
+        },
+      ),
+      'estimates.yaml',
+    );
+    const ics = calendarIcs({
+      incident,
+      now: new Date('2026-12-01T12:00:00Z'),
+      pageUrl: 'https://summit.example.com/p',
+    });
+    expect(ics).toContain('SUMMARY:Expected update (estimated date): A follow-up post');
+    expect(ics).toContain('SUMMARY:Expected update: The final report');
+  });
 });

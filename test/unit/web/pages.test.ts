@@ -144,7 +144,13 @@ describe('the incident page and calendar', () => {
     expect(summit?.location).toBe('Microsoft headquarters, Redmond, Washington');
     const expected = events.filter((e) => e.uid.includes('-expected-'));
     expect(expected.length).toBeGreaterThan(0);
-    expect(expected.some((e) => e.summary.includes('(date estimated)'))).toBe(true);
+    // The summit's update (an estimated date) was received on 2024-09-12: it stands on that day, said received.
+    const received = expected.find((e) => e.summary.startsWith('Update received'));
+    expect(received?.startDate.toString()).toBe('2024-09-12');
+    expect(received?.description).toContain('Expected around 2024-09-11; received.');
+    // A refresh hint for calendar apps.
+    expect(cal.getFirstPropertyValue('refresh-interval')?.toString()).toBe('PT1H');
+    expect(cal.getFirstPropertyValue('x-published-ttl')).toBe('PT1H');
     const due = byUid.get('crowdstrike-2024-due-Q3@summit-bot');
     expect(due?.startDate.toString()).toBe('2027-01-15');
     expect(due?.description).toContain('Owner: Slack user U0OWNER.');
