@@ -207,8 +207,32 @@ export function factsReply(
   topic: string | undefined,
   allTopics: string[],
   curator = false,
+  retracted: readonly Fact[] = [],
 ): Reply {
   const title = topic ? `Facts: ${topic}` : `Facts: ${incident.title}`;
+  if (
+    facts.length === 0 &&
+    retracted.length > 0 &&
+    (!topic || allTopics.includes(topic) || retracted.some((f) => f.topic === topic))
+  ) {
+    // Something was known, and withdrawn: said so, when and why, never "nothing is known yet".
+    const text = `Nothing stands on this now: ${retracted.length === 1 ? 'its one fact was' : `its ${retracted.length} facts were`} withdrawn.`;
+    return {
+      summary: text,
+      blocks: [
+        paragraph(text),
+        list(
+          retracted.map((f) => [
+            ...idOf(curator, f.id),
+            `${f.topic}: ${f.text} — withdrawn `,
+            date(f.withdrawn?.at ?? new Date(0), incident.zone),
+            f.withdrawn?.reason ? `: ${f.withdrawn.reason}` : '',
+          ]),
+        ),
+        ...curatorBlocks(curator, ['fact', 'source']),
+      ],
+    };
+  }
   if (facts.length === 0) {
     const known = allTopics.length > 0 ? allTopics.join(', ') : 'none';
     const why = topic && !allTopics.includes(topic) ? `There is no topic "${topic}".` : 'Nothing is known yet on this.';

@@ -1,4 +1,4 @@
-import type { Incident } from '../../incident/model';
+import type { Fact, Incident } from '../../incident/model';
 import { eventNow } from '../../core/countdown';
 import { factsAsOf, outstandingUpdates, timelineAsOf, topics, updatesAsOf } from '../../core/incident';
 import { planReminders, quietReasons, shift, type PlannedReminder, type QuietReason } from '../../core/plan';
@@ -36,8 +36,23 @@ export const facts: Handler<'facts'> = async (cmd, { incident, ctx }) =>
       cmd.topic,
       topics(incident, ctx.now),
       await curator(ctx),
+      retractedFacts(incident, ctx.now, cmd.topic),
     ),
   );
+
+/** The facts retracted by `now` (not those replaced by a correction), of one topic when given, once each. */
+function retractedFacts(incident: Incident, now: Date, topic: string | undefined): Fact[] {
+  const out = new Map<string, Fact>();
+  for (const f of incident.facts)
+    if (
+      f.withdrawn !== undefined &&
+      f.withdrawn.at <= now &&
+      f.withdrawn.reason !== 'corrected' &&
+      (topic === undefined || f.topic.toLowerCase() === topic.toLowerCase())
+    )
+      out.set(f.id, f);
+  return [...out.values()];
+}
 
 export const questions: Handler<'questions'> = async (cmd, { incident, ctx }) => {
   const states = questionsAsOf(incident.questions, ctx.now, cmd.filter);
@@ -65,10 +80,11 @@ export const history: Handler<'history'> = async (cmd, { incident, ctx }) => {
 };
 
 /**
- * Whether a reply shows the ids and Add buttons of an incident's admins: in Slack (where the forms open), to admins.
+ * Whether a reply shows the ids and Add buttons of an incident's admins: to its admins, in Slack and in the console.
  */
 async function curator(ctx: CommandContext): Promise<boolean> {
-  return ctx.channelId !== undefined && (await adminForDisplay(ctx));
+  // In Slack the incident's admins; in the console its local admin, who retracts and corrects by these ids too.
+  return adminForDisplay(ctx);
 }
 
 /** How many reminders /summit schedule lists (it looks SCHEDULE_DAYS ahead). */

@@ -1,7 +1,7 @@
 import type { FollowUpStore } from '../../../src/store/repository';
 import { parseIncident } from '../../../src/incident/load';
 import { defaultIncident } from '../../helpers/incident';
-import { contextWith, MEMBER, runText, testStore } from '../../helpers/store';
+import { ADMIN, contextWith, MEMBER, runText, testStore } from '../../helpers/store';
 
 /** What the default data set says at the moments a newcomer tried: each at the moment concerned. */
 describe('the CrowdStrike incident at its moments', () => {
@@ -55,5 +55,36 @@ describe('the CrowdStrike incident at its moments', () => {
       expect(plain).toContain('This incident has no event');
       expect(plain).not.toContain('No event has been announced yet');
     }
+  });
+
+  test('after retracting the only fact, facts says it was withdrawn, when and why: never "nothing is known yet"', async () => {
+    const outage = parseIncident(
+      JSON.stringify({
+        id: 'payments-2026',
+        timezone: 'UTC',
+        incident: {
+          title: 'Payments outage',
+          summary: 'Card payments failed.',
+          sources: [
+            { id: 's1', title: 'Report', publisher: 'Pay Co', date: '2026-12-01', url: 'https://example.com/r' },
+          ],
+          facts: [{ id: 'down', topic: 'outage', text: 'Payments were down for two hours.', source: 's1' }],
+        },
+      }),
+      'payments.yaml',
+    );
+    const admin = contextWith(outage, store, '2026-12-02T12:00:00Z', ADMIN);
+    expect((await runText('retract down The report was corrected by the provider', admin)).changed).toBe(true);
+    const later = contextWith(outage, store, '2026-12-03T12:00:00Z', MEMBER);
+    const facts = (await runText('facts', later)).plain;
+    expect(facts).toContain('Nothing stands on this now: its one fact was withdrawn.');
+    expect(facts).toContain(
+      'Payments were down for two hours. — withdrawn Wednesday, December 2, 2026: The report was corrected by the provider',
+    );
+    expect(facts).not.toContain('Nothing is known yet');
+    // As of before the retraction, the fact stands.
+    expect((await runText('facts', contextWith(outage, store, '2026-12-01T18:00:00Z', MEMBER))).plain).toContain(
+      'Payments were down for two hours.',
+    );
   });
 });
