@@ -225,7 +225,7 @@ describe('starting an incident from Slack', () => {
       publisher: { value: 'Cloud Co' },
       date: { selected_date: '2026-12-01' },
     });
-    expect((await command('when', MEMBER))?.text).toMatch(/No event has been announced/i);
+    expect((await command('when', MEMBER))?.text).toMatch(/This incident has no event/);
     await command('add event', WORKSPACE_ADMIN);
     const event = await curate(2, {
       name: { value: 'Customer briefing' },
