@@ -77,7 +77,12 @@ async function main(): Promise<void> {
   // logged, since anything chattier would garble it.
   const interactive = settings.mode === 'console' && Boolean(process.stdin.isTTY);
   const quiet = interactive && (settings.logLevel === 'debug' || settings.logLevel === 'info');
-  const log = createLogger(quiet ? 'warn' : settings.logLevel, settings.mode === 'console' ? 2 : 1);
+  // In the console, log lines are short sentences on standard error, never JSON between a prompt and its reply.
+  const log = createLogger(
+    quiet ? 'warn' : settings.logLevel,
+    settings.mode === 'console' ? 2 : 1,
+    settings.mode === 'console',
+  );
   processLog = log;
   const catalog = loadCatalog(settings.configPath, reservedWords());
   const migration = upgradeOptions(catalog, settings.upgradeIncident);

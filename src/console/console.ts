@@ -1,6 +1,8 @@
 import { userInfo } from 'node:os';
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
+import { submitForm } from '../commands/forms';
 import { handleCommandText } from '../commands/handle';
+import { fillForm } from './forms';
 import type { Catalog } from '../incident/catalog';
 import type { Actor } from '../incident/model';
 import { sentenceReply } from '../views/doc';
@@ -79,10 +81,39 @@ export async function runConsole({
     if (interactive) rl.prompt();
   };
   const setPrompt = () => rl.setPrompt(catalog.size > 1 ? `summit ${chosen ?? '(no incident chosen)'}> ` : 'summit> ');
+  // One reader of lines for commands and for the answers a form asks for.
+  const lines = rl[Symbol.asyncIterator]();
+  const nextLine = async (): Promise<string | undefined> => {
+    const r = await lines.next();
+    return r.done === true ? undefined : String(r.value);
+  };
+  const ask = async (question: string): Promise<string | undefined> => {
+    if (interactive) {
+      rl.setPrompt(question);
+      rl.prompt();
+    }
+    const answer = await nextLine();
+    setPrompt();
+    return answer;
+  };
+  const say = (text: string) => screen.output.write(`${text}\n`);
+  const request = () => ({
+    catalog,
+    chosen,
+    now: clock.now(),
+    actor,
+    isAdminOf: async () => true,
+    store,
+    links,
+    // The console's person is at this machine: their zone is the machine's (a form's time zone starts there).
+    lookupUser: async () => ({ bot: false, deleted: false, tz: Intl.DateTimeFormat().resolvedOptions().timeZone }),
+  });
   setPrompt();
   prompt();
   try {
-    for await (const line of rl) {
+    for (;;) {
+      const line = await nextLine();
+      if (line === undefined) break;
       const text = line.trim();
       if (text === 'exit' || text === 'quit') break;
       const use = /^use(?:\s+(\S+))?\s*$/i.exec(text);
@@ -107,20 +138,33 @@ export async function runConsole({
         continue;
       }
       if (text !== '') {
-        const reply = await handleCommandText(text, {
-          catalog,
-          chosen,
-          now: clock.now(),
-          actor,
-          isAdminOf: async () => true,
-          store,
-          links,
-        }).then(
-          (r) => r.reply,
-          // A failure that is not an outage (outages are answered inside the command path): the console carries on.
-          () => failureReply(),
-        );
-        screen.output.write(`${toPlainText(reply)}\n\n`);
+        const result = await handleCommandText(text, request()).catch(() => undefined);
+        if (!result) screen.output.write(`${toPlainText(failureReply())}\n\n`);
+        else if (result.form) {
+          // A command that opens a form in Slack asks its fields here, one after another, with the same checks.
+          const form = result.form;
+          const before = new Set(catalog.incidents.map((i) => i.id));
+          const outcome = await fillForm(form, ask, say, (values) =>
+            submitForm(form.callback_id ?? '', values, form.private_metadata, request()),
+          ).catch(() => undefined);
+          // An incident started here is the one the next commands are about (as a channel follows it in Slack).
+          const started = outcome?.ok ? catalog.incidents.find((i) => !before.has(i.id)) : undefined;
+          if (started) {
+            chosen = started.id;
+            setPrompt();
+          }
+          const reply =
+            outcome === undefined
+              ? sentenceReply('The form was left unfinished; nothing was recorded.')
+              : outcome.ok
+                ? outcome.result.reply
+                : sentenceReply(
+                    outcome.expired === true
+                      ? 'This form cannot be submitted any more; nothing was recorded.'
+                      : 'Nothing was recorded.',
+                  );
+          screen.output.write(`${toPlainText(reply)}\n\n`);
+        } else screen.output.write(`${toPlainText(result.reply)}\n\n`);
       }
       prompt();
     }

@@ -94,7 +94,17 @@ const remindersSchema = z.strictObject({
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD');
 
 /** Who added an entry in Slack, and when (written by the export; a person writing a data set leaves it out). */
-const recordedSchema = z.strictObject({ at: dateOrInstant, by: userId, name: text(100) });
+/** Who recorded an entry: a Slack user, or `console` (the local admin of the console front end). */
+const recordedSchema = z.strictObject({
+  at: dateOrInstant,
+  by: z
+    .string()
+    .refine(
+      (v) => /^[UW][A-Z0-9]{2,}$/.test(v) || v === 'console',
+      'must be a Slack user id such as U0123ABCD, or console',
+    ),
+  name: text(100),
+});
 /**
  * From `at` on the entry is no longer shown: a correction replaced it (reason "corrected") or it was retracted. A
  * withdrawn entry stays in the data set, so "as of" an earlier moment still shows it.

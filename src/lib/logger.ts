@@ -28,9 +28,9 @@ export { scrubSecrets };
  * standard output carries only the bot's replies. Every finished line passes through scrubSecrets on its way out,
  * so a secret nested anywhere in a logged object (an error's response body, say) never reaches the output.
  */
-export function createLogger(level: LogLevelName, destination: 1 | 2 = 1): Logger {
+export function createLogger(level: LogLevelName, destination: 1 | 2 = 1, human = false): Logger {
   const out = pino.destination({ fd: destination, sync: destination === 2 });
-  const scrubbing = { write: (line: string) => out.write(scrubSecrets(line)) };
+  const scrubbing = { write: (line: string) => out.write(scrubSecrets(human ? humanLine(line) : line)) };
   return pino(
     {
       level,
@@ -48,6 +48,31 @@ export function createLogger(level: LogLevelName, destination: 1 | 2 = 1): Logge
     },
     scrubbing,
   );
+}
+
+/** Keys of a log line that a person reading the console does not need. */
+const HIDDEN = new Set(['level', 'time', 'app', 'msg', 'pid', 'hostname', 'err']);
+
+/**
+ * A JSON log line as a short sentence for a person at the console: "summit-bot warning: feed poll failed:
+ * getaddrinfo ENOTFOUND blogs.windows.com (feed windows-experience)". Secrets are scrubbed after, as for JSON.
+ */
+export function humanLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const level = String(entry.level ?? 'info');
+  const label = level === 'warn' ? 'warning' : level === 'error' || level === 'fatal' ? 'error' : undefined;
+  const details = Object.entries(entry)
+    .filter(([k, v]) => !HIDDEN.has(k) && v !== undefined && (typeof v !== 'object' || v === null))
+    .slice(0, 4)
+    .map(([k, v]) => `${k} ${String(v).slice(0, 80)}`);
+  const err = entry.err as { message?: unknown } | undefined;
+  const why = typeof err?.message === 'string' ? `: ${err.message.split('\n')[0]?.slice(0, 200) ?? ''}` : '';
+  return `summit-bot${label ? ` ${label}` : ''}: ${String(entry.msg ?? '')}${why}${details.length > 0 ? ` (${details.join(', ')})` : ''}\n`;
 }
 
 const BOLT_LEVELS: Record<LogLevelName, LogLevel> = {

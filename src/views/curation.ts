@@ -53,12 +53,6 @@ export function sourceInUseReply(id: string, citing: string[]): Reply {
   );
 }
 
-export function formInSlackReply(what: string, instead: string): Reply {
-  return sentenceReply(
-    `${what} opens a form in Slack. In the console, ${instead} instead (npm run check-data checks it).`,
-  );
-}
-
 export function formOpenedFor(kind: ItemKind, action: 'add' | 'correct', id?: string): Reply {
   return sentenceReply(
     action === 'add' ? `Opened the form to add a ${KIND_NAME[kind]}.` : `Opened the form to correct ${id ?? ''}.`,

@@ -20,7 +20,6 @@ import { blockOfField, curateModal, firstBlock, type CurateMeta } from '../../vi
 import {
   curatedReply,
   curationsFullReply,
-  formInSlackReply,
   formOpenedFor,
   itemHistoryReply,
   noSuchItemReply,
@@ -65,10 +64,8 @@ function form(incident: Incident, ctx: CommandContext, meta: CurateMeta, prefill
   });
 }
 
-/** /summit add <kind>: the form (in Slack), prefilled when it comes from a feed item. */
+/** /summit add <kind>: the form (in Slack, or field by field in the console), prefilled from a feed item. */
 export const addForm: Handler<'add'> = async (cmd, { incident, ctx }) => {
-  if (ctx.channelId === undefined)
-    return read(formInSlackReply(`/summit add ${cmd.kind}`, 'add it to the incident’s data set file'));
   if (cmd.kind === 'event' && incident.event)
     return read(sentenceReply('This incident has an event already: /summit correct event changes it.'));
   return {
@@ -82,8 +79,6 @@ export const correctForm: Handler<'correct'> = async (cmd, { incident, ctx }) =>
   const found = find(incident, cmd.itemId);
   if (!found) return read(noSuchItemReply(cmd.itemId.slice(0, 64)));
   const { kind, entry } = found;
-  if (ctx.channelId === undefined)
-    return read(formInSlackReply(`/summit correct ${entry.id ?? ''}`, 'correct it in the incident’s data set file'));
   return {
     ...read(formOpenedFor(kind, 'correct', entry.id)),
     form: form(

@@ -1,6 +1,6 @@
 import { startedDataset, startedIncident } from '../../incident/started';
 import { slug } from '../../views/curate-forms';
-import { formInSlackReply, startedFullReply } from '../../views/curation';
+import { startedFullReply } from '../../views/curation';
 import { sentenceReply } from '../../views/doc';
 import * as followUp from '../../views/follow-up';
 import { START_MODAL } from '../../views/ids';
@@ -12,10 +12,8 @@ import { firstTime, read } from './common';
 /** Most incidents started in Slack: every one is read at start and at each check of the data sets, and held. */
 export const MAX_STARTED = 200;
 
-/** /summit new: the Start an incident form, its zone the person's own in Slack. */
+/** /summit new: the Start an incident form (in Slack, or asked field by field in the console), its zone the person's own. */
 export const newForm: Handler<'new'> = async (_cmd, { ctx }) => {
-  if (ctx.channelId === undefined)
-    return read(formInSlackReply('/summit new', 'put a data set file for it in the data set folder'));
   const person = await ctx.lookupUser?.(ctx.actor.id).catch(() => undefined);
   return {
     ...read(sentenceReply('Opened the form to start an incident.')),

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { forms } from '../../commands/registry';
-import { runInteraction } from '../../commands/resolve';
-import { splitScoped } from '../../views/scope';
+import { submitForm } from '../../commands/forms';
 import { noticeModal, type StateValues } from '../../views/modals';
 import { toSlackMessage } from '../../views/render-slack';
 import { actorOf, contextFor, requestKeyOf, type ListenerDeps } from '../deps';
@@ -16,25 +15,15 @@ import type { ListenerRouter } from '../router';
 export function registerViews(router: ListenerRouter, deps: ListenerDeps): void {
   for (const form of forms()) {
     router.view(form.callback, async ({ ack, body, view, client, context }) => {
-      const { incidentId, value: metadata } = splitScoped(view.private_metadata);
-      const submitted = form.submit(view.state.values as StateValues, metadata);
-      if (!submitted.ok) {
-        await ack({ response_action: 'errors', errors: submitted.errors });
-        return;
-      }
       const actor = actorOf(body.user);
       const req = contextFor(deps, actor, undefined, submissionKey(view) ?? requestKeyOf(context));
-      const result = await runInteraction(submitted.command, req, { kind: 'made', incidentId });
-      if (!result.changed) {
-        await ack({
-          response_action: 'errors',
-          errors: result.formErrors ?? {
-            [result.errorField ?? submitted.errorBlock]: result.reply.summary.slice(0, 150),
-          },
-        });
+      const outcome = await submitForm(form.callback, view.state.values as StateValues, view.private_metadata, req);
+      if (!outcome.ok) {
+        await ack({ response_action: 'errors', errors: outcome.errors });
         return;
       }
-      const channel = submitted.channelId;
+      const result = outcome.result;
+      const channel = outcome.channelId;
       // Where there is no channel to confirm in (a form from a message shortcut or the Home tab), the form itself
       // turns into the confirmation.
       if (channel) await ack();
