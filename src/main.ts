@@ -151,6 +151,13 @@ async function main(): Promise<void> {
       scheduler = schedule();
       try {
         await runConsole({ catalog, clock, store, input: process.stdin, screen, interactive, links: settings.web });
+        // With pages on, piped input's end does not end them: a newcomer opens the links the pipe asked for.
+        if (ownServer && !interactive) {
+          process.stderr.write(
+            `The input has ended; the pages stay up on http://${settings.host ?? '127.0.0.1'}:${ownServer.port}/incidents/<id> until Ctrl-C (or SIGTERM).\n`,
+          );
+          await waitForSignal(log);
+        }
       } finally {
         await reloading.stop();
         await scheduler.stop();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkDataset } from '../../src/incident/load';
 import { ROOT } from '../helpers/incident';
-import { cleanEnv, runBot } from '../helpers/process';
+import { cleanEnv, freePort, runBot, startBotProcess } from '../helpers/process';
 
 /**
  * The console does what Slack does: the forms of new, add and correct are asked field by field, in the order the
@@ -80,5 +80,34 @@ describe('the console fills the forms Slack opens', () => {
     expect(checkDataset(text)).toMatchObject({ yaml: [], findings: [] });
     expect(text).toContain('Card payments failed from 09:10 to 11:05 UK time.');
     expect(text).toContain('The provider withdrew its first report');
+  });
+
+  test('with PUBLIC_URL set, the pages stay up after piped input ends, until SIGTERM', async () => {
+    const port = await freePort();
+    const bot = startBotProcess(
+      cleanEnv({
+        PUBLIC_URL: 'https://summit.example.com',
+        WEB_LINK_SECRET: 'console-link-secret-0123456789abcdef-0123',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      }),
+      /the pages stay up/,
+    );
+    try {
+      bot.child.stdin.end('link\n');
+      await bot.ready;
+      const link = /(https:\/\/summit\.example\.com\/incidents\/crowdstrike-2024\?token=[^\s>]+)/.exec(
+        bot.output(),
+      )?.[1];
+      expect(link).toBeDefined();
+      const local = (link as string).replace('https://summit.example.com', `http://127.0.0.1:${port}`);
+      const res = await fetch(local);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('CrowdStrike outage of July 2024');
+      bot.child.kill('SIGTERM');
+      expect((await bot.exited).code).toBe(0);
+    } finally {
+      bot.child.kill('SIGKILL');
+    }
   });
 });
