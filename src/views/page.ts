@@ -1,4 +1,4 @@
-import type { Reply } from './doc';
+import type { DocBlock, Inline, Line, Reply } from './doc';
 import { esc, replyHtml } from './render-html';
 
 /**
@@ -62,4 +62,61 @@ ${p.sections.map((s) => replyHtml(s.reply, s.id)).join('\n')}
 export function refusedHtml(status: 403 | 404 | 405 | 400 | 429 | 503, sentence: string): string {
   const title = status === 429 ? 'Too many requests' : status === 400 ? 'Bad request' : 'Not available';
   return shell(`${title} — summit-bot`, `<main class="refused"><h1>${esc(title)}</h1><p>${esc(sentence)}</p></main>`);
+}
+
+const isCommand = (p: Inline) => typeof p === 'object' && 'code' in p && /^\/summit\b/.test(p.code);
+
+/** A line with each sentence that names a Slack command left out (the page has its own controls). */
+function lineWithoutCommands(line: Line): Line {
+  let out: Line = [...line];
+  for (let i = out.findIndex(isCommand); i !== -1; i = out.findIndex(isCommand)) {
+    // Back to the end of the sentence before it, and on to the end of its own sentence.
+    let start = i;
+    let head: Inline | undefined;
+    while (start > 0) {
+      const p = out[start - 1] as Inline;
+      if (typeof p === 'string' && p.includes('.')) {
+        const cut = p.lastIndexOf('.') + 1;
+        head = p.slice(0, cut);
+        break;
+      }
+      start -= 1;
+    }
+    let end = i + 1;
+    let tail: Inline | undefined;
+    while (end < out.length) {
+      const p = out[end] as Inline;
+      end += 1;
+      if (typeof p === 'string' && p.includes('.')) {
+        const rest = p.slice(p.indexOf('.') + 1);
+        tail = rest.trim() === '' ? undefined : rest;
+        break;
+      }
+    }
+    out = [
+      ...out.slice(0, Math.max(0, start - 1)),
+      ...(head ? [head] : []),
+      ...(tail ? [tail] : []),
+      ...out.slice(end),
+    ];
+  }
+  return out;
+}
+
+/**
+ * A reply as the page shows it: no Slack command in its words (a note that names one is left out, and so is the
+ * sentence of a line that names one), since the page's reader has the page's own controls instead.
+ */
+export function withoutCommands(reply: Reply): Reply {
+  const blocks: DocBlock[] = [];
+  for (const b of reply.blocks) {
+    if (b.type === 'note' && b.line.some(isCommand)) continue;
+    if ((b.type === 'paragraph' || b.type === 'item' || b.type === 'note') && b.line.some(isCommand)) {
+      const line = lineWithoutCommands(b.line);
+      if (line.some((p) => typeof p !== 'string' || p.trim() !== '')) blocks.push({ ...b, line });
+      continue;
+    }
+    blocks.push(b);
+  }
+  return { ...reply, blocks };
 }

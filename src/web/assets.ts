@@ -18,14 +18,16 @@ ul { padding-left: 1.25rem; }
 ul.items { list-style: square; }
 a { color: var(--accent); }
 code { background: #f4f4f4; padding: 0 .2rem; }
-#timeline { width: 100%; height: auto; font: 12px system-ui, sans-serif; }
-#timeline .lane { fill: var(--muted); font-weight: 600; }
-#timeline .lane-rule { stroke: var(--rule); }
+#timeline { width: 100%; height: auto; font: 11px system-ui, sans-serif; }
 #timeline .axis, #timeline .tick { stroke: #999; }
-#timeline .tick-label { fill: var(--muted); }
+#timeline .tick-label, #timeline .cut-label, #timeline .legend { fill: var(--muted); }
+#timeline .cut { stroke: #999; fill: none; }
+#timeline .leader { stroke: #c8c8c8; }
 #timeline .mark { stroke: #fff; stroke-width: 1.5; }
+#timeline .label { fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 #timeline .timeline { fill: #c0392b; } #timeline .source { fill: #1264a3; } #timeline .event { fill: #2b7a3d; }
 #timeline .expected { fill: #b7791f; } #timeline .due { fill: #6b3fa0; }
+#timeline .label.timeline, #timeline .label.source, #timeline .label.expected, #timeline .label.due { fill: var(--ink); }
 #timeline .now { stroke: #c0392b; stroke-dasharray: 4 3; } #timeline .now-label { fill: #c0392b; font-weight: 600; }
 #timeline .event-label { fill: #2b7a3d; font-weight: 600; }
 .refused { margin-top: 4rem; }

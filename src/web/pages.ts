@@ -17,7 +17,7 @@ import { parseInstant } from '../settings';
 import type { FollowUpStore } from '../store/repository';
 import { calendarIcs } from '../views/calendar';
 import { formatInZone } from '../views/format';
-import { PAGE_ASSETS, pageHtml, refusedHtml } from '../views/page';
+import { PAGE_ASSETS, pageHtml, refusedHtml, withoutCommands } from '../views/page';
 import { summaryText } from '../views/replies';
 import { timelineSvg } from '../views/timeline-svg';
 import { PAGE_CSS, PAGE_ICON, PAGE_JS } from './assets';
@@ -262,7 +262,8 @@ export class WebPages {
     };
     const ctx = scopeTo(req, incident);
     const sections = [];
-    for (const s of SECTIONS) sections.push({ id: s.id, reply: (await runCommand(parseCommand(s.text), ctx)).reply });
+    for (const s of SECTIONS)
+      sections.push({ id: s.id, reply: withoutCommands((await runCommand(parseCommand(s.text), ctx)).reply) });
     const applied = applyFollowUps(incident, await ctx.store.state());
     const asOfText = `As of ${formatInZone(now, zone, asOf === '')}${asOf === '' ? '' : ' (the start of that day)'}`;
     return pageHtml({

@@ -74,7 +74,7 @@ describeBrowser('the incident page in Chromium', () => {
     expect(await page.locator('#timeline').count()).toBe(1);
     expect(await page.locator('#timeline circle[data-kind="event"]').count()).toBe(1);
     expect(await page.locator('#timeline .event-label').textContent()).toBe(
-      'Windows Endpoint Security Ecosystem Summit',
+      'Sep 10 · Windows Endpoint Security Ecosystem Summit',
     );
     // The page's script ran (its CSP allows it): the reader's zone is known to the page.
     expect(await page.locator('html').getAttribute('data-zone')).toBe('Europe/Berlin');
@@ -89,6 +89,45 @@ describeBrowser('the incident page in Chromium', () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 30_000);
+
+  test.each(['2024-08-24', '2024-09-11', ''])(
+    'as of %s every dated thing has a label, and no label overlaps another or leaves the picture',
+    async (asOf) => {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${base}/incidents/crowdstrike-2024?token=${token}${asOf ? `&as_of=${asOf}` : ''}`);
+      await page.waitForLoadState('networkidle');
+      const svg = await page.locator('#timeline').boundingBox();
+      expect(svg).not.toBeNull();
+      const marks = await page.locator('#timeline circle[data-kind]').count();
+      const labels = await page.locator('#timeline text.label').evaluateAll((els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { text: e.textContent ?? '', left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        }),
+      );
+      // One label per mark, none empty.
+      expect(labels.length).toBe(marks);
+      expect(labels.length).toBeGreaterThan(3);
+      expect(labels.filter((l) => l.text.trim() === '')).toEqual([]);
+      const box = svg as { x: number; y: number; width: number; height: number };
+      for (const l of labels) {
+        expect(l.left).toBeGreaterThanOrEqual(box.x - 0.5);
+        expect(l.right).toBeLessThanOrEqual(box.x + box.width + 0.5);
+        expect(l.top).toBeGreaterThanOrEqual(box.y - 0.5);
+        expect(l.bottom).toBeLessThanOrEqual(box.y + box.height + 0.5);
+      }
+      const overlapping = labels.flatMap((a, i) =>
+        labels
+          .slice(i + 1)
+          .filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+          .map((b) => `${a.text} / ${b.text}`),
+      );
+      expect(overlapping).toEqual([]);
+      await context.close();
+    },
+    30_000,
+  );
 
   test('without a valid token the browser gets the refusal, and nothing of the incident', async () => {
     const page = await browser.newPage();
