@@ -19,7 +19,11 @@ export interface PageInput {
   token: string;
   /** The moment shown, ready for display ("as of ..."). */
   asOfText: string;
+  /** The moment itself (ISO), when it is one (now): the page's script shows it in the reader's zone. */
+  asOfMoment?: string;
   svg: string;
+  /** The zone the page is made in (the incident's); the page's script names the reader's instead. */
+  zone: string;
   sections: { id: string; reply: Reply }[];
 }
 
@@ -42,7 +46,11 @@ export function pageHtml(p: PageInput): string {
   const token = esc(p.token);
   const body = `<header>
 <h1>${esc(p.title)}</h1>
-<p class="state"><span class="badge ${p.state}">${p.state === 'closed' ? 'Closed' : 'Active'}</span> ${esc(p.asOfText)}</p>
+<p class="state"><span class="badge ${p.state}">${p.state === 'closed' ? 'Closed' : 'Active'}</span> ${
+    p.asOfMoment
+      ? `As of <time datetime="${esc(p.asOfMoment)}" data-time>${esc(p.asOfText.replace(/^As of /, ''))}</time>`
+      : esc(p.asOfText)
+  }</p>
 <p class="summary">${esc(p.summary)}</p>
 <form method="get" class="asof" action="">
 <input type="hidden" name="token" value="${token}">
@@ -54,7 +62,7 @@ export function pageHtml(p: PageInput): string {
 <section id="picture"><h2>Timeline at a glance</h2>${p.svg}</section>
 ${p.sections.map((s) => replyHtml(s.reply, s.id)).join('\n')}
 </main>
-<footer><p>Read-only page of summit-bot. Every fact with its source; dates in your own time zone.</p></footer>`;
+<footer><p>Read-only page of summit-bot. Every fact with its source; every moment in one time zone: <span id="zone-name">${esc(p.zone)}</span>.</p></footer>`;
   return shell(`${p.title} — summit-bot`, body);
 }
 

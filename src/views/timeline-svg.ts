@@ -19,6 +19,8 @@ interface Mark {
   at: Date;
   label: string;
   kind: Kind;
+  /** A moment (shown in the reader's zone by the page's script), not a day (which stays the day it is). */
+  moment?: boolean;
 }
 
 const KIND_NAMES: Record<Kind, string> = {
@@ -63,11 +65,16 @@ function marksOf(incident: Incident, now: Date): Mark[] {
   const zone = incident.zone;
   const event = eventAsOf(incident, now);
   return [
-    ...timelineAsOf(incident, now).map((e) => ({ at: e.when.at, label: e.text, kind: 'timeline' as const })),
+    ...timelineAsOf(incident, now).map((e) => ({
+      at: e.when.at,
+      label: e.text,
+      kind: 'timeline' as const,
+      moment: !e.when.dateOnly,
+    })),
     ...incident.sources
       .map((s) => ({ at: toInstant(s.date, zone), label: `${s.publisher}: ${s.title}`, kind: 'source' as const }))
       .filter((m) => m.at <= now),
-    ...(event ? [{ at: event.start, label: event.name, kind: 'event' as const }] : []),
+    ...(event ? [{ at: event.start, label: event.name, kind: 'event' as const, moment: !event.allDay }] : []),
     ...incident.expectedUpdates
       .filter((u) => known(u, now))
       .map((u) => ({
@@ -225,7 +232,7 @@ export function timelineSvg(incident: Incident, now: Date, asOfLabel: string): s
     );
   for (const p of placed)
     parts.push(
-      `<text class="label ${p.m.kind}${p.m.kind === 'event' ? ' event-label' : ''}" data-kind="${p.m.kind}" x="${p.start.toFixed(1)}" y="${rowY(p.row)}">${esc(p.text)}</text>`,
+      `<text class="label ${p.m.kind}${p.m.kind === 'event' ? ' event-label' : ''}" data-kind="${p.m.kind}"${p.m.moment === true ? ` data-at="${p.m.at.toISOString()}"` : ''} x="${p.start.toFixed(1)}" y="${rowY(p.row)}">${esc(p.text)}</text>`,
     );
   const nx = x(now.getTime());
   parts.push(`<line class="now" x1="${nx.toFixed(1)}" x2="${nx.toFixed(1)}" y1="${top - 8}" y2="${axisY}"/>`);

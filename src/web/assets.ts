@@ -53,6 +53,17 @@ document.addEventListener('DOMContentLoaded', function () {
     t.textContent = d.toLocaleString(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric',
       hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
   });
+  // The picture's days, in the same zone as every other moment on the page, and that zone named.
+  document.querySelectorAll('#timeline text.label[data-at]').forEach(function (t) {
+    var d = new Date(t.getAttribute('data-at'));
+    var text = t.textContent || '';
+    var rest = text.indexOf(' · ');
+    if (isNaN(d.getTime()) || rest < 0) return;
+    t.textContent = d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: zone }) + text.slice(rest);
+  });
+  document.querySelectorAll('#timeline text.zone').forEach(function (t) { t.textContent = 'Days in ' + zone; });
+  var named = document.getElementById('zone-name');
+  if (named) named.textContent = zone;
   document.documentElement.setAttribute('data-zone', zone);
 });
 `;

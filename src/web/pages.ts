@@ -274,6 +274,8 @@ export class WebPages {
       today: new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(realNow),
       token,
       asOfText,
+      ...(asOf === '' && { asOfMoment: now.toISOString() }),
+      zone,
       svg: timelineSvg(applied, now, asOf === '' ? 'Today' : `As of ${asOf}`),
       sections,
     });

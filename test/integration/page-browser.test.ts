@@ -76,6 +76,14 @@ describeBrowser('the incident page in Chromium', () => {
     expect(await page.locator('#timeline .event-label').textContent()).toBe(
       'Sep 10 · Windows Endpoint Security Ecosystem Summit',
     );
+    // One zone for every moment on the page, the reader's, named: the release (04:09 UTC on July 19) is Jul 19 in
+    // Berlin, in the picture as in the lists; the header's moment and the picture's legend say the same zone.
+    expect(await page.locator('#timeline text.label[data-kind="timeline"]').first().textContent()).toMatch(
+      /^Jul 19 · /,
+    );
+    expect(await page.locator('#timeline text.zone').textContent()).toBe('Days in Europe/Berlin');
+    expect(await page.locator('#zone-name').textContent()).toBe('Europe/Berlin');
+    expect(await page.locator('.state time').textContent()).toMatch(/GMT\+1|CET/);
     // The page's script ran (its CSP allows it): the reader's zone is known to the page.
     expect(await page.locator('html').getAttribute('data-zone')).toBe('Europe/Berlin');
     if (process.env.UPDATE_SCREENSHOT === '1')
