@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import { submitForm } from '../commands/forms';
 import { handleCommandText } from '../commands/handle';
-import { fillForm } from './forms';
+import { askAtTerminal, fillForm, type Ask } from './forms';
 import type { Catalog } from '../incident/catalog';
 import type { Actor } from '../incident/model';
 import { sentenceReply } from '../views/doc';
@@ -75,27 +75,27 @@ export async function runConsole({
   const actor: Actor = { id: 'console', name: localUserName() };
   // `use <id>` chooses the incident commands are about; with one incident, it is that one from the start.
   let chosen = catalog.sole()?.id;
-  const rl = createInterface({ input, output: interactive ? screen.output : undefined, terminal: interactive });
-  if (interactive) screen.attach(rl);
+  let rl!: Interface;
+  let lines!: AsyncIterator<string>;
   const prompt = () => {
     if (interactive) rl.prompt();
   };
   const setPrompt = () => rl.setPrompt(catalog.size > 1 ? `summit ${chosen ?? '(no incident chosen)'}> ` : 'summit> ');
-  // One reader of lines for commands and for the answers a form asks for.
-  const lines = rl[Symbol.asyncIterator]();
+  // One reader of lines for commands and, when piped, for the answers a form asks for.
+  const open = () => {
+    rl = createInterface({ input, output: interactive ? screen.output : undefined, terminal: interactive });
+    if (interactive) screen.attach(rl);
+    lines = rl[Symbol.asyncIterator]();
+    setPrompt();
+  };
+  open();
   const nextLine = async (): Promise<string | undefined> => {
     const r = await lines.next();
     return r.done === true ? undefined : String(r.value);
   };
-  const ask = async (question: string): Promise<string | undefined> => {
-    if (interactive) {
-      rl.setPrompt(question);
-      rl.prompt();
-    }
-    const answer = await nextLine();
-    setPrompt();
-    return answer;
-  };
+  // At a terminal a form's fields are asked with a prompt library (editing, Ctrl-C leaves the form); piped, the
+  // answers are the next lines.
+  const ask: Ask = interactive ? askAtTerminal(input, screen.output) : nextLine;
   const say = (text: string) => screen.output.write(`${text}\n`);
   const request = () => ({
     catalog,
@@ -108,7 +108,6 @@ export async function runConsole({
     // The console's person is at this machine: their zone is the machine's (a form's time zone starts there).
     lookupUser: async () => ({ bot: false, deleted: false, tz: Intl.DateTimeFormat().resolvedOptions().timeZone }),
   });
-  setPrompt();
   prompt();
   try {
     for (;;) {
@@ -144,9 +143,18 @@ export async function runConsole({
           // A command that opens a form in Slack asks its fields here, one after another, with the same checks.
           const form = result.form;
           const before = new Set(catalog.incidents.map((i) => i.id));
+          // The prompt library reads the terminal itself: the console's reader steps aside until the form is done.
+          if (interactive) {
+            screen.attach(undefined);
+            rl.close();
+          }
           const outcome = await fillForm(form, ask, say, (values) =>
             submitForm(form.callback_id ?? '', values, form.private_metadata, request()),
-          ).catch(() => undefined);
+          )
+            .catch(() => undefined)
+            .finally(() => {
+              if (interactive) open();
+            });
           // An incident started here is the one the next commands are about (as a channel follows it in Slack).
           const started = outcome?.ok ? catalog.incidents.find((i) => !before.has(i.id)) : undefined;
           if (started) {

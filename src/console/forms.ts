@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import prompts from 'prompts';
 import type { FormOutcome } from '../commands/forms';
 import type { StateValues } from '../views/modals';
 
@@ -9,8 +10,29 @@ import type { StateValues } from '../views/modals';
  * an optional field empty. Answers are read line by line, so a form can be filled from a pipe, in field order.
  */
 
-/** One answer, or undefined when the input ended. */
+/** One answer, or undefined when the input ended (or the person left the form). */
 export type Ask = (question: string) => Promise<string | undefined>;
+
+/**
+ * Asks at a terminal with the `prompts` library: the field's question, line editing, and Ctrl-C or Esc to leave the
+ * form (nothing is recorded then).
+ */
+export function askAtTerminal(stdin: NodeJS.ReadableStream, stdout: NodeJS.WritableStream): Ask {
+  return async (question) => {
+    let left = false;
+    const answer = (await prompts(
+      {
+        type: 'text',
+        name: 'value',
+        message: question.replace(/:\s*$/, ''),
+        stdin: stdin as NodeJS.ReadStream,
+        stdout: stdout as NodeJS.WriteStream,
+      },
+      { onCancel: () => (left = true) },
+    )) as { value?: string };
+    return left ? undefined : (answer.value ?? '');
+  };
+}
 
 interface Field {
   block: string;

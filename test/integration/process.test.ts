@@ -209,4 +209,32 @@ const hasScript = existsSync('/usr/bin/script');
     // As short sentences on standard error (never JSON in the console).
     expect(piped.stderr).toContain('summit-bot: migration (migration 0001_follow_up_state, status Success)');
   });
+
+  test('a form at a terminal is asked with the prompt library, field after field, and the console carries on after it', async () => {
+    const child = spawn('/usr/bin/script', ['-qfec', `${process.execPath} dist/main.js`, '/dev/null'], {
+      cwd: ROOT,
+      env: cleanEnv(),
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    // One answer at a time, each once its prompt has been drawn (a prompt reads keys as they come).
+    const answers = ['new\r', 'Payments outage\r', '\r', 'Europe/London\r', 'Card payments failed.\r', 'status\r'];
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await wait(1500);
+    for (const a of answers) {
+      child.stdin.write(a);
+      await wait(400);
+    }
+    await wait(800);
+    child.stdin.end('\u0004');
+    await exited;
+    const screen = out.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');
+    expect(screen).toContain('? Title');
+    expect(screen).toContain('✔ Summary');
+    expect(screen).toContain('Started Payments outage (payments-outage).');
+    // Back at the console's own prompt, about the incident just started.
+    expect(screen).toContain('summit payments-outage> status');
+    expect(screen).toContain('This incident has no event');
+  }, 20_000);
 });
