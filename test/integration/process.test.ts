@@ -229,6 +229,7 @@ const hasScript = existsSync('/usr/bin/script');
     await wait(800);
     child.stdin.end('\u0004');
     await exited;
+    // eslint-disable-next-line no-control-regex -- the terminal's escape sequences, removed to read the screen
     const screen = out.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');
     expect(screen).toContain('? Title');
     expect(screen).toContain('✔ Summary');
