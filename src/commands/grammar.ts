@@ -310,3 +310,51 @@ function missingItemId(word: string | undefined): string {
     ? `"${clip(word)}" is not an id; give the id shown beside the entry, such as f3k9x2 or a source's id`
     : 'give the id shown beside the entry, such as f3k9x2 or a source id';
 }
+
+/**
+ * Every word a /summit command begins with (typed commands and their aliases), and the console's own: no incident
+ * may take one as its id. The registry is the table these come from; a test holds this list to it, so a handler
+ * that needs them (starting an incident) reads them here, below the registry, instead of importing it.
+ */
+export const RESERVED_WORDS: readonly string[] = [
+  'status',
+  'overview',
+  'facts',
+  'fact',
+  'when',
+  'date',
+  'questions',
+  'question',
+  'timeline',
+  'updates',
+  'history',
+  'answer',
+  'partial',
+  'reopen',
+  'ask',
+  'update',
+  'schedule',
+  'subscribe',
+  'unsubscribe',
+  'remind',
+  'assign',
+  'due',
+  'drop',
+  'merge',
+  'mine',
+  'incidents',
+  'follow',
+  'unfollow',
+  'link',
+  'calendar',
+  'sources',
+  'help',
+  '?',
+  'new',
+  'add',
+  'correct',
+  'retract',
+  'use',
+  'exit',
+  'quit',
+];

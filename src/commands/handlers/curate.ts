@@ -31,7 +31,7 @@ import {
 import * as followUp from '../../views/follow-up';
 import type { CommandContext, CommandResult, Handler } from '../types';
 import { firstTime, read } from './common';
-import { triaged, triagedAlready } from './sources';
+import { triaged, triagedAlready } from './triage';
 
 /**
  * Running an incident from Slack: adding sources, facts, timeline entries and expected updates, correcting them

@@ -1,7 +1,7 @@
 import { outstandingUpdates } from '../../core/incident';
 import { questionsAsOf } from '../../core/questions';
 import { appliedAll } from '../across';
-import { ownedAcross, ownersOf } from '../home';
+import { ownedAcross, ownersOf } from '../owners';
 import * as followUp from '../../views/follow-up';
 import {
   followedReply,

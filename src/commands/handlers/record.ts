@@ -7,7 +7,7 @@ import { recordAnswerModal, recordUpdateModal } from '../../views/modals';
 import { editDistance } from '../grammar';
 import type { CommandResult, Handler } from '../types';
 import { committed, findQuestion, firstTime, noSuchQuestion, ownerOrAdminRefusal, read } from './common';
-import { triaged, triagedAlready } from './sources';
+import { triaged, triagedAlready } from './triage';
 
 /**
  * The commands that record something. Who may run each is the registry's to check, before these run; each checks

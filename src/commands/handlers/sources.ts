@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { questionsAsOf } from '../../core/questions';
 import { addForm } from './curate';
 import type { Incident } from '../../incident/model';
-import type { SeenItem, Triage } from '../../store/feeds';
+import type { SeenItem } from '../../store/feeds';
 import * as followUp from '../../views/follow-up';
 import { sourceAnswerModal, sourceUpdateModal } from '../../views/lifecycle-forms';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../views/sources';
 import type { CommandContext, CommandResult, Handler } from '../types';
 import { read } from './common';
+import { latestTriage } from './triage';
 
 /** Watched feeds: what /summit sources shows, and the triage buttons on a posted item. */
 
@@ -38,11 +39,6 @@ export const sources: Handler<'sources'> = async (_cmd, { incident, ctx }) => {
 };
 
 /** The latest triage of each item, as known at `now`. */
-async function latestTriage(ctx: CommandContext, refs: string[], now: Date): Promise<Map<string, Triage>> {
-  const map = new Map<string, Triage>();
-  for (const t of await ctx.store.feeds.triage(refs)) if (t.at <= now) map.set(t.itemRef, t);
-  return map;
-}
 
 /** The item a button names, with its feed, if it is known and not triaged yet; else the reply saying why. */
 async function untriaged(
@@ -106,27 +102,3 @@ export const dismiss: Handler<'source-dismiss'> = async (cmd, { incident, ctx })
     replaceMessage: dismissedItemReply(found.item, found.publisher, ctx.actor.id, ctx.now, incident.zone),
   };
 };
-
-/**
- * Before recording an update or an answer from an item: the reply when the item was triaged already (a second
- * submission of its form, or another person's meanwhile), like a second press of its button; undefined to go on.
- */
-export async function triagedAlready(
-  ctx: CommandContext,
-  itemRef: string | undefined,
-): Promise<CommandResult | undefined> {
-  if (itemRef === undefined) return undefined;
-  const done = (await latestTriage(ctx, [itemRef], ctx.now)).get(itemRef);
-  return done ? read(alreadyTriagedReply(done)) : undefined;
-}
-
-/** After an update or answer recorded from an item: the item is triaged, with who and when. */
-export async function triaged(
-  ctx: CommandContext,
-  itemRef: string | undefined,
-  action: 'update' | 'answer' | 'source',
-  detail: string,
-): Promise<void> {
-  if (itemRef !== undefined)
-    await ctx.store.feeds.recordTriage({ itemRef, action, detail, actor: ctx.actor, at: ctx.now });
-}

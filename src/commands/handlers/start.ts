@@ -5,7 +5,7 @@ import { sentenceReply } from '../../views/doc';
 import * as followUp from '../../views/follow-up';
 import { START_MODAL } from '../../views/ids';
 import { START_FIELD_BLOCKS, startIncidentModal, zoneOr } from '../../views/start-form';
-import { reservedWords } from '../registry';
+import { RESERVED_WORDS } from '../grammar';
 import type { CommandResult, Handler } from '../types';
 import { firstTime, read } from './common';
 
@@ -48,7 +48,7 @@ export const start: Handler<'start'> = async (cmd, { ctx }) => {
     const first = Object.entries(errors)[0] ?? [START_MODAL.title.block, 'The form is not valid.'];
     return { ...refuse(first[0], first[1]), formErrors: errors };
   }
-  if (ctx.catalog.has(id) || reservedWords().includes(id))
+  if (ctx.catalog.has(id) || RESERVED_WORDS.includes(id))
     return refuse(
       START_MODAL.id.block,
       ctx.catalog.has(id)

@@ -8,9 +8,11 @@ import {
   isShareable,
   parseCommand,
   REGISTRY,
+  reservedWords,
   typedCommands,
   usageHint,
 } from '../../../src/commands/registry';
+import { RESERVED_WORDS } from '../../../src/commands/grammar';
 import { runCommand } from '../../../src/commands/run';
 import { ACTIONS } from '../../../src/views/ids';
 import { toPlainText } from '../../../src/views/render-text';
@@ -24,6 +26,10 @@ describe('the command registry', () => {
     const readme = readFileSync(path.join(ROOT, 'docs', 'commands.md'), 'utf8');
     const table = /<!-- commands:[^\n]*-->\n([\s\S]*?)\n<!-- \/commands -->/.exec(readme)?.[1];
     expect(table).toBe(commandTable());
+  });
+
+  test("the grammar's reserved words are the registry's (a handler reads them there, below the registry)", () => {
+    expect([...RESERVED_WORDS].sort()).toEqual(reservedWords().sort());
   });
 
   test("the manifest's usage hint names every typed command", () => {
