@@ -74,6 +74,9 @@ export function homeReply(d: HomeData): Reply {
   return { summary: e ? `${e.name}: ${when}` : `${d.incident.title}: no event announced yet`, blocks };
 }
 
+/** Most open questions shown under each incident's heading on the Home tab with several incidents. */
+export const HOME_QUESTIONS_PER_INCIDENT = 3;
+
 /** Most incidents the Home tab shows in full with several (each takes four blocks); the rest are counted. */
 export const HOME_MAX_INCIDENTS = 18;
 
@@ -114,6 +117,21 @@ export function homeManyReply(all: readonly HomeData[], now: Date): Reply {
           ? 'Every question is answered.'
           : `${d.open.length} question${d.open.length === 1 ? '' : 's'} not fully answered`,
         ...(next ? [' · next expected: ', ...outstandingLine(next, z)] : []),
+        // Its first questions under its heading, in the same block (the tab holds 100 blocks); the rest by command.
+        ...d.open
+          .slice(0, HOME_QUESTIONS_PER_INCIDENT)
+          .flatMap((q) => [
+            '\n• ',
+            bold(q.question.id),
+            ` ${q.question.text.length > 160 ? `${q.question.text.slice(0, 159)}…` : q.question.text}`,
+          ]),
+        ...(d.open.length > HOME_QUESTIONS_PER_INCIDENT
+          ? [
+              '\n…and ',
+              `${d.open.length - HOME_QUESTIONS_PER_INCIDENT} more: `,
+              code(`/summit ${d.incident.id} questions`),
+            ]
+          : []),
       ),
     );
   }

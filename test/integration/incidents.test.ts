@@ -178,6 +178,8 @@ describe('two incidents over HTTP', () => {
     expect(text).toContain('Cloud outage of November 2026');
     expect(text).toContain('Yours (1)');
     expect(text).toContain('What failed in the control plane?');
+    // Each incident's heading has its first questions under it, in the same block.
+    expect(text).toMatch(/not fully answered[^"]*\\n• \*Q2\* What do the two companies plan to do/);
   });
 });
 
