@@ -65,6 +65,14 @@ const tooLarge = (file: string, size: number) =>
 /** Reads a data set file within the limits above: its text and its mark. */
 export function readDataSetFile(file: string, folder?: string): { text: string; mark: FileMark } {
   markOf(file, folder);
+  return readChecked(file);
+}
+
+/**
+ * Reads a file whose mark was just checked (markOf): opened, checked again on what was opened, and read within the
+ * size limit.
+ */
+export function readChecked(file: string): { text: string; mark: FileMark } {
   // Opened without blocking (a file swapped for a pipe since the check cannot hold the process), and checked again
   // on what was opened.
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);

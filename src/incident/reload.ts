@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAppError } from '../lib/errors';
 import { crossFindings, dataSetFiles, folderOf, type BrokenFile, type Catalog } from './catalog';
-import { markOf, readDataSetFile, sameMark, type FileMark } from './read-file';
+import { markOf, readChecked, readDataSetFile, sameMark, type FileMark } from './read-file';
 import { parseIncident } from './load';
 import type { Incident } from './model';
 import { startedIncident, type StartedIncident } from './started';
@@ -74,7 +74,7 @@ export class DataSetReloader {
           next.set(file, before);
           continue;
         }
-        ({ text, mark } = readDataSetFile(file, folder));
+        ({ text, mark } = readChecked(file));
       } catch (error) {
         // Removed between the listing and the look: taken up at the next check.
         if (isGone(error)) {

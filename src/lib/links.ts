@@ -25,6 +25,11 @@ export const MAX_TOKEN_CHARS = 400 + 1 + 43;
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest();
 
+/** Whether a link was given before its incident's links were last revoked (at `revokedAt`). */
+export function revokedBy(claims: LinkClaims, revokedAt: number | undefined): boolean {
+  return revokedAt !== undefined && claims.issuedAt <= revokedAt;
+}
+
 export function signLink(secret: string, claims: LinkClaims): string {
   const payload = b64(JSON.stringify({ i: claims.incident, t: claims.issuedAt, e: claims.expiresAt }));
   return `${payload}.${b64(mac(secret, payload))}`;
@@ -64,6 +69,6 @@ export function verifyLink(
   const claims: LinkClaims = { incident: raw.i, issuedAt: raw.t, expiresAt: raw.e };
   if (claims.incident !== incidentId) return { ok: false, why: 'other-incident' };
   if (now >= claims.expiresAt) return { ok: false, why: 'expired' };
-  if (revokedAt !== undefined && claims.issuedAt <= revokedAt) return { ok: false, why: 'revoked' };
+  if (revokedBy(claims, revokedAt)) return { ok: false, why: 'revoked' };
   return { ok: true, claims };
 }

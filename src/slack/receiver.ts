@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPReceiver, HTTPReceiverDeferredRequestError, type HTTPReceiverOptions, type Logger } from '@slack/bolt';
+import { truncate } from '../views/format';
 import { readSlackPayload } from './payload';
 
 /** Slack signs requests with its clock; five minutes either way is the window it documents. */
@@ -268,5 +269,5 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number): fals
 /** A request's path as it may be logged: without its query (which may hold a token), at most 200 characters. */
 export function pathOf(url: string | undefined): string {
   const path = (url ?? '').split('?')[0] ?? '';
-  return path.length > 200 ? `${path.slice(0, 199)}…` : path;
+  return truncate(path, 200);
 }

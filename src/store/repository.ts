@@ -102,6 +102,7 @@ class VersionTracker {
   incidentVersions?: { version: string; map: Promise<Map<string, string>> };
   /** When this process last deleted the request keys past their time (real time, ms). */
   requestKeysClearedAt = -Infinity;
+  heldCommandsClearedAt = -Infinity;
   /** Tells the change counter (PostgreSQL's version watch) a count this process's own commit reached. */
   advanceCount?: (count: number) => void;
   /**
@@ -727,12 +728,18 @@ export class FollowUpStore {
 
   /**
    * Holds a command its author is to run for the incident they choose (the "which incident?" menu): a reference to
-   * it, random and unguessable, for the menu to carry. Commands held longer than HELD_COMMAND_TTL_MS are deleted.
+   * it, random and unguessable, for the menu to carry. Commands held longer than HELD_COMMAND_TTL_MS are deleted
+   * (at most once a minute, as request keys are).
    */
   async holdCommand(userId: string, text: string, realNow: Date = new Date()): Promise<string> {
     const ref = randomBytes(12).toString('base64url');
-    const expired = new Date(realNow.getTime() - HELD_COMMAND_TTL_MS).toISOString();
-    await this.db.deleteFrom('held_command').where('held_at', '<', expired).execute();
+    // Those past their time are deleted at most once a minute (a held command past its time is refused anyway).
+    const t = this.tracker;
+    if (realNow.getTime() - t.heldCommandsClearedAt >= REQUEST_KEYS_CLEAR_MS) {
+      t.heldCommandsClearedAt = realNow.getTime();
+      const expired = new Date(realNow.getTime() - HELD_COMMAND_TTL_MS).toISOString();
+      await this.db.deleteFrom('held_command').where('held_at', '<', expired).execute();
+    }
     await this.db
       .insertInto('held_command')
       .values({ ref, user_id: userId, text, held_at: realNow.toISOString() })

@@ -1,4 +1,4 @@
-import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { ItemKind } from '../incident/items';
 import type { Source } from '../incident/model';
@@ -7,7 +7,7 @@ import { CHANNEL_ID, sanitize } from '../lib/text';
 import { escapeMrkdwn, truncate } from './format';
 import { CALLBACKS, CURATE_MODAL } from './ids';
 import { errorsByBlock, parseMetadata, type StateValues } from './modals';
-import { selectOne, type Choice } from './select';
+import { selectOne, toOption, type Choice } from './select';
 
 /**
  * The forms that add to an incident and correct what it says: a source, a fact, a timeline entry, an expected
@@ -68,7 +68,6 @@ export interface CurateFormInput {
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 /** The longest URL a source may have, in a form as in a data set file (incident/schema.ts). */
 const MAX_URL = 2000;
-const option = (text: string, value: string): PlainTextOption => ({ text: plain(truncate(text, 75)), value });
 
 function textInput(
   field: keyof typeof CURATE_MODAL,
@@ -210,7 +209,7 @@ export function curateModal(input: CurateFormInput): ModalView {
     );
   }
   if (meta.kind === 'expected') {
-    const estimatedOption = option('No date given: the date above is our estimate', 'estimated');
+    const estimatedOption = toOption({ text: 'No date given: the date above is our estimate', value: 'estimated' });
     blocks.push(
       textInput('text', 'Text', { initial: prefill.text, multiline: true, max: 500 }),
       dateInput('expected', 'Expected date', prefill.expected),

@@ -1,3 +1,4 @@
+import { truncate } from './format';
 import type { HomeView } from '@slack/types';
 import type { EventNow } from '../core/countdown';
 import { describeCountdown } from './countdown';
@@ -120,11 +121,7 @@ export function homeManyReply(all: readonly HomeData[], now: Date): Reply {
         // Its first questions under its heading, in the same block (the tab holds 100 blocks); the rest by command.
         ...d.open
           .slice(0, HOME_QUESTIONS_PER_INCIDENT)
-          .flatMap((q) => [
-            '\n• ',
-            bold(q.question.id),
-            ` ${q.question.text.length > 160 ? `${q.question.text.slice(0, 159)}…` : q.question.text}`,
-          ]),
+          .flatMap((q) => ['\n• ', bold(q.question.id), ` ${truncate(q.question.text, 160)}`]),
         ...(d.open.length > HOME_QUESTIONS_PER_INCIDENT
           ? [
               '\n…and ',

@@ -1,3 +1,4 @@
+import { truncate } from './format';
 import type { BrokenFile } from '../incident/catalog';
 import type { QuestionState } from '../core/questions';
 import type { OutstandingUpdate } from '../core/incident';
@@ -254,10 +255,7 @@ export function mineAcrossReply(
           ...s,
           answers: [],
           notes: [],
-          question:
-            s.question.text.length > MINE_TEXT
-              ? { ...s.question, text: `${s.question.text.slice(0, MINE_TEXT - 1)}…` }
-              : s.question,
+          question: { ...s.question, text: truncate(s.question.text, MINE_TEXT) },
         },
         g.zone,
       ),

@@ -506,5 +506,5 @@ export function heldCommandGoneReply(incidentId: string): Reply {
 /** A change that was recorded, whose reply could not be posted in full: said so, with what it was. */
 export function recordedNotShownReply(summary: string): Reply {
   const text = `Recorded, but the full reply could not be shown: ${summary}`;
-  return { summary: text.length > 3000 ? `${text.slice(0, 2999)}…` : text, blocks: [paragraph(text.slice(0, 2900))] };
+  return { summary: truncate(text, 3000), blocks: [paragraph(truncate(text, 2900))] };
 }

@@ -2,6 +2,7 @@ import { eventAsOf, known, outstandingUpdates, timelineAsOf } from '../core/inci
 import { questionsAsOf } from '../core/questions';
 import type { Incident } from '../incident/model';
 import { toInstant } from '../incident/load';
+import { truncate } from './format';
 import { esc } from './render-html';
 
 /**
@@ -54,10 +55,6 @@ function shortDay(d: Date, zone: string, withYear = false): string {
     ...(withYear && { year: 'numeric' }),
     timeZone: zone,
   }).format(d);
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** The marks of everything dated known at `now`. */
@@ -147,20 +144,16 @@ function ticksOf(from: number, to: number, zone: string): { at: number; label: s
   const out: { at: number; label: string }[] = [];
   if (span < DAY) return out;
   const step = span <= 10 * DAY ? 'day' : span <= 75 * DAY ? 'week' : 'month';
+  const dayParts = new Intl.DateTimeFormat('en-US', { weekday: 'short', day: 'numeric', timeZone: zone });
+  const monthLabel = new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: zone });
   // Walk the days of the stretch (at noon UTC, a day in any nearby zone).
   for (let t = Math.ceil(from / DAY) * DAY + DAY / 2; t <= to; t += DAY) {
     const d = new Date(t);
-    const parts = new Intl.DateTimeFormat('en-US', { weekday: 'short', day: 'numeric', timeZone: zone }).formatToParts(
-      d,
-    );
+    const parts = dayParts.formatToParts(d);
     const weekday = parts.find((p) => p.type === 'weekday')?.value;
     const day = parts.find((p) => p.type === 'day')?.value;
     if (step === 'day' || (step === 'week' && weekday === 'Mon')) out.push({ at: t, label: shortDay(d, zone) });
-    else if (step === 'month' && day === '1')
-      out.push({
-        at: t,
-        label: new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: zone }).format(d),
-      });
+    else if (step === 'month' && day === '1') out.push({ at: t, label: monthLabel.format(d) });
   }
   return out;
 }
@@ -181,7 +174,7 @@ export function timelineSvg(incident: Incident, now: Date, asOfLabel: string): s
   // Labels in rows above the axis, packed greedily in time order: each in the lowest row where it fits.
   const rows: { from: number; to: number }[][] = [];
   const placed = marks.map((m) => {
-    const text = `${shortDay(m.at, zone)} · ${clip(m.label, LABEL_MAX)}`;
+    const text = `${shortDay(m.at, zone)} · ${truncate(m.label, LABEL_MAX)}`;
     const width = text.length * CHAR;
     const mx = x(m.at.getTime());
     // Starting at the mark, or ending at it near the right edge; never outside the picture.

@@ -10,7 +10,7 @@ import type { Catalog } from '../incident/catalog';
 import type { Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
 import { StoreUnavailableError } from '../lib/errors';
-import { MAX_TOKEN_CHARS, verifyLink, type LinkRefusal } from '../lib/links';
+import { MAX_TOKEN_CHARS, revokedBy, verifyLink, type LinkRefusal } from '../lib/links';
 import { clientAddress, MinuteLimiter, normalAddress } from '../lib/limiter';
 import { Memo } from '../lib/memo';
 import { parseInstant } from '../settings';
@@ -199,11 +199,10 @@ export class WebPages {
     if (!incident) return refused(REFUSALS.unknown);
     const now = this.deps.clock.now();
     // The signature first (no store read), then whether the incident's links were revoked since.
-    const signed = verifyLink(this.deps.secret, token, id, now.getTime());
-    if (!signed.ok) return refused(REFUSALS[signed.why]);
-    const store = this.deps.store.scoped(id);
-    const verdict = verifyLink(this.deps.secret, token, id, now.getTime(), await store.linksRevokedAt());
+    const verdict = verifyLink(this.deps.secret, token, id, now.getTime());
     if (!verdict.ok) return refused(REFUSALS[verdict.why]);
+    const store = this.deps.store.scoped(id);
+    if (revokedBy(verdict.claims, await store.linksRevokedAt())) return refused(REFUSALS.revoked);
     // Only a verified link has a budget, kept by its one spelling.
     const realNow = (this.deps.realNow ?? Date.now)();
     const minute = Math.floor(realNow / 60_000);

@@ -4,7 +4,7 @@ import type { Incident } from '../../src/incident/model';
 import { ACTIONS, CALLBACKS, CURATE_MODAL } from '../../src/views/ids';
 import { startTestBot, SIGNING_SECRET, type TestBot } from '../helpers/bot';
 import { datasetWith, minimalDataset } from '../helpers/incident';
-import { interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests';
+import { interactionBody, postSigned, slashCommandBody, viewSubmission } from '../helpers/slack-requests';
 import { eventually } from '../helpers/wait';
 
 /**
@@ -172,34 +172,24 @@ describe('lists longer than Slack allows', () => {
     expect(values).toEqual(expect.arrayContaining(['s15', 's150', 's158']));
     expect(values.length).toBeLessThanOrEqual(100);
     // Saved as it opened (the old source kept), with new text: recorded.
-    const saved = await interact({
-      type: 'view_submission',
-      team: { id: 'T0TEST' },
-      user: { id: ADMIN, name: 'ada', team_id: 'T0TEST' },
-      api_app_id: 'A0SUMMIT',
-      view: {
-        id: 'V0FORM',
-        type: 'modal',
-        callback_id: view.callback_id,
-        private_metadata: view.private_metadata,
-        state: {
-          values: {
-            [CURATE_MODAL.newTopic.block]: {
-              [CURATE_MODAL.newTopic.action]: { type: 'plain_text_input', value: 'outage' },
-            },
-            [CURATE_MODAL.text.block]: {
-              [CURATE_MODAL.text.action]: {
-                type: 'plain_text_input',
-                value: 'Cited from the oldest source, corrected.',
-              },
-            },
-            [CURATE_MODAL.source.block]: {
-              [CURATE_MODAL.source.action]: { type: 'external_select', selected_option: { value: 's1' } },
-            },
+    const saved = await interact(
+      viewSubmission({
+        callbackId: view.callback_id,
+        userId: ADMIN,
+        metadata: view.private_metadata,
+        values: {
+          [CURATE_MODAL.newTopic.block]: {
+            [CURATE_MODAL.newTopic.action]: { type: 'plain_text_input', value: 'outage' },
+          },
+          [CURATE_MODAL.text.block]: {
+            [CURATE_MODAL.text.action]: { type: 'plain_text_input', value: 'Cited from the oldest source, corrected.' },
+          },
+          [CURATE_MODAL.source.block]: {
+            [CURATE_MODAL.source.action]: { type: 'external_select', selected_option: { value: 's1' } },
           },
         },
-      },
-    });
+      }),
+    );
     expect(saved.body).toBeUndefined();
     const facts = await command('facts', ADMIN);
     expect(JSON.stringify(facts)).toContain('Cited from the oldest source, corrected.');
