@@ -46,6 +46,8 @@ const TABLE_OF = {
 export const REQUEST_KEY_TTL_MS = 10 * 60_000;
 /** How long a command waits for its author to choose its incident from a menu. */
 export const HELD_COMMAND_TTL_MS = 24 * 3_600_000;
+/** How many held commands one person keeps at once (bounds what typing makes the store keep). */
+export const HELD_COMMANDS_PER_USER = 50;
 /** How often the request keys past their time are deleted (by each process, as it claims one). */
 const REQUEST_KEYS_CLEAR_MS = 60_000;
 
@@ -743,6 +745,22 @@ export class FollowUpStore {
     await this.db
       .insertInto('held_command')
       .values({ ref, user_id: userId, text, held_at: realNow.toISOString() })
+      .execute();
+    // Each person holds at most HELD_COMMANDS_PER_USER: their oldest menus stop working first.
+    await this.db
+      .deleteFrom('held_command')
+      .where('user_id', '=', userId)
+      .where(
+        'ref',
+        'not in',
+        this.db
+          .selectFrom('held_command')
+          .select('ref')
+          .where('user_id', '=', userId)
+          .orderBy('held_at', 'desc')
+          .orderBy('ref')
+          .limit(HELD_COMMANDS_PER_USER),
+      )
       .execute();
     return ref;
   }

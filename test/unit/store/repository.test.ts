@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { nextQuestionId } from '../../../src/core/follow-up';
-import { REQUEST_KEY_TTL_MS, type FollowUpStore } from '../../../src/store/repository';
+import { HELD_COMMANDS_PER_USER, REQUEST_KEY_TTL_MS, type FollowUpStore } from '../../../src/store/repository';
 import { readState } from '../../../src/store/state-read';
 import { defaultIncident } from '../../helpers/incident';
 import { freshSchema, postgresStore, TEST_DATABASE_URL } from '../../helpers/postgres';
@@ -191,6 +191,22 @@ describe.each(dialects)('the store on $name', ({ name, setup }) => {
     } finally {
       await other.close();
     }
+  });
+
+  test('held commands: only their author gets one back, within a day, and each person keeps at most 50', async () => {
+    const t0 = at('2026-12-01T10:00:00Z');
+    const first = await store.holdCommand('U0ONE', 'ask Why?', t0);
+    expect(await store.heldCommand(first, 'U0ONE', t0)).toBe('ask Why?');
+    expect(await store.heldCommand(first, 'U0TWO', t0)).toBeUndefined();
+    expect(await store.heldCommand(first, 'U0ONE', at('2026-12-02T10:00:01Z'))).toBeUndefined();
+    const refs: string[] = [];
+    for (let i = 0; i < HELD_COMMANDS_PER_USER + 5; i++)
+      refs.push(await store.holdCommand('U0MANY', `ask ${i}?`, new Date(t0.getTime() + i * 1000)));
+    expect(await store.heldCommand(refs[0] as string, 'U0MANY', t0)).toBeUndefined();
+    expect(await store.heldCommand(refs.at(-1) as string, 'U0MANY', t0)).toBe(`ask ${HELD_COMMANDS_PER_USER + 4}?`);
+    expect(await store.heldCommand(refs[5] as string, 'U0MANY', t0)).toBe('ask 5?');
+    // Another person's are not touched.
+    expect(await store.heldCommand(first, 'U0ONE', t0)).toBe('ask Why?');
   });
 
   test('a claim is taken over only after its lease; a retry only when due; sent is final', async () => {
