@@ -22,7 +22,10 @@ import type { ReminderPoster } from './scheduler/poster';
 import { Scheduler } from './scheduler/scheduler';
 import { FeedWatcher, SharedFetches } from './watch/watcher';
 import { WebPages } from './web/pages';
-import { startPageServer } from './web/serve';
+import { frontsOf, startPageServer } from './web/serve';
+import { GitHubTracker } from './tracker/github';
+import { TrackerSync } from './tracker/sync';
+import { GitHubWebhooks, WEBHOOK_PATH } from './tracker/webhook';
 import { SlackPoster } from './scheduler/slack-poster';
 import type { Target } from './store/reminders';
 import type { FollowUpStore } from './store/repository';
@@ -115,8 +118,13 @@ async function main(): Promise<void> {
         trustedProxies: settings.web.trustedProxies,
       })
     : undefined;
+  const metrics = new Metrics();
+  // Questions as GitHub issues (GITHUB_TOKEN): the sender, and GitHub's changes by webhook or by polling.
+  const github =
+    settings.github && startGitHub(settings.github, { catalog, store, clock, log, metrics, web: settings.web });
+  const front = frontsOf(pages, github?.webhooks);
   const ownServer =
-    pages && settings.mode !== 'http' ? await startPageServer(pages, settings.port, settings.host) : undefined;
+    front && settings.mode !== 'http' ? await startPageServer(front, settings.port, settings.host) : undefined;
   try {
     if (settings.mode === 'console') {
       process.stderr.write(`${CONSOLE_BANNER}\n`);
@@ -150,7 +158,16 @@ async function main(): Promise<void> {
       await reloading.check();
       scheduler = schedule();
       try {
-        await runConsole({ catalog, clock, store, input: process.stdin, screen, interactive, links: settings.web });
+        await runConsole({
+          catalog,
+          clock,
+          store,
+          input: process.stdin,
+          screen,
+          interactive,
+          links: settings.web,
+          ...(github && { issues: github.sync }),
+        });
         // With pages on, piped input's end does not end them: a newcomer opens the links the pipe asked for.
         if (ownServer && !interactive) {
           process.stderr.write(
@@ -164,9 +181,27 @@ async function main(): Promise<void> {
       }
       return;
     }
-    if (ownServer) log.info({ port: ownServer.port, pages: '/incidents/<id>' }, 'pages are served');
-    await runSlack(settings, { catalog, clock, store, log, metrics: new Metrics(), onFatal: fail, pages });
+    if (ownServer)
+      log.info(
+        {
+          port: ownServer.port,
+          ...(pages && { pages: '/incidents/<id>' }),
+          ...(github?.webhooks && { github: WEBHOOK_PATH }),
+        },
+        'served beside Slack',
+      );
+    await runSlack(settings, {
+      catalog,
+      clock,
+      store,
+      log,
+      metrics,
+      onFatal: fail,
+      pages: front,
+      ...(github && { issues: github.sync }),
+    });
   } finally {
+    await github?.sync.stop();
     await ownServer?.close();
     await store.close();
   }
@@ -216,6 +251,59 @@ async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings
       { graceMs: settings.shutdownGraceMs, inFlight: running.inFlight() },
       'stopped: work still in flight after the grace period was abandoned',
     );
+}
+
+/**
+ * GitHub, when GITHUB_TOKEN is set: the sender of what Slack changed, and what GitHub changed coming back by webhook
+ * (GITHUB_WEBHOOK_SECRET) or by polling. Every repository the data sets name is tried once at start: one the token
+ * cannot reach is logged (and named by /summit incidents), and the bot starts all the same.
+ */
+function startGitHub(
+  settings: NonNullable<ReturnType<typeof readSettings>['github']>,
+  deps: {
+    catalog: Catalog;
+    store: FollowUpStore;
+    clock: Clock;
+    log: Logger;
+    metrics: Metrics;
+    web?: { publicUrl: string; secret: string };
+  },
+): { sync: TrackerSync; webhooks?: GitHubWebhooks } {
+  const tracker = new GitHubTracker({
+    token: settings.token,
+    apiUrl: settings.apiUrl,
+    log: deps.log,
+    metrics: deps.metrics,
+  });
+  const sync = new TrackerSync({
+    catalog: deps.catalog,
+    store: deps.store,
+    tracker,
+    clock: deps.clock,
+    log: deps.log,
+    metrics: deps.metrics,
+    links: deps.web,
+    ...(settings.webhookSecret === undefined && { pollMs: settings.pollMs }),
+  });
+  sync.start();
+  const repos = [...new Set(deps.catalog.incidents.flatMap((i) => (i.github ? [i.github.repo] : [])))];
+  for (const repo of repos)
+    void tracker.reach(repo).then((r) => {
+      if (r !== true)
+        deps.log.warn({ repo, error: r.message }, 'a data set names a GitHub repository the token cannot reach');
+      sync.reached.set(repo.toLowerCase(), r === true ? true : r.message);
+    });
+  const webhooks =
+    settings.webhookSecret === undefined
+      ? undefined
+      : new GitHubWebhooks({
+          secret: settings.webhookSecret,
+          trackers: deps.store.trackers,
+          apply: (event) => sync.apply(event, 'webhook'),
+          log: deps.log,
+          metrics: deps.metrics,
+        });
+  return { sync, ...(webhooks && { webhooks }) };
 }
 
 /** Resolves true when `work` finishes within `ms`, false when the time runs out first (the work is left to die). */

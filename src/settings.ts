@@ -44,7 +44,23 @@ interface CommonSettings {
   databaseConnectMs: number;
   /** How often the data set files are checked for edits (0: never; they are read at start only). */
   reloadMs?: number;
+  /** Questions as GitHub issues (GITHUB_TOKEN), and how GitHub's changes come back. */
+  github?: GitHubSettings;
 }
+
+/**
+ * GitHub: the token and API address; changes come back by webhooks (`webhookSecret`, POST /github/events) or, without
+ * a secret, by polling every `pollMs`.
+ */
+export interface GitHubSettings {
+  token: string;
+  /** No trailing slash. */
+  apiUrl: string;
+  webhookSecret?: string;
+  pollMs: number;
+}
+
+export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
 export interface ConsoleSettings extends CommonSettings {
   mode: 'console';
@@ -185,6 +201,25 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: whole(1, 300, ' of seconds'),
   DATABASE_CONNECT_SECONDS: whole(1, 3600, ' of seconds'),
   SUMMIT_RELOAD_SECONDS: whole(0, 30, ' of seconds'),
+  GITHUB_TOKEN: checked((v) =>
+    /^[A-Za-z0-9_]{20,255}$/.test(v)
+      ? v
+      : {
+          problem:
+            'must be a GitHub token (a fine-grained token starts with github_pat_) with Issues: read and write on the repositories the data sets name',
+        },
+  ),
+  GITHUB_API_URL: checked((v) => {
+    if (!isHttpUrl(v))
+      return {
+        problem: `must be an http(s) URL such as ${DEFAULT_GITHUB_API_URL} (GitHub Enterprise Server: https://<host>/api/v3), not "${v.slice(0, 80)}"`,
+      };
+    return new URL(v).href.replace(/\/+$/, '');
+  }),
+  GITHUB_WEBHOOK_SECRET: checked((v) =>
+    v.length >= 16 ? v : { problem: "must be at least 16 characters, the same as the webhook's Secret on GitHub" },
+  ),
+  GITHUB_POLL_SECONDS: whole(10, 3600, ' of seconds'),
 });
 
 /** Parses an instant or a date (ISO-8601). A string with no offset is read in `zone`. */
@@ -199,7 +234,14 @@ export function parseInstant(text: string, zone = 'UTC'): Date | undefined {
  */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   // Before anything could quote them (a settings error echoing a value pasted into the wrong variable).
-  for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'WEB_LINK_SECRET'])
+  for (const name of [
+    'SLACK_BOT_TOKEN',
+    'SLACK_SIGNING_SECRET',
+    'SLACK_APP_TOKEN',
+    'WEB_LINK_SECRET',
+    'GITHUB_TOKEN',
+    'GITHUB_WEBHOOK_SECRET',
+  ])
     registerSecret(env[name]?.trim());
   registerUrlPassword(env.DATABASE_URL?.trim());
   const problems: string[] = [];
@@ -236,6 +278,19 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       'store is refused with the default store: a run at another moment would write its pretend times where a run at the real time reads them. Set DATABASE_URL to a store kept for such runs, or unset SUMMIT_NOW_STORE',
     );
 
+  if (!set('GITHUB_TOKEN'))
+    for (const name of ['GITHUB_API_URL', 'GITHUB_WEBHOOK_SECRET', 'GITHUB_POLL_SECONDS'])
+      if (set(name))
+        bad(
+          name,
+          'is set without GITHUB_TOKEN: set GITHUB_TOKEN too (questions become issues only with a token), or unset it',
+        );
+  if (set('GITHUB_WEBHOOK_SECRET') && set('GITHUB_POLL_SECONDS'))
+    bad(
+      'GITHUB_POLL_SECONDS',
+      'is not used with GITHUB_WEBHOOK_SECRET (GitHub sends its changes to /github/events): unset one of them',
+    );
+
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(
       'settings_invalid',
@@ -266,6 +321,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     shutdownGraceMs: (raw.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
     databaseConnectMs: (raw.DATABASE_CONNECT_SECONDS ?? 60) * 1000,
     reloadMs: (raw.SUMMIT_RELOAD_SECONDS ?? 10) * 1000,
+    github:
+      raw.GITHUB_TOKEN === undefined
+        ? undefined
+        : {
+            token: raw.GITHUB_TOKEN,
+            apiUrl: raw.GITHUB_API_URL ?? DEFAULT_GITHUB_API_URL,
+            ...(raw.GITHUB_WEBHOOK_SECRET !== undefined && { webhookSecret: raw.GITHUB_WEBHOOK_SECRET }),
+            pollMs: (raw.GITHUB_POLL_SECONDS ?? 60) * 1000,
+          },
   };
   const { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_APP_TOKEN: app } = raw;
   if (botToken === undefined) return { ...common, mode: 'console' };

@@ -85,6 +85,13 @@ export const parseReopen: Parser = ({ remainder }) => {
   return 'usage' in reason ? reason.usage : { name: 'reopen', questionId, reason: reason.value };
 };
 
+export const parseIssue: Parser = (input) => {
+  const head = questionThen('issue', input);
+  if ('name' in head) return head;
+  if (head.rest.length > 0) return { name: 'usage', command: 'issue', problem: 'name one question, as in `issue Q3`' };
+  return { name: 'issue', questionId: head.questionId };
+};
+
 export const parseRemind: Parser = ({ args }) => {
   const what = args[0]?.toLowerCase();
   if (args.length !== 1 || (what !== 'me' && what !== 'off'))

@@ -38,6 +38,7 @@ import {
   parseRetract,
   parseDrop,
   parseDue,
+  parseIssue,
   parseMerge,
   parseAnswer,
   parseAsk,
@@ -62,6 +63,7 @@ import * as incidents from './handlers/incidents';
 import * as links from './handlers/links';
 import * as curation from './handlers/curate';
 import * as start from './handlers/start';
+import * as trackerHandlers from './handlers/tracker';
 import { parseStartSubmission } from '../views/start-form';
 import { firstBlock, parseCurateSubmission } from '../views/curate-forms';
 
@@ -297,6 +299,13 @@ export const REGISTRY: Registry = {
     summary: 'set when a question is due (- for none); a date past is marked overdue at once',
     parse: parseDue,
     run: lifecycle.due,
+  },
+  issue: {
+    ...changing('admins-or-owner', 'open issues'),
+    usage: 'issue Q2',
+    summary: 'make the question an issue in the incident’s GitHub repository (or link the one it has)',
+    parse: parseIssue,
+    run: trackerHandlers.issue,
   },
   drop: {
     ...changing('admins-or-owner', 'drop questions'),

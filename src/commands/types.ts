@@ -47,6 +47,8 @@ export type Command =
   | { name: 'assign'; questionId: string; userId?: string }
   /** Set (or with no date, clear) a question's due date, YYYY-MM-DD. */
   | { name: 'due'; questionId: string; date?: string }
+  /** The question's issue in the incident's tracker: made once, linked ever after. */
+  | { name: 'issue'; questionId: string }
   /** Not pursued, with the reason. */
   | { name: 'drop'; questionId: string; reason: string }
   /** `questionId` is superseded by `into`. */
@@ -145,6 +147,22 @@ export interface RequestContext {
   chosen?: string;
   /** Where pages live and what signs their links (PUBLIC_URL, WEB_LINK_SECRET); absent: pages are off. */
   links?: { publicUrl: string; secret: string };
+  /** Questions as tracker issues (GITHUB_TOKEN set); absent: there is no tracker. */
+  issues?: IssueRequests;
+}
+
+/** What a request for a question's issue came to, within the time a reply may wait. */
+export type IssueOutcome =
+  | { kind: 'linked'; repo: string; url: string; number: number; already: boolean }
+  /** Asked for, not made yet: `why` when GitHub failed (it is retried), else it has not answered yet. */
+  | { kind: 'pending'; repo: string; why?: string }
+  /** GitHub refused it as it stands (no such repository, an unknown label): nothing was made. */
+  | { kind: 'refused'; repo: string; why: string }
+  | { kind: 'gone'; repo: string; url?: string };
+
+/** The seam the command path asks for issues through (tracker/sync.ts is what answers). */
+export interface IssueRequests {
+  request(incident: Incident, questionId: string, actor: Actor, now: Date): Promise<IssueOutcome>;
 }
 
 /**

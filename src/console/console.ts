@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
+import type { IssueRequests } from '../commands/types';
 import { submitForm } from '../commands/forms';
 import { handleCommandText } from '../commands/handle';
 import { askAtTerminal, fillForm, type Ask } from './forms';
@@ -53,6 +54,8 @@ export interface ConsoleDeps {
   interactive: boolean;
   /** Pages and calendars (PUBLIC_URL, WEB_LINK_SECRET), for `link` and `calendar`. */
   links?: { publicUrl: string; secret: string };
+  /** Questions as GitHub issues (GITHUB_TOKEN), for `issue`. */
+  issues?: IssueRequests;
 }
 
 export const CONSOLE_BANNER =
@@ -70,6 +73,7 @@ export async function runConsole({
   screen,
   interactive,
   links,
+  issues,
 }: ConsoleDeps): Promise<void> {
   // The person at the terminal runs the bot, so they are its admin.
   const actor: Actor = { id: 'console', name: localUserName() };
@@ -105,6 +109,7 @@ export async function runConsole({
     isAdminOf: async () => true,
     store,
     links,
+    issues,
     // The console's person is at this machine: their zone is the machine's (a form's time zone starts there).
     lookupUser: async () => ({ bot: false, deleted: false, tz: Intl.DateTimeFormat().resolvedOptions().timeZone }),
   });

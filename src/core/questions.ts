@@ -25,6 +25,8 @@ export interface QuestionState {
   owner?: string;
   /** When it is due: a date (YYYY-MM-DD) in `zone`, and the moment it is overdue (the end of that day). */
   due?: { date: string; by: Date };
+  /** The issue made for it in the incident's tracker. */
+  issue?: { url: string; number: number };
   /** Due and past, and still open or partly answered. */
   overdue: boolean;
 }
@@ -74,9 +76,11 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
   }
   let owner: string | undefined;
   let due: QuestionState['due'];
+  let issue: QuestionState['issue'];
   for (const a of question.assignments) {
     if (a.when.at > at || !known(a, at)) continue;
     if (a.field === 'owner') owner = a.value;
+    else if (a.field === 'issue') issue = a.value === undefined ? undefined : issueOf(a.value);
     else due = a.value === undefined || a.dueBy === undefined ? undefined : { date: a.value, by: a.dueBy };
   }
   const overdue = due !== undefined && due.by <= at && isPursued(status);
@@ -88,7 +92,13 @@ export function questionAsOf(question: Question, at: Date): QuestionState {
           ? [note]
           : []
         : [];
-  return { question, status, answers, note, notes, supersededBy, since, owner, due, overdue };
+  return { question, status, answers, note, notes, supersededBy, since, owner, due, overdue, ...(issue && { issue }) };
+}
+
+/** An issue's web address as the views show it: `#12`, linked. */
+export function issueOf(url: string): { url: string; number: number } | undefined {
+  const m = /\/(?:issues|pull)\/(\d+)$/.exec(url);
+  return m ? { url, number: Number(m[1]) } : undefined;
 }
 
 /**

@@ -28,11 +28,14 @@ export interface RecordedQuestion {
   message?: MessageSource;
 }
 
-/** A question's owner (a Slack user id) or due date (YYYY-MM-DD) set, or cleared (undefined). */
+/**
+ * A question's owner (a Slack user id) or due date (YYYY-MM-DD) set, or cleared (undefined); or the issue made for
+ * it in the incident's tracker (its web address).
+ */
 export interface RecordedAssignment {
   id: number;
   questionId: string;
-  field: 'owner' | 'due';
+  field: 'owner' | 'due' | 'issue';
   value?: string;
   actor: Actor;
   at: Date;

@@ -227,6 +227,7 @@ export function resolveDataset(checked: Dataset): Incident {
       everyMs: spanMs(parseSpan(f.every)),
       match: f.match ?? [],
     })),
+    ...(d.github && { github: { repo: d.github.repo, labels: d.github.labels, people: d.github.people } }),
     title: d.incident.title,
     summary: d.incident.summary,
     sources: [...sources.values()],

@@ -116,7 +116,8 @@ export interface MessageSource {
 
 /** An owner or due date set (or cleared) for a question, from the data set or recorded in Slack. */
 export interface Assignment extends Known {
-  field: 'owner' | 'due';
+  /** issue: the question's tracker issue (its web address), once one was made for it. */
+  field: 'owner' | 'due' | 'issue';
   value?: string;
   /** A due date's end in the event's zone (the next midnight): overdue from then. */
   dueBy?: Date;
@@ -189,6 +190,8 @@ export interface Incident {
   reminders?: ReminderConfig;
   /** Feeds watched for new items. */
   watch: Feed[];
+  /** Where its questions become issues, if anywhere. */
+  github?: GitHubTracking;
   /**
    * The checked data set it was made from (short ids filled in): what additions and corrections made in Slack are
    * layered on (incident/curate.ts), and what the export writes.
@@ -196,6 +199,15 @@ export interface Incident {
   origin: Dataset;
   /** Corrections and retractions recorded in Slack that no longer apply (the file changed the entry meanwhile). */
   setAside?: string[];
+}
+
+/** The repository an incident's questions become issues in (data set `github:`). */
+export interface GitHubTracking {
+  /** owner/name */
+  repo: string;
+  labels: string[];
+  /** GitHub login -> Slack user id. */
+  people: Record<string, string>;
 }
 
 /** A duration as written (14d, 2h, 30m): days count calendar days in the reminder zone. */

@@ -270,6 +270,29 @@ const watchSchema = z.strictObject({
   match: z.array(text(100)).max(50).optional(),
 });
 
+/** A GitHub login: 1-39 characters of letters, digits and single hyphens, not first or last. */
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+/**
+ * The repository an incident's questions become issues in. Labels must exist in it (GitHub refuses an issue with an
+ * unknown one); `people` maps GitHub logins to Slack user ids, so an owner set on either side is the same person.
+ */
+const githubSchema = z.strictObject({
+  repo: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+      'must be owner/name of a GitHub repository, such as example-org/incident-follow-ups',
+    ),
+  labels: z.array(text(50)).max(10).default([]),
+  people: z
+    .record(
+      z.string().regex(GITHUB_LOGIN, 'must be a GitHub login (letters, digits and single hyphens)'),
+      z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD'),
+    )
+    .default({}),
+});
+
 /** An incident's id: how commands, links and the store name it. */
 export const INCIDENT_ID = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])$/;
 
@@ -311,6 +334,8 @@ export const datasetSchema = z
     reminders: remindersSchema.optional(),
     /** Feeds whose new items matching `match` are posted to subscribed targets, with buttons to triage them. */
     watch: z.array(watchSchema).max(50).default([]),
+    /** Where its questions become issues (/summit issue Q3): a GitHub repository, labels, who is who. */
+    github: githubSchema.optional(),
   })
   .superRefine(
     (d, ctx) => {

@@ -34,6 +34,18 @@ export class Metrics {
     labelNames: ['feed', 'result'],
     registers: [this.registry],
   });
+  private readonly trackerRequests = new Counter({
+    name: 'summit_tracker_requests_total',
+    help: 'Requests to the issue tracker (GitHub), by operation and result (ok, not_modified, unreachable, limited, auth, not-found, invalid)',
+    labelNames: ['op', 'result'],
+    registers: [this.registry],
+  });
+  private readonly trackerEvents = new Counter({
+    name: 'summit_tracker_events_total',
+    help: 'Changes from the issue tracker, by how they came (webhook, poll) and what was done (applied, ignored, echo, duplicate, refused)',
+    labelNames: ['via', 'result'],
+    registers: [this.registry],
+  });
   private readonly slackErrors = new Counter({
     name: 'summit_slack_api_errors_total',
     help: 'Slack Web API errors, by error code',
@@ -105,6 +117,14 @@ export class Metrics {
   /** `feed` is a data-set id and `result` a fixed label: neither is free text. */
   feedPoll(feed: string, result: string): void {
     this.feedPolls.inc({ feed, result });
+  }
+
+  trackerRequest(op: string, result: string): void {
+    this.trackerRequests.inc({ op, result });
+  }
+
+  trackerEvent(via: 'webhook' | 'poll', result: string): void {
+    this.trackerEvents.inc({ via, result });
   }
 
   slackError(code: string): void {

@@ -2,7 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { channelAccess, lookupUser } from './conversations';
 import type { ReplyCache } from '../commands/handle';
-import type { RequestContext } from '../commands/types';
+import type { IssueRequests, RequestContext } from '../commands/types';
 import type { Catalog } from '../incident/catalog';
 import type { Actor } from '../incident/model';
 import type { Clock } from '../lib/clock';
@@ -24,8 +24,10 @@ export interface SlackDeps {
   metrics: Metrics;
   /** Ends the process with a sentence (a Slack credential revoked while running). */
   onFatal?: (error: AppError) => void;
-  /** The incidents' pages, served on the HTTP receiver in HTTP mode (PUBLIC_URL set). */
+  /** The incidents' pages and GitHub's webhooks, served on the HTTP receiver in HTTP mode. */
   pages?: PageFront;
+  /** Questions as GitHub issues (GITHUB_TOKEN). */
+  issues?: IssueRequests;
 }
 
 export interface ListenerDeps extends SlackDeps {
@@ -68,5 +70,6 @@ export function contextFor(
     channelAccess: (id) => channelAccess(deps.client, id),
     lookupUser: (id) => lookupUser(deps.client, id),
     store: deps.store,
+    ...(deps.issues && { issues: deps.issues }),
   };
 }

@@ -492,6 +492,59 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
           .execute();
       },
     },
+    '0016_tracker': {
+      async up(db: AnyDb) {
+        // Questions as issues in a tracker (GitHub). One row per question that has, or is to have, an issue: the key
+        // makes two issues for one question impossible. `begun_at` says a request to the tracker may have been made
+        // and not recorded (a retry looks for the marker first); the cursors say which of the question's changes
+        // and assignments were sent (or came from the tracker, and are never sent back).
+        await db.schema
+          .createTable('tracker_link')
+          .addColumn('incident_id', 'text', (c) => c.notNull())
+          .addColumn('question_id', 'text', (c) => c.notNull())
+          .addColumn('repo', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('number', 'integer')
+          .addColumn('url', 'text')
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('labels', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text', (c) => c.notNull())
+          .addColumn('actor_name', 'text', (c) => c.notNull())
+          .addColumn('requested_at', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_at', 'text', (c) => c.notNull())
+          .addColumn('begun_at', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('change_cursor', 'integer', (c) => c.notNull())
+          .addColumn('assignment_cursor', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tracker_link_pk', ['incident_id', 'question_id'])
+          .execute();
+        await db.schema.createIndex('tracker_link_by_issue').on('tracker_link').columns(['repo', 'number']).execute();
+        // Each webhook delivery applied once across replicas (its X-GitHub-Delivery id).
+        await db.schema
+          .createTable('tracker_delivery')
+          .addColumn('delivery_id', 'text', (c) => c.primaryKey())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .execute();
+        // Polling: per repository, the listing's ETag and where the last poll stopped.
+        await db.schema
+          .createTable('tracker_poll')
+          .addColumn('repo', 'text', (c) => c.primaryKey())
+          .addColumn('etag', 'text')
+          .addColumn('since', 'text')
+          .addColumn('polled_at', 'text')
+          .execute();
+        // One replica at a time sends and polls: a lease, renewed while held.
+        await db.schema
+          .createTable('tracker_lease')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('holder', 'text', (c) => c.notNull())
+          .addColumn('until', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

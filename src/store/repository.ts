@@ -4,6 +4,7 @@ import type { DialectSeam } from './dialect';
 import { advanceWatermarkIn, ReminderStore } from './reminders';
 import { audit, auditRow } from './audit';
 import { FeedStore } from './feeds';
+import { TrackerStore } from './trackers';
 import type {
   Actor,
   AuditEntry,
@@ -134,6 +135,8 @@ export class FollowUpStore {
   /** Subscriptions, delivery claims and snoozes, on the same database. */
   readonly reminders: ReminderStore;
   readonly feeds: FeedStore;
+  /** Questions as tracker issues: links, what was sent, deliveries, polling, the sender's lease. */
+  readonly trackers: TrackerStore;
 
   /**
    * @param changeCounter where the database can say cheaply whether another connection committed since
@@ -158,6 +161,7 @@ export class FollowUpStore {
       return others === undefined ? undefined : `${others}:${this.tracker.ownReminderWrites}`;
     });
     this.feeds = new FeedStore(db, incidentId, counted);
+    this.trackers = new TrackerStore(db);
     this.versionQuery = db.selectFrom('state_version').select('v').where('id', '=', 1).compile();
   }
 

@@ -43,8 +43,8 @@ export interface AssignmentTable {
   incident_id: string;
   id: Generated<number>;
   question_id: string;
-  field: 'owner' | 'due';
-  /** A Slack user id, or a date YYYY-MM-DD; null clears it. */
+  field: 'owner' | 'due' | 'issue';
+  /** A Slack user id, a date YYYY-MM-DD, or an issue's web address; null clears it. */
   value: string | null;
   actor_id: string;
   actor_name: string;
@@ -224,6 +224,34 @@ export interface Database {
   started_incident: StartedIncidentTable;
   /** A command held while its author chooses the incident it is about (migration 0014). */
   held_command: { ref: string; user_id: string; text: string; held_at: string };
+  tracker_link: TrackerLinkTable;
+  tracker_delivery: { delivery_id: string; state: 'applying' | 'done'; received_at: string };
+  tracker_poll: { repo: string; etag: string | null; since: string | null; polled_at: string | null };
+  tracker_lease: { name: string; holder: string; until: string };
+}
+
+/** A question's issue in a tracker, made or to be made (migration 0016). */
+export interface TrackerLinkTable {
+  incident_id: string;
+  question_id: string;
+  repo: string;
+  /** creating: asked for, not made yet; linked: made (number, url); gone: deleted in the tracker; refused. */
+  state: 'creating' | 'linked' | 'gone' | 'refused';
+  number: number | null;
+  url: string | null;
+  title: string;
+  body: string;
+  /** JSON array. */
+  labels: string;
+  actor_id: string;
+  actor_name: string;
+  requested_at: string;
+  attempts: Generated<number>;
+  next_at: string;
+  begun_at: string | null;
+  last_error: string | null;
+  change_cursor: number;
+  assignment_cursor: number;
 }
 
 /** An incident started in Slack with /summit new (migration 0011): what its form said, who started it and when. */

@@ -51,6 +51,12 @@ export function updatesReply(
   };
 }
 
+/** An issue's web address as `#12` (its address, when it is not an issue's). */
+function issueLabel(url: string): string {
+  const n = /\/issues\/(\d+)$/.exec(url)?.[1];
+  return n ? `#${n}` : url;
+}
+
 export function historyReply(question: Question, now: Date, zone: string, current: QuestionState): Reply {
   const changes = changesAsOf(question, now);
   const lines: { at: number; line: Line }[] = [];
@@ -85,9 +91,13 @@ export function historyReply(question: Question, now: Date, zone: string, curren
         ? a.value
           ? ['owner ', user(a.value)]
           : ['owner cleared']
-        : a.value
-          ? [`due ${a.value}`]
-          : ['due date cleared'];
+        : a.field === 'issue'
+          ? a.value
+            ? ['issue ', link(a.value, issueLabel(a.value))]
+            : ['issue unlinked']
+          : a.value
+            ? [`due ${a.value}`]
+            : ['due date cleared'];
     const when: Line = a.by ? [date(a.when.at, zone, true), ' — '] : ['From the data set — '];
     lines.push({ at: a.when.at.getTime(), line: [...when, ...set, ...(a.by ? [` (by ${a.by.name})`] : [])] });
   }

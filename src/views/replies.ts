@@ -318,6 +318,7 @@ export function questionLine(s: QuestionState, zone = 'UTC'): Line {
   if (s.overdue) about.push(bold(' — overdue'));
   if (s.question.message)
     about.push(about.length > 0 ? ' · ' : '', link(s.question.message.permalink, 'from a Slack message'));
+  if (s.issue) about.push(about.length > 0 ? ' · ' : '', 'issue ', link(s.issue.url, `#${s.issue.number}`));
   if (about.length > 0) line.push('\n    ', ...about);
   for (const a of s.answers) line.push('\n    ↳ ', a.answer ?? '', ...provenance(a));
   for (const n of s.notes) line.push('\n    ↳ ', n.note ?? '', ...provenance(n));

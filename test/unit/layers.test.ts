@@ -15,6 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['views'],
   ['commands'],
   ['watch'],
+  ['tracker'],
   ['scheduler'],
   ['console', 'slack', 'web'],
   ['main.ts', 'preview.ts', 'check-data.ts', 'watch-once.ts', 'docs.ts', 'export.ts'],

@@ -1,0 +1,526 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { applyFollowUps } from '../core/follow-up';
+import { isPursued, questionAsOf, type QuestionState } from '../core/questions';
+import type { FollowUpState, RecordedAssignment, RecordedChange } from '../core/records';
+import type { IssueOutcome, IssueRequests } from '../commands/types';
+import type { Catalog } from '../incident/catalog';
+import type { Actor, GitHubTracking, Incident } from '../incident/model';
+import type { Clock } from '../lib/clock';
+import { signLink } from '../lib/links';
+import type { Metrics } from '../lib/metrics';
+import type { FollowUpStore } from '../store/repository';
+import type { TrackerLink } from '../store/trackers';
+import {
+  assignmentStep,
+  changeStep,
+  issueBody,
+  issueMarker,
+  issueTitle,
+  withMarker,
+  type IssueStep,
+} from '../views/tracker';
+import { TrackerError, type IssueEvent, type IssueTracker } from './port';
+
+/**
+ * Questions as tracker issues, both ways, exactly once.
+ *
+ * Slack to the tracker: the store is the outbox. Asking for an issue stores its request (one row per question, so
+ * never two issues); every change to a linked question is already a stored row (the follow-up tables are
+ * append-only), and each link keeps a cursor of the rows sent. One replica at a time (a lease) works through them,
+ * one request at a time, paced, backing off while the tracker fails or limits. Before each request it notes that it
+ * began; a step found begun (the process died mid-send) is looked for first by its hidden marker, so a crash between
+ * the tracker's answer and the bot's record makes neither a second issue nor a second comment.
+ *
+ * The tracker to Slack: an event (a webhook, or a poll of the repository's issue events) about a linked issue is
+ * applied as a change of its question, by the tracker's login, at the tracker's time; one the question already
+ * reflects, or made by the bot's own login, changes nothing. Changes that came from the tracker are passed over by
+ * the sender: they are never sent back.
+ */
+
+export interface TrackerSyncOptions {
+  catalog: Catalog;
+  store: FollowUpStore;
+  tracker: IssueTracker;
+  clock: Clock;
+  log: Logger;
+  metrics?: Metrics;
+  /** Pages (PUBLIC_URL): an issue's body links the incident's page. */
+  links?: { publicUrl: string; secret: string };
+  /** Least time between two writes to the tracker (GitHub asks for a second between content-creating requests). */
+  writeIntervalMs?: number;
+  /** How often the sender looks for work. */
+  tickMs?: number;
+  /** Polling (no webhook secret): how often; undefined, no polling. */
+  pollMs?: number;
+  /** How long /summit issue waits for the issue before replying that it will be made. */
+  replyWaitMs?: number;
+  /** Real time for leases and pacing (tests give their own). */
+  realNow?: () => number;
+  /** A change from the tracker was recorded: what a change made in Slack would refresh (the owner's Home). */
+  onChange?: (incidentId: string, questionId: string, owner?: string) => void;
+}
+
+/** An actor from the tracker, as recorded: "via GitHub", never sent back. */
+export const TRACKER_ACTOR_PREFIX = 'github:';
+const trackerActor = (login: string): Actor => ({ id: `${TRACKER_ACTOR_PREFIX}${login}`, name: `${login} via GitHub` });
+const fromTracker = (a: Actor) => a.id.startsWith(TRACKER_ACTOR_PREFIX);
+
+/** How long a lease lasts unless renewed: a replica that died gives way within it. */
+const LEASE_MS = 30_000;
+/** Backoff after a failure: doubling from 5 s to 15 minutes. */
+const backoffMs = (attempts: number) => Math.min(15 * 60_000, 5_000 * 2 ** Math.min(attempts, 10));
+/** A step begun earlier is looked for from a little before it began (the tracker's clock may differ). */
+const LOOK_BACK_MS = 10 * 60_000;
+/** Most pages of events one poll reads (100 each) when many changed since the last. */
+const POLL_PAGES = 10;
+/** Longest answer taken from a closing comment. */
+const ANSWER_MAX = 3_000;
+
+type Item = { kind: 'change'; row: RecordedChange } | { kind: 'assignment'; row: RecordedAssignment };
+
+export class TrackerSync implements IssueRequests {
+  /** Each repository tried at start: true, or why the token cannot reach it (for /summit incidents). */
+  readonly reached = new Map<string, true | string>();
+  private readonly holder = randomBytes(8).toString('hex');
+  private readonly realNow: () => number;
+  private timer?: NodeJS.Timeout;
+  private pollTimer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  /** No request before this (a rate limit's reset). */
+  private heldUntil = 0;
+  private lastWrite = -Infinity;
+
+  constructor(private readonly o: TrackerSyncOptions) {
+    this.realNow = o.realNow ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.wake(), this.o.tickMs ?? 2_000);
+    this.timer.unref();
+    if (this.o.pollMs !== undefined) {
+      this.pollTimer = setInterval(() => void this.pollAll().catch((e) => this.logFailure('poll', e)), this.o.pollMs);
+      this.pollTimer.unref();
+    }
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearInterval(this.pollTimer);
+    await this.running;
+    await this.o.store.trackers.release('tracker-send', this.holder).catch(() => undefined);
+  }
+
+  /** Works through the outbox now (or again as soon as the run in progress ends). */
+  wake(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.sendAll();
+        } while (this.again && !this.stopped);
+      } catch (error) {
+        this.logFailure('send', error);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Slack to the tracker
+
+  async request(incident: Incident, questionId: string, actor: Actor, now: Date): Promise<IssueOutcome> {
+    const github = incident.github as GitHubTracking;
+    const repo = github.repo;
+    const scoped = this.o.store.scoped(incident.id);
+    const state = await scoped.state();
+    const applied = applyFollowUps(incident, state);
+    const q = applied.questions.find((x) => x.id === questionId);
+    if (!q) throw new Error(`no question ${questionId}`);
+    const s = questionAsOf(q, now);
+    const page = this.pageLink(incident, now);
+    const { link, first } = await this.o.store.trackers.request({
+      incidentId: incident.id,
+      questionId,
+      repo: repo.toLowerCase(),
+      title: issueTitle(s),
+      body: issueBody(incident, github, s, actor.name, page),
+      labels: github.labels,
+      requestedBy: actor,
+      at: now,
+      // What the body already says is not sent again as comments.
+      changeCursor: maxId(state.changes, questionId),
+      assignmentCursor: maxId(state.assignments, questionId),
+    });
+    if (!first) {
+      const outcome = this.outcomeOf(link, true);
+      if (outcome.kind !== 'pending' || link.attempts > 0 || link.begunAt) return outcome;
+    }
+    // The sender makes it (on this replica when it holds the lease); the reply waits a moment for it.
+    void this.wake();
+    const until = this.realNow() + (this.o.replyWaitMs ?? 2_500);
+    for (;;) {
+      const now2 = await this.o.store.trackers.link(incident.id, questionId);
+      if (!now2) return { kind: 'pending', repo };
+      if (now2.state !== 'creating' || now2.attempts > 0) return this.outcomeOf(now2, false);
+      if (this.realNow() >= until) return { kind: 'pending', repo };
+      await sleep(50);
+    }
+  }
+
+  private outcomeOf(link: TrackerLink, already: boolean): IssueOutcome {
+    const repo = link.repo;
+    if (link.state === 'linked' && link.number !== undefined && link.url)
+      return { kind: 'linked', repo, url: link.url, number: link.number, already };
+    if (link.state === 'gone') return { kind: 'gone', repo, ...(link.url && { url: link.url }) };
+    if (link.state === 'refused') return { kind: 'refused', repo, why: link.lastError ?? 'GitHub refused it' };
+    return { kind: 'pending', repo, ...(link.lastError && { why: link.lastError }) };
+  }
+
+  private pageLink(incident: Incident, now: Date): string | undefined {
+    const web = this.o.links;
+    if (!web) return undefined;
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    const token = signLink(web.secret, { incident: incident.id, issuedAt, expiresAt: issuedAt + 365 * 86_400 });
+    return `${web.publicUrl}/incidents/${incident.id}?t=${token}`;
+  }
+
+  /** One pass over every link: issues to make, then changes to send. One replica at a time. */
+  private async sendAll(): Promise<void> {
+    const trackers = this.o.store.trackers;
+    if (this.stopped || this.realNow() < this.heldUntil) return;
+    if (!(await trackers.lease('tracker-send', this.holder, new Date(this.realNow()), LEASE_MS))) return;
+    const states = new Map<string, Promise<FollowUpState>>();
+    const stateOf = (id: string) => {
+      let s = states.get(id);
+      if (!s) {
+        s = this.o.store.scoped(id).state();
+        states.set(id, s);
+      }
+      return s;
+    };
+    for (const link of await trackers.links()) {
+      if (this.stopped || this.realNow() < this.heldUntil) return;
+      if (link.state === 'gone' || link.state === 'refused') continue;
+      if (link.nextAt.getTime() > this.realNow()) continue;
+      const incident = this.o.catalog.get(link.incidentId);
+      if (!incident?.github) continue;
+      try {
+        if (link.state === 'creating') await this.create(link, incident);
+        else await this.sendChanges(link, incident, await stateOf(link.incidentId));
+      } catch (error) {
+        await this.failed(link, error);
+      }
+      // A long pass keeps its lease.
+      await trackers.lease('tracker-send', this.holder, new Date(this.realNow()), LEASE_MS);
+    }
+  }
+
+  private async create(link: TrackerLink, incident: Incident): Promise<void> {
+    const { tracker, store } = this.o;
+    const marker = issueMarker(incident.id, link.questionId);
+    let made = link.begunAt
+      ? await tracker.findIssue(link.repo, marker, new Date(link.begunAt.getTime() - LOOK_BACK_MS))
+      : undefined;
+    if (!made) {
+      await store.trackers.begin(link, new Date(this.realNow()));
+      await this.pace();
+      made = await tracker.createIssue(link.repo, { title: link.title, body: link.body, labels: link.labels });
+    }
+    await store.trackers.made(link, made.number, made.url);
+    await this.recordIssue(incident, link.questionId, made.url, link.requestedBy);
+    this.o.log.info(
+      { incident: incident.id, question: link.questionId, issue: `${link.repo}#${made.number}` },
+      'issue created',
+    );
+  }
+
+  /** The question's `issue` assignment: how every view shows the issue, and the history says when it was made. */
+  private async recordIssue(incident: Incident, questionId: string, url: string, actor: Actor): Promise<void> {
+    const scoped = this.o.store.scoped(incident.id);
+    const state = await scoped.state();
+    const last = [...state.assignments].reverse().find((a) => a.questionId === questionId && a.field === 'issue');
+    if (last?.value === url) return;
+    await scoped.recordAssignment({
+      questionId,
+      field: 'issue',
+      value: url,
+      actor,
+      at: new Date(Math.max(this.o.clock.now().getTime(), last ? last.at.getTime() : 0)),
+    });
+  }
+
+  private async sendChanges(link: TrackerLink, incident: Incident, state: FollowUpState): Promise<void> {
+    const { store } = this.o;
+    const github = incident.github as GitHubTracking;
+    // The issue is recorded on the question even when the process died between making it and recording it.
+    if (link.url && !state.assignments.some((a) => a.questionId === link.questionId && a.field === 'issue'))
+      await this.recordIssue(incident, link.questionId, link.url, link.requestedBy);
+    let begun = link.begunAt;
+    for (const item of pending(link, state)) {
+      const row = item.row;
+      const step: IssueStep | undefined = fromTracker(row.actor)
+        ? undefined
+        : item.kind === 'change'
+          ? changeStep(item.row, this.mergedInto(item.row, state))
+          : assignmentStep(item.row, github);
+      if (step)
+        try {
+          await this.sendStep(
+            link,
+            step,
+            issueMarker(incident.id, link.questionId, `${item.kind === 'change' ? 'c' : 'a'}${row.id}`),
+            begun,
+          );
+        } catch (error) {
+          if (!(error instanceof TrackerError) || error.kind !== 'invalid') throw error;
+          // A step GitHub will never take as it stands (an assignee it refuses): said in the log, passed over.
+          this.o.log.warn(
+            { incident: link.incidentId, question: link.questionId, error: error.message },
+            'a change GitHub refused was passed over',
+          );
+        }
+      const cursor = item.kind === 'change' ? { change: row.id } : { assignment: row.id };
+      await store.trackers.advance(link, cursor);
+      if (item.kind === 'change') link.changeCursor = row.id;
+      else link.assignmentCursor = row.id;
+      begun = undefined;
+    }
+  }
+
+  /** One change sent: its comment (unless a begun try made it), then the issue's state and assignees. */
+  private async sendStep(link: TrackerLink, step: IssueStep, marker: string, begun: Date | undefined): Promise<void> {
+    const { tracker, store } = this.o;
+    const number = link.number as number;
+    const commented =
+      begun !== undefined &&
+      (await tracker.hasComment(link.repo, number, marker, new Date(begun.getTime() - LOOK_BACK_MS)));
+    await store.trackers.begin(link, new Date(this.realNow()));
+    if (!commented) {
+      await this.pace();
+      await tracker.comment(link.repo, number, withMarker(step.comment, marker));
+    }
+    if (step.state) {
+      await this.pace();
+      await tracker.setState(link.repo, number, step.state.state, step.state.reason);
+    }
+    if (step.assignees) {
+      await this.pace();
+      await tracker.setAssignees(link.repo, number, step.assignees);
+    }
+  }
+
+  private mergedInto(c: RecordedChange, state: FollowUpState) {
+    if (c.status !== 'superseded' || !c.supersededBy) return undefined;
+    const issue = [...state.assignments]
+      .reverse()
+      .find((a) => a.questionId === c.supersededBy && a.field === 'issue')?.value;
+    const n = issue ? /\/issues\/(\d+)$/.exec(issue)?.[1] : undefined;
+    return { id: c.supersededBy, ...(n && { issue: Number(n) }) };
+  }
+
+  /** A failed step: retried later (a rate limit holds every request), or for good when GitHub refused it. */
+  private async failed(link: TrackerLink, error: unknown): Promise<void> {
+    const trackers = this.o.store.trackers;
+    if (!(error instanceof TrackerError)) {
+      this.logFailure('send', error, link);
+      await trackers.retry(
+        link,
+        'an unexpected error (see the log)',
+        new Date(this.realNow() + backoffMs(link.attempts)),
+      );
+      return;
+    }
+    const where = { incident: link.incidentId, question: link.questionId, repo: link.repo, kind: error.kind };
+    if (error.kind === 'limited') {
+      this.heldUntil = error.until?.getTime() ?? this.realNow() + 60_000;
+      this.o.log.warn({ ...where, until: new Date(this.heldUntil).toISOString() }, 'GitHub rate limit: sends wait');
+      await trackers.retry(link, error.message, new Date(this.heldUntil));
+      return;
+    }
+    if (!error.transient && link.state === 'creating') {
+      this.o.log.warn({ ...where, error: error.message }, 'issue refused by GitHub: nothing was created');
+      await trackers.refuse(link, error.message);
+      return;
+    }
+    if (error.kind === 'not-found') {
+      this.o.log.warn({ ...where, error: error.message }, 'issue gone on GitHub: nothing more is sent to it');
+      await trackers.gone(link, error.message);
+      return;
+    }
+    this.o.log.warn({ ...where, attempts: link.attempts + 1, error: error.message }, 'GitHub failed: retried later');
+    await trackers.retry(link, error.message, new Date(this.realNow() + backoffMs(link.attempts)));
+  }
+
+  /** Keeps writes at the tracker's pace. */
+  private async pace(): Promise<void> {
+    const gap = (this.o.writeIntervalMs ?? 1_000) - (this.realNow() - this.lastWrite);
+    if (gap > 0) await sleep(gap);
+    this.lastWrite = this.realNow();
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // The tracker to Slack
+
+  /** Applies a change made in the tracker: 'applied', or why not. */
+  async apply(event: IssueEvent, via: 'webhook' | 'poll'): Promise<'applied' | 'ignored' | 'echo'> {
+    const result = await this.applyOnce(event);
+    this.o.metrics?.trackerEvent(via, result);
+    if (result === 'applied')
+      this.o.log.info(
+        { issue: `${event.repo}#${event.number}`, kind: event.kind, by: event.login, via },
+        'change from GitHub recorded',
+      );
+    return result;
+  }
+
+  private async applyOnce(event: IssueEvent): Promise<'applied' | 'ignored' | 'echo'> {
+    const link = await this.o.store.trackers.byIssue(event.repo.toLowerCase(), event.number);
+    if (!link || link.state !== 'linked') return 'ignored';
+    const me = await this.o.tracker.whoAmI().catch(() => undefined);
+    if (me !== undefined && event.login.toLowerCase() === me.toLowerCase()) return 'echo';
+    const incident = this.o.catalog.get(link.incidentId);
+    if (!incident?.github) return 'ignored';
+    const scoped = this.o.store.scoped(incident.id);
+    const now = this.o.clock.now();
+    const applied = applyFollowUps(incident, await scoped.state());
+    const q = applied.questions.find((x) => x.id === link.questionId);
+    if (!q) return 'ignored';
+    const s = questionAsOf(q, now);
+    // The tracker's time, but never later than the bot's now (what is recorded "as of" must have happened).
+    const at = new Date(Math.min(event.at.getTime(), now.getTime()));
+    const actor = trackerActor(event.login);
+    const base = { questionId: q.id, actor, at };
+    if (event.kind === 'closed' && event.reason !== 'not_planned') {
+      if (s.status === 'answered' || s.status === 'superseded') return 'ignored';
+      const said = await this.lastWords(link, event);
+      await scoped.recordChange({
+        ...base,
+        status: 'answered',
+        answer: said ?? `Closed as completed on GitHub by ${event.login}.`,
+        sourceUrl: link.url,
+      });
+    } else if (event.kind === 'closed') {
+      if (!isPursued(s.status)) return 'ignored';
+      const said = await this.lastWords(link, event);
+      await scoped.recordChange({
+        ...base,
+        status: 'dropped',
+        note: said ?? `Closed as not planned on GitHub by ${event.login}.`,
+        sourceUrl: link.url,
+      });
+    } else if (event.kind === 'reopened') {
+      if (isPursued(s.status)) return 'ignored';
+      await scoped.recordChange({ ...base, status: 'open', note: `Reopened on GitHub by ${event.login}.` });
+    } else {
+      const slackUser = event.assignee ? incident.github.people[event.assignee] : undefined;
+      if (!slackUser || s.owner === slackUser) return 'ignored';
+      await scoped.recordAssignment({ ...base, field: 'owner', value: slackUser });
+    }
+    this.o.onChange?.(incident.id, q.id, ownerAfter(s, event, incident.github));
+    return 'applied';
+  }
+
+  /** The closing person's last comment (not one of the bot's), as the answer's or reason's text. */
+  private async lastWords(link: TrackerLink, event: IssueEvent): Promise<string | undefined> {
+    try {
+      // The tracker's own clock: the day before it closed the issue.
+      const since = new Date(event.at.getTime() - 86_400_000);
+      const comments = await this.o.tracker.comments(link.repo, link.number as number, since);
+      const last = comments.filter((c) => c.login === event.login && !c.body.includes('<!-- summit-bot:')).pop();
+      return last ? last.body.trim().slice(0, ANSWER_MAX) || undefined : undefined;
+    } catch {
+      // The change is recorded without the comment's words rather than not at all.
+      return undefined;
+    }
+  }
+
+  /** One poll of every repository with linked issues (one replica at a time). */
+  async pollAll(): Promise<void> {
+    const trackers = this.o.store.trackers;
+    if (this.realNow() < this.heldUntil) return;
+    if (!(await trackers.lease('tracker-poll', this.holder, new Date(this.realNow()), LEASE_MS))) return;
+    const repos = new Set((await trackers.links('linked')).map((l) => l.repo));
+    for (const repo of repos) {
+      try {
+        await this.pollRepo(repo);
+      } catch (error) {
+        if (error instanceof TrackerError && error.kind === 'limited')
+          this.heldUntil = error.until?.getTime() ?? this.realNow() + 60_000;
+        this.logFailure('poll', error, undefined, repo);
+      }
+    }
+  }
+
+  /** A repository's issue events since the last poll, oldest first; an unchanged repository costs one 304. */
+  async pollRepo(repo: string): Promise<number> {
+    const trackers = this.o.store.trackers;
+    const kept = await trackers.poll(repo);
+    const lastSeen = kept.since === undefined ? undefined : Number(kept.since);
+    const first = await this.o.tracker.events(repo, kept.etag, 1);
+    if (first.notModified) return 0;
+    const fresh = first.events.filter((e) => lastSeen === undefined || e.id > lastSeen);
+    let all = fresh;
+    for (let page = 2; page <= POLL_PAGES && lastSeen !== undefined && fresh.length === first.events.length; page++) {
+      if (all.length < 100 * (page - 1)) break;
+      const next = await this.o.tracker.events(repo, undefined, page);
+      if (next.notModified || next.events.length === 0) break;
+      const newer = next.events.filter((e) => e.id > lastSeen);
+      all = [...all, ...newer];
+      if (newer.length < next.events.length) break;
+    }
+    let applied = 0;
+    for (const e of [...all].sort((a, b) => a.id - b.id)) if ((await this.apply(e, 'poll')) === 'applied') applied++;
+    const newest = Math.max(lastSeen ?? 0, ...first.events.map((e) => e.id));
+    await trackers.polled(repo, first.etag, String(newest), new Date(this.realNow()));
+    return applied;
+  }
+
+  private logFailure(what: string, error: unknown, link?: TrackerLink, repo?: string): void {
+    this.o.log.warn(
+      {
+        what,
+        ...(link && { incident: link.incidentId, question: link.questionId }),
+        ...(repo && { repo }),
+        error: error instanceof Error ? error.message : String(error),
+      },
+      'GitHub work failed; it is tried again',
+    );
+  }
+}
+
+/** The question's changes and assignments not sent yet, in the order they were made. */
+function pending(link: TrackerLink, state: FollowUpState): Item[] {
+  const items: Item[] = [
+    ...state.changes
+      .filter((c) => c.questionId === link.questionId && c.id > link.changeCursor)
+      .map((row) => ({ kind: 'change' as const, row })),
+    ...state.assignments
+      .filter((a) => a.questionId === link.questionId && a.id > link.assignmentCursor)
+      .map((row) => ({ kind: 'assignment' as const, row })),
+  ];
+  return items.sort((a, b) => a.row.at.getTime() - b.row.at.getTime() || a.row.id - b.row.id);
+}
+
+function maxId(rows: readonly { id: number; questionId: string }[], questionId: string): number {
+  let max = 0;
+  for (const r of rows) if (r.questionId === questionId && r.id > max) max = r.id;
+  return max;
+}
+
+function ownerAfter(s: QuestionState, event: IssueEvent, github: GitHubTracking): string | undefined {
+  return event.kind === 'assigned' && event.assignee ? (github.people[event.assignee] ?? s.owner) : s.owner;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
