@@ -346,6 +346,7 @@ export const RESERVED_WORDS: readonly string[] = [
   'remind',
   'assign',
   'due',
+  'issue',
   'drop',
   'merge',
   'mine',

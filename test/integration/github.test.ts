@@ -2,7 +2,7 @@ import { applyFollowUps } from '../../src/core/follow-up';
 import { questionAsOf } from '../../src/core/questions';
 import { ADMIN, MEMBER, contextWith, runText } from '../helpers/store';
 import { BOT_LOGIN } from '../helpers/fake-github';
-import { githubRig, REPO, type GitHubRig } from '../helpers/github';
+import { githubRig, REPO, trackedIncident, type GitHubRig } from '../helpers/github';
 
 /**
  * Questions as GitHub issues, both ways, against a stateful fake GitHub (test/helpers/fake-github.ts) through the
@@ -262,5 +262,104 @@ describe('GitHub to Slack', () => {
     await rig.sync.pollAll();
     const s = await rig.store.scoped(rig.incident.id).state();
     expect(s.changes.filter((c) => c.questionId === 'Q3' && c.actor.id.startsWith('github:'))).toHaveLength(1);
+  });
+});
+
+describe('faults: a clear sentence, a log line, a metric, nothing lost or made twice', () => {
+  const metric = async (result: string) => {
+    const text = await rig.metrics.text();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('summit_tracker_requests_total') && l.includes(`result="${result}"`));
+  };
+
+  test('GitHub down (5xx): the reply says it will be made; the next try makes it once', async () => {
+    rig.fake.fail('POST', /\/issues$/, { status: 502 });
+    const r = await run('issue Q3');
+    expect(r.plain).toContain('GitHub could not be reached for Q3 (GitHub answered 502)');
+    expect(r.plain).toContain('will be created');
+    expect(issues()).toHaveLength(0);
+    expect(await metric('unreachable')).toHaveLength(1);
+    const link = (await rig.store.trackers.link(rig.incident.id, 'Q3'))!;
+    await rig.store.trackers.retry(link, 'test', new Date(0));
+    await rig.drain();
+    expect(issues()).toHaveLength(1);
+    expect((await run('issue Q3')).plain).toContain('#1');
+  });
+
+  test('a hung connection is given up on within the timeout, and tried again', async () => {
+    rig.fake.fail('POST', /\/issues$/, 'hang');
+    const started = Date.now();
+    const r = await run('issue Q3');
+    expect(Date.now() - started).toBeLessThan(3_500 + 500);
+    expect(r.plain).toMatch(/GitHub has not answered yet|did not answer within 2 s/);
+    await rig.sync.wake();
+    expect((await rig.store.trackers.link(rig.incident.id, 'Q3'))!.lastError).toBe('GitHub did not answer within 2 s');
+  });
+
+  test('a rate limit (403, x-ratelimit-remaining 0) holds every request until its reset', async () => {
+    await run('issue Q3');
+    rig.clock.advance(60_000);
+    await run('partial Q3 a figure');
+    const reset = Math.floor(Date.now() / 1000) + 120;
+    rig.fake.fail('POST', /\/comments$/, {
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      body: { message: 'API rate limit exceeded' },
+    });
+    await rig.drain();
+    const link = (await rig.store.trackers.link(rig.incident.id, 'Q3'))!;
+    expect(link.nextAt.getTime()).toBe(reset * 1000);
+    expect(link.lastError).toContain('rate limit');
+    const count = rig.fake.requests.length;
+    await rig.drain(); // held: not one request
+    expect(rig.fake.requests.length).toBe(count);
+    expect(comments()).toHaveLength(0);
+  });
+
+  test('a repository that does not exist (404) and a label that does not (422): refused, nothing made, said why', async () => {
+    const missing = await githubRig({
+      fake: rig.fake,
+      api: rig.api,
+      incident: trackedIncident({ repo: 'example-org/gone' }),
+    });
+    const r1 = await runText('issue Q3', {
+      ...contextWith(missing.incident, missing.store, missing.clock.now()),
+      issues: missing.sync,
+    });
+    expect(r1.plain).toContain(
+      'No issue was created for Q3 in example-org/gone: GitHub found no such repository or issue (404)',
+    );
+    await missing.stop();
+    const badLabel = await githubRig({ fake: rig.fake, api: rig.api, incident: trackedIncident({ labels: ['nope'] }) });
+    const r2 = await runText('issue Q3', {
+      ...contextWith(badLabel.incident, badLabel.store, badLabel.clock.now()),
+      issues: badLabel.sync,
+    });
+    expect(r2.plain).toContain('GitHub refused it (422): Validation Failed: labels invalid nope');
+    expect(issues()).toHaveLength(0);
+    // Asked again once the data set is fixed, it is tried again.
+    await badLabel.stop();
+  });
+
+  test('a revoked token (401): the request is kept and said so; an issue deleted later (410): nothing more is sent', async () => {
+    const good = rig.fake.token;
+    rig.fake.token = 'github_pat_revoked_000000000000000';
+    const r = await run('issue Q3');
+    expect(r.plain).toContain('GitHub refused the bot’s token (401)');
+    expect(r.plain).toContain('will be created');
+    rig.fake.token = good;
+    const link = (await rig.store.trackers.link(rig.incident.id, 'Q3'))!;
+    await rig.store.trackers.retry(link, 'test', new Date(0));
+    await rig.drain();
+    expect(issues()).toHaveLength(1);
+    issues()[0]!.deleted = true;
+    rig.clock.advance(60_000);
+    await run('partial Q3 a figure');
+    await rig.drain();
+    expect((await rig.store.trackers.link(rig.incident.id, 'Q3'))!.state).toBe('gone');
+    expect((await run('issue Q3')).plain).toContain('was deleted on GitHub');
+    // The answer recorded in Slack is kept whatever GitHub did.
+    expect((await question('Q3')).status).toBe('partial');
   });
 });

@@ -75,6 +75,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0013_notify_kind' },
       { name: '0014_held_command' },
       { name: '0015_delivery_posting' },
+      { name: '0016_tracker' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
