@@ -1,5 +1,7 @@
 import { Catalog } from '../../src/incident/catalog';
 import { WebPages } from '../../src/web/pages';
+import { frontsOf, type Front } from '../../src/web/serve';
+import type { IssueRequests } from '../../src/commands/types';
 import type { Incident } from '../../src/incident/model';
 import type { FollowUpStore } from '../../src/store/repository';
 import type { Clock } from '../../src/lib/clock';
@@ -34,6 +36,9 @@ export async function startTestBot(
     admins?: string[];
     /** PUBLIC_URL and WEB_LINK_SECRET: the pages served on the bot's own server, as in HTTP mode. */
     web?: { publicUrl: string; secret: string };
+    /** Questions as GitHub issues, and GitHub's webhooks on the bot's server (as main.ts wires them). */
+    issues?: IssueRequests;
+    front?: Front;
   } = {},
 ): Promise<TestBot> {
   const store = options.store ?? (await testStore());
@@ -63,7 +68,11 @@ export async function startTestBot(
       log: silent,
       store,
       metrics: new Metrics(false),
-      pages: options.web && new WebPages({ catalog, store, clock, log: silent, ...options.web }),
+      pages: frontsOf(
+        options.web && new WebPages({ catalog, store, clock, log: silent, ...options.web }),
+        options.front,
+      ),
+      ...(options.issues && { issues: options.issues }),
     },
     { botId: 'BBOT', botUserId: 'UBOT' },
     options.realNow,
