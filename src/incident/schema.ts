@@ -286,10 +286,16 @@ const githubSchema = z.strictObject({
     ),
   labels: z.array(text(50)).max(10).default([]),
   people: z
-    .record(
-      z.string().regex(GITHUB_LOGIN, 'must be a GitHub login (letters, digits and single hyphens)'),
-      z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD'),
-    )
+    .record(z.string(), z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD'))
+    .superRefine((people, ctx) => {
+      for (const login of Object.keys(people))
+        if (!GITHUB_LOGIN.test(login))
+          ctx.addIssue({
+            code: 'custom',
+            path: [login],
+            message: `"${login.slice(0, 40)}" must be a GitHub login (letters, digits and single hyphens)`,
+          });
+    })
     .default({}),
 });
 

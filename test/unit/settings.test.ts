@@ -49,6 +49,53 @@ describe('readSettings', () => {
     expect(scrubSecrets(`oops ${secret}`)).not.toContain(secret);
   });
 
+  test('GitHub: GITHUB_TOKEN turns issues on (polling by default, webhooks with a secret); bad values are named, never echoed', () => {
+    const token = 'github_pat_11ABCDEFG0123456789_abcdefghijklmnop';
+    expect(readSettings({}).github).toBeUndefined();
+    expect(readSettings({ GITHUB_TOKEN: token }).github).toEqual({
+      token,
+      apiUrl: 'https://api.github.com',
+      pollMs: 60_000,
+    });
+    expect(
+      readSettings({
+        GITHUB_TOKEN: token,
+        GITHUB_API_URL: 'https://ghe.example.com/api/v3/',
+        GITHUB_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length',
+      }).github,
+    ).toEqual({
+      token,
+      apiUrl: 'https://ghe.example.com/api/v3',
+      webhookSecret: 'a-webhook-secret-of-enough-length',
+      pollMs: 60_000,
+    });
+    expect(readSettings({ GITHUB_TOKEN: token, GITHUB_POLL_SECONDS: '15' }).github?.pollMs).toBe(15_000);
+    const bad = settingsError({
+      GITHUB_TOKEN: 'not a token!',
+      GITHUB_POLL_SECONDS: '5',
+      GITHUB_API_URL: 'api.github.com',
+    });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.message).toContain('GITHUB_TOKEN: must be a GitHub token');
+    expect(bad.message).not.toContain('not a token!');
+    expect(bad.message).toContain('GITHUB_POLL_SECONDS: must be a whole number of seconds from 10 to 3600');
+    expect(bad.message).toContain('GITHUB_API_URL: must be an http(s) URL');
+    expect(settingsError({ GITHUB_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length' }).message).toContain(
+      'GITHUB_WEBHOOK_SECRET: is set without GITHUB_TOKEN',
+    );
+    const short = settingsError({ GITHUB_TOKEN: token, GITHUB_WEBHOOK_SECRET: 'short' });
+    expect(short.message).toContain('GITHUB_WEBHOOK_SECRET: must be at least 16 characters');
+    expect(short.message).not.toContain('short"');
+    expect(
+      settingsError({
+        GITHUB_TOKEN: token,
+        GITHUB_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length',
+        GITHUB_POLL_SECONDS: '30',
+      }).message,
+    ).toContain('GITHUB_POLL_SECONDS: is not used with GITHUB_WEBHOOK_SECRET');
+    expect(scrubSecrets(`Authorization: token ${token}`)).not.toContain(token);
+  });
+
   test('SUMMIT_ADMINS: Slack user ids, commas or spaces between; anything else is named', () => {
     expect(readSettings({ SUMMIT_ADMINS: 'U0ADA, U0BOB W0CAT' }).admins).toEqual(['U0ADA', 'U0BOB', 'W0CAT']);
     expect(settingsError({ SUMMIT_ADMINS: 'U0ADA,@bob' }).message).toContain(
