@@ -138,6 +138,7 @@ async function main(): Promise<void> {
           `Pages on http://${settings.host ?? '127.0.0.1'}:${ownServer.port}/incidents/<id> (links with "link" and "calendar", made for ${settings.web?.publicUrl ?? ''}).\n`,
         );
       const screen = new ConsoleScreen(process.stdout, interactive);
+      if (github) github.sync.onChange = (c) => screen.print(`${c.incidentId} ${c.questionId} ${c.what}.\n`);
       const schedule = () =>
         startScheduler({ catalog, clock, store, log }, new ConsolePoster(screen), [CONSOLE_TARGET]);
       let scheduler: Scheduler | undefined;
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
       metrics,
       onFatal: fail,
       pages: front,
-      ...(github && { issues: github.sync }),
+      ...(github && { issues: github.sync, tracker: github.sync }),
     });
   } finally {
     await github?.sync.stop();
@@ -207,12 +208,19 @@ async function main(): Promise<void> {
   }
 }
 
-async function runSlack(settings: SlackSettings, deps: Omit<SlackDeps, 'settings'>): Promise<void> {
+async function runSlack(
+  settings: SlackSettings,
+  deps: Omit<SlackDeps, 'settings'> & { tracker?: TrackerSync },
+): Promise<void> {
   const { log } = deps;
   if (settings.mode === 'socket' && settings.signingSecretIgnored)
     log.info('Socket Mode was chosen because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is not used in Socket Mode');
   const identity = await verifyBotToken(settings, log);
   const app = buildSlackApp({ ...deps, settings }, identity);
+  if (deps.tracker)
+    deps.tracker.onChange = (c) => {
+      if (c.owner !== undefined && !c.owner.startsWith('@')) app.refreshHomeOf(c.owner);
+    };
   const poster = new SlackPoster(settings.slack.botToken, settings.slackApiUrl, log);
   let scheduler: Scheduler | undefined;
   const reloading = reloadDataSets(settings.configPath, settings.reloadMs, deps, {

@@ -18,6 +18,7 @@ import { registerViews } from './listeners/views';
 import { SummitHTTPReceiver } from './receiver';
 import { buildSocketModeReceiver } from './socket';
 import { ListenerRouter } from './router';
+import { refreshHome } from './home';
 
 export type { SlackDeps };
 
@@ -136,6 +137,8 @@ export async function verifyBotToken(settings: SlackSettings, log: Logger): Prom
 export interface BuiltSlackApp {
   app: App;
   background: InFlight;
+  /** Refreshes one person's Home tab (in the background). */
+  refreshHomeOf: (userId: string) => void;
 }
 
 export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realNow?: () => number): BuiltSlackApp {
@@ -227,7 +230,9 @@ export function buildSlackApp(deps: SlackDeps, identity: BotIdentity = {}, realN
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  return { app, background };
+  // A change that came from GitHub shows on its owner's Home tab, as a change made in Slack shows on its author's.
+  const refreshHomeOf = (userId: string) => refreshHome(app.client, userId, listenerDeps);
+  return { app, background, refreshHomeOf };
 }
 
 /** Without an onFatal from main, a fatal error surfaces as an unhandled rejection (main's policy ends the process). */

@@ -42,7 +42,11 @@ export type NewLink = Pick<
   | 'requestedBy'
   | 'changeCursor'
   | 'assignmentCursor'
-> & { at: Date };
+> & {
+  at: Date;
+  /** When the sender may first try (real time). */
+  nextAt: Date;
+};
 
 function linkOf(r: Selectable<TrackerLinkTable>): TrackerLink {
   return {
@@ -92,7 +96,7 @@ export class TrackerStore {
         actor_id: link.requestedBy.id,
         actor_name: link.requestedBy.name,
         requested_at: link.at.toISOString(),
-        next_at: link.at.toISOString(),
+        next_at: link.nextAt.toISOString(),
         begun_at: null,
         last_error: null,
         change_cursor: link.changeCursor,
@@ -111,7 +115,7 @@ export class TrackerStore {
             actor_id: link.requestedBy.id,
             actor_name: link.requestedBy.name,
             requested_at: link.at.toISOString(),
-            next_at: link.at.toISOString(),
+            next_at: link.nextAt.toISOString(),
             attempts: 0,
             last_error: null,
             change_cursor: link.changeCursor,

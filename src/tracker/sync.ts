@@ -57,8 +57,16 @@ export interface TrackerSyncOptions {
   replyWaitMs?: number;
   /** Real time for leases and pacing (tests give their own). */
   realNow?: () => number;
-  /** A change from the tracker was recorded: what a change made in Slack would refresh (the owner's Home). */
-  onChange?: (incidentId: string, questionId: string, owner?: string) => void;
+}
+
+/** A change from the tracker, recorded: what the front end tells people (the owner's Home tab, the console's screen). */
+export interface TrackerChange {
+  incidentId: string;
+  questionId: string;
+  /** The question's owner afterwards (a Slack user id), if any. */
+  owner?: string;
+  /** What happened, in a few words: "answered by octo-ada on GitHub". */
+  what: string;
 }
 
 /** An actor from the tracker, as recorded: "via GitHub", never sent back. */
@@ -67,7 +75,7 @@ const trackerActor = (login: string): Actor => ({ id: `${TRACKER_ACTOR_PREFIX}${
 const fromTracker = (a: Actor) => a.id.startsWith(TRACKER_ACTOR_PREFIX);
 
 /** How long a lease lasts unless renewed: a replica that died gives way within it. */
-const LEASE_MS = 30_000;
+const LEASE_MS = 15_000;
 /** Backoff after a failure: doubling from 5 s to 15 minutes. */
 const backoffMs = (attempts: number) => Math.min(15 * 60_000, 5_000 * 2 ** Math.min(attempts, 10));
 /** A step begun earlier is looked for from a little before it began (the tracker's clock may differ). */
@@ -82,11 +90,14 @@ type Item = { kind: 'change'; row: RecordedChange } | { kind: 'assignment'; row:
 export class TrackerSync implements IssueRequests {
   /** Each repository tried at start: true, or why the token cannot reach it (for /summit incidents). */
   readonly reached = new Map<string, true | string>();
+  /** Told of each change from the tracker once it is recorded (set by the front end). */
+  onChange?: (change: TrackerChange) => void;
   private readonly holder = randomBytes(8).toString('hex');
   private readonly realNow: () => number;
   private timer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private polling?: Promise<void>;
   private again = false;
   private stopped = false;
   /** No request before this (a rate limit's reset). */
@@ -102,8 +113,15 @@ export class TrackerSync implements IssueRequests {
     this.timer = setInterval(() => this.wake(), this.o.tickMs ?? 2_000);
     this.timer.unref();
     if (this.o.pollMs !== undefined) {
-      this.pollTimer = setInterval(() => void this.pollAll().catch((e) => this.logFailure('poll', e)), this.o.pollMs);
+      const poll = () => {
+        if (this.polling || this.stopped) return;
+        this.polling = this.pollAll()
+          .catch((e) => this.logFailure('poll', e))
+          .finally(() => (this.polling = undefined));
+      };
+      this.pollTimer = setInterval(poll, this.o.pollMs);
       this.pollTimer.unref();
+      poll();
     }
     this.wake();
   }
@@ -113,6 +131,7 @@ export class TrackerSync implements IssueRequests {
     clearInterval(this.timer);
     clearInterval(this.pollTimer);
     await this.running;
+    await this.polling;
     await this.o.store.trackers.release('tracker-send', this.holder).catch(() => undefined);
   }
 
@@ -159,6 +178,7 @@ export class TrackerSync implements IssueRequests {
       labels: github.labels,
       requestedBy: actor,
       at: now,
+      nextAt: new Date(this.realNow()),
       // What the body already says is not sent again as comments.
       changeCursor: maxId(state.changes, questionId),
       assignmentCursor: maxId(state.assignments, questionId),
@@ -428,7 +448,20 @@ export class TrackerSync implements IssueRequests {
       if (!slackUser || s.owner === slackUser) return 'ignored';
       await scoped.recordAssignment({ ...base, field: 'owner', value: slackUser });
     }
-    this.o.onChange?.(incident.id, q.id, ownerAfter(s, event, incident.github));
+    const what =
+      event.kind === 'closed'
+        ? event.reason === 'not_planned'
+          ? 'marked not pursued'
+          : 'answered'
+        : event.kind === 'reopened'
+          ? 'reopened'
+          : 'given an owner';
+    this.onChange?.({
+      incidentId: incident.id,
+      questionId: q.id,
+      ...(ownerAfter(s, event, incident.github) !== undefined && { owner: ownerAfter(s, event, incident.github) }),
+      what: `${what} by ${event.login} on GitHub`,
+    });
     return 'applied';
   }
 
