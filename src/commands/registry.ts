@@ -220,7 +220,8 @@ export const REGISTRY: Registry = {
     summary:
       'every change to a question, or every version of a source, fact, timeline entry or expected update, with who and when',
     parse: parseHistory,
-    reuse: 'shared',
+    // Admins see an Open issue button on a question that can become an issue.
+    reuse: 'per-admin',
     run: read.history,
   },
   answer: {
@@ -305,6 +306,10 @@ export const REGISTRY: Registry = {
     usage: 'issue Q2',
     summary: 'make the question an issue in the incident’s GitHub repository (or link the one it has)',
     parse: parseIssue,
+    button: {
+      action: ACTIONS.openIssue,
+      command: (value) => ({ name: 'issue', questionId: buttonValue.parse(value) }),
+    },
     run: trackerHandlers.issue,
   },
   drop: {

@@ -321,6 +321,7 @@ export class ReminderDelivery {
               ...(incident.event && { event: { event: incident.event, countdown: countdown(incident.event, r.at) } }),
               open: questionsAsOf(incident.questions, now, 'open'),
               late,
+              tracked: incident.github !== undefined,
             });
       const metadata = metadataOf(r, incident.id);
       // Recorded before the post: if this process dies now, whoever takes the claim over looks first.

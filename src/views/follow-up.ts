@@ -3,6 +3,7 @@ import { assignmentsAsOf, changesAsOf, type QuestionState } from '../core/questi
 import type { Question, Receipt } from '../incident/model';
 import {
   sentenceReply,
+  actions,
   bold,
   code,
   date,
@@ -17,7 +18,16 @@ import {
   type Line,
   type Reply,
 } from './doc';
-import { changeWhen, curatorBlocks, expectedWhen, lateness, provenance, questionLine, STATUS_LABEL } from './replies';
+import {
+  changeWhen,
+  curatorBlocks,
+  expectedWhen,
+  lateness,
+  openIssueButton,
+  provenance,
+  questionLine,
+  STATUS_LABEL,
+} from './replies';
 
 /** Replies of the follow-up commands: updates, history, confirmations and refusals. Pure builders. */
 
@@ -57,7 +67,13 @@ function issueLabel(url: string): string {
   return n ? `#${n}` : url;
 }
 
-export function historyReply(question: Question, now: Date, zone: string, current: QuestionState): Reply {
+export function historyReply(
+  question: Question,
+  now: Date,
+  zone: string,
+  current: QuestionState,
+  openIssue = false,
+): Reply {
   const changes = changesAsOf(question, now);
   const lines: { at: number; line: Line }[] = [];
   if (question.added)
@@ -116,6 +132,7 @@ export function historyReply(question: Question, now: Date, zone: string, curren
         bold(current.supersededBy ? `superseded by ${current.supersededBy}` : STATUS_LABEL[current.status]),
       ),
       ordered.length > 0 ? list(ordered) : paragraph('No changes yet: open since the start.'),
+      ...(openIssue ? [actions(openIssueButton(question.id))] : []),
     ],
     share: `history ${question.id}`,
   };

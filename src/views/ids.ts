@@ -29,6 +29,8 @@ export const ACTIONS = {
   addItem: 'summit_add_item',
   /** On a fact, timeline entry or expected update (admins): value is its id. */
   correctItem: 'summit_correct_item',
+  /** On a question (admins, its owner), where its incident has a repository: value is the question id. */
+  openIssue: 'summit_open_issue',
 } as const;
 
 /**

@@ -5,7 +5,7 @@ import type { QuestionState } from '../core/questions';
 import type { SummitEvent } from '../incident/model';
 import { actions, bold, code, date, item, list, note, paragraph, type Button, type DocBlock, type Reply } from './doc';
 import { ACTIONS } from './ids';
-import { eventDate, questionLine } from './replies';
+import { eventDate, openIssueButton, questionLine } from './replies';
 
 /** One line saying what a planned reminder is about: its title, in the plan, the schedule and the message. */
 export function reminderTitle(r: PlannedReminder): string {
@@ -39,6 +39,8 @@ export interface ReminderData {
   open: readonly QuestionState[];
   /** Sent after its time (the bot was down): say so. */
   late: boolean;
+  /** The incident's questions can become issues (its data set names a repository). */
+  tracked?: boolean;
 }
 
 /** A reminder message: what it is about, the countdown, the open questions, and its buttons. Pure. */
@@ -47,20 +49,21 @@ export function reminderReply(data: ReminderData): Reply {
 }
 
 /** A chase, to a question's owner: the question as it stands, and what they can do about it. */
-function chaseReply({ reminder, zone, open, late }: ReminderData): Reply {
+function chaseReply({ reminder, zone, open, late, tracked }: ReminderData): Reply {
   const state = open.find((s) => s.question.id === reminder.questionId);
   const blocks: DocBlock[] = [paragraph(bold(reminderTitle(reminder)))];
   if (state) blocks.push(item(questionLine(state, zone)));
   if (late)
     blocks.push(note('Sent late: it was due ', date(reminder.at, zone, true), ' while summit-bot was not running.'));
   blocks.push(note('You own this question. ', code('/summit mine'), ' lists every question you own.'));
-  blocks.push(
-    actions(
-      { actionId: ACTIONS.recordAnswer, text: 'Record answer', value: reminder.questionId ?? '', style: 'primary' },
-      { actionId: ACTIONS.snooze, text: 'Snooze 1 day', value: reminder.series },
-      { actionId: ACTIONS.dropQuestion, text: 'Not pursued', value: reminder.questionId ?? '' },
-    ),
-  );
+  const buttons: Button[] = [
+    { actionId: ACTIONS.recordAnswer, text: 'Record answer', value: reminder.questionId ?? '', style: 'primary' },
+    { actionId: ACTIONS.snooze, text: 'Snooze 1 day', value: reminder.series },
+    { actionId: ACTIONS.dropQuestion, text: 'Not pursued', value: reminder.questionId ?? '' },
+  ];
+  // The owner may make their question an issue, where the incident has a repository and it has none yet.
+  if (tracked && state && !state.issue) buttons.push(openIssueButton(state.question.id));
+  blocks.push(actions(...buttons));
   return { summary: `${reminderTitle(reminder)}${late ? ' (sent late)' : ''}`, blocks };
 }
 

@@ -335,6 +335,11 @@ export function recordAnswerButton(s: QuestionState, canRecord: boolean): Button
     : undefined;
 }
 
+/** "Open issue": the question becomes an issue in the incident's repository (for admins and its owner). */
+export function openIssueButton(questionId: string): Button {
+  return { actionId: ACTIONS.openIssue, text: 'Open issue', value: questionId };
+}
+
 /**
  * Most questions a reply lists. Slack shows about 45 of them at most (50 blocks), and a document several thousand
  * questions long would be built in full only to be cut: past this, the list ends with how many more there are.

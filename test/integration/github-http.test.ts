@@ -2,7 +2,7 @@ import { ManualClock } from '../../src/lib/clock';
 import { GitHubWebhooks, MAX_WEBHOOK_BYTES, signature, WEBHOOK_PATH } from '../../src/tracker/webhook';
 import { SIGNING_SECRET, startTestBot, type TestBot } from '../helpers/bot';
 import { githubRig, REPO, type GitHubRig } from '../helpers/github';
-import { postSigned, slashCommandBody } from '../helpers/slack-requests';
+import { buttonPress, interactionBody, postSigned, slashCommandBody } from '../helpers/slack-requests';
 import { silent } from '../helpers/store';
 import { eventually } from '../helpers/wait';
 import { request as httpRequest } from 'node:http';
@@ -94,6 +94,34 @@ test('/summit issue from Slack links the issue; closing it on GitHub answers the
   const history = await command('history Q3');
   expect(history).toContain('octo-ada via GitHub');
   expect(history).toContain('About 8.5 million.');
+});
+
+test('Open issue beside a question (admins): pressed, it makes the issue; then the question shows it, and the button is gone', async () => {
+  const history = JSON.parse(await command('history Q4')) as {
+    blocks: { elements?: { action_id: string; value: string }[] }[];
+  };
+  const button = history.blocks
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id.startsWith('summit_open_issue'));
+  expect(button).toBeDefined();
+  const press = buttonPress({
+    actionId: button!.action_id,
+    value: button!.value,
+    userId: 'U0ADMIN',
+    userName: 'ada',
+    channelId: 'C0GENERAL',
+    responseUrl: bot.fake.hookUrl('press'),
+  });
+  const res = await postSigned(bot.events, interactionBody(press), { secret: SIGNING_SECRET });
+  expect(res.status).toBe(200);
+  const said = await eventually(() =>
+    bot.fake.callsTo('response_url').find((c) => JSON.stringify(c.body).includes('#1')),
+  );
+  expect(JSON.stringify(said.body)).toContain('Q4 is now');
+  expect(rig.fake.repos.get(REPO)!.issues).toHaveLength(1);
+  const after = await command('history Q4');
+  expect(after).not.toContain('summit_open_issue');
+  expect(after).toContain('issues/1');
 });
 
 test('refused or ignored without work: bad or missing signature, 30 MB, not JSON, not an event, ping', async () => {

@@ -2,7 +2,7 @@ import type { Fact, Incident } from '../../incident/model';
 import { eventNow } from '../../core/countdown';
 import { factsAsOf, outstandingUpdates, timelineAsOf, topics, updatesAsOf } from '../../core/incident';
 import { planReminders, quietReasons, shift, type PlannedReminder, type QuietReason } from '../../core/plan';
-import { countQuestions, questionAsOf, questionsAsOf } from '../../core/questions';
+import { countQuestions, isPursued, questionAsOf, questionsAsOf } from '../../core/questions';
 import { targetKey, type Target } from '../../store/reminders';
 import * as followUp from '../../views/follow-up';
 import * as views from '../../views/replies';
@@ -76,7 +76,14 @@ export const updates: Handler<'updates'> = async (_cmd, { incident, ctx }) =>
 export const history: Handler<'history'> = async (cmd, { incident, ctx }) => {
   const q = findQuestion(incident, cmd.id.toUpperCase(), ctx.now);
   if (!q) return itemHistory(incident, cmd.id, ctx.now) ?? read(noSuchQuestion(incident, cmd.id, ctx.now));
-  return read(followUp.historyReply(q, ctx.now, incident.zone, questionAsOf(q, ctx.now)));
+  const s = questionAsOf(q, ctx.now);
+  const canOpen =
+    incident.github !== undefined &&
+    ctx.issues !== undefined &&
+    !s.issue &&
+    isPursued(s.status) &&
+    (await adminForDisplay(ctx));
+  return read(followUp.historyReply(q, ctx.now, incident.zone, s, canOpen));
 };
 
 /**

@@ -6,6 +6,7 @@ import { assignmentStep, changeStep, issueBody, issueMarker, issueTitle, mdText 
 import { datasetWith } from '../../helpers/incident';
 import { PEOPLE, trackedIncident } from '../../helpers/github';
 import { EMPTY_STATE } from '../../../src/core/records';
+import { reminderReply } from '../../../src/views/reminder';
 
 const actor = { id: 'U0ADMIN', name: 'ada' };
 const at = new Date('2024-09-12T12:00:00Z');
@@ -73,6 +74,30 @@ describe('what summit-bot writes in an issue', () => {
       assignmentStep({ ...base, field: 'issue', value: 'https://github.com/o/r/issues/1' }, github),
     ).toBeUndefined();
   });
+});
+
+test('a chase (to the question’s owner) offers Open issue where the incident has a repository and the question no issue', () => {
+  const incident = trackedIncident();
+  const q = incident.questions.find((x) => x.id === 'Q3')!;
+  const state = questionAsOf(q, at);
+  const reminder = {
+    key: 'chase:Q3:2024-09-10:1',
+    series: 'chase:Q3',
+    kind: 'chase' as const,
+    at,
+    about: { kind: 'chase' as const, questionId: 'Q3', text: q.text, due: '2024-09-10', n: 1, max: 3 },
+    to: 'U0MEMBER',
+    questionId: 'Q3',
+  };
+  const buttons = (tracked: boolean, s = state) =>
+    reminderReply({ reminder, zone: 'UTC', open: [s], late: false, tracked })
+      .blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []))
+      .map((b) => b.text);
+  expect(buttons(true)).toContain('Open issue');
+  expect(buttons(false)).not.toContain('Open issue');
+  expect(buttons(true, { ...state, issue: { url: 'https://github.com/o/r/issues/1', number: 1 } })).not.toContain(
+    'Open issue',
+  );
 });
 
 describe('the data set’s github:', () => {
