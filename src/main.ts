@@ -294,13 +294,7 @@ function startGitHub(
     ...(settings.webhookSecret === undefined && { pollMs: settings.pollMs }),
   });
   sync.start();
-  const repos = [...new Set(deps.catalog.incidents.flatMap((i) => (i.github ? [i.github.repo] : [])))];
-  for (const repo of repos)
-    void tracker.reach(repo).then((r) => {
-      if (r !== true)
-        deps.log.warn({ repo, error: r.message }, 'a data set names a GitHub repository the token cannot reach');
-      sync.reached.set(repo.toLowerCase(), r === true ? true : r.message);
-    });
+  void sync.checkRepos();
   const webhooks =
     settings.webhookSecret === undefined
       ? undefined

@@ -163,6 +163,8 @@ export type IssueOutcome =
 /** The seam the command path asks for issues through (tracker/sync.ts is what answers). */
 export interface IssueRequests {
   request(incident: Incident, questionId: string, actor: Actor, now: Date): Promise<IssueOutcome>;
+  /** Why the token cannot reach a repository (as tried at start), or undefined when it can or was not tried yet. */
+  unreachable(repo: string): string | undefined;
 }
 
 /**

@@ -90,6 +90,25 @@ type Item = { kind: 'change'; row: RecordedChange } | { kind: 'assignment'; row:
 export class TrackerSync implements IssueRequests {
   /** Each repository tried at start: true, or why the token cannot reach it (for /summit incidents). */
   readonly reached = new Map<string, true | string>();
+  /**
+   * Tries every repository the data sets name: one the token cannot reach is logged and named by /summit incidents,
+   * and the bot carries on (its questions' issues wait until it can).
+   */
+  async checkRepos(): Promise<void> {
+    const repos = new Set(this.o.catalog.incidents.flatMap((i) => (i.github ? [i.github.repo.toLowerCase()] : [])));
+    for (const repo of repos) {
+      const r = await this.o.tracker.reach(repo);
+      if (r !== true)
+        this.o.log.warn({ repo, error: r.message }, 'a data set names a GitHub repository the token cannot reach');
+      this.reached.set(repo, r === true ? true : r.message);
+    }
+  }
+
+  unreachable(repo: string): string | undefined {
+    const r = this.reached.get(repo.toLowerCase());
+    return r === true ? undefined : r;
+  }
+
   /** Told of each change from the tracker once it is recorded (set by the front end). */
   onChange?: (change: TrackerChange) => void;
   private readonly holder = randomBytes(8).toString('hex');

@@ -172,6 +172,8 @@ export interface IncidentRow extends IncidentName {
   zone: string;
   /** The channel asking follows this one. */
   here: boolean;
+  /** Its questions' repository, and why the token cannot reach it (if it cannot). */
+  github?: { repo: string; problem?: string };
 }
 
 export function incidentsReply(
@@ -188,6 +190,11 @@ export function incidentsReply(
     if (r.next) line.push(' · next expected: ', ...outstandingLine(r.next, r.zone));
     if (r.latestSource)
       line.push(' · latest source ', date(r.latestSource.date, r.zone), ` (${r.latestSource.publisher})`);
+    if (r.github)
+      line.push(
+        `\n    issues in ${r.github.repo}`,
+        ...(r.github.problem ? [bold(' — cannot be reached: '), r.github.problem] : []),
+      );
     if (r.channels.length > 0)
       line.push(
         '\n    followed in ',

@@ -342,6 +342,27 @@ describe('faults: a clear sentence, a log line, a metric, nothing lost or made t
     await badLabel.stop();
   });
 
+  test('a repository the token cannot reach is named by /summit incidents (and logged at start); the bot carries on', async () => {
+    const missing = await githubRig({
+      fake: rig.fake,
+      api: rig.api,
+      incident: trackedIncident({ repo: 'example-org/gone' }),
+    });
+    await missing.sync.checkRepos();
+    const r = await runText('incidents', {
+      ...contextWith(missing.incident, missing.store, missing.clock.now()),
+      issues: missing.sync,
+    });
+    expect(r.plain).toContain(
+      'issues in example-org/gone — cannot be reached: GitHub found no such repository or issue (404)',
+    );
+    await rig.sync.checkRepos();
+    const ok = await run('incidents');
+    expect(ok.plain).toContain(`issues in ${REPO}`);
+    expect(ok.plain).not.toContain('cannot be reached');
+    await missing.stop();
+  });
+
   test('a revoked token (401): the request is kept and said so; an issue deleted later (410): nothing more is sent', async () => {
     const good = rig.fake.token;
     rig.fake.token = 'github_pat_revoked_000000000000000';

@@ -34,6 +34,9 @@ export const list: Handler<'incidents'> = async (_cmd, { ctx }) => {
       latestSource: sources[0],
       zone: incident.zone,
       here: here === incident.id,
+      ...(incident.github && {
+        github: { repo: incident.github.repo, problem: ctx.issues?.unreachable(incident.github.repo) },
+      }),
     };
   });
   const setAside = applied.flatMap((i) => (i.setAside ? [{ id: i.id, notes: i.setAside }] : []));
