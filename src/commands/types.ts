@@ -81,7 +81,16 @@ export type Command =
   /** The form that starts an incident (workspace admins and owners, SUMMIT_ADMINS). */
   | { name: 'new' }
   /** A submitted Start an incident form. */
-  | { name: 'start'; title: string; id?: string; timezone: string; summary: string; channelId?: string }
+  | {
+      name: 'start';
+      title: string;
+      id?: string;
+      timezone: string;
+      summary: string;
+      /** owner/name of the GitHub repository its questions become issues in. */
+      github?: string;
+      channelId?: string;
+    }
   /** The form that adds a source, fact, timeline entry or expected update (prefilled from a feed item). */
   | { name: 'add'; kind: ItemKind; prefill?: Record<string, string>; sourceItem?: string }
   /** The form that corrects an entry, prefilled with what it says now. */

@@ -8,6 +8,8 @@ export interface StartedIncident {
   title: string;
   summary: string;
   timezone: string;
+  /** owner/name: where its questions become issues. */
+  githubRepo?: string;
   actor: Actor;
   at: Date;
 }
@@ -22,6 +24,7 @@ export function startedDataset(s: StartedIncident) {
     id: s.id,
     incident: { title: s.title, summary: s.summary },
     timezone: s.timezone,
+    ...(s.githubRepo !== undefined && { github: { repo: s.githubRepo } }),
     admins: /^[UW][A-Z0-9]{2,}$/.test(s.actor.id) ? [s.actor.id] : [],
   });
 }

@@ -545,6 +545,12 @@ export function migrations(seam: DialectSeam, options: MigrationOptions = {}): R
           .execute();
       },
     },
+    '0017_started_incident_github': {
+      async up(db: AnyDb) {
+        // The Start an incident form may name the GitHub repository its questions become issues in.
+        await db.schema.alterTable('started_incident').addColumn('github_repo', 'text').execute();
+      },
+    },
   };
 }
 

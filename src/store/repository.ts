@@ -352,6 +352,7 @@ export class FollowUpStore {
           title: s.title,
           summary: s.summary,
           timezone: s.timezone,
+          github_repo: s.githubRepo ?? null,
           actor_id: s.actor.id,
           actor_name: s.actor.name,
           at: s.at.toISOString(),
@@ -377,6 +378,7 @@ export class FollowUpStore {
       title: r.title,
       summary: r.summary,
       timezone: r.timezone,
+      ...(r.github_repo !== null && { githubRepo: r.github_repo }),
       actor: { id: r.actor_id, name: r.actor_name },
       at: new Date(r.at),
     }));

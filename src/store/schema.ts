@@ -260,6 +260,8 @@ export interface StartedIncidentTable {
   title: string;
   summary: string;
   timezone: string;
+  /** Where its questions become issues (owner/name), if its form named a repository (migration 0017). */
+  github_repo: string | null;
   actor_id: string;
   actor_name: string;
   at: string;

@@ -153,4 +153,5 @@ export const START_MODAL = {
   id: { block: 'start_id', action: 'id' },
   timezone: { block: 'start_timezone', action: 'timezone' },
   summary: { block: 'start_summary', action: 'summary' },
+  github: { block: 'start_github', action: 'github' },
 } as const;

@@ -6,7 +6,7 @@ import { parseMetadata, type StateValues } from './modals';
 import { z } from 'zod';
 import { CHANNEL_ID } from '../lib/text';
 
-/** The Start an incident form (/summit new): Title, Id, Time zone, Summary. */
+/** The Start an incident form (/summit new): Title, Id, Time zone, Summary, GitHub repository. */
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
@@ -63,6 +63,19 @@ export function startIncidentModal(o: { timezone: string; channelId?: string }):
         label: plain('Summary'),
         element: { type: 'plain_text_input', action_id: START_MODAL.summary.action, multiline: true, max_length: 2000 },
       },
+      {
+        type: 'input',
+        block_id: START_MODAL.github.block,
+        label: plain('GitHub repository'),
+        optional: true,
+        hint: plain('owner/name: /summit issue Q1 makes a question an issue there, and its changes come back.'),
+        element: {
+          type: 'plain_text_input',
+          action_id: START_MODAL.github.action,
+          max_length: 140,
+          placeholder: plain('such as example-org/incident-follow-ups'),
+        },
+      },
     ],
   };
 }
@@ -73,6 +86,7 @@ export const START_FIELD_BLOCKS: Record<string, string> = {
   title: START_MODAL.title.block,
   timezone: START_MODAL.timezone.block,
   summary: START_MODAL.summary.block,
+  github: START_MODAL.github.block,
 };
 
 const meta = z.object({ channelId: z.string().regex(CHANNEL_ID).optional() });
@@ -81,7 +95,7 @@ const meta = z.object({ channelId: z.string().regex(CHANNEL_ID).optional() });
 export function parseStartSubmission(
   values: StateValues,
   metadata: string,
-): { title: string; id?: string; timezone: string; summary: string; channelId?: string } | undefined {
+): { title: string; id?: string; timezone: string; summary: string; github?: string; channelId?: string } | undefined {
   const m = parseMetadata(meta, metadata);
   if (!m) return undefined;
   const v = (f: keyof typeof START_MODAL) =>
@@ -91,6 +105,7 @@ export function parseStartSubmission(
     ...(v('id') !== '' && { id: v('id').toLowerCase() }),
     timezone: v('timezone'),
     summary: v('summary'),
+    ...(v('github') !== '' && { github: v('github') }),
     ...(m.channelId !== undefined && { channelId: m.channelId }),
   };
 }

@@ -22,6 +22,7 @@ describe('the console fills the forms Slack opens', () => {
         '', // Id: made from the title
         'Europe/London', // Time zone
         'Card payments failed for two hours.', // Summary
+        '', // GitHub repository: none
         'add source',
         'https://status.example.com/incidents/1234', // URL
         'Incident report for card payments', // Title

@@ -84,6 +84,7 @@ describe('starting an incident from Slack', () => {
       'Id',
       'Time zone',
       'Summary',
+      'GitHub repository',
     ]);
     // The time zone is the person's own in Slack.
     expect(view.blocks.find((b) => b.block_id === START_MODAL.timezone.block)?.element?.initial_value).toBe(
@@ -116,17 +117,29 @@ describe('starting an incident from Slack', () => {
     );
     const reserved = await submit(view, { title: 'Facts', id: 'facts', timezone: 'UTC', summary: 'S.' });
     expect(reserved?.errors?.[START_MODAL.id.block]).toMatch(/is the word of a \/summit command/);
+    const badRepo = await submit(view, { title: 'Cloud', timezone: 'UTC', summary: 'S.', github: 'not a repo' });
+    expect(badRepo?.errors?.[START_MODAL.github.block]).toMatch(/^The GitHub repository must be owner\/name/);
     expect(await bot.store.startedIncidents()).toEqual([]);
 
     const ok = await submit(view, {
       title: 'Cloud outage of December 2026',
       timezone: 'Europe/Berlin',
       summary: 'A cloud provider outage that took our EU region down.',
+      github: 'example-org/cloud-follow-ups',
     });
     expect(ok).toBeUndefined();
     expect(await bot.store.startedIncidents()).toMatchObject([
-      { id: 'cloud-outage-of-december-2026', timezone: 'Europe/Berlin', actor: { id: WORKSPACE_ADMIN } },
+      {
+        id: 'cloud-outage-of-december-2026',
+        timezone: 'Europe/Berlin',
+        githubRepo: 'example-org/cloud-follow-ups',
+        actor: { id: WORKSPACE_ADMIN },
+      },
     ]);
+    // Its questions go to that repository (named by /summit incidents).
+    expect(JSON.stringify((await command('incidents', MEMBER))?.blocks)).toContain(
+      'issues in example-org/cloud-follow-ups',
+    );
     // The channel it was started in follows it: every command there is about it.
     const status = await command('status', MEMBER);
     expect(status?.text).toContain('Cloud outage of December 2026');

@@ -33,7 +33,15 @@ export const start: Handler<'start'> = async (cmd, { ctx }) => {
     errorField: block,
   });
   const id = cmd.id ?? slug(cmd.title, 40).replace(/-+$/, '');
-  const started = { id, title: cmd.title, summary: cmd.summary, timezone: cmd.timezone, actor: ctx.actor, at: ctx.now };
+  const started = {
+    id,
+    title: cmd.title,
+    summary: cmd.summary,
+    timezone: cmd.timezone,
+    ...(cmd.github !== undefined && { githubRepo: cmd.github }),
+    actor: ctx.actor,
+    at: ctx.now,
+  };
   const parsed = startedDataset(started);
   if (!parsed.success) {
     // Every mistake at once, each beside its own field; an id made from an empty title is the title's mistake.
@@ -42,7 +50,8 @@ export const start: Handler<'start'> = async (cmd, { ctx }) => {
       const field = String(issue.path[issue.path[0] === 'incident' ? 1 : 0] ?? 'title');
       if (field === 'id' && cmd.id === undefined && cmd.title === '') continue;
       const block = START_FIELD_BLOCKS[field] ?? START_MODAL.title.block;
-      errors[block] ??= `${field === 'id' ? 'The id' : `The ${field}`} ${issue.message}.`;
+      const name = field === 'id' ? 'The id' : field === 'github' ? 'The GitHub repository' : `The ${field}`;
+      errors[block] ??= `${name} ${issue.message}.`;
     }
     if (cmd.title === '') errors[START_MODAL.title.block] ??= 'The title must not be empty.';
     const first = Object.entries(errors)[0] ?? [START_MODAL.title.block, 'The form is not valid.'];

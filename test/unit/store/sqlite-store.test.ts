@@ -76,6 +76,7 @@ describe('the SQLite store, on a real file', () => {
       { name: '0014_held_command' },
       { name: '0015_delivery_posting' },
       { name: '0016_tracker' },
+      { name: '0017_started_incident_github' },
     ]);
     raw.close();
     expect((await store.state()).changes).toHaveLength(1);
