@@ -26,6 +26,7 @@ import {
 } from './mixed';
 import { parseDocument } from 'yaml';
 import { Client as PgClient } from 'pg';
+import { githubScale } from './github';
 import { freePort } from '../test/helpers/process';
 import {
   crowdstrikeChannels,
@@ -999,6 +1000,43 @@ async function feed(): Promise<void> {
   results.feed = f;
 }
 
+/** Questions as GitHub issues: 1,000 linked, a poll of them unchanged, a burst of 500 changes (bench/github.ts). */
+async function github(): Promise<void> {
+  const g = await githubScale(ROOT);
+  rows.push({
+    figure: `GitHub: a poll of ${g.linked} linked questions, unchanged`,
+    value: `${g.unchangedPoll.requests} request (${g.unchangedPoll.statuses.join(', ')}), rate limit cost ${g.unchangedPoll.rateLimitCost}`,
+    target: '1 request, cost 0',
+    ok: g.unchangedPoll.requests === 1 && g.unchangedPoll.statuses[0] === 304 && g.unchangedPoll.rateLimitCost === 0,
+  });
+  rows.push({
+    figure: `GitHub: a burst of ${g.burst.changes} changes, paced ${g.burst.paceMs} ms (limit ${g.burst.limitGapMs} ms)`,
+    value: `${g.burst.comments} comments, ${g.burst.distinctMarkers} distinct, ${g.burst.refusedByLimit} refused, ${g.burst.seconds.toFixed(1)} s`,
+    floor: `${g.burst.floorSeconds.toFixed(1)} s`,
+    target: `${g.burst.changes} once, 0 refused`,
+    ok:
+      g.burst.comments === g.burst.changes &&
+      g.burst.distinctMarkers === g.burst.changes &&
+      g.burst.refusedByLimit === 0,
+  });
+  rows.push({
+    figure: `GitHub: ${g.unpaced.changes} changes without the pace (the fake's limit bites)`,
+    value: `${g.unpaced.refusedByLimit} refused and retried; ${g.unpaced.comments} comments, ${g.unpaced.distinctMarkers} distinct`,
+    target: 'refused > 0, each once',
+    ok:
+      g.unpaced.refusedByLimit > 0 &&
+      g.unpaced.comments === g.unpaced.changes &&
+      g.unpaced.distinctMarkers === g.unpaced.changes,
+  });
+  rows.push({
+    figure: `GitHub: the sender's pass over ${g.linked} links, nothing to send`,
+    value: `${g.idlePassMs.toFixed(0)} ms`,
+    target: '<= 500 ms',
+    ok: g.idlePassMs <= 500,
+  });
+  results.github = g;
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const only = process.argv[2];
@@ -1009,6 +1047,7 @@ async function main(): Promise<void> {
   else if (only === 'edge') await edge();
   else if (only === 'incidents') await incidents();
   else if (only === 'growth') await growth();
+  else if (only === 'github') await github();
   else {
     await mixed();
     await growth();
@@ -1018,6 +1057,7 @@ async function main(): Promise<void> {
     await fanOut();
     await tick();
     await feed();
+    await github();
   }
   results.rows = rows;
   results.totalSeconds = (Date.now() - t0) / 1000;

@@ -90,6 +90,14 @@ export class FakeGitHub {
   private nextId = 1000;
   /** GitHub's clock is the real time (what `since` filters compare with). */
   private clockMs = Date.now();
+  /**
+   * GitHub's secondary limit on content-creating requests, scaled: a write sooner than this after the last one is
+   * refused with 403 and retry-after, as GitHub refuses writes made faster than it allows (0: no such limit).
+   */
+  minWriteGapMs = 0;
+  /** Writes refused by that limit. */
+  writesRefused = 0;
+  private lastWriteAt = -Infinity;
   /** Called when an issue is created, before its answer is sent. */
   onCreate?: (issue: FakeIssue) => void;
 
@@ -262,6 +270,21 @@ export class FakeGitHub {
     };
     if (auth !== `token ${this.token}` && auth !== `Bearer ${this.token}`)
       return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (method !== 'GET' && this.minWriteGapMs > 0) {
+      const now = performance.now();
+      if (now - this.lastWriteAt < this.minWriteGapMs) {
+        this.writesRefused += 1;
+        return send(
+          403,
+          {
+            message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+          },
+          { 'retry-after': '1' },
+        );
+      }
+      this.lastWriteAt = now;
+    }
     if (this.remaining <= 0)
       return send(403, {
         message: 'API rate limit exceeded for user.',

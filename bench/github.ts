@@ -1,0 +1,171 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { parseDocument } from 'yaml';
+import { nextQuestionId } from '../src/core/follow-up';
+import { Catalog } from '../src/incident/catalog';
+import { parseIncident } from '../src/incident/load';
+import { ManualClock } from '../src/lib/clock';
+import { openStore } from '../src/store/open';
+import { GitHubTracker } from '../src/tracker/github';
+import { TrackerSync } from '../src/tracker/sync';
+import { FakeGitHub } from '../test/helpers/fake-github';
+import { readFileSync } from 'node:fs';
+
+/**
+ * Questions as GitHub issues at scale, against the fake GitHub (test/helpers/fake-github.ts) on 127.0.0.1:
+ * 1,000 linked questions in one repository; a poll of it unchanged; a burst of 500 changes made in Slack sent
+ * at a paced rate to a GitHub that refuses writes made faster (its secondary limit, scaled down so the bench takes
+ * seconds, not the 8 minutes 500 writes take at the production pace of one a second).
+ */
+
+export interface GitHubFigures {
+  linked: number;
+  linkSeconds: number;
+  /** Requests one poll of the unchanged repository made, their statuses, and the rate limit it cost. */
+  unchangedPoll: { requests: number; statuses: number[]; rateLimitCost: number };
+  /** One pass of the sender over the 1,000 links with nothing to send. */
+  idlePassMs: number;
+  burst: {
+    changes: number;
+    comments: number;
+    distinctMarkers: number;
+    refusedByLimit: number;
+    seconds: number;
+    paceMs: number;
+    limitGapMs: number;
+    floorSeconds: number;
+  };
+  /** Without the pace: what the limit refused, and that every change still arrived once. */
+  unpaced: { changes: number; comments: number; distinctMarkers: number; refusedByLimit: number };
+}
+
+const REPO = 'bench-org/follow-ups';
+const QUESTIONS = 1000;
+const BURST = 500;
+const PACE_MS = 20;
+const LIMIT_GAP_MS = 15;
+const UNPACED = 20;
+
+export async function githubScale(root: string): Promise<GitHubFigures> {
+  const log = pino({ level: 'silent' });
+  const fake = new FakeGitHub();
+  fake.repo(REPO, ['incident']);
+  const api = await fake.start();
+  const dir = mkdtempSync(path.join(tmpdir(), 'summit-bench-github-'));
+  const store = await openStore({ kind: 'sqlite', path: path.join(dir, 'summit.db') }, log);
+  const doc = parseDocument(readFileSync(path.join(root, 'config', 'incidents', 'crowdstrike-2024.yaml'), 'utf8'));
+  doc.setIn(['github'], { repo: REPO, labels: ['incident'] });
+  const incident = parseIncident(doc.toString(), 'bench.yaml');
+  const scoped = store.scoped(incident.id);
+  const actor = { id: 'U0BENCH', name: 'bench' };
+  const clock = new ManualClock('2024-09-12T12:00:00Z');
+  for (let i = 0; i < QUESTIONS; i++)
+    await scoped.addQuestion({ text: `Follow-up ${i + 1}: what was done?`, actor, at: clock.now() }, (taken) =>
+      nextQuestionId(incident, taken),
+    );
+  const catalog = new Catalog([incident]);
+  const tracker = new GitHubTracker({ token: fake.token, apiUrl: api, log });
+  const sync = new TrackerSync({ catalog, store, tracker, clock, log, writeIntervalMs: 0, replyWaitMs: 0 });
+  const ids = (await scoped.state()).questions.map((q) => q.questionId);
+
+  // 1,000 linked questions.
+  const t0 = performance.now();
+  for (const id of ids) await sync.request(incident, id, actor, clock.now());
+  await sync.wake();
+  const linkSeconds = (performance.now() - t0) / 1000;
+  const linked = (await store.trackers.links('linked')).length;
+
+  // A poll of the repository: the first reads its events; the next, unchanged, is one 304 at no cost.
+  await sync.pollRepo(REPO);
+  const before = fake.requests.length;
+  const remaining = fake.remaining;
+  await sync.pollRepo(REPO);
+  const polled = fake.requests.slice(before);
+  const unchangedPoll = {
+    requests: polled.length,
+    statuses: polled.map((r) => r.status),
+    rateLimitCost: remaining - fake.remaining,
+  };
+
+  // The sender's pass over 1,000 links when nothing is to be sent.
+  const idle = performance.now();
+  await sync.wake();
+  const idlePassMs = performance.now() - idle;
+
+  // A burst of 500 changes made in Slack, sent at the pace to a GitHub that refuses faster writes (by a sender of
+  // its own, once the first has given up its lease).
+  await sync.stop();
+  const paced = new TrackerSync({ catalog, store, tracker, clock, log, writeIntervalMs: PACE_MS });
+  clock.advance(60_000);
+  for (const id of ids.slice(0, BURST))
+    await scoped.recordChange({
+      questionId: id,
+      status: 'partial',
+      answer: `Progress on ${id}`,
+      actor,
+      at: clock.now(),
+    });
+  fake.minWriteGapMs = LIMIT_GAP_MS;
+  const commentsBefore = fake.repos.get(REPO)!.comments.length;
+  const t1 = performance.now();
+  for (let pass = 0; pass < 50; pass++) {
+    await paced.wake();
+    const left = (await store.trackers.links('linked')).filter((l) => l.attempts > 0).length;
+    const sent = fake.repos.get(REPO)!.comments.length - commentsBefore;
+    if (sent >= BURST && left === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const seconds = (performance.now() - t1) / 1000;
+  const comments = fake.repos.get(REPO)!.comments.slice(commentsBefore);
+  const markers = new Set(comments.map((c) => /<!-- (summit-bot:[^ ]+) -->/.exec(c.body)?.[1]));
+  await paced.stop();
+  const burstRefused = fake.writesRefused;
+
+  // The same without the pace, for 20 changes: the limit refuses, each refusal holds the sender (retry-after), and
+  // every change still arrives once.
+  const unpaced = new TrackerSync({ catalog, store, tracker, clock, log, writeIntervalMs: 0 });
+  clock.advance(60_000);
+  for (const id of ids.slice(BURST, BURST + UNPACED))
+    await scoped.recordChange({
+      questionId: id,
+      status: 'partial',
+      answer: `Progress on ${id}`,
+      actor,
+      at: clock.now(),
+    });
+  const refusedBefore = fake.writesRefused;
+  const unpacedBefore = fake.repos.get(REPO)!.comments.length;
+  for (let pass = 0; pass < 200; pass++) {
+    await unpaced.wake();
+    if (fake.repos.get(REPO)!.comments.length - unpacedBefore >= UNPACED) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const unpacedComments = fake.repos.get(REPO)!.comments.slice(unpacedBefore);
+  await unpaced.stop();
+  await store.close();
+  await fake.stop();
+  return {
+    linked,
+    linkSeconds,
+    unchangedPoll,
+    idlePassMs,
+    burst: {
+      changes: BURST,
+      comments: comments.length,
+      distinctMarkers: markers.size,
+      refusedByLimit: burstRefused,
+      seconds,
+      paceMs: PACE_MS,
+      limitGapMs: LIMIT_GAP_MS,
+      floorSeconds: (BURST * PACE_MS) / 1000,
+    },
+    unpaced: {
+      changes: UNPACED,
+      comments: unpacedComments.length,
+      distinctMarkers: new Set(unpacedComments.map((c) => /<!-- (summit-bot:[^ ]+) -->/.exec(c.body)?.[1])).size,
+      refusedByLimit: fake.writesRefused - refusedBefore,
+    },
+  };
+}
