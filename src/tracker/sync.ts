@@ -20,6 +20,7 @@ import {
   withMarker,
   type IssueStep,
 } from '../views/tracker';
+import { WritePace } from './pace';
 import { TrackerError, type IssueEvent, type IssueTracker } from './port';
 
 /**
@@ -47,8 +48,10 @@ export interface TrackerSyncOptions {
   metrics?: Metrics;
   /** Pages (PUBLIC_URL): an issue's body links the incident's page. */
   links?: { publicUrl: string; secret: string };
-  /** Least time between two writes to the tracker (GitHub asks for a second between content-creating requests). */
+  /** Least time between two writes to the tracker (default a second: under GitHub's 80 a minute). */
   writeIntervalMs?: number;
+  /** Most writes in an hour (default 500, GitHub's hourly limit on content-creating requests). */
+  writesPerHour?: number;
   /** How often the sender looks for work. */
   tickMs?: number;
   /** Polling (no webhook secret): how often; undefined, no polling. */
@@ -121,10 +124,14 @@ export class TrackerSync implements IssueRequests {
   private stopped = false;
   /** No request before this (a rate limit's reset). */
   private heldUntil = 0;
-  private lastWrite = -Infinity;
+  private readonly pacer: WritePace;
 
   constructor(private readonly o: TrackerSyncOptions) {
     this.realNow = o.realNow ?? Date.now;
+    this.pacer = new WritePace(
+      { intervalMs: o.writeIntervalMs ?? 1_000, perWindow: o.writesPerHour ?? 500, windowMs: 3_600_000 },
+      this.realNow,
+    );
   }
 
   start(): void {
@@ -402,11 +409,9 @@ export class TrackerSync implements IssueRequests {
     await trackers.retry(link, error.message, new Date(this.realNow() + backoffMs(link.attempts)));
   }
 
-  /** Keeps writes at the tracker's pace. */
-  private async pace(): Promise<void> {
-    const gap = (this.o.writeIntervalMs ?? 1_000) - (this.realNow() - this.lastWrite);
-    if (gap > 0) await sleep(gap);
-    this.lastWrite = this.realNow();
+  /** Keeps writes at the tracker's pace (pace.ts). */
+  private pace(): Promise<void> {
+    return this.pacer.turn();
   }
 
   // ------------------------------------------------------------------------------------------------------------
