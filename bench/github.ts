@@ -28,6 +28,8 @@ export interface GitHubFigures {
   unchangedPoll: { requests: number; statuses: number[]; rateLimitCost: number };
   /** One pass of the sender over the 1,000 links with nothing to send. */
   idlePassMs: number;
+  /** The sender's tick when nothing changed: the pass is skipped. */
+  idleTickMs: number;
   burst: {
     changes: number;
     comments: number;
@@ -100,10 +102,14 @@ export async function githubScale(root: string): Promise<GitHubFigures> {
     rateLimitCost: remaining - fake.remaining,
   };
 
-  // The sender's pass over 1,000 links when nothing is to be sent.
+  // The sender's whole pass over 1,000 links when nothing is to be sent, and its tick when nothing changed (which
+  // skips the pass).
   const idle = performance.now();
-  await sync.wake();
+  await sync.wake(true);
   const idlePassMs = performance.now() - idle;
+  const tick = performance.now();
+  await sync.wake();
+  const idleTickMs = performance.now() - tick;
 
   /**
    * `count` changes made in Slack (partly answered), sent by a sender of its own at `paceMs` until all have arrived:
@@ -153,6 +159,7 @@ export async function githubScale(root: string): Promise<GitHubFigures> {
     linkSeconds,
     unchangedPoll,
     idlePassMs,
+    idleTickMs,
     burst: { ...paced, paceMs: PACE_MS, limitGapMs: LIMIT_GAP_MS, floorSeconds: (BURST * PACE_MS) / 1000 },
     unpaced,
   };

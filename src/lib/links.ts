@@ -30,6 +30,17 @@ export function revokedBy(claims: LinkClaims, revokedAt: number | undefined): bo
   return revokedAt !== undefined && claims.issuedAt <= revokedAt;
 }
 
+/** The address of an incident's page (or calendar) with a token signed for it: what /summit link gives. */
+export function linkUrl(
+  web: { publicUrl: string; secret: string },
+  claims: LinkClaims,
+  kind: 'page' | 'calendar' = 'page',
+): string {
+  const token = signLink(web.secret, claims);
+  const base = `${web.publicUrl}/incidents/${claims.incident}`;
+  return kind === 'calendar' ? `${base}/calendar.ics?token=${token}` : `${base}?token=${token}`;
+}
+
 export function signLink(secret: string, claims: LinkClaims): string {
   const payload = b64(JSON.stringify({ i: claims.incident, t: claims.issuedAt, e: claims.expiresAt }));
   return `${payload}.${b64(mac(secret, payload))}`;

@@ -147,6 +147,21 @@ export class TrackerStore {
     return (await q.orderBy('requested_at').execute()).map(linkOf);
   }
 
+  /** How many links have a step due now that no recorded change would show: an issue to make, a retry. */
+  async due(now: Date): Promise<number> {
+    const r = await this.db
+      .selectFrom('tracker_link')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where((eb) =>
+        eb.and([
+          eb('next_at', '<=', now.toISOString()),
+          eb.or([eb('state', '=', 'creating'), eb.and([eb('state', '=', 'linked'), eb('attempts', '>', 0)])]),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
   async byIssue(repo: string, number: number): Promise<TrackerLink | undefined> {
     const r = await this.db
       .selectFrom('tracker_link')

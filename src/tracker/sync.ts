@@ -7,7 +7,7 @@ import type { IssueOutcome, IssueRequests } from '../commands/types';
 import type { Catalog } from '../incident/catalog';
 import type { Actor, GitHubTracking, Incident } from '../incident/model';
 import type { Clock } from '../lib/clock';
-import { signLink } from '../lib/links';
+import { linkUrl } from '../lib/links';
 import type { Metrics } from '../lib/metrics';
 import type { FollowUpStore } from '../store/repository';
 import type { TrackerLink } from '../store/trackers';
@@ -79,6 +79,8 @@ const fromTracker = (a: Actor) => a.id.startsWith(TRACKER_ACTOR_PREFIX);
 
 /** How long a lease lasts unless renewed: a replica that died gives way within it. */
 const LEASE_MS = 15_000;
+/** The longest the sender goes without a whole pass over the links (a request made on another replica). */
+const FULL_PASS_MS = 10_000;
 /** Backoff after a failure: doubling from 5 s to 15 minutes. */
 const backoffMs = (attempts: number) => Math.min(15 * 60_000, 5_000 * 2 ** Math.min(attempts, 10));
 /** A step begun earlier is looked for from a little before it began (the tracker's clock may differ). */
@@ -121,6 +123,9 @@ export class TrackerSync implements IssueRequests {
   private running?: Promise<void>;
   private polling?: Promise<void>;
   private again = false;
+  /** A request asked for a pass: made even when nothing recorded changed. */
+  private forced = false;
+  private lastPass?: { version: string; at: number };
   private stopped = false;
   /** No request before this (a rate limit's reset). */
   private heldUntil = 0;
@@ -161,8 +166,12 @@ export class TrackerSync implements IssueRequests {
     await this.o.store.trackers.release('tracker-send', this.holder).catch(() => undefined);
   }
 
-  /** Works through the outbox now (or again as soon as the run in progress ends). */
-  wake(): Promise<void> {
+  /**
+   * Works through the outbox now (or again as soon as the run in progress ends). `force`: a whole pass even when
+   * nothing recorded changed since the last.
+   */
+  wake(force = false): Promise<void> {
+    if (force) this.forced = true;
     if (this.running) {
       this.again = true;
       return this.running;
@@ -214,7 +223,7 @@ export class TrackerSync implements IssueRequests {
       if (outcome.kind !== 'pending' || link.attempts > 0 || link.begunAt) return outcome;
     }
     // The sender makes it (on this replica when it holds the lease); the reply waits a moment for it.
-    void this.wake();
+    void this.wake(true);
     const until = this.realNow() + (this.o.replyWaitMs ?? 2_500);
     for (;;) {
       const now2 = await this.o.store.trackers.link(incident.id, questionId);
@@ -237,16 +246,26 @@ export class TrackerSync implements IssueRequests {
   private pageLink(incident: Incident, now: Date): string | undefined {
     const web = this.o.links;
     if (!web) return undefined;
-    const issuedAt = Math.floor(now.getTime() / 1000);
-    const token = signLink(web.secret, { incident: incident.id, issuedAt, expiresAt: issuedAt + 365 * 86_400 });
-    return `${web.publicUrl}/incidents/${incident.id}?t=${token}`;
+    // As /summit link gives one, for the longest a link may hold (a year); revoking links revokes it too.
+    const issuedAt = now.getTime();
+    return linkUrl(web, { incident: incident.id, issuedAt, expiresAt: issuedAt + 365 * 86_400_000 });
   }
 
   /** One pass over every link: issues to make, then changes to send. One replica at a time. */
   private async sendAll(): Promise<void> {
     const trackers = this.o.store.trackers;
     if (this.stopped || this.realNow() < this.heldUntil) return;
+    const forced = this.forced;
+    this.forced = false;
     if (!(await trackers.lease('tracker-send', this.holder, new Date(this.realNow()), LEASE_MS))) return;
+    let leasedAt = this.realNow();
+    // Nothing recorded since the last pass, nothing asked for, no retry due: the pass is skipped (a pass is made at
+    // least every FULL_PASS_MS all the same).
+    const version = await this.o.store.stateVersion();
+    const due = await trackers.due(new Date(this.realNow()));
+    const last = this.lastPass;
+    if (!forced && due === 0 && last?.version === version && this.realNow() - last.at < FULL_PASS_MS) return;
+    this.lastPass = { version, at: this.realNow() };
     const states = new Map<string, Promise<FollowUpState>>();
     const stateOf = (id: string) => {
       let s = states.get(id);
@@ -269,7 +288,10 @@ export class TrackerSync implements IssueRequests {
         await this.failed(link, error);
       }
       // A long pass keeps its lease.
-      await trackers.lease('tracker-send', this.holder, new Date(this.realNow()), LEASE_MS);
+      if (this.realNow() - leasedAt > LEASE_MS / 3) {
+        await trackers.lease('tracker-send', this.holder, new Date(this.realNow()), LEASE_MS);
+        leasedAt = this.realNow();
+      }
     }
   }
 
@@ -559,15 +581,40 @@ export class TrackerSync implements IssueRequests {
 
 /** The question's changes and assignments not sent yet, in the order they were made. */
 function pending(link: TrackerLink, state: FollowUpState): Item[] {
+  const rows = byQuestion(state);
   const items: Item[] = [
-    ...state.changes
-      .filter((c) => c.questionId === link.questionId && c.id > link.changeCursor)
+    ...(rows.changes.get(link.questionId) ?? [])
+      .filter((c) => c.id > link.changeCursor)
       .map((row) => ({ kind: 'change' as const, row })),
-    ...state.assignments
-      .filter((a) => a.questionId === link.questionId && a.id > link.assignmentCursor)
+    ...(rows.assignments.get(link.questionId) ?? [])
+      .filter((a) => a.id > link.assignmentCursor)
       .map((row) => ({ kind: 'assignment' as const, row })),
   ];
   return items.sort((a, b) => a.row.at.getTime() - b.row.at.getTime() || a.row.id - b.row.id);
+}
+
+/** A state's changes and assignments by question, once per state (a pass over 1,000 links reads each once). */
+function byQuestion(state: FollowUpState) {
+  let out = grouped.get(state);
+  if (!out) {
+    out = { changes: groupOf(state.changes), assignments: groupOf(state.assignments) };
+    grouped.set(state, out);
+  }
+  return out;
+}
+const grouped = new WeakMap<
+  FollowUpState,
+  { changes: Map<string, RecordedChange[]>; assignments: Map<string, RecordedAssignment[]> }
+>();
+
+function groupOf<T extends { questionId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.questionId);
+    if (list) list.push(r);
+    else out.set(r.questionId, [r]);
+  }
+  return out;
 }
 
 function maxId(rows: readonly { id: number; questionId: string }[], questionId: string): number {

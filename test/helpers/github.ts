@@ -39,7 +39,14 @@ export interface GitHubRig {
 
 /** A fake GitHub with REPO, a store, the default incident tracked in it, and the sender (not started: drain() runs it). */
 export async function githubRig(
-  options: { store?: FollowUpStore; incident?: Incident; fake?: FakeGitHub; api?: string; timeoutMs?: number } = {},
+  options: {
+    store?: FollowUpStore;
+    incident?: Incident;
+    fake?: FakeGitHub;
+    api?: string;
+    timeoutMs?: number;
+    links?: { publicUrl: string; secret: string };
+  } = {},
 ): Promise<GitHubRig> {
   const fake = options.fake ?? new FakeGitHub();
   if (!options.fake) fake.repo(REPO, ['incident', 'follow-up']);
@@ -65,6 +72,7 @@ export async function githubRig(
     metrics,
     writeIntervalMs: 0,
     replyWaitMs: 3_000,
+    ...(options.links && { links: options.links }),
   });
   return {
     fake,

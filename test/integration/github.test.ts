@@ -2,6 +2,7 @@ import { applyFollowUps } from '../../src/core/follow-up';
 import { questionAsOf } from '../../src/core/questions';
 import { ADMIN, MEMBER, contextWith, runText } from '../helpers/store';
 import { BOT_LOGIN } from '../helpers/fake-github';
+import { verifyLink } from '../../src/lib/links';
 import { githubRig, REPO, trackedIncident, type GitHubRig } from '../helpers/github';
 
 /**
@@ -47,6 +48,16 @@ describe('Slack to GitHub', () => {
     expect(listed.plain).toContain('issue #1');
     const history = await run('history Q3');
     expect(history.plain).toContain('issue #1');
+  });
+
+  test('with pages on, the issue links the incident’s page with a token that opens it', async () => {
+    const web = { publicUrl: 'https://summit.example.com', secret: 's'.repeat(40) };
+    const paged = await githubRig({ fake: rig.fake, api: rig.api, links: web });
+    await runText('issue Q4', { ...contextWith(paged.incident, paged.store, paged.clock.now()), issues: paged.sync });
+    const body = issues()[0]!.body;
+    const token = /\(https:\/\/summit\.example\.com\/incidents\/crowdstrike-2024\?token=([^)]+)\)/.exec(body)?.[1];
+    expect(verifyLink(web.secret, token, 'crowdstrike-2024', paged.clock.now().getTime() + 86_400_000).ok).toBe(true);
+    await paged.stop();
   });
 
   test('a member who does not own the question is refused, and nothing is made', async () => {

@@ -219,7 +219,15 @@ const hasScript = existsSync('/usr/bin/script');
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     // One answer at a time, each once its prompt has been drawn (a prompt reads keys as they come).
-    const answers = ['new\r', 'Payments outage\r', '\r', 'Europe/London\r', 'Card payments failed.\r', 'status\r'];
+    const answers = [
+      'new\r',
+      'Payments outage\r',
+      '\r',
+      'Europe/London\r',
+      'Card payments failed.\r',
+      '\r',
+      'status\r',
+    ];
     const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
     await wait(1500);
     for (const a of answers) {

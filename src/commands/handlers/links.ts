@@ -1,4 +1,4 @@
-import { signLink } from '../../lib/links';
+import { linkUrl } from '../../lib/links';
 import { linkReply, linksOffReply, linksRevokedReply } from '../../views/links';
 import * as followUp from '../../views/follow-up';
 import type { Handler } from '../types';
@@ -27,8 +27,10 @@ export const link: Handler<'link' | 'calendar'> = async (cmd, { ctx, incident, u
   // Given a millisecond after the latest revocation at the earliest, so a link given right after one holds.
   const issuedAt = ctx.now.getTime();
   const expiresAt = issuedAt + days * 86_400_000;
-  const token = signLink(web.secret, { incident: incident.id, issuedAt, expiresAt });
-  const base = `${web.publicUrl}/incidents/${incident.id}`;
-  const url = cmd.name === 'calendar' ? `${base}/calendar.ics?token=${token}` : `${base}?token=${token}`;
+  const url = linkUrl(
+    web,
+    { incident: incident.id, issuedAt, expiresAt },
+    cmd.name === 'calendar' ? 'calendar' : 'page',
+  );
   return read(linkReply(cmd.name === 'calendar' ? 'calendar' : 'page', incident, url, new Date(expiresAt), days));
 };
