@@ -129,7 +129,7 @@ export async function githubScale(root: string): Promise<GitHubFigures> {
     const refusedBefore = fake.writesRefused;
     const before = fake.repos.get(REPO)!.comments.length;
     const t = performance.now();
-    for (let pass = 0; pass < 200; pass++) {
+    for (let pass = 0; pass < 900; pass++) {
       await sender.wake();
       if (fake.repos.get(REPO)!.comments.length - before >= count) break;
       await new Promise((r) => setTimeout(r, 100));
