@@ -466,6 +466,9 @@ export class TrackerSync implements IssueRequests {
     const s = questionAsOf(q, now);
     // The tracker's time, but never later than the bot's now (what is recorded "as of" must have happened).
     const at = new Date(Math.min(event.at.getTime(), now.getTime()));
+    // A change made on GitHub before the question's latest change is not applied over it: the later one stands
+    // (and the sender takes it to GitHub).
+    if (event.kind !== 'assigned' && s.since !== undefined && event.at < s.since) return 'ignored';
     const actor = trackerActor(event.login);
     const base = { questionId: q.id, actor, at };
     if (event.kind === 'closed' && event.reason !== 'not_planned') {

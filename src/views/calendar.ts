@@ -118,7 +118,7 @@ export function calendarIcs({ incident, now, pageUrl }: CalendarInput): string {
       `DTSTART;VALUE=DATE:${day(s.due.date)}`,
       `DTEND;VALUE=DATE:${nextDay(s.due.date)}`,
       `SUMMARY:${text(`Due: ${s.question.id} ${s.question.text}`)}`,
-      `DESCRIPTION:${text(`${incident.title}. ${s.owner ? `Owner: Slack user ${s.owner}.` : 'No owner.'}${s.overdue ? ' Overdue.' : ''}`)}`,
+      `DESCRIPTION:${text(`${incident.title}. ${s.owner ? `Owner: Slack user ${s.owner}.` : 'No owner.'}${s.overdue ? ' Overdue.' : ''}${s.issue ? ` Issue #${s.issue.number}: ${s.issue.url}` : ''}`)}`,
     ]);
   }
   const lines = [

@@ -3,6 +3,7 @@ import { questionAsOf } from '../../src/core/questions';
 import { ADMIN, MEMBER, contextWith, runText } from '../helpers/store';
 import { BOT_LOGIN } from '../helpers/fake-github';
 import { verifyLink } from '../../src/lib/links';
+import { calendarIcs } from '../../src/views/calendar';
 import { githubRig, REPO, trackedIncident, type GitHubRig } from '../helpers/github';
 
 /**
@@ -255,6 +256,26 @@ describe('GitHub to Slack', () => {
         'webhook',
       ),
     ).toBe('ignored');
+  });
+
+  test('a change on GitHub older than the question’s latest change is not applied over it', async () => {
+    await run('answer Q3 8.5 million https://example.com/b'); // at 13:00, the rig's clock
+    const earlier = new Date(rig.clock.now().getTime() - 60_000);
+    expect(
+      await rig.sync.apply({ repo: REPO, number: 1, kind: 'reopened', login: 'octo-ada', at: earlier }, 'webhook'),
+    ).toBe('ignored');
+    expect((await question('Q3')).status).toBe('answered');
+  });
+
+  test('the calendar names a due question’s issue', async () => {
+    await run('due Q3 2024-10-01');
+    const state = await rig.store.scoped(rig.incident.id).state();
+    const ics = calendarIcs({
+      incident: applyFollowUps(rig.incident, state),
+      now: rig.clock.now(),
+      pageUrl: 'https://summit.example.com/incidents/crowdstrike-2024',
+    });
+    expect(ics.replace(/\r\n /g, '')).toContain(`Issue #1: https://github.com/${REPO}/issues/1`);
   });
 
   test('polling: an unchanged repository costs one conditional request and no rate limit; a close is applied once', async () => {
