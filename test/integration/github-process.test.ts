@@ -73,6 +73,8 @@ test('SIGKILL between GitHub’s answer and the bot’s record: started again, t
   second.child.stdin.write('issue Q3\n');
   await eventually(() => (/Q3 is example-org\/follow-ups #1/.test(second.output()) ? true : undefined), 5_000);
   expect(fake.repos.get(REPO)!.issues).toHaveLength(1);
+  // The token is never in what the bot writes.
+  expect(`${first.output()}${second.output()}`).not.toContain(fake.token);
   second.child.stdin.end();
   expect((await second.exited).code).toBe(0);
 }, 60_000);

@@ -4,6 +4,7 @@ import { ADMIN, MEMBER, contextWith, runText } from '../helpers/store';
 import { BOT_LOGIN } from '../helpers/fake-github';
 import { verifyLink } from '../../src/lib/links';
 import { calendarIcs } from '../../src/views/calendar';
+import { freePort } from '../helpers/process';
 import { githubRig, REPO, trackedIncident, type GitHubRig } from '../helpers/github';
 
 /**
@@ -317,6 +318,27 @@ describe('faults: a clear sentence, a log line, a metric, nothing lost or made t
     await rig.drain();
     expect(issues()).toHaveLength(1);
     expect((await run('issue Q3')).plain).toContain('#1');
+  });
+
+  test('GitHub down (nothing listening): said so, kept, and made once GitHub is back', async () => {
+    const port = await freePort();
+    const down = await githubRig({ fake: rig.fake, api: `http://127.0.0.1:${port}` });
+    const r = await runText('issue Q3', {
+      ...contextWith(down.incident, down.store, down.clock.now()),
+      issues: down.sync,
+    });
+    expect(r.plain).toContain('GitHub could not be reached for Q3 (GitHub could not be reached)');
+    expect(r.plain).toContain('will be created');
+    expect(issues()).toHaveLength(0);
+    expect((await down.store.trackers.link(down.incident.id, 'Q3'))!.state).toBe('creating');
+    await down.stop();
+    // The same store, GitHub back: the request is made, once.
+    const back = await githubRig({ fake: rig.fake, api: rig.api, store: down.store });
+    const link = (await back.store.trackers.link(back.incident.id, 'Q3'))!;
+    await back.store.trackers.retry(link, 'test', new Date(0));
+    await back.drain();
+    expect(issues()).toHaveLength(1);
+    await back.stop();
   });
 
   test('a hung connection is given up on within the timeout, and tried again', async () => {
