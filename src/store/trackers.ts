@@ -240,6 +240,15 @@ export class TrackerStore {
     return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
+  /** A delivery that could not be applied: a redelivery of it is applied. */
+  async releaseDelivery(id: string): Promise<void> {
+    await this.db
+      .deleteFrom('tracker_delivery')
+      .where('delivery_id', '=', id)
+      .where('state', '=', 'applying')
+      .execute();
+  }
+
   async deliveryDone(id: string): Promise<void> {
     await this.db.updateTable('tracker_delivery').set({ state: 'done' }).where('delivery_id', '=', id).execute();
   }

@@ -110,7 +110,13 @@ export class GitHubWebhooks {
       count('duplicate');
       return reply(res, 200, 'Already applied.');
     }
-    await this.o.apply(event);
+    try {
+      await this.o.apply(event);
+    } catch (error) {
+      // Not applied (the store or GitHub failed): the claim is given back, so GitHub's redelivery applies it.
+      await this.o.trackers.releaseDelivery(delivery).catch(() => undefined);
+      throw error;
+    }
     await this.o.trackers.deliveryDone(delivery);
     reply(res, 200, 'Applied.');
   }

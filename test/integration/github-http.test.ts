@@ -96,6 +96,25 @@ test('/summit issue from Slack links the issue; closing it on GitHub answers the
   expect(history).toContain('About 8.5 million.');
 });
 
+test('a delivery that could not be applied (the store failed) is answered 500, and its redelivery is applied', async () => {
+  await command('issue Q3');
+  const payload = rig.fake.closeBy(REPO, 1, 'octo-ada', 'completed', 'Done.');
+  const id = '7e1c0d10-0000-11ef-8000-bbbbbbbbbbbb';
+  const apply = rig.sync.apply.bind(rig.sync);
+  let fail = true;
+  rig.sync.apply = async (e, via) => {
+    if (fail) throw new Error('the store is unavailable');
+    return apply(e, via);
+  };
+  expect((await deliver('issues', payload, { id })).status).toBe(500);
+  fail = false;
+  const again = await deliver('issues', payload, { id });
+  expect(again.status).toBe(200);
+  expect(await again.text()).toContain('Applied');
+  const state = await rig.store.scoped(rig.incident.id).state();
+  expect(state.changes.filter((c) => c.actor.id === 'github:octo-ada')).toHaveLength(1);
+});
+
 test('Open issue beside a question (admins): pressed, it makes the issue; then the question shows it, and the button is gone', async () => {
   const history = JSON.parse(await command('history Q4')) as {
     blocks: { elements?: { action_id: string; value: string }[] }[];
