@@ -170,7 +170,7 @@ async function main(): Promise<void> {
           ...(github && { issues: github.sync }),
         });
         // With pages on, piped input's end does not end them: a newcomer opens the links the pipe asked for.
-        if (ownServer && !interactive) {
+        if (ownServer && pages && !interactive) {
           process.stderr.write(
             `The input has ended; the pages stay up on http://${settings.host ?? '127.0.0.1'}:${ownServer.port}/incidents/<id> until Ctrl-C (or SIGTERM).\n`,
           );

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { FakeGitHub } from '../helpers/fake-github';
 import { REPO, PEOPLE } from '../helpers/github';
 import { datasetWith } from '../helpers/incident';
-import { cleanEnv, startBotProcess } from '../helpers/process';
+import { cleanEnv, freePort, startBotProcess } from '../helpers/process';
+import { signature } from '../../src/tracker/webhook';
 import { eventually } from '../helpers/wait';
 
 /**
@@ -97,3 +98,36 @@ test('polling in the console: an issue closed on GitHub answers the question, sa
   b.child.stdin.end();
   expect((await b.exited).code).toBe(0);
 }, 40_000);
+
+test('webhooks without HTTP mode: with GITHUB_WEBHOOK_SECRET the console serves POST /github/events on PORT', async () => {
+  const port = await freePort();
+  const secret = 'webhook-secret-0123456789abcdef';
+  const b = startBotProcess(
+    { ...env(), GITHUB_POLL_SECONDS: '', GITHUB_WEBHOOK_SECRET: secret, PORT: String(port), HOST: '127.0.0.1' },
+    /summit-bot console/,
+  );
+  children.push(b);
+  await b.ready;
+  b.child.stdin.write('issue Q3\n');
+  await eventually(() => (/Q3 is now/.test(b.output()) ? true : undefined), 10_000);
+  const body = JSON.stringify(fake.closeBy(REPO, 1, 'octo-ada', 'completed', 'Closed on GitHub.'));
+  const post = (sig: string) =>
+    fetch(`http://127.0.0.1:${port}/github/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issues',
+        'x-github-delivery': '5a1b2c3d-0000-11ef-8000-000000000001',
+        'x-hub-signature-256': sig,
+      },
+      body,
+    });
+  expect((await post(`sha256=${'0'.repeat(64)}`)).status).toBe(401);
+  const ok = await post(signature(secret, body));
+  expect(ok.status).toBe(200);
+  await eventually(() => (/Q3 answered by octo-ada on GitHub/.test(b.output()) ? true : undefined), 5_000);
+  // No polling with a webhook secret: the bot never asked for the repository's events.
+  expect(fake.requests.some((r) => r.path.endsWith('/issues/events'))).toBe(false);
+  b.child.stdin.end();
+  expect((await b.exited).code).toBe(0);
+}, 30_000);
