@@ -133,9 +133,13 @@ async function main(): Promise<void> {
         process.stderr.write(
           `${catalog.size} incidents: ${catalog.incidents.map((i) => i.id).join(', ')}. Type "use <id>" to choose one, or name it first ("${catalog.incidents[0]?.id ?? ''} facts").\n`,
         );
-      if (ownServer)
+      if (ownServer && pages)
         process.stderr.write(
           `Pages on http://${settings.host ?? '127.0.0.1'}:${ownServer.port}/incidents/<id> (links with "link" and "calendar", made for ${settings.web?.publicUrl ?? ''}).\n`,
+        );
+      if (ownServer && github?.webhooks)
+        process.stderr.write(
+          `GitHub's webhooks on http://${settings.host ?? '127.0.0.1'}:${ownServer.port}${WEBHOOK_PATH}.\n`,
         );
       const screen = new ConsoleScreen(process.stdout, interactive);
       if (github) github.sync.onChange = (c) => screen.print(`${c.incidentId} ${c.questionId} ${c.what}.\n`);

@@ -108,6 +108,9 @@ test('webhooks without HTTP mode: with GITHUB_WEBHOOK_SECRET the console serves 
   );
   children.push(b);
   await b.ready;
+  await eventually(() =>
+    b.output().includes(`GitHub's webhooks on http://127.0.0.1:${port}/github/events.`) ? true : undefined,
+  );
   b.child.stdin.write('issue Q3\n');
   await eventually(() => (/Q3 is now/.test(b.output()) ? true : undefined), 10_000);
   const body = JSON.stringify(fake.closeBy(REPO, 1, 'octo-ada', 'completed', 'Closed on GitHub.'));
