@@ -28,6 +28,8 @@ export interface GitHubOptions {
   realNow?: () => number;
 }
 
+/** Events a page of the repository's issue events holds (GitHub's most). */
+const EVENTS_PER_PAGE = 100;
 /** How many pages a look for a marker reads at most (100 issues or comments each). */
 const LOOKUP_PAGES = 3;
 
@@ -255,7 +257,7 @@ export class GitHubTracker implements IssueTracker {
       const r = await this.call<GitHubEvent[]>(
         'events',
         'GET /repos/{owner}/{repo}/issues/events',
-        { ...parts(repo), per_page: 100, page },
+        { ...parts(repo), per_page: EVENTS_PER_PAGE, page },
         etag !== undefined && page === 1 ? { 'if-none-match': etag } : {},
       );
       const events: PolledEvent[] = [];
@@ -277,7 +279,14 @@ export class GitHubTracker implements IssueTracker {
         });
       }
       const tag = r.headers.etag;
-      return { notModified: false, ...(typeof tag === 'string' && { etag: tag }), events };
+      const ids = r.data.map((e) => Number(e.id));
+      return {
+        notModified: false,
+        ...(typeof tag === 'string' && { etag: tag }),
+        events,
+        ...(ids.length > 0 && { newestId: Math.max(...ids), oldestId: Math.min(...ids) }),
+        full: r.data.length >= EVENTS_PER_PAGE,
+      };
     } catch (error) {
       if (statusOf(error) === 304) return { notModified: true };
       throw error;

@@ -58,7 +58,18 @@ export class TrackerError extends Error {
 }
 
 /** A page of a repository's issue events since an earlier poll, or that nothing changed (which cost nothing). */
-export type EventsPage = { notModified: true } | { notModified: false; etag?: string; events: PolledEvent[] };
+export type EventsPage =
+  | { notModified: true }
+  | {
+      notModified: false;
+      etag?: string;
+      /** The events the bot acts on (closed, reopened, assigned, on issues). */
+      events: PolledEvent[];
+      /** Of every event on the page, whatever its kind: the newest and oldest ids, and whether the page was full. */
+      newestId?: number;
+      oldestId?: number;
+      full: boolean;
+    };
 
 export interface PolledEvent extends IssueEvent {
   /** The tracker's id of the event: increasing, so a poll goes on from the last one seen. */

@@ -21,7 +21,7 @@ import {
   type IssueStep,
 } from '../views/tracker';
 import { WritePace } from './pace';
-import { TrackerError, type IssueEvent, type IssueTracker } from './port';
+import { TrackerError, type IssueEvent, type IssueTracker, type PolledEvent } from './port';
 
 /**
  * Questions as tracker issues, both ways, exactly once.
@@ -552,19 +552,20 @@ export class TrackerSync implements IssueRequests {
     const lastSeen = kept.since === undefined ? undefined : Number(kept.since);
     const first = await this.o.tracker.events(repo, kept.etag, 1);
     if (first.notModified) return 0;
-    const fresh = first.events.filter((e) => lastSeen === undefined || e.id > lastSeen);
-    let all = fresh;
-    for (let page = 2; page <= POLL_PAGES && lastSeen !== undefined && fresh.length === first.events.length; page++) {
-      if (all.length < 100 * (page - 1)) break;
-      const next = await this.o.tracker.events(repo, undefined, page);
-      if (next.notModified || next.events.length === 0) break;
-      const newer = next.events.filter((e) => e.id > lastSeen);
-      all = [...all, ...newer];
-      if (newer.length < next.events.length) break;
+    const newer = (events: PolledEvent[]) => events.filter((e) => lastSeen === undefined || e.id > lastSeen);
+    let found = newer(first.events);
+    // Further pages (newest first) while the last one was full and every event on it was new since the last poll.
+    let page = first;
+    for (let n = 2; n <= POLL_PAGES && lastSeen !== undefined; n++) {
+      if (!page.full || page.oldestId === undefined || page.oldestId <= lastSeen) break;
+      const next = await this.o.tracker.events(repo, undefined, n);
+      if (next.notModified) break;
+      found = [...found, ...newer(next.events)];
+      page = next;
     }
     let applied = 0;
-    for (const e of [...all].sort((a, b) => a.id - b.id)) if ((await this.apply(e, 'poll')) === 'applied') applied++;
-    const newest = Math.max(lastSeen ?? 0, ...first.events.map((e) => e.id));
+    for (const e of found.sort((a, b) => a.id - b.id)) if ((await this.apply(e, 'poll')) === 'applied') applied++;
+    const newest = Math.max(lastSeen ?? 0, first.newestId ?? 0);
     await trackers.polled(repo, first.etag, String(newest), new Date(this.realNow()));
     return applied;
   }

@@ -43,7 +43,7 @@ export interface FakeComment {
 
 interface FakeEvent {
   id: number;
-  event: 'closed' | 'reopened' | 'assigned';
+  event: 'closed' | 'reopened' | 'assigned' | 'labeled';
   issue: number;
   actor: string;
   assignee?: string;
@@ -189,6 +189,13 @@ export class FakeGitHub {
       created_at: issue.updated_at,
     });
     return { ...this.payload('assigned', repoName, issue, login), assignee: { login: assignee } };
+  }
+
+  /** `n` events the bot does not act on (labels added), as a busy repository has. */
+  labelBy(repoName: string, number: number, login: string, n: number): void {
+    const repo = this.mustRepo(repoName);
+    for (let i = 0; i < n; i++)
+      repo.events.push({ id: this.nextId++, event: 'labeled', issue: number, actor: login, created_at: this.tick() });
   }
 
   payload(action: string, repoName: string, issue: FakeIssue, login: string) {

@@ -259,6 +259,16 @@ describe('GitHub to Slack', () => {
     ).toBe('ignored');
   });
 
+  test('polling reads further pages while they are full of events newer than the last poll', async () => {
+    await rig.sync.pollAll();
+    rig.fake.closeBy(REPO, 1, 'octo-ada', 'completed', 'Done, under 250 other events.');
+    rig.fake.labelBy(REPO, 1, 'octo-bob', 250);
+    await rig.sync.pollAll();
+    expect((await question('Q3')).answers[0]?.answer).toBe('Done, under 250 other events.');
+    const pages = rig.fake.requests.filter((r) => r.path.endsWith('/issues/events')).slice(-3);
+    expect(pages.map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
   test('a change on GitHub older than the question’s latest change is not applied over it', async () => {
     await run('answer Q3 8.5 million https://example.com/b'); // at 13:00, the rig's clock
     const earlier = new Date(rig.clock.now().getTime() - 60_000);
