@@ -402,7 +402,14 @@ describe('faults: a clear sentence, a log line, a metric, nothing lost or made t
     });
     expect(r2.plain).toContain('GitHub refused it (422): Validation Failed: labels invalid nope');
     expect(issues()).toHaveLength(0);
-    // Asked again once the data set is fixed, it is tried again.
+    // Asked again once the label exists, it is tried again, and made.
+    rig.fake.repos.get(REPO)!.labels.add('nope');
+    const r3 = await runText('issue Q3', {
+      ...contextWith(badLabel.incident, badLabel.store, badLabel.clock.now()),
+      issues: badLabel.sync,
+    });
+    expect(r3.plain).toContain('Q3 is now');
+    expect(issues()).toHaveLength(1);
     await badLabel.stop();
   });
 
