@@ -18,6 +18,8 @@ export const BOT_TOKEN = 'xoxb-test-0000-secret';
 
 export interface TestBot {
   running: RunningSlackApp;
+  /** Refreshes one person's Home tab, as main.ts does after a change from GitHub. */
+  refreshHomeOf: (userId: string) => void;
   fake: FakeSlack;
   store: FollowUpStore;
   /** http://127.0.0.1:PORT */
@@ -81,6 +83,7 @@ export async function startTestBot(
   const base = `http://127.0.0.1:${running.port}`;
   return {
     running,
+    refreshHomeOf: app.refreshHomeOf,
     fake,
     store,
     base,

@@ -143,6 +143,23 @@ test('Open issue beside a question (admins): pressed, it makes the issue; then t
   expect(after).toContain('issues/1');
 });
 
+test('a change from GitHub refreshes the owner’s Home tab, as a change made in Slack refreshes its author’s', async () => {
+  // As main.ts wires it in Slack mode.
+  rig.sync.onChange = (c) => {
+    if (c.owner) bot.refreshHomeOf(c.owner);
+  };
+  await command('assign Q3 <@U0MEMBER|bob>');
+  await command('issue Q3');
+  const before = bot.fake.callsTo('views.publish').filter((c) => c.body.user_id === 'U0MEMBER').length;
+  const payload = rig.fake.closeBy(REPO, 1, 'octo-bob', 'completed', 'Answered by the owner on GitHub.');
+  expect((await deliver('issues', payload)).status).toBe(200);
+  const published = await eventually(() => {
+    const calls = bot.fake.callsTo('views.publish').filter((c) => c.body.user_id === 'U0MEMBER');
+    return calls.length > before ? calls.at(-1) : undefined;
+  });
+  expect(JSON.stringify(published.body.view)).not.toContain('Exactly how many devices were affected?');
+});
+
 test('refused or ignored without work: bad or missing signature, 30 MB, not JSON, not an event, ping', async () => {
   await command('issue Q3');
   const payload = rig.fake.closeBy(REPO, 1, 'octo-ada', 'completed');
