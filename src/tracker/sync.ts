@@ -307,6 +307,8 @@ export class TrackerSync implements IssueRequests {
       made = await tracker.createIssue(link.repo, { title: link.title, body: link.body, labels: link.labels });
     }
     await store.trackers.made(link, made.number, made.url);
+    // Reachable after all (/summit incidents says so from now on).
+    this.reached.set(link.repo, true);
     await this.recordIssue(incident, link.questionId, made.url, link.requestedBy);
     this.o.log.info(
       { incident: incident.id, question: link.questionId, issue: `${link.repo}#${made.number}` },
@@ -417,6 +419,8 @@ export class TrackerSync implements IssueRequests {
       await trackers.retry(link, error.message, new Date(this.heldUntil));
       return;
     }
+    // What /summit incidents says of the repository follows what GitHub last said of it.
+    if (error.kind === 'not-found' || error.kind === 'auth') this.reached.set(link.repo, error.message);
     if (!error.transient && link.state === 'creating') {
       this.o.log.warn({ ...where, error: error.message }, 'issue refused by GitHub: nothing was created');
       await trackers.refuse(link, error.message);

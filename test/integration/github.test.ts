@@ -427,6 +427,17 @@ describe('faults: a clear sentence, a log line, a metric, nothing lost or made t
     expect(r.plain).toContain(
       'issues in example-org/gone — cannot be reached: GitHub found no such repository or issue (404)',
     );
+    // Made reachable later (the repository created): the next issue made says so, with no restart.
+    rig.fake.repo('example-org/gone', ['incident']);
+    await runText('issue Q3', {
+      ...contextWith(missing.incident, missing.store, missing.clock.now()),
+      issues: missing.sync,
+    });
+    const later = await runText('incidents', {
+      ...contextWith(missing.incident, missing.store, missing.clock.now()),
+      issues: missing.sync,
+    });
+    expect(later.plain).not.toContain('cannot be reached');
     await rig.sync.checkRepos();
     const ok = await run('incidents');
     expect(ok.plain).toContain(`issues in ${REPO}`);
