@@ -24,7 +24,7 @@ import { FeedWatcher, SharedFetches } from './watch/watcher';
 import { WebPages } from './web/pages';
 import { frontsOf, startPageServer } from './web/serve';
 import { GitHubTracker } from './tracker/github';
-import { TrackerSync } from './tracker/sync';
+import { AT_ANOTHER_MOMENT, TrackerSync } from './tracker/sync';
 import { GitHubWebhooks, WEBHOOK_PATH } from './tracker/webhook';
 import { SlackPoster } from './scheduler/slack-poster';
 import type { Target } from './store/reminders';
@@ -119,9 +119,14 @@ async function main(): Promise<void> {
       })
     : undefined;
   const metrics = new Metrics();
-  // Questions as GitHub issues (GITHUB_TOKEN): the sender, and GitHub's changes by webhook or by polling.
+  // Questions as GitHub issues (GITHUB_TOKEN): the sender, and GitHub's changes by webhook or by polling; started
+  // once the front end is up, so a start that stops has sent and applied nothing. A run at another moment on a copy
+  // of the store leaves GitHub alone: its issues are real.
   const github =
-    settings.github && startGitHub(settings.github, { catalog, store, clock, log, metrics, web: settings.web });
+    settings.github && !copy
+      ? gitHubOf(settings.github, { catalog, store, clock, log, metrics, web: settings.web })
+      : undefined;
+  const issues = settings.github && copy ? AT_ANOTHER_MOMENT : github?.sync;
   const front = frontsOf(pages, github?.webhooks);
   const ownServer =
     front && settings.mode !== 'http' ? await startPageServer(front, settings.port, settings.host) : undefined;
@@ -162,6 +167,7 @@ async function main(): Promise<void> {
       // The incidents started in Slack join the data sets' before anything is served.
       await reloading.check();
       scheduler = schedule();
+      github?.sync.start();
       try {
         await runConsole({
           catalog,
@@ -171,7 +177,7 @@ async function main(): Promise<void> {
           screen,
           interactive,
           links: settings.web,
-          ...(github && { issues: github.sync }),
+          ...(issues && { issues }),
         });
         // With pages on, piped input's end does not end them: a newcomer opens the links the pipe asked for.
         if (ownServer && pages && !interactive) {
@@ -203,7 +209,8 @@ async function main(): Promise<void> {
       metrics,
       onFatal: fail,
       pages: front,
-      ...(github && { issues: github.sync, tracker: github.sync }),
+      ...(issues && { issues }),
+      ...(github && { tracker: github.sync }),
     });
   } finally {
     await github?.sync.stop();
@@ -242,6 +249,7 @@ async function runSlack(
   await reloading.check();
   const running = await startSlackApp(app, settings);
   scheduler = startScheduler(deps, poster, [], deps.metrics);
+  deps.tracker?.start();
   runningSince = Date.now();
   log.info(
     settings.mode === 'http'
@@ -267,10 +275,11 @@ async function runSlack(
 
 /**
  * GitHub, when GITHUB_TOKEN is set: the sender of what Slack changed, and what GitHub changed coming back by webhook
- * (GITHUB_WEBHOOK_SECRET) or by polling. Every repository the data sets name is tried once at start: one the token
- * cannot reach is logged (and named by /summit incidents), and the bot starts all the same.
+ * (GITHUB_WEBHOOK_SECRET) or by polling. Nothing runs until the front end calls `sync.start()`, which also tries
+ * every repository the data sets name (one the token cannot reach is logged and named by /summit incidents); a
+ * webhook delivery before then is answered 503.
  */
-function startGitHub(
+function gitHubOf(
   settings: NonNullable<ReturnType<typeof readSettings>['github']>,
   deps: {
     catalog: Catalog;
@@ -297,8 +306,6 @@ function startGitHub(
     links: deps.web,
     ...(settings.webhookSecret === undefined && { pollMs: settings.pollMs }),
   });
-  sync.start();
-  void sync.checkRepos();
   const webhooks =
     settings.webhookSecret === undefined
       ? undefined
@@ -306,6 +313,7 @@ function startGitHub(
           secret: settings.webhookSecret,
           trackers: deps.store.trackers,
           apply: (event) => sync.apply(event, 'webhook'),
+          ready: () => sync.started,
           log: deps.log,
           metrics: deps.metrics,
         });

@@ -167,7 +167,9 @@ export type IssueOutcome =
   | { kind: 'pending'; repo: string; why?: string }
   /** GitHub refused it as it stands (no such repository, an unknown label): nothing was made. */
   | { kind: 'refused'; repo: string; why: string }
-  | { kind: 'gone'; repo: string; url?: string };
+  | { kind: 'gone'; repo: string; url?: string }
+  /** Issues are not made here (a run at another moment): why, in a sentence. */
+  | { kind: 'off'; why: string };
 
 /** The seam the command path asks for issues through (tracker/sync.ts is what answers). */
 export interface IssueRequests {

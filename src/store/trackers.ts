@@ -72,8 +72,17 @@ function linkOf(r: Selectable<TrackerLinkTable>): TrackerLink {
 
 /** How long a webhook delivery being applied is held before a redelivery may apply it (its applier died). */
 export const DELIVERY_HOLD_MS = 60_000;
+/**
+ * How long a delivery's id is kept: past the 3 days GitHub.com and the 7 days GitHub Enterprise Server let a delivery
+ * be redelivered (docs.github.com, Redelivering webhooks), so the table holds about a week of deliveries, not all.
+ */
+export const DELIVERY_KEEP_MS = 8 * 86_400_000;
+/** How often the ids past their time are deleted (by each process, as it claims one). */
+const DELIVERY_PRUNE_EVERY_MS = 60_000;
 
 export class TrackerStore {
+  private prunedAt = -Infinity;
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
@@ -225,6 +234,11 @@ export class TrackerStore {
    * within DELIVERY_HOLD_MS), false when it was applied or is being applied.
    */
   async claimDelivery(id: string, now: Date): Promise<boolean> {
+    if (now.getTime() - this.prunedAt >= DELIVERY_PRUNE_EVERY_MS) {
+      this.prunedAt = now.getTime();
+      const old = new Date(now.getTime() - DELIVERY_KEEP_MS).toISOString();
+      await this.db.deleteFrom('tracker_delivery').where('received_at', '<', old).execute();
+    }
     const held = new Date(now.getTime() - DELIVERY_HOLD_MS).toISOString();
     const r = await this.db
       .insertInto('tracker_delivery')

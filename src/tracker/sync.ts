@@ -72,6 +72,18 @@ export interface TrackerChange {
   what: string;
 }
 
+/**
+ * What /summit issue gets in a run at another moment on a copy of the store (--at, SUMMIT_NOW): GitHub's issues are
+ * real, so none is made or changed from such a run.
+ */
+export const AT_ANOTHER_MOMENT: IssueRequests = {
+  request: async () => ({
+    kind: 'off',
+    why: 'This run is at another moment, on a copy of the store: GitHub’s issues are real, so none is made or changed from it. Nothing was changed.',
+  }),
+  unreachable: () => undefined,
+};
+
 /** An actor from the tracker, as recorded: "via GitHub", never sent back. */
 export const TRACKER_ACTOR_PREFIX = 'github:';
 const trackerActor = (login: string): Actor => ({ id: `${TRACKER_ACTOR_PREFIX}${login}`, name: `${login} via GitHub` });
@@ -139,8 +151,15 @@ export class TrackerSync implements IssueRequests {
     );
   }
 
+  /** Whether start() was called: the front end is up, and changes may be sent and applied. */
+  get started(): boolean {
+    return this.timer !== undefined && !this.stopped;
+  }
+
+  /** Sends, polls (without webhooks) and tries every repository the data sets name. */
   start(): void {
     this.stopped = false;
+    void this.checkRepos().catch((e) => this.logFailure('reach', e));
     this.timer = setInterval(() => this.wake(), this.o.tickMs ?? 2_000);
     this.timer.unref();
     if (this.o.pollMs !== undefined) {

@@ -21,6 +21,8 @@ export interface WebhookOptions {
   secret: string;
   trackers: TrackerStore;
   apply: (event: IssueEvent) => Promise<unknown>;
+  /** Whether deliveries may be applied yet (the bot has finished starting); before then they get 503. */
+  ready?: () => boolean;
   log: Logger;
   metrics?: Metrics;
   now?: () => Date;
@@ -105,6 +107,10 @@ export class GitHubWebhooks {
     if (!event) {
       count('ignored');
       return reply(res, 202, 'Not an event summit-bot acts on.');
+    }
+    if (this.o.ready && !this.o.ready()) {
+      count('refused');
+      return reply(res, 503, 'summit-bot is starting; deliver it again in a moment.', { 'retry-after': '5' });
     }
     if (!(await this.o.trackers.claimDelivery(delivery, this.o.now?.() ?? new Date()))) {
       count('duplicate');

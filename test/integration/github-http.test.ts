@@ -6,6 +6,7 @@ import { buttonPress, interactionBody, postSigned, slashCommandBody } from '../h
 import { silent } from '../helpers/store';
 import { eventually } from '../helpers/wait';
 import { request as httpRequest } from 'node:http';
+import { startPageServer } from '../../src/web/serve';
 
 /**
  * Through the real Bolt receiver in HTTP mode: /summit issue as Slack sends it, and GitHub's webhook deliveries on
@@ -113,6 +114,32 @@ test('a delivery that could not be applied (the store failed) is answered 500, a
   expect(await again.text()).toContain('Applied');
   const state = await rig.store.scoped(rig.incident.id).state();
   expect(state.changes.filter((c) => c.actor.id === 'github:octo-ada')).toHaveLength(1);
+});
+
+test('a delivery before the bot has finished starting is answered 503 and not claimed', async () => {
+  const starting = new GitHubWebhooks({
+    secret: SECRET,
+    trackers: rig.store.trackers,
+    apply: (e) => rig.sync.apply(e, 'webhook'),
+    ready: () => false,
+    log: silent,
+  });
+  const server = await startPageServer(starting, 0, '127.0.0.1');
+  const body = JSON.stringify(rig.fake.payload('closed', REPO, { number: 1, state: 'closed' } as never, 'octo-ada'));
+  const res = await fetch(`http://127.0.0.1:${server.port}${WEBHOOK_PATH}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'issues',
+      'x-github-delivery': 'early-0001',
+      'x-hub-signature-256': signature(SECRET, body),
+    },
+    body,
+  });
+  await server.close();
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('5');
+  expect(await rig.store.trackers.claimDelivery('early-0001', new Date())).toBe(true);
 });
 
 test('Open issue beside a question (admins): pressed, it makes the issue; then the question shows it, and the button is gone', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FakeGitHub } from '../helpers/fake-github';
 import { REPO, PEOPLE } from '../helpers/github';
 import { datasetWith } from '../helpers/incident';
-import { cleanEnv, freePort, startBotProcess } from '../helpers/process';
+import { cleanEnv, freePort, runBot, startBotProcess } from '../helpers/process';
 import { signature } from '../../src/tracker/webhook';
 import { eventually } from '../helpers/wait';
 
@@ -133,4 +133,15 @@ test('webhooks without HTTP mode: with GITHUB_WEBHOOK_SECRET the console serves 
   expect(fake.requests.some((r) => r.path.endsWith('/issues/events'))).toBe(false);
   b.child.stdin.end();
   expect((await b.exited).code).toBe(0);
+}, 30_000);
+
+test('a run at another moment on a copy of the store leaves GitHub alone', async () => {
+  const r = await runBot([], {
+    env: { ...env(), SUMMIT_NOW_STORE: 'copy', LOG_LEVEL: 'warn' },
+    input: 'issue Q3\n',
+    timeoutMs: 20_000,
+  });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('This run is at another moment, on a copy of the store: GitHub’s issues are real');
+  expect(fake.requests).toEqual([]);
 }, 30_000);

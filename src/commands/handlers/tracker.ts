@@ -1,6 +1,7 @@
 import { isPursued } from '../../core/questions';
 import * as followUp from '../../views/follow-up';
 import * as tracker from '../../views/tracker';
+import { sentenceReply } from '../../views/doc';
 import type { CommandResult, Handler } from '../types';
 import { findQuestion, noSuchQuestion, ownerOrAdminRefusal, read } from './common';
 import { questionAsOf } from '../../core/questions';
@@ -33,5 +34,7 @@ export const issue: Handler<'issue'> = async (cmd, { incident, ctx }): Promise<C
       return read(tracker.issueRefusedReply(q.id, outcome.repo, outcome.why));
     case 'gone':
       return read(tracker.issueGoneReply(q.id, outcome.url));
+    case 'off':
+      return read(sentenceReply(outcome.why));
   }
 };
