@@ -90,47 +90,29 @@ export class TrackerStore {
    * question, by its key: two requests, from two replicas or one person twice, make one issue.
    */
   async request(link: NewLink): Promise<{ link: TrackerLink; first: boolean }> {
+    // What is asked now: the new row, or what a refused one becomes when asked again.
+    const asked = {
+      repo: link.repo,
+      state: 'creating' as const,
+      title: link.title,
+      body: link.body,
+      labels: JSON.stringify(link.labels),
+      actor_id: link.requestedBy.id,
+      actor_name: link.requestedBy.name,
+      requested_at: link.at.toISOString(),
+      next_at: link.nextAt.toISOString(),
+      attempts: 0,
+      begun_at: null,
+      last_error: null,
+      change_cursor: link.changeCursor,
+      assignment_cursor: link.assignmentCursor,
+    };
     const r = await this.db
       .insertInto('tracker_link')
-      .values({
-        incident_id: link.incidentId,
-        question_id: link.questionId,
-        repo: link.repo,
-        state: 'creating',
-        number: null,
-        url: null,
-        title: link.title,
-        body: link.body,
-        labels: JSON.stringify(link.labels),
-        actor_id: link.requestedBy.id,
-        actor_name: link.requestedBy.name,
-        requested_at: link.at.toISOString(),
-        next_at: link.nextAt.toISOString(),
-        begun_at: null,
-        last_error: null,
-        change_cursor: link.changeCursor,
-        assignment_cursor: link.assignmentCursor,
-      })
+      .values({ incident_id: link.incidentId, question_id: link.questionId, number: null, url: null, ...asked })
       // A refused request asked again is tried again, as asked now; any other is kept as it is.
       .onConflict((oc) =>
-        oc
-          .columns(['incident_id', 'question_id'])
-          .doUpdateSet({
-            state: 'creating',
-            repo: link.repo,
-            title: link.title,
-            body: link.body,
-            labels: JSON.stringify(link.labels),
-            actor_id: link.requestedBy.id,
-            actor_name: link.requestedBy.name,
-            requested_at: link.at.toISOString(),
-            next_at: link.nextAt.toISOString(),
-            attempts: 0,
-            last_error: null,
-            change_cursor: link.changeCursor,
-            assignment_cursor: link.assignmentCursor,
-          })
-          .where('tracker_link.state', '=', 'refused'),
+        oc.columns(['incident_id', 'question_id']).doUpdateSet(asked).where('tracker_link.state', '=', 'refused'),
       )
       .executeTakeFirst();
     const first = Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
@@ -139,12 +121,22 @@ export class TrackerStore {
     return { link: kept, first };
   }
 
-  async link(incidentId: string, questionId: string): Promise<TrackerLink | undefined> {
+  link(incidentId: string, questionId: string): Promise<TrackerLink | undefined> {
+    return this.one({ incident_id: incidentId, question_id: questionId });
+  }
+
+  byIssue(repo: string, number: number): Promise<TrackerLink | undefined> {
+    return this.one({ repo, number });
+  }
+
+  /** The link whose columns have these values, if any. */
+  private async one(
+    match: { incident_id: string; question_id: string } | { repo: string; number: number },
+  ): Promise<TrackerLink | undefined> {
     const r = await this.db
       .selectFrom('tracker_link')
       .selectAll()
-      .where('incident_id', '=', incidentId)
-      .where('question_id', '=', questionId)
+      .where((eb) => eb.and(match))
       .executeTakeFirst();
     return r && linkOf(r);
   }
@@ -169,16 +161,6 @@ export class TrackerStore {
       )
       .executeTakeFirst();
     return Number(r?.n ?? 0);
-  }
-
-  async byIssue(repo: string, number: number): Promise<TrackerLink | undefined> {
-    const r = await this.db
-      .selectFrom('tracker_link')
-      .selectAll()
-      .where('repo', '=', repo)
-      .where('number', '=', number)
-      .executeTakeFirst();
-    return r && linkOf(r);
   }
 
   private async set(l: { incidentId: string; questionId: string }, values: Partial<Selectable<TrackerLinkTable>>) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { applyFollowUps } from '../core/follow-up';
-import { isPursued, questionAsOf, type QuestionState } from '../core/questions';
+import { isPursued, issueOf, questionAsOf, type QuestionState } from '../core/questions';
 import type { FollowUpState, RecordedAssignment, RecordedChange } from '../core/records';
 import type { IssueOutcome, IssueRequests } from '../commands/types';
 import type { Catalog } from '../incident/catalog';
@@ -339,7 +339,7 @@ export class TrackerSync implements IssueRequests {
   private async recordIssue(incident: Incident, questionId: string, url: string, actor: Actor): Promise<void> {
     const scoped = this.o.store.scoped(incident.id);
     const state = await scoped.state();
-    const last = [...state.assignments].reverse().find((a) => a.questionId === questionId && a.field === 'issue');
+    const last = recordedIssue(state, questionId);
     if (last?.value === url) return;
     await scoped.recordAssignment({
       questionId,
@@ -354,7 +354,7 @@ export class TrackerSync implements IssueRequests {
     const { store } = this.o;
     const github = incident.github as GitHubTracking;
     // The issue is recorded on the question even when the process died between making it and recording it.
-    if (link.url && !state.assignments.some((a) => a.questionId === link.questionId && a.field === 'issue'))
+    if (link.url && !recordedIssue(state, link.questionId))
       await this.recordIssue(incident, link.questionId, link.url, link.requestedBy);
     let begun = link.begunAt;
     for (const item of pending(link, state)) {
@@ -412,11 +412,9 @@ export class TrackerSync implements IssueRequests {
 
   private mergedInto(c: RecordedChange, state: FollowUpState) {
     if (c.status !== 'superseded' || !c.supersededBy) return undefined;
-    const issue = [...state.assignments]
-      .reverse()
-      .find((a) => a.questionId === c.supersededBy && a.field === 'issue')?.value;
-    const n = issue ? /\/issues\/(\d+)$/.exec(issue)?.[1] : undefined;
-    return { id: c.supersededBy, ...(n && { issue: Number(n) }) };
+    const url = recordedIssue(state, c.supersededBy)?.value;
+    const issue = url === undefined ? undefined : issueOf(url);
+    return { id: c.supersededBy, ...(issue && { issue: issue.number }) };
   }
 
   /** A failed step: retried later (a rate limit holds every request), or for good when GitHub refused it. */
@@ -528,10 +526,11 @@ export class TrackerSync implements IssueRequests {
         : event.kind === 'reopened'
           ? 'reopened'
           : 'given an owner';
+    const owner = ownerAfter(s, event, incident.github);
     this.onChange?.({
       incidentId: incident.id,
       questionId: q.id,
-      ...(ownerAfter(s, event, incident.github) !== undefined && { owner: ownerAfter(s, event, incident.github) }),
+      ...(owner !== undefined && { owner }),
       what: `${what} by ${event.login} on GitHub`,
     });
     return 'applied';
@@ -642,6 +641,13 @@ function groupOf<T extends { questionId: string }>(rows: readonly T[]): Map<stri
     else out.set(r.questionId, [r]);
   }
   return out;
+}
+
+/** The question's latest `issue` assignment: its issue as recorded. */
+function recordedIssue(state: FollowUpState, questionId: string): RecordedAssignment | undefined {
+  const rows = byQuestion(state).assignments.get(questionId) ?? [];
+  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]?.field === 'issue') return rows[i];
+  return undefined;
 }
 
 function maxId(rows: readonly { id: number; questionId: string }[], questionId: string): number {

@@ -1,5 +1,5 @@
 import type { OutstandingUpdate } from '../core/incident';
-import { assignmentsAsOf, changesAsOf, type QuestionState } from '../core/questions';
+import { assignmentsAsOf, changesAsOf, issueOf, type QuestionState } from '../core/questions';
 import type { Question, Receipt } from '../incident/model';
 import {
   sentenceReply,
@@ -63,8 +63,8 @@ export function updatesReply(
 
 /** An issue's web address as `#12` (its address, when it is not an issue's). */
 function issueLabel(url: string): string {
-  const n = /\/issues\/(\d+)$/.exec(url)?.[1];
-  return n ? `#${n}` : url;
+  const issue = issueOf(url);
+  return issue ? `#${issue.number}` : url;
 }
 
 export function historyReply(

@@ -139,8 +139,7 @@ export class FakeGitHub {
 
   /** Someone closes an issue on GitHub (optionally commenting first). Returns the webhook payload GitHub would send. */
   closeBy(repoName: string, number: number, login: string, reason: 'completed' | 'not_planned', comment?: string) {
-    const repo = this.mustRepo(repoName);
-    const issue = repo.issues.find((i) => i.number === number)!;
+    const { repo, issue } = this.issueIn(repoName, number);
     if (comment)
       repo.comments.push({ id: this.nextId++, issue: number, body: comment, user: login, created_at: this.tick() });
     issue.state = 'closed';
@@ -159,8 +158,7 @@ export class FakeGitHub {
   }
 
   reopenBy(repoName: string, number: number, login: string) {
-    const repo = this.mustRepo(repoName);
-    const issue = repo.issues.find((i) => i.number === number)!;
+    const { repo, issue } = this.issueIn(repoName, number);
     issue.state = 'open';
     issue.state_reason = 'reopened';
     issue.closed_at = null;
@@ -176,8 +174,7 @@ export class FakeGitHub {
   }
 
   assignBy(repoName: string, number: number, login: string, assignee: string) {
-    const repo = this.mustRepo(repoName);
-    const issue = repo.issues.find((i) => i.number === number)!;
+    const { repo, issue } = this.issueIn(repoName, number);
     issue.assignees = [...new Set([...issue.assignees, assignee])];
     issue.updated_at = this.tick();
     repo.events.push({
@@ -217,6 +214,13 @@ export class FakeGitHub {
 
   htmlUrl(repoName: string, n: number): string {
     return `https://github.com/${repoName}/issues/${n}`;
+  }
+
+  private issueIn(repoName: string, number: number): { repo: FakeRepo; issue: FakeIssue } {
+    const repo = this.mustRepo(repoName);
+    const issue = repo.issues.find((i) => i.number === number);
+    if (!issue) throw new Error(`no fake issue ${repoName}#${number}`);
+    return { repo, issue };
   }
 
   private mustRepo(name: string): FakeRepo {
