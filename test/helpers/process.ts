@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { ROOT } from './incident';
@@ -58,9 +58,17 @@ export function runBot(
 /** The Node flags `npm start` runs the bot with (package.json): tests that need its heap cap use the same. */
 export const START_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'];
 
+/** Bots started and still running: killed after the test file, so a test that failed midway leaves none behind. */
+const started = new Set<ChildProcess>();
+(globalThis as { afterAll?: (fn: () => void) => void }).afterAll?.(() => {
+  for (const child of started) child.kill('SIGKILL');
+});
+
 /** Starts the bot and waits until a line of its output matches `ready`. */
 export function startBotProcess(env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs: string[] = []) {
   const child = spawn(process.execPath, [...nodeArgs, MAIN], { cwd: ROOT, env, stdio: 'pipe' });
+  started.add(child);
+  child.on('exit', () => started.delete(child));
   let out = '';
   const readyPromise = new Promise<string>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -81,14 +89,19 @@ export function startBotProcess(env: NodeJS.ProcessEnv, ready: RegExp, nodeArgs:
  * A port that was free a moment ago, for a child process to listen on: the OS picks it, so it cannot collide
  * with the ephemeral ports other servers and connections in the same test run are using.
  */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+/**
+ * A port free now, for a child process to listen on. Chosen at random below Linux's ephemeral range (32768-60999):
+ * a port the kernel handed out for listen(0) could be handed out again (to another test's server or an outgoing
+ * connection) before the child binds it, which made a replica test fail now and then with "port already in use".
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
